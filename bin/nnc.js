@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// The nnc command. The TypeScript sources are compiled to dist/ by `npm ci` (the "prepare" script).
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const entry = new URL("../dist/compiler/cli/main.js", import.meta.url);
+if (!existsSync(fileURLToPath(entry))) {
+  process.stderr.write("nnc: the compiled sources are missing (dist/). Run `npm ci` or `npm run build` in the nnc folder.\n");
+  process.exit(2);
+}
+const { main } = await import(entry.href);
+process.exitCode = await main(process.argv.slice(2));

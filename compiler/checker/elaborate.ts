@@ -1,0 +1,604 @@
+/**
+ * Elaboration turns a model declaration into a `ModelGraph`: it evaluates the body statement by
+ * statement, applies each layer to its input (inferring the output shape), and inlines block calls,
+ * binding their generic dimension symbols afresh at each call. Every mistake becomes a diagnostic;
+ * a value that could not be computed becomes `unknown`, and nothing is reported about it again.
+ */
+import type { Arg, BinaryExpr, BlockDecl, CallExpr, Expr, Identifier, ModelDecl, PipeExpr, Range, Stmt, TypeRef } from "../ast.js";
+import { diagnostic, type Diagnostic, type DiagnosticInit, type Location } from "../diagnostics/diagnostic.js";
+import type { LayerDef, ShapeProblem } from "../layers/layer.js";
+import { LAYER_NAMES, lookupLayer } from "../layers/registry.js";
+import { bindArgs, checkValue, reportUnknownName, type BindContext } from "../schema/bind.js";
+import { describeType, type ValueType } from "../schema/types.js";
+import { acceptsNames } from "../schema/accepts-names.js";
+import { UNKNOWN, type BoundArgs, type TensorValue, type Value } from "../schema/values.js";
+import { add, dimConst, dimSymbol, type Dim } from "../shapes/dim.js";
+import { shapeToString, type Shape } from "../shapes/shape.js";
+import { arithmetic } from "./arithmetic.js";
+import { bindBlockCall, paramSignature } from "./block-call.js";
+import { lookup, type Binding, type Frame } from "./frame.js";
+import type { LayerNode, ModelGraph, ModelInput, ModelOutput } from "./graph.js";
+import type { Declared, Program } from "./program.js";
+import { evaluateShape } from "./shape-decl.js";
+
+/** What elaboration needs from the checker that drives it. */
+export interface ElaborationHost {
+  readonly program: Program;
+  report(diagnostic: Diagnostic): void;
+  /** Called for every block that a model calls, so unused blocks can be found. */
+  blockCalled?(block: BlockDecl): void;
+}
+
+/** A layer node while the graph is being built: names are given at the end, once all labels are known. */
+interface PendingLayer extends Omit<LayerNode, "name"> {
+  readonly label?: Identifier;
+}
+
+/**
+ * Elaborates `model` with its parameters bound to `params` (a training's arguments); parameters not
+ * in `params` take their defaults, and an `int` parameter without a default stays symbolic.
+ */
+export function elaborateModel(model: Declared<ModelDecl>, params: ReadonlyMap<string, Value>, host: ElaborationHost): ModelGraph {
+  return new Elaborator(model, host).run(params);
+}
+
+class Elaborator {
+  private readonly layers: PendingLayer[] = [];
+  private readonly inputs: ModelInput[] = [];
+  private readonly outputs: ModelOutput[] = [];
+  private readonly labels = new Map<string, Location>();
+  private failed = false;
+
+  constructor(
+    private readonly model: Declared<ModelDecl>,
+    private readonly host: ElaborationHost,
+  ) {}
+
+  run(given: ReadonlyMap<string, Value>): ModelGraph {
+    const { decl, file } = this.model;
+    const scope = this.host.program.scopes.get(file)!;
+    const frame: Frame = { file, scope, env: new Map(), blockPath: [], callStack: [], isModel: true };
+    const params = new Map<string, Value>();
+    for (const param of decl.params) {
+      const name = param.name.name;
+      if (!name) continue;
+      let value = given.get(name);
+      if (value === undefined && param.default) {
+        const type = paramSignature([param], this.scopeCtx(frame)).params[0]?.type;
+        value = type ? this.bindDefault(type, param.default, frame) : UNKNOWN;
+      }
+      if (value === undefined) value = param.type?.kind === "ScalarType" && param.type.name.name === "int" ? symbolic(name) : UNKNOWN;
+      params.set(name, value);
+      this.bind(frame, name, { kind: "param", value, declaredAt: param.name.range, used: false });
+    }
+    const result = this.evaluateBody(decl.body, frame);
+    if (result.value && result.isBareExpression) {
+      if (result.value.kind === "tensor") this.addOutput(result.value, undefined, result.range!, frame);
+    }
+    if (this.outputs.length === 0 && !this.failed && decl.name.name) {
+      this.report({
+        code: "E103",
+        file,
+        range: decl.name.range,
+        message: `model \`${decl.name.name}\` has no output`,
+        help: "end the body with the expression that gives the output, or mark it with `output`",
+      });
+    }
+    this.reportUnused(frame, "model");
+    return this.finish(params);
+  }
+
+  private finish(params: ReadonlyMap<string, Value>): ModelGraph {
+    const taken = new Set(this.labels.keys());
+    const counters = new Map<string, number>();
+    const layers: LayerNode[] = this.layers.map((pending) => {
+      let name = pending.label?.name;
+      if (!name) {
+        do {
+          const n = (counters.get(pending.def.name) ?? 0) + 1;
+          counters.set(pending.def.name, n);
+          name = `${pending.def.name}_${n}`;
+        } while (taken.has(name));
+      }
+      taken.add(name);
+      const { label: _label, ...node } = pending;
+      return { ...node, name };
+    });
+    let total: Dim | undefined = dimConst(0);
+    for (const layer of layers) total = layer.params && total ? add(total, layer.params) : undefined;
+    return {
+      name: this.model.decl.name.name,
+      file: this.model.file,
+      inputs: this.inputs,
+      layers,
+      outputs: this.outputs,
+      params,
+      totalParams: total,
+      incomplete: this.failed,
+    };
+  }
+
+  // ---------------------------------------------------------------- statements
+
+  private evaluateBody(body: readonly Stmt[], frame: Frame): { value?: Value; range?: Range; expr?: Expr; isBareExpression: boolean } {
+    let last: { value?: Value; range?: Range; expr?: Expr; isBareExpression: boolean } = { isBareExpression: false };
+    for (const stmt of body) {
+      switch (stmt.kind) {
+        case "Input": {
+          if (!frame.isModel) {
+            this.report({ code: "E104", file: frame.file, range: stmt.range, message: "`input` declares a model input; a block receives tensors as parameters", help: "add a parameter to the block instead" });
+            last = { isBareExpression: false };
+            break;
+          }
+          const value = this.declareInput(stmt.name, stmt.type, stmt.range, frame);
+          last = { value, range: stmt.range, isBareExpression: false };
+          break;
+        }
+        case "Let": {
+          const value = this.evaluate(stmt.value, frame);
+          if (stmt.name.name) this.bind(frame, stmt.name.name, { kind: "let", value, declaredAt: stmt.name.range, used: false });
+          last = { value, range: stmt.value.range, expr: stmt.value, isBareExpression: false };
+          break;
+        }
+        case "Output": {
+          const value = this.evaluate(stmt.value, frame);
+          if (!frame.isModel) {
+            this.report({ code: "E104", file: frame.file, range: stmt.range, message: "`output` marks a model output; a block's result is its last statement", help: "remove `output`" });
+          } else if (value.kind === "tensor") {
+            this.addOutput(value, stmt.name, stmt.value.range, frame);
+          } else if (value.kind !== "unknown") {
+            this.report({ code: "E104", file: frame.file, range: stmt.value.range, message: "an output must be a tensor" });
+          }
+          last = { value, range: stmt.value.range, expr: stmt.value, isBareExpression: false };
+          break;
+        }
+        case "ExprStmt": {
+          const value = this.evaluate(stmt.value, frame);
+          last = { value, range: stmt.value.range, expr: stmt.value, isBareExpression: true };
+          break;
+        }
+      }
+    }
+    return last;
+  }
+
+  private declareInput(name: Identifier, type: TypeRef | undefined, range: Range, frame: Frame): Value {
+    if (!type || type.kind !== "ShapeType") {
+      if (type) this.report({ code: "E104", file: frame.file, range: type.range, message: "an input needs a shape such as `[28, 28, 1]`", help: "write `input image: [28, 28, 1]`" });
+      return UNKNOWN;
+    }
+    const declared = evaluateShape(type, frame, this.shapeCtx(frame), "declare");
+    if (!declared) return UNKNOWN;
+    const tensor: TensorValue = { kind: "tensor", shape: declared.shape, dtype: declared.dtype, source: { kind: "input", name: name.name, file: frame.file, range: name.range } };
+    if (name.name) {
+      this.inputs.push({ name: name.name, shape: declared.shape, dtype: declared.dtype, definedAt: { file: frame.file, range } });
+      this.bind(frame, name.name, { kind: "input", value: tensor, declaredAt: name.range, used: false });
+    }
+    return tensor;
+  }
+
+  private addOutput(tensor: TensorValue, name: Identifier | undefined, range: Range, frame: Frame): void {
+    const producer = tensor.source.kind === "layer" ? this.layers[tensor.source.layerId] : undefined;
+    const fallback = producer?.label?.name ?? (this.outputs.length === 0 ? "output" : `output_${this.outputs.length + 1}`);
+    this.outputs.push({ name: name?.name || fallback, tensor, definedAt: { file: frame.file, range } });
+  }
+
+  private bind(frame: Frame, name: string, binding: Binding): void {
+    const earlier = frame.env.get(name);
+    if (earlier && earlier.kind !== "dim") {
+      this.report({
+        code: "E101",
+        file: frame.file,
+        range: binding.declaredAt,
+        message: `\`${name}\` is already defined in this ${frame.isModel ? "model" : "block"}`,
+        labels: [{ file: frame.file, range: earlier.declaredAt, message: "first defined here" }],
+        help: "choose another name",
+      });
+      return;
+    }
+    frame.env.set(name, binding);
+  }
+
+  /** W401 for inputs and `let` bindings that nothing uses. */
+  private reportUnused(frame: Frame, where: "model" | "block"): void {
+    for (const [name, binding] of frame.env) {
+      if (binding.used || (binding.kind !== "input" && binding.kind !== "let")) continue;
+      const what = binding.kind === "input" ? "input" : "binding";
+      this.report({
+        code: "W401",
+        file: frame.file,
+        range: binding.declaredAt,
+        message: `${what} \`${name}\` is never used`,
+        help: binding.kind === "input" ? `use \`${name}\` in the ${where}, or remove the input` : `use \`${name}\`, or remove the \`let\``,
+      });
+    }
+  }
+
+  // ---------------------------------------------------------------- expressions
+
+  /** Evaluates an expression; `type` is the expected type where one is known (arguments). */
+  evaluate(expr: Expr, frame: Frame, type?: ValueType): Value {
+    switch (expr.kind) {
+      case "Error":
+        return UNKNOWN;
+      case "Number":
+        return { kind: "number", value: expr.value, integer: expr.isInteger };
+      case "String":
+        return { kind: "string", value: expr.value };
+      case "Bool":
+        return { kind: "bool", value: expr.value };
+      case "Paren":
+        return this.evaluate(expr.inner, frame, type);
+      case "List":
+        return { kind: "list", items: expr.items.map((item) => this.evaluate(item, frame, type?.kind === "list" ? type.of : undefined)) };
+      case "Name":
+        return this.evaluateName(expr.name, frame, type);
+      case "Unary": {
+        const operand = this.evaluate(expr.operand, frame);
+        return arithmetic("-", { kind: "number", value: 0, integer: true }, operand, expr, this.scopeCtx(frame));
+      }
+      case "Binary":
+        return this.evaluateBinary(expr, frame);
+      case "Call":
+        return this.evaluateCall(expr, frame);
+      case "Pipe":
+        return this.evaluatePipe(expr, frame);
+    }
+  }
+
+  private evaluateName(id: Identifier, frame: Frame, type: ValueType | undefined): Value {
+    if (!id.name) return UNKNOWN;
+    const binding = lookup(frame, id.name);
+    if (binding) return binding.value;
+    if (type && acceptsNames(type)) return { kind: "enum", name: id.name };
+    const layer = lookupLayer(id.name);
+    const block = frame.scope.blocks.get(id.name);
+    if (layer || block) {
+      this.report({
+        code: "E104",
+        file: frame.file,
+        range: id.range,
+        message: `\`${id.name}\` is a ${layer ? "layer" : "block"}, not a value`,
+        help: `apply it to a tensor: \`x -> ${id.name}\``,
+      });
+      return UNKNOWN;
+    }
+    reportUnknownName(id.name, id.range, "name", [...frame.env.keys()], this.scopeCtx(frame));
+    return UNKNOWN;
+  }
+
+  private evaluateBinary(expr: BinaryExpr, frame: Frame): Value {
+    const left = this.evaluate(expr.left, frame);
+    const right = this.evaluate(expr.right, frame);
+    if (left.kind === "tensor" || right.kind === "tensor") {
+      if (left.kind === "unknown" || right.kind === "unknown") return UNKNOWN;
+      if (expr.op !== "+" || left.kind !== "tensor" || right.kind !== "tensor") {
+        this.report({
+          code: "E104",
+          file: frame.file,
+          range: expr.range,
+          message: expr.op === "+" ? "`+` adds two tensors; one side is not a tensor" : `\`${expr.op}\` does not apply to tensors`,
+          help: expr.op === "*" ? "use `multiply(a, b)` for an element-wise product" : "tensors merge with `a + b`, `concat(a, b)`, `multiply(a, b)`, `average(a, b)` or `maximum(a, b)`",
+        });
+        return UNKNOWN;
+      }
+      return this.applyLayer(lookupLayer("add")!, [left, right], [], expr, frame);
+    }
+    return arithmetic(expr.op, left, right, expr, this.scopeCtx(frame));
+  }
+
+  private evaluateCall(call: CallExpr, frame: Frame): Value {
+    const name = call.callee.name;
+    if (!name) return UNKNOWN;
+    const layer = lookupLayer(name);
+    if (layer) {
+      const inputs: Value[] = [];
+      let rest = call.args;
+      const takesTensors = (a: Arg | undefined): a is Arg => !!a && !a.name;
+      if (layer.arity === "many") {
+        inputs.push(...rest.filter(takesTensors).map((a) => this.evaluate(a.value, frame)));
+        rest = rest.filter((a) => a.name);
+      } else if (takesTensors(rest[0])) {
+        inputs.push(this.evaluate(rest[0].value, frame));
+        rest = rest.slice(1);
+      }
+      return this.applyLayer(layer, inputs, rest, call, frame);
+    }
+    const block = frame.scope.blocks.get(name);
+    if (block) return this.callBlock(block, call, undefined, frame);
+    return this.unknownCallee(call, frame);
+  }
+
+  private evaluatePipe(pipe: PipeExpr, frame: Frame): Value {
+    const source = this.evaluate(pipe.source, frame);
+    const stage = pipe.stage;
+    const name = stage.callee.name;
+    if (!name) return UNKNOWN;
+    if (source.kind !== "tensor" && source.kind !== "unknown") {
+      this.report({
+        code: "E104",
+        file: frame.file,
+        range: pipe.source.range,
+        message: `\`->\` applies a layer to a tensor, but this is ${describeSource(source)}`,
+      });
+    }
+    const input = source.kind === "tensor" ? source : UNKNOWN;
+    const layer = lookupLayer(name);
+    if (layer) {
+      const inputs: Value[] = [input];
+      let rest = stage.args;
+      if (layer.arity === "many") {
+        inputs.push(...rest.filter((a) => !a.name).map((a) => this.evaluate(a.value, frame)));
+        rest = rest.filter((a) => a.name);
+      }
+      return this.applyLayer(layer, inputs, rest, stage, frame, pipe.label, pipe.doc);
+    }
+    const block = frame.scope.blocks.get(name);
+    if (block) {
+      if (pipe.label) {
+        this.report({ code: "E104", file: frame.file, range: pipe.label.range, message: `labels name layers; \`${name}\` is a block`, help: "label the layers inside the block instead" });
+      }
+      return this.callBlock(block, stage, input, frame);
+    }
+    return this.unknownCallee(stage, frame);
+  }
+
+  private unknownCallee(call: CallExpr, frame: Frame): Value {
+    const name = call.callee.name;
+    if (frame.scope.models.has(name)) {
+      this.report({ code: "E104", file: frame.file, range: call.callee.range, message: `\`${name}\` is a model; only layers and blocks can be applied`, help: `turn the reusable part of \`${name}\` into a block` });
+      return UNKNOWN;
+    }
+    const candidates = [...LAYER_NAMES, ...frame.scope.blocks.keys()];
+    reportUnknownName(name, call.callee.range, "layer or block", candidates, this.scopeCtx(frame));
+    // Still check the arguments' own names, so a typo there is not hidden behind this one.
+    for (const a of call.args) if (!a.name) this.evaluate(a.value, frame);
+    return UNKNOWN;
+  }
+
+  // ---------------------------------------------------------------- layers
+
+  private applyLayer(def: LayerDef, inputs: readonly Value[], argExprs: readonly Arg[], node: CallExpr | BinaryExpr, frame: Frame, label?: Identifier, doc?: string): Value {
+    const args = bindArgs(def.signature, argExprs, node.range, this.bindCtx(frame));
+    if (label?.name) this.claimLabel(label, frame);
+    if (def.arity === "many" && inputs.length < 2 && inputs.every((i) => i.kind !== "unknown")) {
+      this.report({ code: "E103", file: frame.file, range: node.range, message: `\`${def.name}\` merges two or more tensors; found ${inputs.length}`, help: `write \`${def.name}(a, b)\`` });
+      return this.fail();
+    }
+    if (def.arity === "one" && inputs.length === 0) {
+      this.report({ code: "E103", file: frame.file, range: node.range, message: `\`${def.name}\` needs an input`, help: `apply it with \`x -> ${def.name}${node.kind === "Call" && node.hasParens ? "(…)" : ""}\`` });
+      return this.fail();
+    }
+    const tensors = inputs.filter((i): i is TensorValue => i.kind === "tensor");
+    if (tensors.length !== inputs.length) {
+      for (const [i, value] of inputs.entries()) {
+        if (value.kind !== "tensor" && value.kind !== "unknown") {
+          this.report({ code: "E104", file: frame.file, range: node.range, message: `\`${def.name}\` needs a tensor as input ${i + 1}, found ${describeSource(value)}` });
+        }
+      }
+      return this.fail();
+    }
+    const wantDType = def.inputDType ?? "float32";
+    const wrongType = tensors.find((t) => t.dtype !== wantDType);
+    if (wrongType) {
+      this.report({
+        code: "E200",
+        file: frame.file,
+        range: node.range,
+        message: wantDType === "int32" ? `\`${def.name}\` takes integer token ids (int32), but its input holds numbers (float32)` : `\`${def.name}\` takes numbers, but its input is integer token ids (${shapeToString(wrongType.shape)}, int32)`,
+        label: this.describeInput(wrongType, frame),
+        help: wantDType === "int32" ? "declare the input as `int32[T]`" : "turn token ids into vectors first: `-> embedding(vocab, dim)`",
+      });
+      return this.fail();
+    }
+    let broken = false;
+    const output = def.infer({
+      inputs: tensors,
+      args,
+      report: (problem) => {
+        if (problem.severity !== "warning") broken = true;
+        this.reportProblem(problem, def, tensors, args, node, frame);
+      },
+    });
+    if (!output || broken) return this.fail();
+    const id = this.layers.length;
+    const shapes = tensors.map((t) => t.shape);
+    const definedAt = { file: frame.file, range: node.range };
+    const tensor: TensorValue = { kind: "tensor", shape: output, dtype: def.outputDType ?? "float32", source: { kind: "layer", layerId: id } };
+    this.layers.push({
+      id,
+      label: label?.name ? label : undefined,
+      labelled: !!label?.name,
+      def,
+      args,
+      inputs: tensors,
+      output: tensor,
+      params: def.countParams(shapes, args, output),
+      definedAt,
+      site: frame.site ?? definedAt,
+      blockPath: frame.blockPath,
+      doc,
+    });
+    return tensor;
+  }
+
+  private fail(): Value {
+    this.failed = true;
+    return UNKNOWN;
+  }
+
+  private claimLabel(label: Identifier, frame: Frame): void {
+    const earlier = this.labels.get(label.name);
+    if (earlier) {
+      this.report({
+        code: "E101",
+        file: frame.file,
+        range: label.range,
+        message: `label \`${label.name}\` is used twice in model \`${this.model.decl.name.name}\``,
+        labels: [{ ...earlier, message: "first used here" }],
+        help: frame.blockPath.length ? "a label inside a block is repeated by every call of the block; label the calls' layers outside the block" : "give each layer its own label",
+      });
+      return;
+    }
+    this.labels.set(label.name, { file: frame.file, range: label.range });
+  }
+
+  private reportProblem(problem: ShapeProblem, def: LayerDef, inputs: readonly TensorValue[], args: BoundArgs, node: CallExpr | BinaryExpr, frame: Frame): void {
+    const input = inputs[problem.inputIndex ?? 0];
+    const argNode = problem.argument ? args.get(problem.argument)?.node : undefined;
+    const otherInputs = def.arity === "many" ? inputs.filter((t) => t !== input) : [];
+    this.report({
+      code: problem.code,
+      severity: problem.severity,
+      file: frame.file,
+      range: argNode?.range ?? node.range,
+      message: problem.message,
+      label: problem.label ?? (input ? this.describeInput(input, frame) : undefined),
+      labels: otherInputs.flatMap((t) => {
+        const where = this.producerLocation(t);
+        return where ? [{ ...where, message: `${shapeToString(t.shape)} here` }] : [];
+      }),
+      help: problem.help,
+      notes: problem.notes,
+    });
+  }
+
+  /** "input is [4, 4, 20], from maxpool at line 6" */
+  private describeInput(tensor: TensorValue, frame: Frame): string {
+    const shape = shapeToString(tensor.shape);
+    if (tensor.source.kind === "input") return `input is ${shape}, the model input \`${tensor.source.name}\``;
+    const producer = this.layers[tensor.source.layerId];
+    if (!producer) return `input is ${shape}`;
+    const where = producer.definedAt.file === frame.file ? producer.definedAt : producer.site;
+    const file = where.file === frame.file ? "" : ` of ${where.file}`;
+    return `input is ${shape}, from ${producer.label?.name ?? producer.def.name} at line ${where.range.start.line}${file}`;
+  }
+
+  private producerLocation(tensor: TensorValue): Location | undefined {
+    if (tensor.source.kind === "input") return { file: tensor.source.file, range: tensor.source.range };
+    return this.layers[tensor.source.layerId]?.definedAt;
+  }
+
+  /** Evaluates `lstm(32)` as a layer value (the argument of `bidirectional` or `time_distributed`). */
+  private layerValue(call: CallExpr, type: ValueType & { kind: "layer" }, frame: Frame): Value {
+    const def = lookupLayer(call.callee.name);
+    if (!def) {
+      if (frame.scope.blocks.has(call.callee.name)) {
+        this.report({ code: "E104", file: frame.file, range: call.callee.range, message: `\`${call.callee.name}\` is a block; only built-in layers can be wrapped` });
+        return UNKNOWN;
+      }
+      reportUnknownName(call.callee.name, call.callee.range, "layer", LAYER_NAMES, this.scopeCtx(frame));
+      return UNKNOWN;
+    }
+    if (type.what === "recurrent" && def.category !== "recurrent") {
+      this.report({ code: "E104", file: frame.file, range: call.range, message: `expected ${describeType(type)}, found \`${def.name}\`` });
+      return UNKNOWN;
+    }
+    if (def.arity === "many") {
+      this.report({ code: "E104", file: frame.file, range: call.range, message: `\`${def.name}\` merges tensors and cannot be wrapped` });
+      return UNKNOWN;
+    }
+    const args = bindArgs(def.signature, call.args, call.range, this.bindCtx(frame));
+    return { kind: "layer", layer: def.name, args, range: call.range };
+  }
+
+  // ---------------------------------------------------------------- blocks
+
+  private callBlock(block: Declared<BlockDecl>, call: CallExpr, piped: Value | undefined, frame: Frame): Value {
+    const decl = block.decl;
+    this.host.blockCalled?.(decl);
+    if (frame.callStack.includes(decl)) {
+      const chain = [...frame.callStack.slice(frame.callStack.indexOf(decl)).map((b) => b.name.name), decl.name.name];
+      this.report({ code: "E106", file: frame.file, range: call.callee.range, message: `block \`${decl.name.name}\` calls itself: ${chain.join(" → ")}`, help: "a network has a fixed depth: unroll the repetition by hand" });
+      return this.fail();
+    }
+    const inner: Frame = {
+      file: block.file,
+      scope: this.host.program.scopes.get(block.file)!,
+      env: new Map(),
+      blockPath: [...frame.blockPath, decl.name.name],
+      site: frame.site ?? { file: frame.file, range: call.range },
+      callStack: [...frame.callStack, decl],
+      isModel: false,
+    };
+    const bound = bindBlockCall(decl, call, piped, {
+      caller: this.bindCtx(frame),
+      callee: this.bindCtx(inner),
+      shapes: this.shapeCtx(inner),
+      inner,
+      describeInput: (t) => this.describeInput(t, frame),
+      report: (d) => this.report(d),
+    });
+    if (!bound) return this.fail();
+    for (const [name, binding] of bound) inner.env.set(name, binding);
+    const result = this.evaluateBody(decl.body, inner);
+    this.reportUnused(inner, "block");
+    if (!result.value || result.value.kind === "unknown") {
+      if (!result.value && decl.name.name) this.report({ code: "E103", file: block.file, range: decl.name.range, message: `block \`${decl.name.name}\` has no result`, help: "end its body with the expression that gives the result" });
+      return this.fail();
+    }
+    if (decl.result && result.value.kind === "tensor") {
+      const declared = evaluateShape(decl.result, inner, this.shapeCtx(inner), "match");
+      if (declared && !declared.matches(result.value.shape)) {
+        this.report({
+          code: "E204",
+          file: block.file,
+          range: result.range ?? decl.name.range,
+          message: `block \`${decl.name.name}\` declares the result ${declared.text}, but its body gives ${shapeToString(result.value.shape)}`,
+          label: `this is ${shapeToString(result.value.shape)}`,
+          labels: [{ file: block.file, range: decl.result.range, message: `declared ${declared.text}${declared.text === shapeToString(declared.shape) ? "" : ` = ${shapeToString(declared.shape)}`} for this call` }],
+          help: "change the body so it keeps the declared shape (e.g. `padding: same`), or change the declared result",
+        });
+        return this.fail();
+      }
+    }
+    return result.value;
+  }
+
+  // ---------------------------------------------------------------- contexts
+
+  private bindCtx(frame: Frame): BindContext {
+    return {
+      file: frame.file,
+      report: (d) => this.report(d),
+      evaluate: (expr, type) => this.evaluate(expr, frame, type),
+      layerValue: (call, type) => this.layerValue(call, type, frame),
+    };
+  }
+
+  private scopeCtx(frame: Frame): BindContext {
+    return this.bindCtx(frame);
+  }
+
+  private shapeCtx(frame: Frame) {
+    return { file: frame.file, report: (d: Diagnostic) => this.report(d), evaluate: (e: Expr) => this.evaluate(e, frame) };
+  }
+
+  private bindDefault(type: ValueType, expr: Expr, frame: Frame): Value {
+    return checkValue(this.evaluate(expr, frame, type), type, expr, this.bindCtx(frame));
+  }
+
+  private report(init: DiagnosticInit | Diagnostic): void {
+    const d = "labels" in init && "fixes" in init && "notes" in init ? (init as Diagnostic) : diagnostic(init);
+    if (d.severity === "error") this.failed = true;
+    this.host.report(d);
+  }
+}
+
+function symbolic(name: string): Value {
+  return { kind: "dim", dim: dimSymbol(name) };
+}
+
+function describeSource(value: Value): string {
+  switch (value.kind) {
+    case "number":
+      return `the number ${value.value}`;
+    case "enum":
+      return `the name \`${value.name}\``;
+    case "tensor":
+      return "a tensor";
+    default:
+      return `a ${value.kind}`;
+  }
+}
+

@@ -1,0 +1,51 @@
+/**
+ * The `nnc` command line: a thin adapter over the compiler. Exit codes: 0 success, 1 errors in the
+ * sources (or a failed training), 2 a usage error.
+ */
+import { runCheck } from "./check-command.js";
+import { runFmt } from "./fmt-command.js";
+import { runSummary } from "./summary-command.js";
+import { UsageError, type CommandIO, defaultIO } from "./io.js";
+
+const USAGE = `nnc — a typed language for neural-network training
+
+Usage:
+  nnc check FILES… [--format text|json]          check sources, report diagnostics
+  nnc summary FILE [--model M] [--format text|json]  layers, output shapes and parameter counts
+  nnc fmt FILES… [--check]                       format sources in place (--check: only report)
+  nnc help                                       this text
+
+Exit codes: 0 success, 1 errors in the sources, 2 a usage error.`;
+
+const COMMANDS: Record<string, (args: string[], io: CommandIO) => Promise<number> | number> = {
+  check: runCheck,
+  summary: runSummary,
+  fmt: runFmt,
+};
+
+/** Runs the command line `argv` (without `node` and the script) and returns the exit code. */
+export async function main(argv: readonly string[], io: CommandIO = defaultIO()): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === "help" || command === "--help" || command === "-h") {
+    io.stdout(`${USAGE}\n`);
+    return command ? 0 : 2;
+  }
+  if (command === "--version" || command === "-v") {
+    io.stdout("nnc 0.1.0\n");
+    return 0;
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    io.stderr(`nnc: unknown command \`${command}\`\n\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    return await run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`nnc ${command}: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * A diagnostic is plain data: what went wrong, where, and how to fix it. Every phase produces these;
+ * exactly one module renders them for the terminal (`render.ts`) and one turns them into JSON
+ * (`json.ts`); the language server maps them to LSP diagnostics. A mistake in the user's program is
+ * never an exception.
+ */
+import type { Range } from "../ast.js";
+
+export type Severity = "error" | "warning" | "info";
+
+/** Every diagnostic code of the language reference, with its one-line meaning. */
+export const DIAGNOSTIC_CODES = {
+  E001: "syntax error",
+  E002: "lexical error",
+  E100: "unknown name",
+  E101: "duplicate declaration",
+  E102: "unknown argument or training key",
+  E103: "missing required argument or key",
+  E104: "argument of the wrong kind",
+  E105: "argument out of range",
+  E106: "cycle in blocks or in `use`",
+  E107: "`use` or data file not found",
+  E200: "layer given an input of the wrong rank",
+  E201: "window does not fit its input",
+  E202: "merged tensors have incompatible shapes",
+  E203: "reshape or flatten size mismatch",
+  E204: "block signature mismatch",
+  E205: "dimension symbol bound to two different values",
+  E300: "model input does not match the data",
+  E301: "model output does not match the data's targets",
+  E302: "loss does not fit the output",
+  E303: "training settings contradict each other",
+  E304: "invalid search space",
+  W400: "dense applied to an input of rank > 1",
+  W401: "unused input, binding or block",
+  W402: "vanishing-gradient risk",
+  W403: "quadratic cost on a saturating output",
+  W404: "activation applied twice, or softmax before the last layer",
+} as const;
+
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
+
+/** A location in a particular file. */
+export interface Location {
+  readonly file: string;
+  readonly range: Range;
+}
+
+/** A secondary span with a short message: where a shape came from, the first declaration, … */
+export interface Label extends Location {
+  readonly message: string;
+}
+
+/** A text replacement that fixes the problem; used by editors' code actions. */
+export interface TextEdit extends Location {
+  readonly newText: string;
+}
+
+export interface Fix {
+  /** What the fix does, as an editor shows it: "Replace with `relu`". */
+  readonly title: string;
+  readonly edits: readonly TextEdit[];
+}
+
+export interface Diagnostic {
+  readonly code: DiagnosticCode;
+  readonly severity: Severity;
+  readonly file: string;
+  /** The smallest span that shows the fault. */
+  readonly range: Range;
+  readonly message: string;
+  /** Text drawn under the primary span (`input is [4, 4, 20], from maxpool at line 6`). */
+  readonly label?: string;
+  readonly labels: readonly Label[];
+  readonly notes: readonly string[];
+  readonly help?: string;
+  readonly fixes: readonly Fix[];
+}
+
+/** What a caller may leave out when making a diagnostic; severity follows from the code. */
+export interface DiagnosticInit {
+  readonly code: DiagnosticCode;
+  readonly file: string;
+  readonly range: Range;
+  readonly message: string;
+  readonly severity?: Severity;
+  readonly label?: string;
+  readonly labels?: readonly Label[];
+  readonly notes?: readonly string[];
+  readonly help?: string;
+  readonly fixes?: readonly Fix[];
+}
+
+/** Builds a diagnostic; E-codes are errors and W-codes warnings unless `severity` says otherwise. */
+export function diagnostic(init: DiagnosticInit): Diagnostic {
+  return {
+    code: init.code,
+    severity: init.severity ?? (init.code.startsWith("E") ? "error" : "warning"),
+    file: init.file,
+    range: init.range,
+    message: init.message,
+    label: init.label,
+    labels: init.labels ?? [],
+    notes: init.notes ?? [],
+    help: init.help,
+    fixes: init.fixes ?? [],
+  };
+}
+
+/** Orders diagnostics by file, then position, then code, so output is stable. */
+export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.range.start.offset - b.range.start.offset || a.code.localeCompare(b.code);
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === "error");
+}

@@ -9,7 +9,7 @@ import { formatOption, parseOptions, UsageError, type CommandIO } from "./io.js"
 
 export function runCheck(args: string[], io: CommandIO): number {
   const { values, positionals } = parseOptions(args, { format: { type: "string" } });
-  const format = formatOption(values.format);
+  const format = formatOption(values.format as string | undefined);
   requireFiles(positionals);
   const result = checkProgram(positionals);
   if (format === "json") io.stdout(`${JSON.stringify(diagnosticsToJson(result.diagnostics), null, 2)}\n`);

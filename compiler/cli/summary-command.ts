@@ -8,15 +8,16 @@ import { formatOption, parseOptions, UsageError, type CommandIO } from "./io.js"
 
 export function runSummary(args: string[], io: CommandIO): number {
   const { values, positionals } = parseOptions(args, { model: { type: "string" }, format: { type: "string" } });
-  const format = formatOption(values.format);
+  const format = formatOption(values.format as string | undefined);
   requireFiles(positionals, 1);
   const result = checkProgram(positionals);
   let models = result.models;
-  if (values.model !== undefined) {
-    models = models.filter((m) => m.name === values.model);
+  const wanted = values.model as string | undefined;
+  if (wanted !== undefined) {
+    models = models.filter((m) => m.name === wanted);
     if (models.length === 0) {
-      const guess = didYouMean(values.model, result.models.map((m) => m.name));
-      throw new UsageError(`no model \`${values.model}\` in ${positionals[0]}${guess ? `; did you mean \`${guess}\`?` : ""}`);
+      const guess = didYouMean(wanted, result.models.map((m) => m.name));
+      throw new UsageError(`no model \`${wanted}\` in ${positionals[0]}${guess ? `; did you mean \`${guess}\`?` : ""}`);
     }
   }
   const summaries = models.map(summarize);

@@ -2,9 +2,11 @@
  * Argument types and helpers shared by the layer definitions.
  */
 import { dimConst, type Dim } from "../shapes/dim.js";
+import { shapeToString, type Shape } from "../shapes/shape.js";
 import { type ParamSpec, type Signature, type ValueType, FLOAT, NON_NEGATIVE_FLOAT } from "../schema/types.js";
 import { arg, concrete, named, type BoundArgs, type Value } from "../schema/values.js";
 import { INITIALIZER } from "../schema/initializers.js";
+import type { ShapeProblem } from "./layer.js";
 
 /** The activation functions of the language, in the order the reference lists them. */
 export const ACTIVATIONS = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "softmax"] as const;
@@ -56,3 +58,12 @@ export function boolArg(args: BoundArgs, name: string): boolean | undefined {
 
 export { FLOAT };
 export type { Value };
+
+/**
+ * The E200 problem for an input of the wrong rank: "conv2d needs an input of shape [height, width,
+ * channels], found [2880]". `expected` names the axes the layer reads.
+ */
+export function wrongRank(layer: string, expected: string, input: Shape, help: string): ShapeProblem {
+  return { code: "E200", message: `${layer} needs an input of shape ${expected}, found ${shapeToString(input)}`, help };
+}
+

@@ -242,6 +242,10 @@ export function reportUnknownName(
 /** Checks an evaluated value against a type: kind (E104), range (E105), enum membership (E100). */
 export function checkValue(value: Value, type: ValueType, expr: Expr, ctx: BindContext): Value {
   if (value.kind === "unknown") return value;
+  if (value.kind === "search") {
+    // A model parameter bound to a search space: its representative stands in for every option.
+    return checkValue(value.space.representative, type, expr, ctx).kind === "unknown" ? UNKNOWN : value;
+  }
   const wrongKind = (found: string): Value => {
     ctx.report(
       diagnostic({

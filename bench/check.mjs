@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+// Benchmark: `nnc check` on a generated 10,000-line program (target < 0.5 s on a 2-core machine).
+// Prints the time of each phase and its ratio against a baseline measured in the same process: a
+// plain tokenizing pass over the same text with a regular expression, so the ratios stay comparable
+// across machines. Run after `npm run build`:  node bench/check.mjs [LINES]
+import { performance } from "node:perf_hooks";
+import { checkSource } from "../dist/compiler/check.js";
+import { parse } from "../dist/grammar/parse.js";
+
+const lines = Number(process.argv[2] ?? 10_000);
+
+/** A program of about `lines` lines: blocks, models of conv/pool/dense stacks, and trainings. */
+function generate(target) {
+  const out = [
+    "/// Generated for the check benchmark.",
+    "block ConvPool(x, filters: int, act: activation = relu) {",
+    "  x -> conv2d(filters, kernel: 3, padding: same, activation: act) -> maxpool(2)",
+    "}",
+    "",
+  ];
+  let i = 0;
+  while (out.length < target) {
+    out.push(
+      `model Net${i}(width: int = ${100 + (i % 50)}) {`,
+      "  input image: [28, 28, 1]",
+      "  let features = image",
+      "    -> ConvPool(16)",
+      "    -> ConvPool(32, act: tanh)",
+      "    -> flatten",
+      `  features`,
+      `    -> fc${i}: dense(width, activation: relu)   // hidden`,
+      "    -> dropout(0.5)",
+      "    -> dense(10, activation: softmax)",
+      "}",
+      "",
+      `train run${i}: Net${i}(width: ${64 + (i % 7)}) {`,
+      "  data: mnist(train: 50000, validation: 10000, test: 10000)",
+      "  loss: cross_entropy",
+      "  optimizer: sgd(lr: 0.03, momentum: 0.9)",
+      "  regularization: l2(0.1)",
+      "  batch_size: 10",
+      "  epochs: 60",
+      "}",
+      "",
+    );
+    i++;
+  }
+  return out.join("\n");
+}
+
+function time(label, fn, repeat = 5) {
+  fn(); // warm up
+  const samples = [];
+  for (let r = 0; r < repeat; r++) {
+    const start = performance.now();
+    fn();
+    samples.push(performance.now() - start);
+  }
+  samples.sort((a, b) => a - b);
+  return { label, ms: samples[Math.floor(samples.length / 2)] };
+}
+
+const text = generate(lines);
+const lineCount = text.split("\n").length;
+const baseline = time("baseline: regex tokenize", () => text.match(/[A-Za-z_]\w*|\d[\d_]*(?:\.\d+)?(?:e[-+]?\d+)?|->|\S/g).length);
+const parsing = time("parse", () => parse(text, "bench.nn"));
+const checking = time("check (parse + elaborate + rules + trainings)", () => {
+  const result = checkSource(text, "bench.nn");
+  if (result.diagnostics.some((d) => d.severity === "error")) throw new Error(`benchmark program has errors: ${result.diagnostics[0].message}`);
+});
+
+console.log(`nnc check benchmark: ${lineCount} lines, ${text.length} characters`);
+for (const r of [baseline, parsing, checking]) {
+  console.log(`  ${r.label.padEnd(48)} ${r.ms.toFixed(1).padStart(8)} ms   ×${(r.ms / baseline.ms).toFixed(1)} baseline`);
+}
+console.log(`  target: check < 500 ms → ${checking.ms < 500 ? "met" : "NOT met"} (${(checking.ms / 500).toFixed(2)} of the budget)`);

@@ -1,0 +1,132 @@
+/**
+ * Checks one `train` block: binds every entry to its key's type (E101 duplicate key, E102 unknown key,
+ * E103 missing key, and through the binder E100/E104/E105/E304 inside values), checks what the types
+ * cannot say about datasets and schedules, runs the training rules (E300–E304, W403), and resolves
+ * the settings with their defaults.
+ */
+import type { Range, TrainDecl, TrainEntry } from "../ast.js";
+import type { ModelGraph } from "../checker/graph.js";
+import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { didYouMean, formatList } from "../diagnostics/suggest.js";
+import { bindValue, replaceWith, type BindContext } from "../schema/bind.js";
+import { literalBindContext } from "../schema/literal-context.js";
+import type { Value } from "../schema/values.js";
+import { boundTraining, type BoundEntry } from "./bound.js";
+import { checkDataset } from "./datasets.js";
+import { TRAINING_KEY_NAMES, TRAINING_KEYS, trainingKey, type TrainingKey, type TrainingKeySpec } from "./keys.js";
+import { bindLabels } from "./labels.js";
+import { resolveTraining } from "./resolve.js";
+import type { ResolvedTraining } from "./resolved.js";
+import { TRAINING_RULES } from "./rules/index.js";
+import { checkSchedule } from "./schedules.js";
+
+export interface TrainingContext {
+  readonly file: string;
+  report(d: Diagnostic): void;
+  /** The trained model, elaborated with this training's arguments; undefined when it is unknown. */
+  readonly model?: ModelGraph;
+}
+
+/** What a missing required key would typically be, for the help line. */
+const EXAMPLES: Partial<Record<TrainingKey, string>> = {
+  data: "data: mnist()",
+  loss: "loss: cross_entropy",
+  optimizer: "optimizer: sgd(lr: 0.1)",
+};
+
+/**
+ * Checks `decl` and reports into `ctx`. Returns the resolved settings when the training and its model
+ * are free of errors, and undefined otherwise.
+ */
+export function checkTraining(decl: TrainDecl, ctx: TrainingContext): ResolvedTraining | undefined {
+  let failed = false;
+  const report = (d: Diagnostic): void => {
+    if (d.severity === "error") failed = true;
+    ctx.report(d);
+  };
+  const bind = literalBindContext(ctx.file, report);
+  const entries = new Map<TrainingKey, BoundEntry>();
+  /** Keys that an unknown key was probably meant to be: not reported missing again. */
+  const meant = new Set<string>();
+  for (const entry of decl.entries) {
+    const name = entry.key.name;
+    if (name === "") continue; // a hole left by the parser
+    const spec = trainingKey(name);
+    if (!spec) {
+      const guess = reportUnknownKey(entry, bind);
+      if (guess) meant.add(guess);
+      continue;
+    }
+    const earlier = entries.get(spec.name);
+    if (earlier) {
+      report(
+        diagnostic({
+          code: "E101",
+          file: ctx.file,
+          range: entry.key.range,
+          message: `the key \`${name}\` is given twice`,
+          labels: [{ file: ctx.file, range: earlier.entry.key.range, message: "first given here" }],
+          help: "remove one of the two",
+        }),
+      );
+      continue;
+    }
+    entries.set(spec.name, { entry, value: bindEntry(spec, entry, ctx.model, bind) });
+  }
+  reportMissingKeys(decl, entries, meant, bind);
+
+  const training = boundTraining(decl, ctx.model, entries);
+  for (const rule of TRAINING_RULES) rule(training, { file: ctx.file, report });
+  if (failed || !ctx.model || ctx.model.incomplete) return undefined;
+  return resolveTraining(training);
+}
+
+function bindEntry(spec: TrainingKeySpec, entry: TrainEntry, model: ModelGraph | undefined, ctx: BindContext): Value {
+  if (spec.name === "freeze" || spec.name === "reinit") return bindLabels(spec.name, entry.value, model, ctx);
+  const value = bindValue(spec.type, entry.value, ctx);
+  if (spec.name === "data" || spec.name === "validation") checkDataset(value, entry.value, ctx);
+  if (spec.name === "schedule") checkSchedule(value, ctx);
+  return value;
+}
+
+/** Reports E102 and returns the key suggested instead, if any. */
+function reportUnknownKey(entry: TrainEntry, ctx: BindContext): string | undefined {
+  const { name, range } = entry.key;
+  const guess = didYouMean(name, TRAINING_KEY_NAMES);
+  ctx.report(
+    diagnostic({
+      code: "E102",
+      file: ctx.file,
+      range,
+      message: `unknown training key \`${name}\``,
+      help: guess ? `did you mean \`${guess}\`?` : `the keys are ${formatList(TRAINING_KEY_NAMES)}`,
+      fixes: guess ? [replaceWith(ctx.file, range, guess)] : [],
+    }),
+  );
+  return guess;
+}
+
+/**
+ * One E103 on the `train` header naming every required key that is missing, except those an unknown
+ * key was suggested to be (`optimiser` is E102 with the fix; a second error would say the same).
+ */
+function reportMissingKeys(decl: TrainDecl, entries: ReadonlyMap<TrainingKey, BoundEntry>, meant: ReadonlySet<string>, ctx: BindContext): void {
+  const missing = TRAINING_KEYS.filter((k) => k.required && !entries.has(k.name) && !meant.has(k.name));
+  if (missing.length === 0) return;
+  const header: Range = { start: decl.range.start, end: decl.model.range.end };
+  const name = decl.label?.name || decl.model.name;
+  const names = missing.map((k) => `\`${k.name}\``);
+  ctx.report(
+    diagnostic({
+      code: "E103",
+      file: ctx.file,
+      range: header,
+      message: `training \`${name}\` needs ${names.length === 1 ? "the key" : "the keys"} ${joinAnd(names)}`,
+      help: `add ${joinAnd(missing.map((k) => `\`${EXAMPLES[k.name] ?? `${k.name}: …`}\``))}`,
+    }),
+  );
+}
+
+function joinAnd(items: readonly string[]): string {
+  return items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}

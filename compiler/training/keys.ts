@@ -1,0 +1,120 @@
+/**
+ * Every key a `train` block accepts: its value type, whether it is required, what it means and what
+ * nnc uses when it is absent. The checker binds entries with these types; completion and hover read
+ * the same table.
+ */
+import { INITIALIZER } from "../schema/initializers.js";
+import { POSITIVE_INT, type ValueType } from "../schema/types.js";
+import { DATASET } from "./datasets.js";
+import { LOSS } from "./losses.js";
+import { OPTIMIZER } from "./optimizers.js";
+import { SCHEDULE } from "./schedules.js";
+import {
+  CHECKPOINT,
+  CLIP,
+  EARLY_STOPPING,
+  METRIC,
+  MONITOR,
+  NORMALIZE,
+  OBJECTIVE,
+  REGULARIZATION,
+  TRANSFORM,
+  TUNE,
+  VOTE,
+} from "./settings.js";
+
+export const TRAINING_KEY_NAMES = [
+  "data",
+  "validation",
+  "folds",
+  "normalize",
+  "loss",
+  "optimizer",
+  "schedule",
+  "regularization",
+  "batch_size",
+  "epochs",
+  "early_stopping",
+  "augment",
+  "expand",
+  "metrics",
+  "ensemble",
+  "vote",
+  "init",
+  "seed",
+  "clip",
+  "monitor",
+  "checkpoint",
+  "init_from",
+  "freeze",
+  "reinit",
+  "tune",
+  "objective",
+] as const;
+
+export type TrainingKey = (typeof TRAINING_KEY_NAMES)[number];
+
+export interface TrainingKeySpec {
+  readonly name: TrainingKey;
+  readonly type: ValueType;
+  readonly required: boolean;
+  /** One or two sentences, shown by hover and completion. */
+  readonly doc: string;
+  /** What nnc uses when the key is absent, as the user would write it; absent for required keys. */
+  readonly default?: string;
+}
+
+/** A fraction of the training part in (0, 1), or a separate dataset. */
+export const VALIDATION: ValueType = {
+  kind: "union",
+  what: "validation fraction or dataset",
+  of: [{ kind: "float", range: { min: 0, max: 1, minExclusive: true, maxExclusive: true } }, DATASET],
+};
+
+/**
+ * A list of layer labels. The checker replaces the empty `values` by the labels of the trained model,
+ * so an unknown label is E100 with a suggestion among them.
+ */
+export const LAYER_LABELS: ValueType = { kind: "list", of: { kind: "enum", what: "layer label", values: [] } };
+
+const TRANSFORMS: ValueType = { kind: "list", of: TRANSFORM };
+
+export const TRAINING_KEYS: readonly TrainingKeySpec[] = [
+  { name: "data", type: DATASET, required: true, doc: "The dataset: `mnist(…)`, `adding_problem(…)`, or a user file (`idx`, `csv`, `npy`, `json`)." },
+  {
+    name: "validation",
+    type: VALIDATION,
+    required: false,
+    doc: "Validation data: a fraction of the training part (`0.1`) or a dataset. Replaces the dataset's own validation part.",
+    default: "the dataset's own validation part, if any",
+  },
+  { name: "folds", type: { kind: "int", range: { min: 2 } }, required: false, doc: "k-fold cross-validation: train k times, each time validating on another fold; report the mean and standard deviation." },
+  { name: "normalize", type: NORMALIZE, required: false, doc: "Input normalization, with statistics from the training part only: `none`, `standardize`, `minmax`.", default: "none" },
+  { name: "loss", type: LOSS, required: true, doc: "The cost function: `quadratic`, `mse`, `mae`, `huber(delta)`, `cross_entropy`, `binary_cross_entropy`, `sparse_cross_entropy`." },
+  { name: "optimizer", type: OPTIMIZER, required: true, doc: "`sgd(lr, momentum, nesterov)`, `adagrad`, `adadelta`, `rmsprop`, `adam`, `adamax`." },
+  { name: "schedule", type: SCHEDULE, required: false, doc: "How the learning rate changes from epoch to epoch.", default: "constant" },
+  { name: "regularization", type: REGULARIZATION, required: false, doc: "`l2(λ)`, `l1(λ)` or `l1_l2(l1, l2)` on every layer's weights; a layer's own `l1:`/`l2:` overrides it.", default: "none" },
+  { name: "batch_size", type: POSITIVE_INT, required: false, doc: "Examples per mini-batch.", default: "32" },
+  { name: "epochs", type: POSITIVE_INT, required: false, doc: "Passes over the training data (an upper bound with early stopping).", default: "10" },
+  { name: "early_stopping", type: EARLY_STOPPING, required: false, doc: "`patience(n, monitor, min_delta)`: stop after n epochs without improvement and keep the best weights.", default: "none" },
+  { name: "augment", type: TRANSFORMS, required: false, doc: "Random image transforms applied afresh every epoch: `shift`, `rotate`, `skew`, `elastic`.", default: "[]" },
+  { name: "expand", type: TRANSFORMS, required: false, doc: "Image transforms applied once to enlarge the training set (`shift(1)`: the four one-pixel shifts, 5× data).", default: "[]" },
+  { name: "metrics", type: { kind: "list", of: METRIC }, required: false, doc: "What to report each epoch: `accuracy`, `loss`, `top_k(k)`, `mae`.", default: "[accuracy] for class targets, [mae] for regression, [loss] otherwise" },
+  { name: "ensemble", type: POSITIVE_INT, required: false, doc: "Train n networks from different seeds and combine their predictions.", default: "1" },
+  { name: "vote", type: VOTE, required: false, doc: "How an ensemble combines predictions: `majority` or `mean`.", default: "majority" },
+  { name: "init", type: INITIALIZER, required: false, doc: "The initializer of every layer that does not set its own.", default: "each layer's default" },
+  { name: "seed", type: { kind: "int", range: { min: 0 } }, required: false, doc: "The random seed: the same seed on the same backend gives the same weights and metrics.", default: "none (random)" },
+  { name: "clip", type: CLIP, required: false, doc: "Gradient clipping: `norm(max)` or `value(max)`.", default: "none" },
+  { name: "monitor", type: MONITOR, required: false, doc: "Per-layer statistics recorded each epoch: `gradient_norms`, `weight_norms`.", default: "[]" },
+  { name: "checkpoint", type: CHECKPOINT, required: false, doc: "`every(epochs)`: save checkpoints; a restarted training resumes from the last one.", default: "none" },
+  { name: "init_from", type: { kind: "path" }, required: false, doc: "Load the initial weights from a saved model. The file may be written by an earlier training, so it is checked when training starts." },
+  { name: "freeze", type: LAYER_LABELS, required: false, doc: "Labelled layers whose weights stay fixed (with `init_from`).", default: "[]" },
+  { name: "reinit", type: LAYER_LABELS, required: false, doc: "Labelled layers initialised afresh instead of loaded (with `init_from`).", default: "[]" },
+  { name: "tune", type: TUNE, required: false, doc: "Hyper-parameter search over the `choice`/`uniform`/`log_uniform`/`int_uniform` values: `grid`, `random(trials)`, `bayesian(trials)`." },
+  { name: "objective", type: OBJECTIVE, required: false, doc: "How `tune` ranks trials: `maximize(val_accuracy)`, `minimize(val_loss)`.", default: "maximize(val_accuracy) for class targets, minimize(val_loss) otherwise" },
+];
+
+/** Looks a key up by name. */
+export function trainingKey(name: string): TrainingKeySpec | undefined {
+  return TRAINING_KEYS.find((k) => k.name === name);
+}

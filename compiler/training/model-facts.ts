@@ -1,0 +1,85 @@
+/**
+ * What training rules need to know about a model: whether an input shape accepts a dataset's examples
+ * (binding the input's dimension symbols), the output's concrete shape, and the activation the output
+ * layer applies.
+ */
+import type { LayerNode, ModelGraph } from "../checker/graph.js";
+import { constValue, dimToString, type Dim } from "../shapes/dim.js";
+import type { Shape } from "../shapes/shape.js";
+
+const SYMBOL = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Matches a declared input shape against a dataset's example shape (constants). A constant must be
+ * equal; a bare symbol (`T`) takes the example's size, the same everywhere it occurs; any other
+ * expression is accepted. Returns the symbols' sizes, or undefined when the shapes do not match.
+ */
+export function matchInput(declared: Shape, example: Shape): Map<string, number> | undefined {
+  if (declared.length !== example.length) return undefined;
+  const sizes = new Map<string, number>();
+  for (let i = 0; i < declared.length; i++) {
+    const actual = constValue(example[i]);
+    if (actual === undefined) continue;
+    const fixed = constValue(declared[i]);
+    if (fixed !== undefined) {
+      if (fixed !== actual) return undefined;
+      continue;
+    }
+    const text = dimToString(declared[i]);
+    if (!SYMBOL.test(text)) continue;
+    const earlier = sizes.get(text);
+    if (earlier !== undefined && earlier !== actual) return undefined;
+    sizes.set(text, actual);
+  }
+  return sizes;
+}
+
+/** The size of a dimension given the input symbols' sizes, or undefined when it stays unknown. */
+export function sizeOf(dim: Dim, sizes: ReadonlyMap<string, number>): number | undefined {
+  return constValue(dim) ?? sizes.get(dimToString(dim));
+}
+
+/** A shape's sizes, or undefined when one of them is not known. */
+export function sizesOf(shape: Shape, sizes: ReadonlyMap<string, number>): number[] | undefined {
+  const result: number[] = [];
+  for (const d of shape) {
+    const n = sizeOf(d, sizes);
+    if (n === undefined) return undefined;
+    result.push(n);
+  }
+  return result;
+}
+
+/** The layer that produces the model's only output, when there is exactly one and it is a layer. */
+export function outputLayer(model: ModelGraph): LayerNode | undefined {
+  if (model.outputs.length !== 1) return undefined;
+  const source = model.outputs[0].tensor.source;
+  return source.kind === "layer" ? model.layers[source.layerId] : undefined;
+}
+
+/** Layers that pass their input's values through unchanged in meaning (a softmax stays a softmax). */
+const TRANSPARENT = new Set(["regularization", "reshaping"]);
+
+/**
+ * The activation the model's output applies (`softmax`, `sigmoid`, `linear`, …), looking through
+ * dropout and reshaping layers, together with the layer that applies it. Undefined when the model has
+ * several outputs or the output is not made by a layer.
+ */
+export function outputActivation(model: ModelGraph): { readonly activation: string; readonly layer: LayerNode } | undefined {
+  let layer = outputLayer(model);
+  while (layer) {
+    const activation = layer.def.activation?.(layer.args);
+    if (activation !== undefined) return { activation, layer };
+    const input = layer.inputs[0];
+    if (!TRANSPARENT.has(layer.def.category) || layer.inputs.length !== 1 || input.source.kind !== "layer") {
+      return { activation: "linear", layer };
+    }
+    layer = model.layers[input.source.layerId];
+  }
+  return undefined;
+}
+
+/** How messages name a layer: its label, or its kind when it has none (`dense`). */
+export function describeLayer(layer: LayerNode): string {
+  return layer.labelled ? `\`${layer.name}\`` : `${layer.def.name}`;
+}

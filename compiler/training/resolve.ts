@@ -1,0 +1,377 @@
+/**
+ * Turns a bound, error-free training into its `ResolvedTraining`: every key's value as plain data,
+ * defaults filled in (see resolved.ts), search spaces kept where they occur and listed in `search`.
+ */
+import { concrete, type BoundArgs, type Value } from "../schema/values.js";
+import { validationSource, type BoundTraining } from "./bound.js";
+import type { Targets } from "./datasets.js";
+import type { TrainingKey } from "./keys.js";
+import type {
+  CheckpointSetting,
+  ClipSetting,
+  DataSetting,
+  EarlyStoppingSetting,
+  InitializerSetting,
+  LossSetting,
+  MetricSetting,
+  ModelArgument,
+  MonitoredName,
+  ObjectiveSetting,
+  OptimizerSetting,
+  RegularizationSetting,
+  ResolvedTraining,
+  ScheduleSetting,
+  SearchEntry,
+  SearchSpec,
+  TransformSetting,
+  Tunable,
+  TuneSetting,
+  ValidationSetting,
+} from "./resolved.js";
+
+/** Raised when a value is not what an error-free training would hold; `resolveTraining` gives up. */
+class Unresolvable extends Error {}
+
+/** The resolved settings, or undefined when some value is missing or broken (already reported). */
+export function resolveTraining(training: BoundTraining): ResolvedTraining | undefined {
+  try {
+    return resolve(training);
+  } catch (e) {
+    if (e instanceof Unresolvable) return undefined;
+    throw e;
+  }
+}
+
+function resolve(training: BoundTraining): ResolvedTraining {
+  const at = (key: TrainingKey): Value | undefined => training.entries.get(key)?.value;
+  const optional = <T>(key: TrainingKey, convert: (v: Value) => T): T | null => {
+    const v = at(key);
+    return v === undefined ? null : convert(v);
+  };
+  const targets: Targets = training.data?.targets ?? { kind: "unknown" };
+  const validationKey = at("validation");
+  let data = tunable(required(at("data")), dataSetting);
+  if (validationKey && !isSearchSpec(data) && (data.kind === "mnist" || data.kind === "adding_problem")) data = { ...data, validation: 0 };
+  const tune = optional("tune", tuneSetting);
+  const resolved: Omit<ResolvedTraining, "search"> = {
+    label: training.name,
+    model: { name: training.decl.model.name, args: modelArgs(training) },
+    data,
+    validation: validationKey ? validationSetting(validationKey) : validationSource(training) === "dataset" ? { kind: "dataset_part" } : { kind: "none" },
+    folds: optional("folds", num),
+    normalize: at("normalize") ? enumOf(required(at("normalize")), ["none", "standardize", "minmax"] as const) : "none",
+    loss: tunable(required(at("loss")), lossSetting),
+    optimizer: tunable(required(at("optimizer")), optimizerSetting),
+    schedule: at("schedule") ? tunable(required(at("schedule")), scheduleSetting) : { kind: "constant" },
+    regularization: optional("regularization", (v) => tunable(v, regularizationSetting)),
+    batchSize: optional("batch_size", num) ?? 32,
+    epochs: optional("epochs", num) ?? 10,
+    earlyStopping: optional("early_stopping", (v) => tunable(v, earlyStoppingSetting)),
+    augment: optional("augment", (v) => list(v, (t) => tunable(t, transformSetting))) ?? [],
+    expand: optional("expand", (v) => list(v, (t) => tunable(t, transformSetting))) ?? [],
+    metrics: optional("metrics", (v) => list(v, (m) => tunable(m, metricSetting))) ?? defaultMetrics(targets),
+    ensemble: optional("ensemble", num) ?? 1,
+    vote: at("vote") ? enumOf(required(at("vote")), ["majority", "mean"] as const) : targets.kind === "regression" ? "mean" : "majority",
+    init: optional("init", (v) => tunable(v, initializerSetting)),
+    seed: optional("seed", num),
+    clip: optional("clip", (v) => tunable(v, clipSetting)),
+    monitor: optional("monitor", (v) => list(v, (m) => enumOf(m, ["gradient_norms", "weight_norms"] as const))) ?? [],
+    checkpoint: optional("checkpoint", (v) => tunable(v, checkpointSetting)),
+    initFrom: optional("init_from", str),
+    freeze: optional("freeze", labels) ?? [],
+    reinit: optional("reinit", labels) ?? [],
+    tune,
+    objective: optional("objective", objectiveSetting) ?? (tune ? defaultObjective(targets) : null),
+  };
+  const search: SearchEntry[] = [];
+  collectSearch(resolved, "", search);
+  return { ...resolved, search };
+}
+
+function defaultMetrics(targets: Targets): MetricSetting[] {
+  if (targets.kind === "classes") return [{ kind: "accuracy" }];
+  return [{ kind: targets.kind === "regression" ? "mae" : "loss" }];
+}
+
+function defaultObjective(targets: Targets): ObjectiveSetting {
+  return targets.kind === "classes" ? { kind: "maximize", metric: "val_accuracy" } : { kind: "minimize", metric: "val_loss" };
+}
+
+// ——— values ———
+
+function required(value: Value | undefined): Value {
+  if (!value) throw new Unresolvable();
+  return value;
+}
+
+function isSearchSpec<T>(value: Tunable<T>): value is SearchSpec<T> {
+  return typeof value === "object" && value !== null && "search" in value;
+}
+
+/** Converts a value that may be a search space; the options of `choice` are converted alike. */
+function tunable<T>(value: Value, convert: (v: Value) => T): Tunable<T> {
+  if (value.kind !== "search") return convert(value);
+  const space = value.space;
+  if (space.kind === "choice") return { search: "choice", options: space.options.map(convert) };
+  return { search: space.kind, low: plainNumber(space.options[0]), high: plainNumber(space.options[1]) };
+}
+
+function plainNumber(value: Value | undefined): number {
+  if (value?.kind !== "number") throw new Unresolvable();
+  return value.value;
+}
+
+const num = (value: Value): Tunable<number> => tunable(value, plainNumber);
+const bool = (value: Value): Tunable<boolean> =>
+  tunable(value, (v) => {
+    if (v.kind !== "bool") throw new Unresolvable();
+    return v.value;
+  });
+const str = (value: Value): Tunable<string> =>
+  tunable(value, (v) => {
+    if (v.kind !== "string") throw new Unresolvable();
+    return v.value;
+  });
+
+function enumOf<const T extends string>(value: Value, names: readonly T[]): Tunable<T> {
+  return tunable(value, (v) => {
+    const name = v.kind === "enum" ? names.find((n) => n === v.name) : undefined;
+    if (name === undefined) throw new Unresolvable();
+    return name;
+  });
+}
+
+function list<T>(value: Value, convert: (v: Value) => T): T[] {
+  if (value.kind !== "list") throw new Unresolvable();
+  return value.items.map(convert);
+}
+
+function labels(value: Value): string[] {
+  return list(value, (v) => {
+    if (v.kind !== "enum") throw new Unresolvable();
+    return v.name;
+  });
+}
+
+/** A constructor value's name and arguments, with readers for its arguments. */
+function ctor(value: Value) {
+  if (value.kind !== "ctor") throw new Unresolvable();
+  const args: BoundArgs = value.args;
+  const get = (name: string): Value => required(args.get(name)?.value);
+  return {
+    name: value.signature.name,
+    num: (name: string) => num(get(name)),
+    bool: (name: string) => bool(get(name)),
+    str: (name: string) => str(get(name)),
+    monitored: (name: string) => enumOf<MonitoredName>(get(name), ["val_accuracy", "val_loss", "accuracy", "loss"]),
+    /** An argument without a default: null when not given. */
+    optional: <T>(name: string, convert: (v: Value) => T): T | null => {
+      const v = args.get(name)?.value;
+      return v === undefined ? null : convert(v);
+    },
+    get,
+  };
+}
+
+// ——— settings ———
+
+function dataSetting(value: Value): DataSetting {
+  const c = ctor(value);
+  const shape = (v: Value) => list(v, num);
+  switch (c.name) {
+    case "mnist":
+      return { kind: "mnist", train: c.num("train"), validation: c.num("validation"), test: c.num("test"), flat: c.bool("flat") };
+    case "adding_problem":
+      return { kind: "adding_problem", length: c.num("length"), train: c.num("train"), validation: c.num("validation"), test: c.num("test") };
+    case "idx":
+      return { kind: "idx", images: c.str("images"), labels: c.str("labels"), shape: c.optional("shape", shape), classes: c.optional("classes", num) };
+    case "csv":
+      return {
+        kind: "csv",
+        path: c.str("path"),
+        label: tunable(c.get("label"), (v) => {
+          if (v.kind === "string" || v.kind === "number") return v.value;
+          throw new Unresolvable();
+        }),
+        features: c.optional("features", num),
+        classes: c.optional("classes", num),
+        targets: c.optional("targets", num),
+      };
+    case "npy":
+      return { kind: "npy", x: c.str("x"), y: c.str("y"), shape: c.optional("shape", shape), classes: c.optional("classes", num), targets: c.optional("targets", num) };
+    case "json":
+      return { kind: "json", path: c.str("path"), shape: c.optional("shape", shape), classes: c.optional("classes", num), targets: c.optional("targets", num) };
+  }
+  throw new Unresolvable();
+}
+
+function validationSetting(value: Value): ValidationSetting {
+  const v = concrete(value);
+  if (v.kind === "ctor") return { kind: "dataset", data: tunable(value, dataSetting) };
+  return { kind: "fraction", fraction: num(value) };
+}
+
+function lossSetting(value: Value): LossSetting {
+  const c = ctor(value);
+  switch (c.name) {
+    case "quadratic":
+    case "mse":
+    case "mae":
+      return { kind: c.name };
+    case "huber":
+      return { kind: "huber", delta: c.num("delta") };
+    case "cross_entropy":
+    case "binary_cross_entropy":
+    case "sparse_cross_entropy":
+      return { kind: c.name, fromLogits: c.bool("from_logits") };
+  }
+  throw new Unresolvable();
+}
+
+function optimizerSetting(value: Value): OptimizerSetting {
+  const c = ctor(value);
+  switch (c.name) {
+    case "sgd":
+      return { kind: "sgd", lr: c.num("lr"), momentum: c.num("momentum"), nesterov: c.bool("nesterov") };
+    case "adagrad":
+      return { kind: "adagrad", lr: c.num("lr") };
+    case "adadelta":
+      return { kind: "adadelta", lr: c.num("lr"), rho: c.num("rho") };
+    case "rmsprop":
+      return { kind: "rmsprop", lr: c.num("lr"), decay: c.num("decay"), momentum: c.num("momentum") };
+    case "adam":
+    case "adamax":
+      return { kind: c.name, lr: c.num("lr"), beta1: c.num("beta1"), beta2: c.num("beta2"), epsilon: c.num("epsilon") };
+  }
+  throw new Unresolvable();
+}
+
+function scheduleSetting(value: Value): ScheduleSetting {
+  const c = ctor(value);
+  switch (c.name) {
+    case "constant":
+      return { kind: "constant" };
+    case "step":
+      return { kind: "step", every: c.num("every"), factor: c.num("factor") };
+    case "multistep":
+      return { kind: "multistep", at: list(c.get("at"), num), factor: c.num("factor") };
+    case "exponential":
+    case "inverse_time":
+      return { kind: c.name, k: c.num("k") };
+    case "on_plateau":
+      return { kind: "on_plateau", monitor: c.monitored("monitor"), patience: c.num("patience"), factor: c.num("factor"), minLr: c.num("min_lr") };
+    case "cosine":
+      return { kind: "cosine", minLr: c.num("min_lr") };
+    case "warmup":
+      return { kind: "warmup", epochs: c.num("epochs"), then: tunable(c.get("then"), scheduleSetting) };
+  }
+  throw new Unresolvable();
+}
+
+function regularizationSetting(value: Value): RegularizationSetting {
+  const c = ctor(value);
+  if (c.name === "l1" || c.name === "l2") return { kind: c.name, lambda: c.num("lambda") };
+  if (c.name === "l1_l2") return { kind: "l1_l2", l1: c.num("l1"), l2: c.num("l2") };
+  throw new Unresolvable();
+}
+
+function earlyStoppingSetting(value: Value): EarlyStoppingSetting {
+  const c = ctor(value);
+  return { kind: "patience", patience: c.num("n"), monitor: c.monitored("monitor"), minDelta: c.num("min_delta") };
+}
+
+function transformSetting(value: Value): TransformSetting {
+  const c = ctor(value);
+  switch (c.name) {
+    case "shift":
+      return { kind: "shift", pixels: c.num("pixels") };
+    case "rotate":
+      return { kind: "rotate", degrees: c.num("degrees") };
+    case "skew":
+      return { kind: "skew", amount: c.num("amount") };
+    case "elastic":
+      return { kind: "elastic", alpha: c.num("alpha"), sigma: c.num("sigma") };
+  }
+  throw new Unresolvable();
+}
+
+function metricSetting(value: Value): MetricSetting {
+  const c = ctor(value);
+  if (c.name === "accuracy" || c.name === "loss" || c.name === "mae") return { kind: c.name };
+  if (c.name === "top_k") return { kind: "top_k", k: c.num("k") };
+  throw new Unresolvable();
+}
+
+const PLAIN_INITIALIZERS = ["zeros", "ones", "lecun_normal", "lecun_uniform", "glorot_normal", "glorot_uniform", "he_normal", "he_uniform", "orthogonal"] as const;
+
+function initializerSetting(value: Value): InitializerSetting {
+  const c = ctor(value);
+  if (c.name === "constant") return { kind: "constant", value: c.num("value") };
+  if (c.name === "normal") return { kind: "normal", mean: c.num("mean"), std: c.num("std") };
+  if (c.name === "uniform") return { kind: "uniform", low: c.num("low"), high: c.num("high") };
+  const plain = PLAIN_INITIALIZERS.find((n) => n === c.name);
+  if (plain) return { kind: plain };
+  throw new Unresolvable();
+}
+
+function clipSetting(value: Value): ClipSetting {
+  const c = ctor(value);
+  if (c.name === "norm" || c.name === "value") return { kind: c.name, max: c.num("max") };
+  throw new Unresolvable();
+}
+
+function checkpointSetting(value: Value): CheckpointSetting {
+  return { kind: "every", epochs: ctor(value).num("epochs") };
+}
+
+function tuneSetting(value: Value): TuneSetting {
+  const c = ctor(value);
+  if (c.name === "grid") return { kind: "grid" };
+  if (c.name === "random" || c.name === "bayesian") return { kind: c.name, trials: plainNumber(c.get("trials")) };
+  throw new Unresolvable();
+}
+
+function objectiveSetting(value: Value): ObjectiveSetting {
+  const c = ctor(value);
+  const metric = enumOf<MonitoredName>(c.get("metric"), ["val_accuracy", "val_loss", "accuracy", "loss"]);
+  if ((c.name === "maximize" || c.name === "minimize") && !isSearchSpec(metric)) return { kind: c.name, metric };
+  throw new Unresolvable();
+}
+
+/** The model's parameters as this training binds them (defaults included). */
+function modelArgs(training: BoundTraining): Record<string, ModelArgument> {
+  const args: Record<string, ModelArgument> = {};
+  for (const [name, value] of training.model?.params ?? []) args[name] = tunable(value, modelArgument);
+  return args;
+}
+
+function modelArgument(value: Value): number | boolean | string | InitializerSetting {
+  switch (value.kind) {
+    case "number":
+    case "bool":
+    case "string":
+      return value.value;
+    case "enum":
+      return value.name;
+    case "ctor":
+      return initializerSetting(value);
+    default:
+      throw new Unresolvable();
+  }
+}
+
+/** Finds every search space in resolved data, with its path (`optimizer.lr`, `augment[0].degrees`). */
+function collectSearch(value: unknown, path: string, out: SearchEntry[]): void {
+  if (typeof value !== "object" || value === null) return;
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => collectSearch(item, `${path}[${i}]`, out));
+    return;
+  }
+  const record = value as Record<string, unknown>;
+  if ("search" in record) {
+    out.push({ path, space: record as SearchSpec<unknown> });
+    if (Array.isArray(record.options)) record.options.forEach((o, i) => collectSearch(o, `${path}.options[${i}]`, out));
+    return;
+  }
+  for (const [key, item] of Object.entries(record)) collectSearch(item, path ? `${path}.${key}` : key, out);
+}

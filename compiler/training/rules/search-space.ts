@@ -1,0 +1,39 @@
+/**
+ * A training is only valid if its hyper-parameter search can run (E304), beyond what the binder checks
+ * of each space: `tune: grid` enumerates values, so it cannot search a continuous `uniform` or
+ * `log_uniform` range (reported on that range); `random` and `bayesian` need at least one trial; and
+ * the search settings themselves (`tune`, `objective`) are not searched.
+ */
+import type { Range } from "../../ast.js";
+import { diagnostic } from "../../diagnostics/diagnostic.js";
+import { ctorOf, exprOf, numberArg, searchSpaces, valueOf } from "../bound.js";
+import type { TrainingRule } from "./rule.js";
+
+export const searchSpace: TrainingRule = (training, ctx) => {
+  const invalid = (range: Range, message: string, help: string): void =>
+    ctx.report(diagnostic({ code: "E304", file: ctx.file, range, message, help }));
+  const spaces = searchSpaces(training);
+  for (const space of spaces) {
+    if (space.key === "tune" || space.key === "objective") {
+      invalid(space.range, `\`${space.key}\` says how to search; it cannot be searched itself`, "write a single value");
+    }
+  }
+  const tune = ctorOf(valueOf(training, "tune"));
+  const tuneExpr = exprOf(training, "tune");
+  if (!tune || !tuneExpr) return;
+  if (tune.name === "grid") {
+    for (const space of spaces) {
+      if (space.kind !== "uniform" && space.kind !== "log_uniform") continue;
+      invalid(
+        space.range,
+        `\`tune: grid\` tries every value, but \`${space.kind}(…)\` at \`${space.path}\` is a continuous range`,
+        "list the values to try with `choice(…)`, or use `tune: random(trials: 20)`",
+      );
+    }
+    return;
+  }
+  const trials = numberArg(tune.args, "trials");
+  if (trials !== undefined && trials < 1) {
+    invalid((tune.args.get("trials")?.node ?? tuneExpr).range, `\`${tune.name}\` search needs at least one trial; found ${trials}`, "use `trials: 20` or more");
+  }
+};

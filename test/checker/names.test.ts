@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { diagnosticWith, expectDiagnostics } from "../support/expect-diagnostics.js";
+
+describe("E100 unknown names", () => {
+  it("suggests the closest layer", () => {
+    const result = expectDiagnostics(`
+model M {
+  input x: [784]
+  x -> dropuot(0.5)                      // expect: E100
+}`);
+    const d = diagnosticWith(result, "E100");
+    expect(d.message).toBe("unknown layer or block `dropuot`");
+    expect(d.help).toBe("did you mean `dropout`?");
+    expect(d.fixes[0].edits[0].newText).toBe("dropout");
+  });
+
+  it("suggests the closest activation", () => {
+    const result = expectDiagnostics(`
+model M {
+  input x: [784]
+  x -> dense(10, activation: rleu)       // expect: E100
+}`);
+    expect(diagnosticWith(result, "E100").help).toBe("did you mean `relu`?");
+  });
+
+  it("reports unknown bindings and blocks, with suggestions from scope", () => {
+    const result = expectDiagnostics(`
+block Stage(x) { x -> dense(4) }
+model M {
+  input image: [784]
+  imgae -> Stage                         // expect: E100
+}`);
+    expect(diagnosticWith(result, "E100").help).toBe("did you mean `image`?");
+  });
+
+  it("reports an unknown model in a training", () => {
+    expectDiagnostics(`
+model Net { input x: [784]  x -> dense(10, activation: softmax) }
+train Nett {                             // expect: E100
+  data: mnist(flat: true)
+  loss: cross_entropy
+  optimizer: sgd(lr: 0.1)
+}`);
+  });
+});
+
+describe("E101 duplicates", () => {
+  it("reports a label used twice, pointing at the first", () => {
+    const result = expectDiagnostics(`
+model M {
+  input x: [784]
+  x -> fc: dense(100)
+    -> fc: dense(10)                     // expect: E101
+}`);
+    expect(diagnosticWith(result, "E101").labels[0].range.start.line).toBe(4);
+  });
+
+  it("reports a model declared twice and a binding defined twice", () => {
+    expectDiagnostics(`
+model M { input x: [4]  x -> dense(1) }
+model M { input x: [4]  x -> dense(1) }  // expect: E101
+model N {
+  input x: [4]
+  let h = x -> dense(2)
+  let h = x -> dense(3)                  // expect: E101
+  h
+}`);
+  });
+
+  it("reports an argument given twice", () => {
+    expectDiagnostics(`
+model M {
+  input x: [4]
+  x -> dense(10, units: 3)               // expect: E101
+}`);
+  });
+});

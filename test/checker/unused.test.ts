@@ -1,0 +1,34 @@
+import { describe, it } from "vitest";
+import { expectClean, expectDiagnostics } from "../support/expect-diagnostics.js";
+
+describe("W401 unused inputs, bindings and blocks", () => {
+  it("warns on an unused let and an unused input", () => {
+    expectDiagnostics(`
+model M {
+  input image: [784]
+  input extra: [3]                       // expect: W401
+  let spare = image -> dense(4)          // expect: W401
+  image -> dense(10, activation: softmax)
+}`);
+  });
+
+  it("warns on a block no model calls", () => {
+    expectDiagnostics(`
+block Unused(x) { x -> relu }            // expect: W401
+model M { input x: [4]  x -> dense(2) }
+`);
+  });
+
+  it("does not warn on a file of blocks without models (a library)", () => {
+    expectClean(`block Lib(x) { x -> relu }`);
+  });
+
+  it("counts a binding used only by an output", () => {
+    expectClean(`
+model M {
+  input a: [4]
+  let h = a -> dense(8)
+  output y = h -> dense(2)
+}`);
+  });
+});

@@ -1,0 +1,106 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { main } from "../../compiler/cli/main.js";
+
+/** Runs the CLI in-process and captures what it prints. */
+async function run(...argv: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), color: false });
+  return { code, stdout, stderr };
+}
+
+function file(text: string, name = "net.nn"): string {
+  const path = join(mkdtempSync(join(tmpdir(), "nnc-cli-")), name);
+  writeFileSync(path, text);
+  return path;
+}
+
+const good = `model Net {
+  input image: [28, 28, 1]
+  image -> conv2d(20, kernel: 5) -> maxpool(2) -> flatten -> dense(10, activation: softmax)
+}
+`;
+
+describe("nnc check", () => {
+  it("exits 0 on a clean file and 1 on errors, with a code frame", async () => {
+    expect((await run("check", file(good))).code).toBe(0);
+    const bad = await run("check", file("model M {\n  input x: [4]\n  x -> dense(10, activation: rleu)\n}\n"));
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("error[E100]: unknown activation `rleu`");
+    expect(bad.stderr).toContain(" 3 |   x -> dense(10, activation: rleu)");
+    expect(bad.stderr).toContain("help: did you mean `relu`?");
+  });
+
+  it("prints the JSON format of the reference", async () => {
+    const r = await run("check", "--format", "json", file("model M {\n  input x: [4]\n  x -> dropout(1.5)\n}\n"));
+    const json = JSON.parse(r.stdout);
+    expect(json.diagnostics[0]).toMatchObject({
+      severity: "error",
+      code: "E105",
+      range: { start: { line: 3, column: 16 }, end: { line: 3, column: 19 } },
+    });
+    expect(typeof json.diagnostics[0].file).toBe("string");
+  });
+
+  it("exits 2 on usage errors", async () => {
+    expect((await run("check")).code).toBe(2);
+    expect((await run("check", "/no/such/file.nn")).code).toBe(2);
+    expect((await run("frobnicate")).code).toBe(2);
+    expect((await run("check", "--format", "xml", file(good))).code).toBe(2);
+  });
+});
+
+describe("nnc summary", () => {
+  it("prints the JSON summary of §7", async () => {
+    const r = await run("summary", "--format", "json", file(good));
+    expect(r.code).toBe(0);
+    const [model] = JSON.parse(r.stdout).models;
+    expect(model).toMatchObject({
+      name: "Net",
+      inputs: [{ name: "image", shape: [28, 28, 1] }],
+      outputs: [{ shape: [10] }],
+      params: 520 + 28810,
+    });
+    expect(model.layers.map((l: { name: string; kind: string; line: number; output: number[]; params: number }) => [l.name, l.kind, l.line, l.output, l.params])).toEqual([
+      ["conv2d_1", "conv2d", 3, [24, 24, 20], 520],
+      ["maxpool_1", "maxpool", 3, [12, 12, 20], 0],
+      ["flatten_1", "flatten", 3, [2880], 0],
+      ["dense_1", "dense", 3, [10], 28810],
+    ]);
+  });
+
+  it("prints a table", async () => {
+    const r = await run("summary", file(good));
+    expect(r.stdout).toContain("Model: Net");
+    expect(r.stdout).toMatch(/conv2d_1\s+conv2d\s+\[24, 24, 20\]\s+520/);
+    expect(r.stdout).toContain("Total params: 29,330");
+  });
+
+  it("selects a model and suggests one", async () => {
+    const path = file(good);
+    expect(JSON.parse((await run("summary", "--format", "json", "--model", "Net", path)).stdout).models).toHaveLength(1);
+    const r = await run("summary", "--model", "Nett", path);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("did you mean `Net`?");
+  });
+});
+
+describe("nnc fmt", () => {
+  it("rewrites a file, then --check passes", async () => {
+    const path = file("model Net { input x: [4] ; x->dense( 2 ) }\n");
+    expect((await run("fmt", "--check", path)).code).toBe(1);
+    expect((await run("fmt", path)).code).toBe(0);
+    expect(readFileSync(path, "utf8")).not.toBe("model Net { input x: [4] ; x->dense( 2 ) }\n");
+    expect((await run("fmt", "--check", path)).code).toBe(0);
+  });
+
+  it("leaves a file with syntax errors untouched", async () => {
+    const text = "model Net { input x: [4 x -> }\n";
+    const path = file(text);
+    expect((await run("fmt", path)).code).toBe(1);
+    expect(readFileSync(path, "utf8")).toBe(text);
+  });
+});

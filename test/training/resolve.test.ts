@@ -1,0 +1,128 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { checkSource } from "../../compiler/check.js";
+import type { ResolvedTraining } from "../../compiler/training/resolved.js";
+
+const ACCEPTANCE = "/work/shared/acceptance/ok";
+
+function resolved(source: string, path = "test.nn"): ResolvedTraining[] {
+  const result = checkSource(source, path);
+  expect(result.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code}@${d.range.start.line}: ${d.message}`)).toEqual([]);
+  return result.trainings.map((t) => {
+    expect(t.resolved, `training ${t.name}`).toBeDefined();
+    return t.resolved!;
+  });
+}
+
+const acceptance = (name: string) => resolved(readFileSync(`${ACCEPTANCE}/${name}`, "utf8"), `${ACCEPTANCE}/${name}`);
+
+describe("resolved trainings", () => {
+  it("resolves the lectures' baseline with every default", () => {
+    const [baseline] = acceptance("nielsen_baseline.nn");
+    expect(baseline).toEqual({
+      label: "Baseline",
+      model: { name: "Baseline", args: {} },
+      data: { kind: "mnist", train: 50000, validation: 10000, test: 10000, flat: true },
+      validation: { kind: "dataset_part" },
+      folds: null,
+      normalize: "none",
+      loss: { kind: "cross_entropy", fromLogits: false },
+      optimizer: { kind: "sgd", lr: 0.1, momentum: 0, nesterov: false },
+      schedule: { kind: "constant" },
+      regularization: null,
+      batchSize: 10,
+      epochs: 60,
+      earlyStopping: null,
+      augment: [],
+      expand: [],
+      metrics: [{ kind: "accuracy" }],
+      ensemble: 1,
+      vote: "majority",
+      init: null,
+      seed: 1,
+      clip: null,
+      monitor: [],
+      checkpoint: null,
+      initFrom: null,
+      freeze: [],
+      reinit: [],
+      tune: null,
+      objective: null,
+      search: [],
+    } satisfies ResolvedTraining);
+  });
+
+  it("is plain JSON", () => {
+    for (const file of ["nielsen_baseline.nn", "search.nn", "transfer.nn", "optimizers.nn", "adding_problem.nn", "nielsen_dropout_ensemble.nn"]) {
+      for (const training of acceptance(file)) expect(JSON.parse(JSON.stringify(training))).toEqual(training);
+    }
+  });
+
+  it("keeps search spaces where they occur and lists them", () => {
+    const [search] = acceptance("search.nn");
+    expect(search.model.args.hidden).toEqual({ search: "choice", options: [30, 100, 300] });
+    expect(search.optimizer).toEqual({ kind: "sgd", lr: { search: "log_uniform", low: 0.001, high: 1 }, momentum: 0, nesterov: false });
+    expect(search.search.map((s) => s.path)).toEqual(["model.args.hidden", "optimizer.lr", "regularization.lambda"]);
+    expect(search.tune).toEqual({ kind: "random", trials: 12 });
+    expect(search.objective).toEqual({ kind: "maximize", metric: "val_accuracy" });
+    expect(search.earlyStopping).toEqual({ kind: "patience", patience: 3, monitor: "val_accuracy", minDelta: 0 });
+  });
+
+  it("resolves regression defaults for the adding problem", () => {
+    const [rnn] = acceptance("adding_problem.nn");
+    expect(rnn.label).toBe("rnn_run");
+    expect(rnn.data).toEqual({ kind: "adding_problem", length: 50, train: 10000, validation: 1000, test: 1000 });
+    expect(rnn.metrics).toEqual([{ kind: "mae" }]);
+    expect(rnn.vote).toBe("mean");
+    expect(rnn.clip).toEqual({ kind: "norm", max: 1 });
+  });
+
+  it("resolves transfer learning, ensembles and optimizers", () => {
+    const [transfer] = acceptance("transfer.nn");
+    expect(transfer).toMatchObject({ initFrom: "runs/features/model.json", freeze: ["c1", "c2"], reinit: ["head"], checkpoint: { kind: "every", epochs: 1 } });
+    const [ensemble] = acceptance("nielsen_dropout_ensemble.nn");
+    expect(ensemble).toMatchObject({ ensemble: 5, vote: "majority", expand: [{ kind: "shift", pixels: 1 }], regularization: { kind: "l2", lambda: 0.1 } });
+    const optimizers = acceptance("optimizers.nn");
+    expect(optimizers.map((t) => t.optimizer)).toContainEqual({ kind: "adam", lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
+    expect(optimizers.find((t) => t.label === "step_decay")?.schedule).toEqual({ kind: "step", every: 10, factor: 0.5 });
+    const [deep] = acceptance("vanishing_gradient.nn");
+    expect(deep.init).toEqual({ kind: "normal", mean: 0, std: 1 });
+    expect(deep.monitor).toEqual(["gradient_norms"]);
+  });
+
+  it("lets the validation key replace the dataset's validation part", () => {
+    const [t] = resolved(`
+model M {
+  input x: [784]
+  x -> dense(10, activation: softmax)
+}
+train M {
+  data: mnist(flat: true)
+  validation: 0.2
+  loss: cross_entropy
+  optimizer: adam
+  schedule: warmup(2, then: on_plateau(factor: 0.5, min_lr: 0.03 / 128))
+  tune: grid
+  batch_size: choice(16, 32)
+}`);
+    expect(t.data).toMatchObject({ kind: "mnist", validation: 0 });
+    expect(t.validation).toEqual({ kind: "fraction", fraction: 0.2 });
+    expect(t.schedule).toEqual({ kind: "warmup", epochs: 2, then: { kind: "on_plateau", monitor: "val_loss", patience: 10, factor: 0.5, minLr: 0.03 / 128 } });
+    expect(t.objective).toEqual({ kind: "maximize", metric: "val_accuracy" });
+    expect(t.search).toEqual([{ path: "batchSize", space: { search: "choice", options: [16, 32] } }]);
+  });
+
+  it("gives no resolved training when the training has errors", () => {
+    const result = checkSource(`
+model M {
+  input x: [784]
+  x -> dense(10, activation: softmax)
+}
+train M {
+  data: mnist()
+  loss: cross_entropy
+  optimizer: sgd(lr: 0.1)
+}`);
+    expect(result.trainings[0].resolved).toBeUndefined();
+  });
+});

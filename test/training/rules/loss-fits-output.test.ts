@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { diagnosticWith, expectClean, expectDiagnostics } from "../../support/expect-diagnostics.js";
+
+const model = (last: string) => `
+model M {
+  input x: [784]
+  x -> dense(30, activation: relu) -> ${last}
+}`;
+
+const train = (loss: string, expect = "", data = "mnist(flat: true)") => `
+train M {
+  data: ${data}
+  loss: ${loss}${expect ? `   // expect: ${expect}` : ""}
+  optimizer: sgd(lr: 0.1)
+}`;
+
+describe("E302 loss does not fit the output", () => {
+  it("reports cross_entropy on a linear output, with both fixes", () => {
+    const d = diagnosticWith(expectDiagnostics(model("dense(10)") + train("cross_entropy", "E302")), "E302");
+    expect(d.message).toContain("softmax");
+    expect(d.help).toContain("activation: softmax");
+    expect(d.help).toContain("cross_entropy(from_logits: true)");
+    expect(d.fixes.map((f) => f.edits[0].newText)).toEqual([", activation: softmax", "cross_entropy(from_logits: true)"]);
+  });
+
+  it("replaces a wrong activation", () => {
+    const d = diagnosticWith(expectDiagnostics(model("dense(10, activation: sigmoid)") + train("cross_entropy", "E302")), "E302");
+    expect(d.help).toContain("binary_cross_entropy");
+    expect(d.fixes[0].edits[0].newText).toBe("softmax");
+  });
+
+  it("accepts raw scores with from_logits", () => {
+    expectClean(model("dense(10)") + train("cross_entropy(from_logits: true)"));
+  });
+
+  it("reports from_logits on an output that already applies softmax", () => {
+    const d = diagnosticWith(expectDiagnostics(model("dense(10, activation: softmax)") + train("cross_entropy(from_logits: true)", "E302")), "E302");
+    expect(d.message).toContain("from_logits");
+  });
+
+  it("accepts a separate softmax layer", () => {
+    expectClean(model("dense(10) -> softmax") + train("cross_entropy"));
+  });
+
+  it("needs a sigmoid output for binary_cross_entropy", () => {
+    expectDiagnostics(model("dense(10, activation: softmax)") + train("binary_cross_entropy", "E302"));
+    expectClean(model("dense(10, activation: sigmoid)") + train("binary_cross_entropy"));
+  });
+
+  it("needs a softmax output for sparse_cross_entropy", () => {
+    expectDiagnostics(model("dense(10)") + train("sparse_cross_entropy", "E302"));
+    expectClean(model("dense(10, activation: softmax)") + train("sparse_cross_entropy"));
+  });
+});

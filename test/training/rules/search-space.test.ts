@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { diagnosticWith, expectClean, expectDiagnostics } from "../../support/expect-diagnostics.js";
+
+const MLP = `
+model M {
+  input x: [784]
+  x -> dense(30, activation: relu) -> dense(10, activation: softmax)
+}`;
+
+describe("E304 invalid search space", () => {
+  it("reports grid search over a continuous range, on that range", () => {
+    const result = expectDiagnostics(`${MLP}
+train M {
+  data: mnist(flat: true)
+  loss: cross_entropy
+  optimizer: sgd(lr: log_uniform(0.001, 1.0))   // expect: E304
+  regularization: l2(choice(0.1, 1.0))
+  tune: grid
+}`);
+    const d = diagnosticWith(result, "E304");
+    expect(d.message).toContain("optimizer.lr");
+    expect(d.help).toContain("choice");
+  });
+
+  it("accepts grid search over choices and integer ranges", () => {
+    expectClean(`${MLP}
+train M {
+  data: mnist(flat: true)
+  loss: cross_entropy
+  optimizer: sgd(lr: choice(0.01, 0.1))
+  batch_size: int_uniform(10, 12)
+  tune: grid
+}`);
+  });
+
+  it("reports random search without trials", () => {
+    expectDiagnostics(`${MLP}
+train M {
+  data: mnist(flat: true)
+  loss: cross_entropy
+  optimizer: sgd(lr: log_uniform(0.001, 1.0))
+  tune: random(trials: 0)              // expect: E304
+}`);
+  });
+
+  it("reports a search over the search settings", () => {
+    expectDiagnostics(`${MLP}
+train M {
+  data: mnist(flat: true)
+  loss: cross_entropy
+  optimizer: sgd(lr: log_uniform(0.001, 1.0))
+  tune: bayesian(trials: choice(5, 10))   // expect: E304
+}`);
+  });
+
+  it("reports the binder's checks of each space (log_uniform bound ≤ 0)", () => {
+    expectDiagnostics(`${MLP}
+train M {
+  data: mnist(flat: true)
+  loss: cross_entropy
+  optimizer: sgd(lr: log_uniform(0.0, 1.0))   // expect: E304
+  tune: random(trials: 4)
+}`);
+  });
+});

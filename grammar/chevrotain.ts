@@ -5,9 +5,11 @@
  * build scripts, so start-up time matters. The package's `exports` map hides the bundle, so it is
  * located next to the resolved main entry.
  */
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
 import type * as Chevrotain from "chevrotain";
 
-const main = import.meta.resolve("chevrotain");
+const main = pathToFileURL(createRequire(import.meta.url).resolve("chevrotain"));
 const chevrotain: typeof Chevrotain = await import(new URL("../chevrotain.mjs", main).href);
 
 export const { CstParser, Lexer, createToken, createTokenInstance, tokenMatcher } = chevrotain;

@@ -263,7 +263,9 @@ class Elaborator {
       });
       return UNKNOWN;
     }
-    reportUnknownName(id.name, id.range, "name", [...frame.env.keys()], this.scopeCtx(frame));
+    const guess = reportUnknownName(id.name, id.range, "name", [...frame.env.keys()], this.scopeCtx(frame));
+    // The binding the user probably meant is not "unused": that would report one typo twice.
+    if (guess) lookup(frame, guess);
     return UNKNOWN;
   }
 

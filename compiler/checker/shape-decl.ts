@@ -54,7 +54,13 @@ export function evaluateShape(type: ShapeType, frame: Frame, ctx: ShapeContext, 
   const pattern: PatternDim[] = [];
   let ok = true;
   for (const expr of type.dims) {
-    if (expr.kind === "Name" && expr.name.name && !frame.env.has(expr.name.name)) {
+    const bound = expr.kind === "Name" ? frame.env.get(expr.name.name) : undefined;
+    if (mode === "match" && expr.kind === "Name" && bound?.kind === "dim") {
+      // A symbol already bound in this call (by an earlier parameter): a clash is E205, not E204.
+      pattern.push({ kind: "free", name: expr.name.name });
+      continue;
+    }
+    if (expr.kind === "Name" && expr.name.name && !bound) {
       if (mode === "declare") {
         frame.env.set(expr.name.name, { kind: "dim", value: { kind: "dim", dim: dimSymbol(expr.name.name) }, declaredAt: expr.range, used: true });
         pattern.push({ kind: "fixed", dim: dimSymbol(expr.name.name) });

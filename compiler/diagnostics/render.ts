@@ -38,7 +38,8 @@ export function renderDiagnostic(d: Diagnostic, source: (file: string) => string
   const sameFile = d.labels.filter((l) => l.file === d.file);
   const otherFiles = d.labels.filter((l) => l.file !== d.file);
   const marks: Mark[] = [...marksFor(d.range, "^", d.label, source(d.file)), ...sameFile.flatMap((l) => marksFor(l.range, "-", l.message, source(d.file)))];
-  const gutterWidth = String(Math.max(...[d.range, ...d.labels.map((l) => l.range)].map((r) => r.end.line))).length;
+  // The gutter holds the widest line number plus one space of margin, as rustc draws it.
+  const gutterWidth = String(Math.max(...[d.range, ...d.labels.map((l) => l.range)].map((r) => r.end.line))).length + 1;
   const pad = " ".repeat(gutterWidth);
 
   out.push(`${pad}${paint("-->", "blue")} ${d.file}:${d.range.start.line}:${d.range.start.column}`);
@@ -49,7 +50,6 @@ export function renderDiagnostic(d: Diagnostic, source: (file: string) => string
   }
   const tail = [...d.notes.map((n) => `note: ${n}`), ...(d.help ? [`help: ${d.help}`] : [])];
   if (tail.length) {
-    out.push(`${pad} ${paint("|", "blue")}`);
     for (const t of tail) out.push(`${pad} ${paint("=", "blue")} ${t}`);
   }
   return `${out.join("\n")}\n\n`;

@@ -41,6 +41,7 @@ export function bindArgs(
   const positional = signature.params.filter((p) => p.positional !== false && !given.has(p.name));
   let next = 0;
   let variadic: { param: ParamSpec; items: Value[]; nodes: Expr[] } | undefined;
+  const suggested = new Set<string>();
 
   for (const a of args) {
     if (a.name) {
@@ -48,7 +49,9 @@ export function bindArgs(
       if (name === "") continue; // a hole left by the parser
       const param = signature.params.find((p) => p.name === name);
       if (!param) {
-        reportUnknownArgument(signature, a, ctx);
+        const guess = reportUnknownArgument(signature, a, ctx);
+        // `kernal: 3` is one fault: do not also report `kernel` as missing.
+        if (guess && !bound.has(guess)) suggested.add(guess);
         continue;
       }
       const earlier = firstSeen.get(name);
@@ -101,7 +104,7 @@ export function bindArgs(
   for (const param of signature.params) {
     if (bound.has(param.name)) continue;
     if (param.default !== undefined) bound.set(param.name, { value: param.default });
-    else if (param.required) {
+    else if (param.required && !suggested.has(param.name)) {
       ctx.report(
         diagnostic({
           code: "E103",
@@ -121,7 +124,8 @@ function countPositional(n: number): string {
   return n === 1 ? "1 positional argument" : `${n} positional arguments`;
 }
 
-function reportUnknownArgument(signature: Signature, a: Arg, ctx: BindContext): void {
+/** Reports E102 for a named argument the signature lacks; returns the suggested name, if any. */
+function reportUnknownArgument(signature: Signature, a: Arg, ctx: BindContext): string | undefined {
   const name = a.name!;
   const names = signature.params.map((p) => p.name);
   const guess = didYouMean(name.name, names);
@@ -139,6 +143,7 @@ function reportUnknownArgument(signature: Signature, a: Arg, ctx: BindContext): 
       fixes: guess ? [replaceWith(ctx.file, name.range, guess)] : [],
     }),
   );
+  return guess;
 }
 
 /** A fix that replaces a span by a suggested name. */
@@ -221,7 +226,7 @@ export function reportUnknownName(
   what: string,
   candidates: readonly string[],
   ctx: Pick<BindContext, "file" | "report">,
-): void {
+): string | undefined {
   const guess = didYouMean(name, candidates);
   ctx.report(
     diagnostic({
@@ -237,6 +242,7 @@ export function reportUnknownName(
       fixes: guess ? [replaceWith(ctx.file, range, guess)] : [],
     }),
   );
+  return guess;
 }
 
 /** Checks an evaluated value against a type: kind (E104), range (E105), enum membership (E100). */

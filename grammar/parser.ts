@@ -5,7 +5,7 @@
  * grammar: `build-ast.ts` turns the CST into the AST.
  */
 import type { CstNode } from "chevrotain";
-import { CstParser, tokenMatcher } from "./chevrotain.js";
+import { CstParser } from "./chevrotain.js";
 import * as T from "./tokens.js";
 
 export class NnParser extends CstParser {
@@ -81,7 +81,7 @@ export class NnParser extends CstParser {
   /** typeRef := shapeType | IDENT */
   typeRef = this.RULE("typeRef", () => {
     this.OR([
-      { GATE: () => this.LA(1).tokenType === T.LBracket || this.LA(2).tokenType === T.LBracket, ALT: () => this.SUBRULE(this.shapeType) },
+      { ALT: () => this.SUBRULE(this.shapeType) },
       { ALT: () => this.CONSUME(T.Identifier) },
     ]);
   });
@@ -130,12 +130,9 @@ export class NnParser extends CstParser {
   /** output := 'output' (IDENT '=')? expr */
   outputStmt = this.RULE("outputStmt", () => {
     this.CONSUME(T.Output);
-    this.OPTION({
-      GATE: () => this.LA(1).tokenType === T.Identifier && this.LA(2).tokenType === T.Equals,
-      DEF: () => {
-        this.CONSUME(T.Identifier);
-        this.CONSUME(T.Equals);
-      },
+    this.OPTION(() => {
+      this.CONSUME(T.Identifier);
+      this.CONSUME(T.Equals);
     });
     this.SUBRULE(this.expr);
   });
@@ -143,12 +140,9 @@ export class NnParser extends CstParser {
   /** train := 'train' (IDENT ':')? IDENT ('(' args? ')')? '{' (entry ';'?)* '}' */
   trainDecl = this.RULE("trainDecl", () => {
     this.CONSUME(T.Train);
-    this.OPTION({
-      GATE: () => this.LA(2).tokenType === T.Colon,
-      DEF: () => {
-        this.CONSUME(T.Identifier, { LABEL: "label" });
-        this.CONSUME(T.Colon);
-      },
+    this.OPTION(() => {
+      this.CONSUME(T.Identifier, { LABEL: "label" });
+      this.CONSUME(T.Colon);
     });
     this.CONSUME2(T.Identifier, { LABEL: "model" });
     this.OPTION2(() => this.SUBRULE(this.argList));
@@ -177,12 +171,9 @@ export class NnParser extends CstParser {
 
   /** stage := (IDENT ':')? IDENT argList? */
   stage = this.RULE("stage", () => {
-    this.OPTION({
-      GATE: () => this.LA(2).tokenType === T.Colon,
-      DEF: () => {
-        this.CONSUME(T.Identifier, { LABEL: "label" });
-        this.CONSUME(T.Colon);
-      },
+    this.OPTION(() => {
+      this.CONSUME(T.Identifier, { LABEL: "label" });
+      this.CONSUME(T.Colon);
     });
     this.CONSUME2(T.Identifier, { LABEL: "callee" });
     this.OPTION2(() => this.SUBRULE(this.argList));
@@ -270,12 +261,9 @@ export class NnParser extends CstParser {
 
   /** arg := (IDENT ':')? expr */
   arg = this.RULE("arg", () => {
-    this.OPTION({
-      GATE: () => tokenMatcher(this.LA(1), T.AnyName) && this.LA(2).tokenType === T.Colon,
-      DEF: () => {
-        this.CONSUME(T.AnyName, { LABEL: "name" });
-        this.CONSUME(T.Colon);
-      },
+    this.OPTION(() => {
+      this.CONSUME(T.AnyName, { LABEL: "name" });
+      this.CONSUME(T.Colon);
     });
     this.SUBRULE(this.expr);
   });

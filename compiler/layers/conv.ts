@@ -89,7 +89,7 @@ function rankHelp(name: string, axes: 1 | 2, input: Shape): string {
   if (input.length === 1) {
     const n = constValue(input[0]);
     const reshape = axes === 2 ? "`reshape([height, width, channels])`" : `\`reshape([${n ?? "steps"}, 1])\``;
-    return `${name} needs the spatial layout that \`flatten\` removes: move \`flatten\` after the last convolution and pooling, or ${reshape} the input first`;
+    return `a vector has no height and width: if it comes from \`flatten\`, move \`flatten\` after the last convolution and pooling; otherwise ${reshape} it first`;
   }
   if (axes === 2 && input.length === 2) {
     return "add a channel axis with `reshape([height, width, 1])`, or use `conv1d` for a sequence [steps, channels]";

@@ -131,8 +131,8 @@ function describeAxes(axes: readonly number[], rank: number): string {
 function elementwiseHelp(name: string, a: Shape, b: Shape, differ: readonly number[]): string {
   const last = a.length - 1;
   if (differ.length === 1 && differ[0] === last) {
-    const what = a.length === 3 ? "channels (filters)" : "units";
-    return `give both branches the same number of ${what} (here ${dimToString(a[last])} and ${dimToString(b[last])}), or join them with \`concat\``;
+    const [what, arg] = a.length === 3 ? ["number of channels", "filters"] : ["last size", "units"];
+    return `give both branches the same ${what} (here ${dimToString(a[last])} and ${dimToString(b[last])}), for example the same \`${arg}\`, or join them with \`concat\``;
   }
   if (a.length === 3 && !differ.includes(last)) {
     return "keep height and width equal on both branches: `padding: same` on the convolutions, and the same pooling on each";

@@ -84,7 +84,7 @@ function rankHelp(name: string, axes: 1 | 2, input: Shape): string {
   if (input.length === 1) {
     const n = constValue(input[0]);
     const reshape = axes === 2 ? "`reshape([height, width, channels])`" : `\`reshape([${n ?? "steps"}, 1])\``;
-    return `${name} needs the spatial layout that \`flatten\` removes: move \`flatten\` after the last pooling layer, or ${reshape} the input first`;
+    return `a vector has no spatial axes: if it comes from \`flatten\`, move \`flatten\` after the last pooling layer; otherwise ${reshape} it first`;
   }
   if (axes === 2 && input.length === 2) {
     const add = "add a channel axis with `reshape([height, width, 1])`";

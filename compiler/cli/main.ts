@@ -3,6 +3,7 @@
  * sources (or a failed training), 2 a usage error.
  */
 import { runCheck } from "./check-command.js";
+import { runFmt } from "./fmt-command.js";
 
 import { runSummary } from "./summary-command.js";
 import { UsageError, type CommandIO, defaultIO } from "./io.js";
@@ -20,6 +21,7 @@ Exit codes: 0 success, 1 errors in the sources, 2 a usage error.`;
 const COMMANDS: Record<string, (args: string[], io: CommandIO) => Promise<number> | number> = {
   check: runCheck,
   summary: runSummary,
+  fmt: runFmt,
 
 };
 

@@ -53,7 +53,7 @@ export function numberAt(training: BoundTraining, key: TrainingKey): number | un
   return c?.kind === "number" ? c.value : undefined;
 }
 
-/** The name of an enum argument of a constructor, and where it is written (or the call, for a default). */
+/** The name of an enum argument of a constructor (`monitor: val_loss` → "val_loss"). */
 export function enumArg(args: BoundArgs, name: string): string | undefined {
   const v = args.get(name)?.value;
   const c = v && concrete(v);
@@ -105,12 +105,13 @@ export function searchSpaces(training: BoundTraining): FoundSearch[] {
       value.items.forEach((item, i) => walk(item, `${path}[${i}]`, key));
     }
   };
-  for (const arg of training.decl.args) {
+  const params = [...(training.model?.params.keys() ?? [])];
+  training.decl.args.forEach((arg, i) => {
     if (arg.value.kind === "Call" && (SEARCH_SPACES as readonly string[]).includes(arg.value.callee.name)) {
-      const name = arg.name?.name ?? `${training.decl.args.indexOf(arg)}`;
+      const name = arg.name?.name ?? params[i] ?? String(i);
       found.push({ kind: arg.value.callee.name as SearchSpace["kind"], range: arg.value.range, path: `model.${name}` });
     }
-  }
+  });
   for (const [key, { value }] of training.entries) walk(value, key, key);
   return found.sort((a, b) => a.range.start.offset - b.range.start.offset);
 }

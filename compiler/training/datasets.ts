@@ -221,12 +221,6 @@ export function checkDataset(value: Value, expr: Expr, ctx: { readonly file: str
   }
 }
 
-/** Renders a dataset value's call for messages: `mnist(flat: true)`. */
-export function datasetCall(name: string, args: Record<string, string | number | boolean>): string {
-  const list = Object.entries(args).map(([k, v]) => `${k}: ${String(v)}`);
-  return `${name}(${list.join(", ")})`;
-}
-
 function shape(dims: readonly number[]): Shape {
   return dims.map(dimConst);
 }

@@ -4,10 +4,8 @@
  * layer applies.
  */
 import type { LayerNode, ModelGraph } from "../checker/graph.js";
-import { constValue, dimToString, type Dim } from "../shapes/dim.js";
+import { constValue, dimConst, dimEquals, dimSymbol, substitute, symbolsOf, type Dim } from "../shapes/dim.js";
 import type { Shape } from "../shapes/shape.js";
-
-const SYMBOL = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * Matches a declared input shape against a dataset's example shape (constants). A constant must be
@@ -25,18 +23,19 @@ export function matchInput(declared: Shape, example: Shape): Map<string, number>
       if (fixed !== actual) return undefined;
       continue;
     }
-    const text = dimToString(declared[i]);
-    if (!SYMBOL.test(text)) continue;
-    const earlier = sizes.get(text);
+    const symbols = symbolsOf(declared[i]);
+    if (symbols.length !== 1 || !dimEquals(declared[i], dimSymbol(symbols[0]))) continue;
+    const earlier = sizes.get(symbols[0]);
     if (earlier !== undefined && earlier !== actual) return undefined;
-    sizes.set(text, actual);
+    sizes.set(symbols[0], actual);
   }
   return sizes;
 }
 
-/** The size of a dimension given the input symbols' sizes, or undefined when it stays unknown. */
+/** The size of a dimension given the input symbols' sizes (`T - 2` with T = 50 is 48), or undefined. */
 export function sizeOf(dim: Dim, sizes: ReadonlyMap<string, number>): number | undefined {
-  return constValue(dim) ?? sizes.get(dimToString(dim));
+  const bindings = new Map([...sizes].map(([name, n]) => [name, dimConst(n)]));
+  return constValue(substitute(dim, bindings));
 }
 
 /** A shape's sizes, or undefined when one of them is not known. */
@@ -79,7 +78,7 @@ export function outputActivation(model: ModelGraph): { readonly activation: stri
   return undefined;
 }
 
-/** How messages name a layer: its label, or its kind when it has none (`dense`). */
+/** How messages name a layer: its label, or the generated name (`dense_2`). */
 export function describeLayer(layer: LayerNode): string {
-  return layer.labelled ? `\`${layer.name}\`` : `${layer.def.name}`;
+  return `\`${layer.name}\``;
 }

@@ -175,7 +175,7 @@ export interface ResolvedTraining {
   readonly reinit: readonly string[];
   readonly tune: TuneSetting | null;
   readonly objective: ObjectiveSetting | null;
-  /** Every search space of the training and of the model arguments, in source order. */
+  /** Every search space of the training and of the model arguments, in the order of the fields above. */
   readonly search: readonly SearchEntry[];
 }
 

@@ -1,168 +1,178 @@
 /**
- * Builds the AST from Chevrotain's CST. Recovery may leave CST nodes without some children: a missing
- * expression becomes an `Error` node and a missing name an identifier with an empty name, so later
- * phases never meet `undefined`. Comma placement in argument, parameter and list syntax is checked
- * here (the grammar tolerates stray commas so the arguments around them survive).
+ * Builds the AST of `compiler/ast.ts` from Chevrotain's CST, with exact ranges on every node.
+ *
+ * Recovery may leave CST nodes without some children: a missing expression becomes an `Error` node
+ * and a missing name an identifier with an empty name, both zero-width at the place they were
+ * expected, so later phases never meet `undefined`. Tokens inserted by recovery have no position
+ * and are treated as missing. Comma placement in parameter, argument, list and shape syntax is
+ * checked here: the grammar tolerates stray and (on one line) missing commas so that the items
+ * around them survive, and this builder reports them as E001. Doc comments (`///`) are attached to
+ * the declaration or pipeline stage that follows them.
  */
 import type { CstNode, IToken } from "chevrotain";
 import type * as A from "../compiler/ast.js";
 import { diagnostic, type Diagnostic } from "../compiler/diagnostics/diagnostic.js";
+import { numberValue, stringValue } from "./literals.js";
+import { describeToken } from "./messages.js";
+import { tokenEnd, type LineMap } from "./positions.js";
+import * as T from "./tokens.js";
 
 type Child = CstNode | IToken;
 
-const isToken = (c: Child): c is IToken => "image" in c;
-const real = (t: IToken | undefined): t is IToken => !!t && !t.isInsertedInRecovery && Number.isFinite(t.startOffset);
+const isToken = (c: Child): c is IToken => "tokenType" in c;
+/** A token that is really in the text (not one inserted by recovery). */
+const isReal = (t: IToken | undefined): t is IToken => t !== undefined && !t.isInsertedInRecovery && Number.isFinite(t.startOffset);
+const startOf = (c: Child): number => (isToken(c) ? (isReal(c) ? c.startOffset : NaN) : (c.location?.startOffset ?? NaN));
+
+/** What the items of each comma-separated list are called in messages. */
+const ITEMS = {
+  param: { one: "a parameter", many: "parameters" },
+  arg: { one: "an argument", many: "arguments" },
+  item: { one: "an item", many: "items" },
+  dim: { one: "a dimension", many: "dimensions" },
+} as const;
 
 export class AstBuilder {
+  /** E001 for misplaced commas and E002 for unknown string escapes, found while building. */
   readonly diagnostics: Diagnostic[] = [];
 
+  /**
+   * @param tokens the tokens the parser saw, in source order
+   * @param comments every comment token, in source order
+   */
   constructor(
     private readonly path: string,
-    private readonly text: string,
-    private readonly docComments: readonly IToken[],
+    private readonly lines: LineMap,
+    private readonly tokens: readonly IToken[],
+    private readonly comments: readonly IToken[],
   ) {}
 
-  // ------------------------------------------------------------ positions
+  // ------------------------------------------------------------------ ranges and CST access
 
-  private pos(offset: number): A.Position {
-    // Lines and columns are derived from the offset so inserted or recovered tokens never matter.
-    return this.positionAt(offset);
+  private tokenRange(t: IToken): A.Range {
+    return this.lines.token(t);
   }
 
-  private lineStarts: number[] | undefined;
-
-  positionAt(offset: number): A.Position {
-    if (!this.lineStarts) {
-      this.lineStarts = [0];
-      for (let i = 0; i < this.text.length; i++) if (this.text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
-    }
-    const starts = this.lineStarts;
-    const clamped = Math.max(0, Math.min(offset, this.text.length));
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= clamped) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: clamped - starts[lo] + 1, offset: clamped };
+  /** The offset just after `t`, or `fallback` when recovery had to do without it. */
+  private after(t: IToken | undefined, fallback: number): number {
+    return t ? tokenEnd(t) : fallback;
   }
 
-  tokenRange(t: IToken): A.Range {
-    return { start: this.pos(t.startOffset), end: this.pos(t.endOffset! + 1) };
+  private point(offset: number): A.Range {
+    return this.lines.point(offset);
   }
 
-  private span(start: A.Range, end: A.Range): A.Range {
-    return { start: start.start, end: end.end };
+  private span(from: A.Range, to: A.Range): A.Range {
+    return to.end.offset >= from.start.offset ? { start: from.start, end: to.end } : from;
   }
 
-  /** The range of everything a CST node holds, from its real tokens. */
-  private nodeRange(node: Child | undefined, fallback: A.Range): A.Range {
-    if (!node) return fallback;
-    if (isToken(node)) return real(node) ? this.tokenRange(node) : fallback;
-    const loc = node.location;
-    if (loc && Number.isFinite(loc.startOffset) && Number.isFinite(loc.endOffset)) {
-      return { start: this.pos(loc.startOffset), end: this.pos(loc.endOffset! + 1) };
-    }
-    let first: A.Range | undefined;
-    let last: A.Range | undefined;
-    for (const child of this.ordered(node)) {
-      const r = this.nodeRange(child, fallback);
-      if (r === fallback) continue;
-      first ??= r;
-      last = r;
-    }
-    return first && last ? this.span(first, last) : fallback;
+  /** The range of a CST node's real tokens, or undefined when it holds none. */
+  private nodeRange(node: CstNode | undefined): A.Range | undefined {
+    const loc = node?.location;
+    if (!loc || !Number.isFinite(loc.startOffset) || !Number.isFinite(loc.endOffset)) return undefined;
+    return this.lines.range(loc.startOffset, (loc.endOffset ?? loc.startOffset) + 1);
   }
 
-  /** A node's children in source order. */
-  private ordered(node: CstNode): Child[] {
-    const all: Child[] = [];
-    for (const list of Object.values(node.children)) for (const c of list as Child[]) all.push(c);
-    const start = (c: Child): number => (isToken(c) ? c.startOffset : c.location?.startOffset ?? NaN);
-    return all.filter((c) => Number.isFinite(start(c)) && (!isToken(c) || real(c))).sort((a, b) => start(a) - start(b));
+  private tok(node: CstNode | undefined, name: string, index = 0): IToken | undefined {
+    const t = node?.children[name]?.[index];
+    return t && isToken(t) && isReal(t) ? t : undefined;
   }
 
-  private tok(node: CstNode, name: string, index = 0): IToken | undefined {
-    const t = node.children[name]?.[index];
-    return t && isToken(t) && real(t) ? t : undefined;
+  private toks(node: CstNode | undefined, name: string): IToken[] {
+    return ((node?.children[name] ?? []) as Child[]).filter((c): c is IToken => isToken(c));
   }
 
-  private sub(node: CstNode, name: string, index = 0): CstNode | undefined {
-    const n = node.children[name]?.[index];
+  private sub(node: CstNode | undefined, name: string, index = 0): CstNode | undefined {
+    const n = node?.children[name]?.[index];
     return n && !isToken(n) ? n : undefined;
   }
 
-  private subs(node: CstNode, name: string): CstNode[] {
-    return ((node.children[name] ?? []) as Child[]).filter((c): c is CstNode => !isToken(c));
+  private subs(node: CstNode | undefined, name: string): CstNode[] {
+    return ((node?.children[name] ?? []) as Child[]).filter((c): c is CstNode => !isToken(c));
   }
 
-  private ident(t: IToken | undefined, fallback: A.Range): A.Identifier {
-    return t ? { kind: "Identifier", name: t.image, range: this.tokenRange(t) } : { kind: "Identifier", name: "", range: fallback };
+  /** An identifier, or an empty one at `missingAt` when recovery had to do without it. */
+  private ident(t: IToken | undefined, missingAt: number): A.Identifier {
+    return t ? { kind: "Identifier", name: t.image, range: this.tokenRange(t) } : { kind: "Identifier", name: "", range: this.point(missingAt) };
   }
 
-  private errorExpr(range: A.Range): A.ErrorExpr {
-    return { kind: "Error", range };
+  private hole(at: number): A.ErrorExpr {
+    return { kind: "Error", range: this.point(at) };
   }
 
-  // ------------------------------------------------------------ declarations
+  /** The index of the first token at or after `offset`. */
+  private tokenIndexAt(offset: number): number {
+    let lo = 0;
+    let hi = this.tokens.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.tokens[mid].startOffset < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
 
-  file(node: CstNode): { decls: A.Decl[]; range: A.Range } {
-    const decls = this.subs(node, "decl").flatMap((d) => {
-      const decl = this.decl(d);
-      return decl ? [decl] : [];
-    });
-    return { decls, range: { start: this.pos(0), end: this.pos(this.text.length) } };
+  // ------------------------------------------------------------------ declarations
+
+  /** file := decl*, from the CST of each chunk of the file (see `parse.ts`). */
+  file(nodes: readonly CstNode[], textLength: number): { decls: A.Decl[]; range: A.Range } {
+    const decls: A.Decl[] = [];
+    for (const node of nodes) {
+      for (const d of this.subs(node, "decl")) {
+        const decl = this.decl(d);
+        if (decl) decls.push(decl);
+      }
+    }
+    return { decls, range: this.lines.range(0, textLength) };
   }
 
   private decl(node: CstNode): A.Decl | undefined {
-    const [inner] = this.ordered(node);
-    if (!inner || isToken(inner)) return undefined;
-    switch (inner.name) {
-      case "useDecl":
-        return this.useDecl(inner);
-      case "blockDecl":
-        return this.blockDecl(inner);
-      case "modelDecl":
-        return this.modelDecl(inner);
-      case "trainDecl":
-        return this.trainDecl(inner);
-    }
+    const use = this.sub(node, "useDecl");
+    if (use) return this.useDecl(use);
+    const block = this.sub(node, "blockDecl");
+    if (block) return this.blockDecl(block);
+    const model = this.sub(node, "modelDecl");
+    if (model) return this.modelDecl(model);
+    const train = this.sub(node, "trainDecl");
+    if (train) return this.trainDecl(train);
     return undefined;
   }
 
-  private emptyAt(offset: number): A.Range {
-    const p = this.pos(offset);
-    return { start: p, end: p };
-  }
-
-  private useDecl(node: CstNode): A.UseDecl {
-    const range = this.nodeRange(node, this.emptyAt(0));
+  /** use := 'use' STRING */
+  private useDecl(node: CstNode): A.UseDecl | undefined {
+    const range = this.nodeRange(node);
+    if (!range) return undefined;
     const s = this.tok(node, "StringLiteral");
-    const path: A.StringLiteral = s ? this.stringLiteral(s) : { kind: "String", value: "", range: { start: range.end, end: range.end } };
-    return { kind: "Use", path, range };
+    return { kind: "Use", path: s ? this.stringLiteral(s) : { kind: "String", value: "", range: this.point(range.end.offset) }, range };
   }
 
-  private blockDecl(node: CstNode): A.BlockDecl {
-    const range = this.nodeRange(node, this.emptyAt(0));
-    const after = { start: range.end, end: range.end };
+  /** block := 'block' IDENT '(' params? ')' ('->' shapeType)? '{' stmt* '}' */
+  private blockDecl(node: CstNode): A.BlockDecl | undefined {
+    const range = this.nodeRange(node);
+    if (!range) return undefined;
+    const keyword = this.tok(node, "Kw_block");
+    const name = this.ident(this.tok(node, "name"), this.after(keyword, range.start.offset));
+    const params = this.paramList(this.sub(node, "paramList"));
     const shape = this.sub(node, "shapeType");
     return {
       kind: "Block",
-      name: this.ident(this.tok(node, "Identifier"), after),
-      params: this.paramList(this.sub(node, "paramList")),
-      result: shape ? this.shapeType(shape) : undefined,
+      name,
+      params,
+      result: this.shapeType(shape),
       body: this.body(this.sub(node, "body")),
       doc: this.docBefore(range.start.offset),
       range,
     };
   }
 
-  private modelDecl(node: CstNode): A.ModelDecl {
-    const range = this.nodeRange(node, this.emptyAt(0));
+  /** model := 'model' IDENT ('(' params? ')')? '{' stmt* '}' */
+  private modelDecl(node: CstNode): A.ModelDecl | undefined {
+    const range = this.nodeRange(node);
+    if (!range) return undefined;
+    const keyword = this.tok(node, "Kw_model");
     return {
       kind: "Model",
-      name: this.ident(this.tok(node, "Identifier"), { start: range.end, end: range.end }),
+      name: this.ident(this.tok(node, "name"), this.after(keyword, range.start.offset)),
       params: this.paramList(this.sub(node, "paramList")),
       body: this.body(this.sub(node, "body")),
       doc: this.docBefore(range.start.offset),
@@ -170,254 +180,314 @@ export class AstBuilder {
     };
   }
 
-  private trainDecl(node: CstNode): A.TrainDecl {
-    const range = this.nodeRange(node, this.emptyAt(0));
+  /** train := 'train' (IDENT ':')? IDENT ('(' args? ')')? '{' entry* '}' */
+  private trainDecl(node: CstNode): A.TrainDecl | undefined {
+    const range = this.nodeRange(node);
+    if (!range) return undefined;
     const label = this.tok(node, "label");
+    const colon = this.tok(node, "Colon");
+    const keyword = this.tok(node, "Kw_train");
+    const modelAt = colon ? tokenEnd(colon) : keyword ? tokenEnd(keyword) : range.start.offset;
     const argList = this.sub(node, "argList");
     return {
       kind: "Train",
-      label: label ? this.ident(label, range) : undefined,
-      model: this.ident(this.tok(node, "model"), { start: range.end, end: range.end }),
+      label: label ? this.ident(label, range.start.offset) : undefined,
+      model: this.ident(this.tok(node, "model"), modelAt),
       args: argList ? this.argList(argList) : [],
-      entries: this.subs(node, "entry").map((e) => this.entry(e)),
+      entries: this.subs(node, "entry").flatMap((e) => this.entry(e) ?? []),
       doc: this.docBefore(range.start.offset),
       range,
     };
   }
 
-  private entry(node: CstNode): A.TrainEntry {
-    const range = this.nodeRange(node, this.emptyAt(0));
-    const value = this.sub(node, "expr");
+  /** entry := IDENT ':' expr */
+  private entry(node: CstNode): A.TrainEntry | undefined {
+    const range = this.nodeRange(node);
+    if (!range) return undefined;
+    const key = this.tok(node, "key");
     return {
       kind: "TrainEntry",
-      key: this.ident(this.tok(node, "AnyName"), range),
-      value: value ? this.expr(value) : this.errorExpr({ start: range.end, end: range.end }),
+      key: this.ident(key, range.start.offset),
+      value: this.expr(this.sub(node, "expr"), range.end.offset),
       range,
     };
   }
 
+  /** '(' params? ')' */
   private paramList(node: CstNode | undefined): A.Param[] {
     if (!node) return [];
-    this.checkSeparators(node, "param", "parameter");
-    return this.subs(node, "param").map((p) => this.param(p));
+    this.checkCommas(node, "param", ITEMS.param);
+    return this.subs(node, "param").flatMap((p) => this.param(p) ?? []);
   }
 
-  private param(node: CstNode): A.Param {
-    const range = this.nodeRange(node, this.emptyAt(0));
+  /** param := IDENT (':' typeRef)? ('=' expr)? */
+  private param(node: CstNode): A.Param | undefined {
+    const range = this.nodeRange(node);
+    if (!range) return undefined;
     const type = this.sub(node, "typeRef");
-    const def = this.sub(node, "expr");
+    const equals = this.tok(node, "Equals");
     return {
       kind: "Param",
-      name: this.ident(this.tok(node, "Identifier"), range),
-      type: type ? this.typeRef(type) : undefined,
-      default: def ? this.expr(def) : this.tok(node, "Equals") ? this.errorExpr({ start: range.end, end: range.end }) : undefined,
+      name: this.ident(this.tok(node, "name"), range.start.offset),
+      type: this.typeRef(type),
+      default: equals ? this.expr(this.sub(node, "expr"), tokenEnd(equals)) : undefined,
       range,
     };
   }
 
-  private typeRef(node: CstNode): A.TypeRef {
+  /**
+   * typeRef := shapeType | IDENT. A type that recovery had to do without is left out altogether
+   * (`type` and `result` are optional), so that later phases do not guess at it.
+   */
+  private typeRef(node: CstNode | undefined): A.TypeRef | undefined {
     const shape = this.sub(node, "shapeType");
     if (shape) return this.shapeType(shape);
-    const range = this.nodeRange(node, this.emptyAt(0));
-    return { kind: "ScalarType", name: this.ident(this.tok(node, "Identifier"), range), range };
+    const scalar = this.tok(node, "scalar");
+    return scalar ? { kind: "ScalarType", name: this.ident(scalar, scalar.startOffset), range: this.tokenRange(scalar) } : undefined;
   }
 
-  private shapeType(node: CstNode): A.ShapeType {
-    const range = this.nodeRange(node, this.emptyAt(0));
-    const dtype = this.tok(node, "Identifier");
-    const list = this.sub(node, "list");
-    return { kind: "ShapeType", dtype: dtype ? this.ident(dtype, range) : undefined, dims: list ? this.listItems(list) : [], range };
+  /** shapeType := IDENT? '[' (expr (',' expr)* ','?)? ']' */
+  private shapeType(node: CstNode | undefined): A.ShapeType | undefined {
+    const range = this.nodeRange(node);
+    if (!node || !range) return undefined;
+    const dtype = this.tok(node, "dtype");
+    this.checkCommas(node, "expr", ITEMS.dim);
+    const dims = this.subs(node, "expr").flatMap((e) => (this.nodeRange(e) ? [this.expr(e, range.end.offset)] : []));
+    return { kind: "ShapeType", dtype: dtype ? this.ident(dtype, range.start.offset) : undefined, dims, range };
   }
 
+  // ------------------------------------------------------------------ statements
+
+  /** '{' (stmt ';'?)* '}' */
   private body(node: CstNode | undefined): A.Stmt[] {
-    if (!node) return [];
-    return this.subs(node, "stmt").flatMap((s) => {
-      const stmt = this.stmt(s);
-      return stmt ? [stmt] : [];
-    });
+    return this.subs(node, "stmt").flatMap((s) => this.stmt(s) ?? []);
   }
 
+  /** stmt := input | let | output | exprStmt */
   private stmt(node: CstNode): A.Stmt | undefined {
-    const [inner] = this.ordered(node);
-    if (!inner || isToken(inner)) return undefined;
-    const range = this.nodeRange(inner, this.emptyAt(0));
-    const end = { start: range.end, end: range.end };
-    const valueOf = (n: CstNode): A.Expr => {
-      const e = this.sub(n, "expr");
-      return e ? this.expr(e) : this.errorExpr(end);
-    };
-    switch (inner.name) {
-      case "inputStmt": {
-        const type = this.sub(inner, "typeRef");
-        return { kind: "Input", name: this.ident(this.tok(inner, "Identifier"), end), type: type ? this.typeRef(type) : undefined, range };
-      }
-      case "letStmt":
-        return { kind: "Let", name: this.ident(this.tok(inner, "Identifier"), end), value: valueOf(inner), range };
-      case "outputStmt": {
-        const name = this.tok(inner, "Identifier");
-        return { kind: "Output", name: name ? this.ident(name, end) : undefined, value: valueOf(inner), range };
-      }
-      case "expr":
-        return { kind: "ExprStmt", value: this.expr(inner), range };
+    const range = this.nodeRange(node);
+    if (!range) return undefined;
+
+    const input = this.sub(node, "inputStmt");
+    if (input) {
+      const keyword = this.tok(input, "Kw_input");
+      const name = this.tok(input, "name");
+      const type = this.sub(input, "typeRef");
+      return {
+        kind: "Input",
+        name: this.ident(name, this.after(keyword, range.start.offset)),
+        type: this.typeRef(type),
+        range,
+      };
     }
-    return undefined;
+    const letStmt = this.sub(node, "letStmt");
+    if (letStmt) {
+      const keyword = this.tok(letStmt, "Kw_let");
+      const equals = this.tok(letStmt, "Equals");
+      return {
+        kind: "Let",
+        name: this.ident(this.tok(letStmt, "name"), this.after(keyword, range.start.offset)),
+        value: this.expr(this.sub(letStmt, "expr"), this.after(equals, range.end.offset)),
+        range,
+      };
+    }
+    const output = this.sub(node, "outputStmt");
+    if (output) {
+      const name = this.tok(output, "name");
+      const anchor = this.tok(output, "Equals") ?? this.tok(output, "Kw_output");
+      return {
+        kind: "Output",
+        name: name ? this.ident(name, range.start.offset) : undefined,
+        value: this.expr(this.sub(output, "expr"), this.after(anchor, range.end.offset)),
+        range,
+      };
+    }
+    const value = this.expr(this.sub(node, "expr"), range.start.offset);
+    return { kind: "ExprStmt", value, range };
   }
 
-  // ------------------------------------------------------------ expressions
+  // ------------------------------------------------------------------ expressions
 
-  expr(node: CstNode): A.Expr {
-    const range = this.nodeRange(node, this.emptyAt(0));
-    const additive = this.sub(node, "additive");
-    let value: A.Expr = additive ? this.additive(additive) : this.errorExpr(range);
-    const arrows = ((node.children.Arrow ?? []) as IToken[]).filter(real);
-    for (const stageNode of this.subs(node, "stage")) {
-      const stageRange = this.nodeRange(stageNode, { start: value.range.end, end: value.range.end });
-      const arrow = [...arrows].reverse().find((a) => a.startOffset < stageRange.start.offset);
+  /** expr := additive ('->' stage)* — `a -> b -> c` nests to the left. */
+  private expr(node: CstNode | undefined, missingAt: number): A.Expr {
+    if (!node || !this.nodeRange(node)) return this.hole(missingAt);
+    let value = this.additive(this.sub(node, "additive"), missingAt);
+    const arrows = this.toks(node, "Arrow");
+    const stages = this.subs(node, "stage");
+    for (let i = 0; i < arrows.length; i++) {
+      const arrow = arrows[i];
+      if (!isReal(arrow)) continue;
+      const arrowRange = this.tokenRange(arrow);
+      const stageNode = stages[i];
       const label = this.tok(stageNode, "label");
-      const callee = this.tok(stageNode, "callee");
+      const colon = this.tok(stageNode, "Colon");
+      const calleeId = this.ident(this.tok(stageNode, "callee"), (colon ? this.tokenRange(colon) : arrowRange).end.offset);
       const argList = this.sub(stageNode, "argList");
-      const calleeId = this.ident(callee, stageRange);
-      const callRange = callee ? this.span(calleeId.range, stageRange) : stageRange;
-      const stage: A.CallExpr = { kind: "Call", callee: calleeId, args: argList ? this.argList(argList) : [], hasParens: !!argList, range: callRange };
+      const args = argList ? this.argList(argList) : [];
+      const end = this.nodeRange(stageNode) ?? calleeId.range;
+      const stage: A.CallExpr = { kind: "Call", callee: calleeId, args, hasParens: argList !== undefined, range: this.span(calleeId.range, end) };
       value = {
         kind: "Pipe",
         source: value,
-        label: label ? this.ident(label, stageRange) : undefined,
+        label: label ? this.ident(label, arrowRange.end.offset) : undefined,
         stage,
-        doc: arrow ? this.docBetween(value.range.end.offset, arrow.startOffset) : undefined,
-        range: this.span(value.range, stageRange),
+        doc: this.docBefore(arrow.startOffset),
+        range: this.span(value.range, stage.range),
       };
     }
     return value;
   }
 
-  private binaryChain(node: CstNode, operand: string, read: (n: CstNode) => A.Expr): A.Expr {
-    const range = this.nodeRange(node, this.emptyAt(0));
-    let left: A.Expr | undefined;
-    let op: A.BinaryOp | undefined;
-    for (const child of this.ordered(node)) {
-      if (isToken(child)) {
-        op = child.image as A.BinaryOp;
-        continue;
-      }
-      if (child.name !== operand) continue;
-      const right = read(child);
-      left = left && op ? { kind: "Binary", op, left, right, range: this.span(left.range, right.range) } : right;
-      op = undefined;
+  /** operand (op operand)*, folded to the left. */
+  private chain(node: CstNode | undefined, operand: string, read: (n: CstNode | undefined, missingAt: number) => A.Expr, missingAt: number): A.Expr {
+    const operands = this.subs(node, operand);
+    const ops = this.toks(node, "op");
+    let left = read(operands[0], missingAt);
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i];
+      if (!isReal(op)) continue;
+      const right = read(operands[i + 1], tokenEnd(op));
+      left = { kind: "Binary", op: op.image as A.BinaryOp, left, right, range: this.span(left.range, right.range) };
     }
-    if (left && op) left = { kind: "Binary", op, left, right: this.errorExpr({ start: range.end, end: range.end }), range };
-    return left ?? this.errorExpr(range);
+    return left;
   }
 
-  private additive(node: CstNode): A.Expr {
-    return this.binaryChain(node, "multiplicative", (n) => this.multiplicative(n));
+  /** additive := multiplicative (('+' | '-') multiplicative)* */
+  private additive(node: CstNode | undefined, missingAt: number): A.Expr {
+    return this.chain(node, "multiplicative", (n, at) => this.multiplicative(n, at), missingAt);
   }
 
-  private multiplicative(node: CstNode): A.Expr {
-    return this.binaryChain(node, "unary", (n) => this.unary(n));
+  /** multiplicative := unary (('*' | '/') unary)* */
+  private multiplicative(node: CstNode | undefined, missingAt: number): A.Expr {
+    return this.chain(node, "unary", (n, at) => this.unary(n, at), missingAt);
   }
 
-  private unary(node: CstNode): A.Expr {
-    const range = this.nodeRange(node, this.emptyAt(0));
-    const inner = this.sub(node, "unary");
-    if (this.tok(node, "Minus")) {
-      return { kind: "Unary", op: "-", operand: inner ? this.unary(inner) : this.errorExpr({ start: range.end, end: range.end }), range };
+  /** unary := '-' unary | primary, parsed as `'-'* primary`; the minus signs nest to the right. */
+  private unary(node: CstNode | undefined, missingAt: number): A.Expr {
+    if (!this.nodeRange(node)) return this.hole(missingAt);
+    const minuses = this.toks(node, "Minus").filter(isReal);
+    let value = this.primary(this.sub(node, "primary"), minuses.length ? tokenEnd(minuses[minuses.length - 1]) : missingAt);
+    for (let i = minuses.length - 1; i >= 0; i--) {
+      value = { kind: "Unary", op: "-", operand: value, range: this.span(this.tokenRange(minuses[i]), value.range) };
     }
-    const primary = this.sub(node, "primary");
-    return primary ? this.primary(primary) : this.errorExpr(range);
+    return value;
   }
 
-  private primary(node: CstNode): A.Expr {
-    const range = this.nodeRange(node, this.emptyAt(0));
+  /** primary := NUMBER | STRING | 'true' | 'false' | IDENT ('(' args? ')')? | '(' expr ')' | list */
+  private primary(node: CstNode | undefined, missingAt: number): A.Expr {
+    const range = this.nodeRange(node);
+    if (!node || !range) return this.hole(missingAt);
     const number = this.tok(node, "NumberLiteral");
     if (number) return this.numberLiteral(number);
     const string = this.tok(node, "StringLiteral");
     if (string) return this.stringLiteral(string);
-    if (this.tok(node, "Kw_true")) return { kind: "Bool", value: true, range };
-    if (this.tok(node, "Kw_false")) return { kind: "Bool", value: false, range };
+    const bool = this.tok(node, "Kw_true") ?? this.tok(node, "Kw_false");
+    if (bool) return { kind: "Bool", value: bool.tokenType === T.True, range };
     const id = this.tok(node, "Identifier");
     if (id) {
-      const callee = this.ident(id, range);
+      const callee = this.ident(id, range.start.offset);
       const argList = this.sub(node, "argList");
       if (argList) return { kind: "Call", callee, args: this.argList(argList), hasParens: true, range };
       return { kind: "Name", name: callee, range: callee.range };
     }
+    const paren = this.sub(node, "paren");
+    if (paren) {
+      const open = this.tok(paren, "LParen");
+      const inner = this.expr(this.sub(paren, "expr"), this.after(open, range.start.offset));
+      return { kind: "Paren", inner, range };
+    }
     const list = this.sub(node, "list");
-    if (list) return { kind: "List", items: this.listItems(list), range };
-    const inner = this.sub(node, "expr");
-    if (this.tok(node, "LParen") || inner) return { kind: "Paren", inner: inner ? this.expr(inner) : this.errorExpr(range), range };
-    return this.errorExpr(range);
+    if (list) {
+      this.checkCommas(list, "expr", ITEMS.item);
+      const items = this.subs(list, "expr").flatMap((e) => (this.nodeRange(e) ? [this.expr(e, range.end.offset)] : []));
+      return { kind: "List", items, range };
+    }
+    return this.hole(missingAt);
   }
 
   private numberLiteral(t: IToken): A.NumberLiteral {
-    const text = t.image;
-    return { kind: "Number", value: Number(text.replace(/_/g, "")), text, isInteger: !/[.eE]/.test(text), range: this.tokenRange(t) };
+    return { kind: "Number", ...numberValue(t.image), text: t.image, range: this.tokenRange(t) };
   }
 
-  stringLiteral(t: IToken): A.StringLiteral {
-    const body = t.image.endsWith('"') && t.image.length >= 2 ? t.image.slice(1, -1) : t.image.slice(1);
-    const value = body.replace(/\\(.)/g, (_, c: string) => (c === "n" ? "\n" : c === "t" ? "\t" : c));
+  /** A string literal with its escapes resolved; an unknown escape is an E002 and stands for itself. */
+  private stringLiteral(t: IToken): A.StringLiteral {
+    const { value, badEscapes } = stringValue(t.image, t.tokenType !== T.UnterminatedString);
+    for (const bad of badEscapes) {
+      this.diagnostics.push(
+        diagnostic({
+          code: "E002",
+          file: this.path,
+          range: this.lines.range(t.startOffset + bad.offset, t.startOffset + bad.offset + bad.text.length),
+          message: `unknown escape \`${bad.text}\` in a string`,
+          help: 'the escapes are `\\"`, `\\\\`, `\\n` and `\\t`; write `\\\\` for a backslash',
+        }),
+      );
+    }
     return { kind: "String", value, range: this.tokenRange(t) };
   }
 
-  private listItems(node: CstNode): A.Expr[] {
-    this.checkSeparators(node, "expr", "item");
-    return this.subs(node, "expr").map((e) => this.expr(e));
-  }
-
+  /** '(' args? ')' with args := arg (',' arg)* ','? and arg := (IDENT ':')? expr */
   private argList(node: CstNode): A.Arg[] {
-    this.checkSeparators(node, "arg", "argument");
-    return this.subs(node, "arg").map((a) => {
-      const range = this.nodeRange(a, this.emptyAt(0));
+    this.checkCommas(node, "arg", ITEMS.arg);
+    return this.subs(node, "arg").flatMap((a): A.Arg[] => {
+      const range = this.nodeRange(a);
+      if (!range) return [];
       const name = this.tok(a, "name");
-      const value = this.sub(a, "expr");
-      return { kind: "Arg", name: name ? this.ident(name, range) : undefined, value: value ? this.expr(value) : this.errorExpr({ start: range.end, end: range.end }), range };
+      const colon = this.tok(a, "Colon");
+      const value = this.expr(this.sub(a, "expr"), this.after(colon, range.end.offset));
+      return [{ kind: "Arg", name: name ? this.ident(name, range.start.offset) : undefined, value, range }];
     });
   }
 
-  /** Reports a comma with nothing before it, and two items with no comma between them (E001). */
-  private checkSeparators(node: CstNode, item: string, what: string): void {
+  /**
+   * Reports a comma with no item before it (`f(,x)`, `f(x,,y)`), and two items with no comma between
+   * them (`f(5 activation: relu)`), at the offending token (E001).
+   */
+  private checkCommas(node: CstNode, item: string, words: { one: string; many: string }): void {
+    const children: Child[] = [...this.toks(node, "Comma"), ...this.subs(node, item)].filter((c) => Number.isFinite(startOf(c)));
+    children.sort((a, b) => startOf(a) - startOf(b));
     let previous: "open" | "item" | "comma" = "open";
-    for (const child of this.ordered(node)) {
+    for (const child of children) {
       if (isToken(child)) {
-        if (child.tokenType.name !== "Comma") continue;
-        if (previous !== "item") this.syntaxError(this.tokenRange(child), `expected ${article(what)} ${what}, found \`,\``, "remove the extra comma");
+        if (previous !== "item") this.syntaxError(this.tokenRange(child), `expected ${words.one}, found \`,\``, "remove the extra `,`");
         previous = "comma";
-      } else if (child.name === item) {
-        if (previous === "item") this.syntaxError(this.nodeRange(child, this.emptyAt(0)), `expected \`,\` before this ${what}`, "separate the items with commas");
+      } else {
+        if (previous === "item") {
+          const first = this.tokens[this.tokenIndexAt(startOf(child))];
+          if (first) this.syntaxError(this.tokenRange(first), `expected \`,\` between the ${words.many}, found ${describeToken(first)}`, `separate the ${words.many} with \`,\``);
+        }
         previous = "item";
       }
     }
   }
 
-  syntaxError(range: A.Range, message: string, help?: string): void {
-    if (this.diagnostics.some((d) => d.range.start.offset === range.start.offset)) return;
+  private syntaxError(range: A.Range, message: string, help: string): void {
     this.diagnostics.push(diagnostic({ code: "E001", file: this.path, range, message, help }));
   }
 
-  // ------------------------------------------------------------ doc comments
+  // ------------------------------------------------------------------ doc comments
 
-  /** The `///` lines directly above `offset` (only blank space between them and the code). */
-  docBefore(offset: number): string | undefined {
-    const lines: string[] = [];
-    let cursor = offset;
-    for (let i = this.docComments.length - 1; i >= 0; i--) {
-      const c = this.docComments[i];
-      if (c.startOffset >= cursor) continue;
-      if (this.text.slice(c.endOffset! + 1, cursor).trim() !== "") break;
-      lines.unshift(c.image.replace(/^\/\/\/ ?/, ""));
-      cursor = c.startOffset;
+  /**
+   * The `///` comments right before the token at `offset` (a declaration keyword or a stage's `->`):
+   * the run of doc comments after the previous token, with no other comment between them and it.
+   * Consecutive lines are joined with "\n"; the leading `///` and one space are stripped.
+   */
+  private docBefore(offset: number): string | undefined {
+    const previous = this.tokens[this.tokenIndexAt(offset) - 1];
+    const floor = previous ? tokenEnd(previous) : 0;
+    let lo = 0;
+    let hi = this.comments.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.comments[mid].startOffset < offset) lo = mid + 1;
+      else hi = mid;
     }
-    return lines.length ? lines.join("\n") : undefined;
+    const lines: string[] = [];
+    for (let i = lo - 1; i >= 0; i--) {
+      const c = this.comments[i];
+      if (c.startOffset < floor || c.tokenType !== T.DocComment) break;
+      lines.push(c.image.replace(/^\/\/\/ ?/, ""));
+    }
+    return lines.length ? lines.reverse().join("\n") : undefined;
   }
-
-  /** The `///` lines between two offsets, just before a pipeline stage's arrow. */
-  private docBetween(from: number, to: number): string | undefined {
-    const lines = this.docComments.filter((c) => c.startOffset >= from && c.endOffset! < to).map((c) => c.image.replace(/^\/\/\/ ?/, ""));
-    return lines.length ? lines.join("\n") : undefined;
-  }
-}
-
-function article(word: string): string {
-  return /^[aeiou]/.test(word) ? "an" : "a";
 }

@@ -1,12 +1,17 @@
 /**
- * `parse(text, path)`: the public face of the grammar. Never throws: every input gives a SourceFile
- * (with holes where recovery had to guess) and the lexical (E002) and syntax (E001) diagnostics.
+ * `parse(text, path)`: the public face of the grammar. It never throws: every input gives a
+ * `SourceFile` (with holes where recovery had to do without something) and the lexical (E002) and
+ * syntax (E001) diagnostics, in source order, at most one syntax error per position.
+ *
+ * The pipeline: lex (comments go to their own group, bad characters and unterminated strings or
+ * comments become E002), split the tokens at declaration keywords, parse each declaration with the
+ * one recovering parser, build the AST (which reports misplaced commas), attach doc comments.
  */
-import type { IRecognitionException, IToken } from "chevrotain";
-import { createTokenInstance } from "./chevrotain.js";
+import type { CstNode, IRecognitionException, IToken } from "chevrotain";
 import type { Comment, SourceFile } from "../compiler/ast.js";
 import { diagnostic, type Diagnostic } from "../compiler/diagnostics/diagnostic.js";
 import { AstBuilder } from "./build-ast.js";
+import { MAX_NESTING, TokenContext, withTokens } from "./messages.js";
 import { parser } from "./parser.js";
 import * as T from "./tokens.js";
 
@@ -15,146 +20,153 @@ export interface ParseResult {
   readonly diagnostics: Diagnostic[];
 }
 
-const CLOSERS: Record<string, string> = { ")": "(", "]": "[", "}": "{" };
-
-/** What a grammar rule stands for, to say what the parser expected. */
-const RULE_WORDS: Record<string, string> = {
-  file: "a declaration (`model`, `block`, `train` or `use`)",
-  decl: "a declaration (`model`, `block`, `train` or `use`)",
-  stmt: "a statement (`input`, `let`, `output` or an expression)",
-  body: "a statement or `}`",
-  entry: "a training entry such as `epochs: 10`",
-  expr: "an expression",
-  additive: "an expression",
-  multiplicative: "an expression",
-  unary: "an expression",
-  primary: "an expression",
-  typeRef: "a type or a shape such as `[28, 28, 1]`",
-  stage: "a layer or block name",
-  param: "a parameter",
-  arg: "an argument",
-};
-
+/** Parses one `.nn` file; `path` is only used to name the file in diagnostics. */
 export function parse(text: string, path: string): ParseResult {
   const lexed = T.NnLexer.tokenize(text);
-  const builder = new AstBuilder(path, text, (lexed.groups.comments ?? []).filter((c: IToken) => c.tokenType === T.DocComment));
+  const tokens = lexed.tokens;
+  const commentTokens = lexed.groups.comments ?? [];
+  const context = new TokenContext(tokens, text);
+  const lines = context.lines;
   const diagnostics: Diagnostic[] = [];
 
   for (const error of lexed.errors) {
-    const range = { start: builder.positionAt(error.offset), end: builder.positionAt(error.offset + Math.max(1, error.length)) };
-    const bad = text.slice(error.offset, error.offset + error.length);
+    const bad = text.slice(error.offset, error.offset + Math.max(1, error.length));
     diagnostics.push(
       diagnostic({
         code: "E002",
         file: path,
-        range,
-        message: `unexpected character${bad.length > 1 ? "s" : ""} \`${bad}\``,
-        help: "names are letters, digits and `_`; strings go in double quotes",
+        range: lines.range(error.offset, error.offset + bad.length),
+        message: `unexpected character${[...bad].length > 1 ? "s" : ""} ${quoteCharacters(bad)}`,
+        help:
+          bad === "." && /\d/.test(text.charAt(error.offset + 1))
+            ? `numbers start with a digit: write \`0${text.slice(error.offset, error.offset + 2)}\``
+            : "names are ASCII letters, digits and `_`; strings go in double quotes; comments start with `//`",
       }),
     );
   }
-
-  const tokens = lexed.tokens.map((t) => {
-    if (t.tokenType !== T.UnterminatedString) return t;
+  for (const t of tokens) {
+    if (t.tokenType !== T.UnterminatedString) continue;
     diagnostics.push(
       diagnostic({
         code: "E002",
         file: path,
-        range: builder.tokenRange(t),
+        range: lines.token(t),
         message: "unterminated string",
         help: 'close it with `"` on the same line',
       }),
     );
-    // Parse on as if the string were closed, so the rest of the line still makes sense.
-    return createTokenInstance(T.StringLiteral, t.image, t.startOffset, t.endOffset ?? t.startOffset, t.startLine ?? 1, t.endLine ?? 1, t.startColumn ?? 1, t.endColumn ?? 1);
-  });
-
-  const comments: Comment[] = [];
-  for (const c of lexed.groups.comments ?? []) {
+  }
+  const comments: Comment[] = commentTokens.map((c) => {
     if (c.tokenType === T.UnterminatedComment) {
       diagnostics.push(
         diagnostic({
           code: "E002",
           file: path,
-          range: { start: builder.positionAt(c.startOffset), end: builder.positionAt(c.startOffset + 2) },
+          range: lines.range(c.startOffset, c.startOffset + 2),
           message: "unterminated block comment",
           help: "close it with `*/`",
         }),
       );
     }
-    comments.push({
+    return {
       kind: "Comment",
       text: c.image,
       block: c.tokenType === T.BlockComment || c.tokenType === T.UnterminatedComment,
       doc: c.tokenType === T.DocComment,
-      range: builder.tokenRange(c),
-    });
-  }
+      range: lines.token(c),
+    };
+  });
 
-  parser.input = tokens;
-  let cst;
-  try {
-    cst = parser.file();
-  } catch {
-    // Recovery gave up entirely (it should not); report at the start rather than crash.
-    cst = undefined;
-  }
   const seen = new Set<number>();
-  for (const error of parser.errors) {
-    const d = syntaxDiagnostic(error, tokens, text, path, builder);
-    if (seen.has(d.range.start.offset)) continue;
+  const syntax = (d: Diagnostic): void => {
+    if (seen.has(d.range.start.offset)) return;
     seen.add(d.range.start.offset);
     diagnostics.push(d);
+  };
+
+  // Brackets nested too deep for the recursive parser: parse up to them, report them once, and
+  // leave the rest of the file unchecked.
+  const limit = context.tooDeep >= 0 ? context.tooDeep : tokens.length;
+  if (limit < tokens.length) {
+    syntax(
+      diagnostic({
+        code: "E001",
+        file: path,
+        range: lines.token(tokens[limit]),
+        message: `brackets nest more than ${MAX_NESTING} levels deep here; the rest of the file is not checked`,
+        help: "split the expression with `let` bindings",
+      }),
+    );
   }
-  const built = cst ? builder.file(cst) : { decls: [], range: { start: builder.positionAt(0), end: builder.positionAt(text.length) } };
-  for (const d of builder.diagnostics) if (!seen.has(d.range.start.offset)) diagnostics.push(d);
+
+  const csts: CstNode[] = [];
+  const starts = declarationStarts(tokens, limit);
+  for (let i = 0; i < starts.length; i++) {
+    const end = i + 1 < starts.length ? starts[i + 1] : limit;
+    context.chunkEnd = tokens[end];
+    const { cst, errors } = withTokens(context, () => parseTokens(tokens.slice(starts[i], end)));
+    if (cst) csts.push(cst);
+    else syntax(diagnostic({ code: "E001", file: path, range: lines.token(tokens[starts[i]]), message: "this declaration could not be parsed" }));
+    for (const error of errors) {
+      const token: IToken = error.token;
+      const atEnd = token.tokenType.name === "EOF" || !Number.isFinite(token.startOffset);
+      if (atEnd && end === limit && limit < tokens.length) continue; // cut off above
+      const range = !atEnd ? lines.token(token) : end < tokens.length ? lines.token(tokens[end]) : lines.point(text.length);
+      syntax(diagnostic({ code: "E001", file: path, range, message: error.message, help: context.helps.get(error.message) }));
+    }
+  }
+
+  const builder = new AstBuilder(path, lines, tokens, commentTokens);
+  const built = builder.file(csts, text.length);
+  for (const d of builder.diagnostics) {
+    if (d.code === "E001") syntax(d);
+    else diagnostics.push(d);
+  }
+
   diagnostics.sort((a, b) => a.range.start.offset - b.range.start.offset);
   return { file: { kind: "File", path, decls: built.decls, comments, range: built.range }, diagnostics };
 }
 
-function describeToken(t: IToken): string {
-  if (t.tokenType.name === "EOF" || !Number.isFinite(t.startOffset)) return "the end of the file";
-  return `\`${t.image.length > 20 ? `${t.image.slice(0, 20)}…` : t.image}\``;
+/**
+ * Where the declarations start: at `use`, `block`, `model` and `train`, unless a `:` follows (an
+ * argument or key named `train`). These words are keywords, so in a well-formed file they start a
+ * declaration and nothing else; parsing each declaration on its own is therefore the same as parsing
+ * the whole file, except that a broken declaration can never swallow the ones after it. Tokens
+ * before the first declaration form a chunk of their own.
+ */
+function declarationStarts(tokens: readonly IToken[], limit: number): number[] {
+  const starts: number[] = [];
+  for (let i = 0; i < limit; i++) {
+    const t = tokens[i].tokenType;
+    const isDeclaration = T.DECLARATION_KEYWORDS.includes(t) && !(i + 1 < limit && tokens[i + 1].tokenType === T.Colon);
+    if (isDeclaration || i === 0) starts.push(i);
+  }
+  return starts;
 }
 
-function syntaxDiagnostic(error: IRecognitionException, tokens: readonly IToken[], text: string, path: string, builder: AstBuilder): Diagnostic {
-  const token = error.token;
-  const atEnd = token.tokenType.name === "EOF" || !Number.isFinite(token.startOffset);
-  const range = atEnd ? { start: builder.positionAt(text.length), end: builder.positionAt(text.length) } : builder.tokenRange(token);
-  const found = describeToken(token);
-  const expected = /Expecting --> (.*?) <--/.exec(error.message)?.[1] ?? /Expecting token of type --> (.*?) <--/.exec(error.message)?.[1];
-  let message: string;
-  let help: string | undefined;
-  if (expected) {
-    const words = expected === "Identifier" || expected === "AnyName" ? "a name" : expected;
-    message = `expected ${words}, found ${found}`;
-    const closer = expected.replace(/`/g, "");
-    if (CLOSERS[closer]) {
-      const opener = findOpener(tokens, token, CLOSERS[closer], closer);
-      if (opener) {
-        message = `expected ${expected} to close the \`${opener.image}\` at line ${builder.positionAt(opener.startOffset).line}, found ${found}`;
-        help = `add ${expected}`;
-      }
-    }
-  } else {
-    const rule = [...error.context.ruleStack].reverse().find((r) => RULE_WORDS[r]);
-    message = `expected ${rule ? RULE_WORDS[rule] : "something else"}, found ${found}`;
+/** Runs the parser over some tokens; a crash inside Chevrotain (it should not happen) gives no CST. */
+function parseTokens(tokens: IToken[]): { cst: CstNode | undefined; errors: IRecognitionException[] } {
+  parser.input = tokens;
+  // Chevrotain signals syntax errors with exceptions; their stack traces are never read and
+  // capturing them dominates the cost of a file with many errors.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return { cst: parser.file(), errors: parser.errors };
+  } catch {
+    return { cst: undefined, errors: [] };
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
-  return diagnostic({ code: "E001", file: path, range, message, help });
 }
 
-/** The unmatched opener that a missing closer would close, searching back from `at`. */
-function findOpener(tokens: readonly IToken[], at: IToken, opener: string, closer: string): IToken | undefined {
-  let index = tokens.indexOf(at);
-  if (index < 0) index = tokens.length;
-  let depth = 0;
-  for (let i = index - 1; i >= 0; i--) {
-    const image = tokens[i].image;
-    if (image === closer) depth++;
-    else if (image === opener) {
-      if (depth === 0) return tokens[i];
-      depth--;
-    }
-  }
-  return undefined;
+/** `` `@` ``, or `U+0007` for a character that would not show; long runs are cut short. */
+function quoteCharacters(text: string): string {
+  const chars = [...text];
+  const shown = chars.length > 12 ? `${chars.slice(0, 12).join("")}…` : text;
+  if (/^[\p{L}\p{N}\p{P}\p{S}…]+$/u.test(shown) && !shown.includes("`")) return `\`${shown}\``;
+  return chars
+    .slice(0, 12)
+    .map((c) => `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`)
+    .join(" ");
 }

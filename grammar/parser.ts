@@ -1,20 +1,98 @@
 /**
  * The `.nn` grammar as a Chevrotain CST parser with error recovery enabled: a syntax error is
- * recorded and the parser resynchronises (at the next statement, entry or declaration), so one file
- * reports all of its syntax errors and the rest of it is still checked. Semantics stay out of the
- * grammar: `build-ast.ts` turns the CST into the AST.
+ * recorded and the parser goes on (single-token insertion or deletion where that fixes the input,
+ * otherwise resynchronisation at the next statement, entry or `}`), so one file reports all of its
+ * syntax errors and the rest of it is still checked. `parse.ts` hands the parser one declaration at
+ * a time, so a broken declaration never swallows the next one. Semantics stay out of the grammar:
+ * `build-ast.ts` turns the CST into the AST.
+ *
+ * Comma-separated lists (parameters, arguments, list items and shape dimensions) are parsed
+ * tolerantly: a stray comma, or a missing comma between two items on the same line, is accepted here
+ * and reported by the AST builder, so the items around it survive. An item on a new line that does
+ * not follow a comma ends the list instead: that is a missing `)` or `]`, and the next line is left
+ * for the enclosing body, where it most likely belongs.
  */
-import type { CstNode } from "chevrotain";
-import { CstParser } from "./chevrotain.js";
+import type { IToken, TokenType } from "chevrotain";
+import { CstParser, tokenMatcher } from "./chevrotain.js";
+import { errorMessages } from "./messages.js";
 import * as T from "./tokens.js";
+
+/** How many stray-token recoveries may nest inside one repetition (see `boundRepetitionRecovery`). */
+const MAX_NESTED_RECOVERIES = 50;
 
 export class NnParser extends CstParser {
   constructor() {
-    super(T.ALL_TOKENS, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: "full" });
+    super(T.ALL_TOKENS, {
+      recoveryEnabled: true,
+      maxLookahead: 3,
+      nodeLocationTracking: "onlyOffset",
+      errorMessageProvider: errorMessages,
+    });
     this.performSelfAnalysis();
+    this.boundRepetitionRecovery();
   }
 
-  /** file := decl* */
+  /**
+   * Chevrotain's in-repetition recovery skips stray tokens inside a `MANY` and re-enters the
+   * repetition by recursion, one level per error. A file with thousands of stray tokens in one body
+   * would exhaust the stack (and, long before that, cost quadratic time, as every garbage collection
+   * scans the deep stack). Past `MAX_NESTED_RECOVERIES` levels the wrapper declines, and the
+   * error is recovered by resynchronising at the next declaration instead.
+   */
+  private boundRepetitionRecovery(): void {
+    const parser = this as unknown as { attemptInRepetitionRecovery?: (...args: unknown[]) => void };
+    const recover = parser.attemptInRepetitionRecovery;
+    if (typeof recover !== "function") return;
+    let depth = 0;
+    parser.attemptInRepetitionRecovery = function (this: unknown, ...args: unknown[]): void {
+      if (depth >= MAX_NESTED_RECOVERIES) return;
+      depth++;
+      try {
+        recover.apply(this, args);
+      } finally {
+        depth--;
+      }
+    };
+  }
+
+  /**
+   * Prefers deleting a stray token to inserting a missing punctuation mark when deleting fixes the
+   * input: `model M x {` loses the `x`, rather than gaining a `{` before it and a stray `{` after.
+   * A missing name is still inserted (`let = x` lacks a name, it does not have a stray `=`).
+   */
+  protected override canTokenTypeBeInsertedInRecovery(tokType: TokenType): boolean {
+    return tokType === T.Identifier || tokType === T.AnyName || !tokenMatcher(this.LA(2), tokType);
+  }
+
+  /** True when the next tokens start a declaration: `model`, `block`, `train` or `use` (not `train:`). */
+  private atDeclaration(): boolean {
+    const next = this.LA(1);
+    return T.DECLARATION_KEYWORDS.some((k) => tokenMatcher(next, k)) && !tokenMatcher(this.LA(2), T.Colon);
+  }
+
+  /**
+   * Whether a list item may start here: after the opening bracket or a comma, or (a missing comma,
+   * reported later) on the same line as the previous item.
+   */
+  private itemMayStart(): boolean {
+    if (this.atDeclaration()) return false;
+    const previous: IToken = this.LA(0);
+    if ([T.LParen, T.LBracket, T.Comma].some((t) => tokenMatcher(previous, t))) return true;
+    const next = this.LA(1);
+    return previous.endLine !== undefined && next.startLine !== undefined && previous.endLine === next.startLine;
+  }
+
+  /** `(',' | item)*`, the tolerant inside of a comma-separated list (see the file comment). */
+  private commaSeparated(item: () => void): void {
+    this.MANY({
+      GATE: () => tokenMatcher(this.LA(1), T.Comma) || this.itemMayStart(),
+      DEF: () => {
+        this.OR([{ ALT: () => this.CONSUME(T.Comma) }, { ALT: item }]);
+      },
+    });
+  }
+
+  /** file := decl* — `parse.ts` gives it one declaration at a time (see there). */
   file = this.RULE("file", () => {
     this.MANY(() => this.SUBRULE(this.decl));
   });
@@ -38,7 +116,7 @@ export class NnParser extends CstParser {
   /** block := 'block' IDENT '(' params? ')' ('->' shapeType)? '{' stmt* '}' */
   blockDecl = this.RULE("blockDecl", () => {
     this.CONSUME(T.Block);
-    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Identifier, { LABEL: "name" });
     this.SUBRULE(this.paramList);
     this.OPTION(() => {
       this.CONSUME(T.Arrow);
@@ -50,24 +128,21 @@ export class NnParser extends CstParser {
   /** model := 'model' IDENT ('(' params? ')')? '{' stmt* '}' */
   modelDecl = this.RULE("modelDecl", () => {
     this.CONSUME(T.Model);
-    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Identifier, { LABEL: "name" });
     this.OPTION(() => this.SUBRULE(this.paramList));
     this.SUBRULE(this.body);
   });
 
-  /** params := '(' (param (',' param)* ','?)? ')' */
+  /** '(' params? ')' with params := param (',' param)* ','? */
   paramList = this.RULE("paramList", () => {
     this.CONSUME(T.LParen);
-    this.MANY(() => {
-      this.SUBRULE(this.param);
-      this.OPTION(() => this.CONSUME(T.Comma));
-    });
+    this.commaSeparated(() => this.SUBRULE(this.param));
     this.CONSUME(T.RParen);
   });
 
   /** param := IDENT (':' typeRef)? ('=' expr)? */
   param = this.RULE("param", () => {
-    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Identifier, { LABEL: "name" });
     this.OPTION(() => {
       this.CONSUME(T.Colon);
       this.SUBRULE(this.typeRef);
@@ -78,21 +153,26 @@ export class NnParser extends CstParser {
     });
   });
 
-  /** typeRef := shapeType | IDENT */
+  /**
+   * typeRef := shapeType | IDENT — a name alone is a scalar type (`int`, `activation`, …). A name
+   * followed by `->` starts the next statement instead (`input x:` with its shape forgotten).
+   */
   typeRef = this.RULE("typeRef", () => {
     this.OR([
       { ALT: () => this.SUBRULE(this.shapeType) },
-      { ALT: () => this.CONSUME(T.Identifier) },
+      { GATE: () => !tokenMatcher(this.LA(2), T.Arrow), ALT: () => this.CONSUME(T.Identifier, { LABEL: "scalar" }) },
     ]);
   });
 
-  /** shapeType := IDENT? '[' (expr (',' expr)* ','?)? ']' */
+  /** shapeType := IDENT? '[' (expr (',' expr)* ','?)? ']' — the name is the dtype (`int32[T]`). */
   shapeType = this.RULE("shapeType", () => {
-    this.OPTION(() => this.CONSUME(T.Identifier));
-    this.SUBRULE(this.list);
+    this.OPTION(() => this.CONSUME(T.Identifier, { LABEL: "dtype" }));
+    this.CONSUME(T.LBracket);
+    this.commaSeparated(() => this.SUBRULE(this.expr));
+    this.CONSUME(T.RBracket);
   });
 
-  /** body := '{' (stmt ';'?)* '}' */
+  /** '{' (stmt ';'?)* '}' — the body of a block or model. */
   body = this.RULE("body", () => {
     this.CONSUME(T.LBrace);
     this.MANY(() => {
@@ -101,7 +181,7 @@ export class NnParser extends CstParser {
     this.CONSUME(T.RBrace);
   });
 
-  /** stmt := input | let | output | expr */
+  /** stmt := input | let | output | exprStmt */
   stmt = this.RULE("stmt", () => {
     this.OR([
       { ALT: () => this.SUBRULE(this.inputStmt) },
@@ -114,7 +194,7 @@ export class NnParser extends CstParser {
   /** input := 'input' IDENT ':' typeRef */
   inputStmt = this.RULE("inputStmt", () => {
     this.CONSUME(T.Input);
-    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Identifier, { LABEL: "name" });
     this.CONSUME(T.Colon);
     this.SUBRULE(this.typeRef);
   });
@@ -122,16 +202,16 @@ export class NnParser extends CstParser {
   /** let := 'let' IDENT '=' expr */
   letStmt = this.RULE("letStmt", () => {
     this.CONSUME(T.Let);
-    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Identifier, { LABEL: "name" });
     this.CONSUME(T.Equals);
     this.SUBRULE(this.expr);
   });
 
-  /** output := 'output' (IDENT '=')? expr */
+  /** output := 'output' (IDENT '=')? expr — `IDENT '='` needs two tokens of lookahead. */
   outputStmt = this.RULE("outputStmt", () => {
     this.CONSUME(T.Output);
     this.OPTION(() => {
-      this.CONSUME(T.Identifier);
+      this.CONSUME(T.Identifier, { LABEL: "name" });
       this.CONSUME(T.Equals);
     });
     this.SUBRULE(this.expr);
@@ -147,20 +227,24 @@ export class NnParser extends CstParser {
     this.CONSUME2(T.Identifier, { LABEL: "model" });
     this.OPTION2(() => this.SUBRULE(this.argList));
     this.CONSUME(T.LBrace);
-    this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.Semicolon) }, { ALT: () => this.SUBRULE(this.entry) }]);
+    this.MANY({
+      // A declaration keyword ends a body whose `}` is missing, unless it is a key (`train: …`).
+      GATE: () => !this.atDeclaration(),
+      DEF: () => {
+        this.OR([{ ALT: () => this.CONSUME(T.Semicolon) }, { ALT: () => this.SUBRULE(this.entry) }]);
+      },
     });
     this.CONSUME(T.RBrace);
   });
 
-  /** entry := IDENT ':' expr */
+  /** entry := IDENT ':' expr — any word may be a key; the training checker knows the valid ones. */
   entry = this.RULE("entry", () => {
-    this.CONSUME(T.AnyName);
+    this.CONSUME(T.AnyName, { LABEL: "key" });
     this.CONSUME(T.Colon);
     this.SUBRULE(this.expr);
   });
 
-  /** expr := additive ('->' stage)* — the pipeline binds loosest. */
+  /** expr := additive ('->' stage)* — the pipeline binds loosest: `a + b -> relu` is `(a + b) -> relu`. */
   expr = this.RULE("expr", () => {
     this.SUBRULE(this.additive);
     this.MANY(() => {
@@ -169,7 +253,7 @@ export class NnParser extends CstParser {
     });
   });
 
-  /** stage := (IDENT ':')? IDENT argList? */
+  /** stage := (IDENT ':')? IDENT ('(' args? ')')? */
   stage = this.RULE("stage", () => {
     this.OPTION(() => {
       this.CONSUME(T.Identifier, { LABEL: "label" });
@@ -183,7 +267,7 @@ export class NnParser extends CstParser {
   additive = this.RULE("additive", () => {
     this.SUBRULE(this.multiplicative);
     this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
+      this.OR([{ ALT: () => this.CONSUME(T.Plus, { LABEL: "op" }) }, { ALT: () => this.CONSUME(T.Minus, { LABEL: "op" }) }]);
       this.SUBRULE2(this.multiplicative);
     });
   });
@@ -192,25 +276,18 @@ export class NnParser extends CstParser {
   multiplicative = this.RULE("multiplicative", () => {
     this.SUBRULE(this.unary);
     this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.Star) }, { ALT: () => this.CONSUME(T.Slash) }]);
+      this.OR([{ ALT: () => this.CONSUME(T.Star, { LABEL: "op" }) }, { ALT: () => this.CONSUME(T.Slash, { LABEL: "op" }) }]);
       this.SUBRULE2(this.unary);
     });
   });
 
-  /** unary := '-' unary | primary */
+  /** unary := '-' unary | primary — written as `'-'* primary`, so a run of minus signs costs no stack. */
   unary = this.RULE("unary", () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.Minus);
-          this.SUBRULE(this.unary);
-        },
-      },
-      { ALT: () => this.SUBRULE(this.primary) },
-    ]);
+    this.MANY(() => this.CONSUME(T.Minus));
+    this.SUBRULE(this.primary);
   });
 
-  /** primary := NUMBER | STRING | 'true' | 'false' | IDENT argList? | '(' expr ')' | list */
+  /** primary := NUMBER | STRING | 'true' | 'false' | IDENT ('(' args? ')')? | '(' expr ')' | list */
   primary = this.RULE("primary", () => {
     this.OR([
       { ALT: () => this.CONSUME(T.NumberLiteral) },
@@ -223,43 +300,33 @@ export class NnParser extends CstParser {
           this.OPTION(() => this.SUBRULE(this.argList));
         },
       },
-      {
-        ALT: () => {
-          this.CONSUME(T.LParen);
-          this.SUBRULE(this.expr);
-          this.CONSUME(T.RParen);
-        },
-      },
+      { ALT: () => this.SUBRULE(this.paren) },
       { ALT: () => this.SUBRULE(this.list) },
     ]);
   });
 
-  /** list := '[' (expr (',' expr)* ','?)? ']' — a missing `]` is reported at the token after the last item. */
-  list = this.RULE("list", () => {
-    this.CONSUME(T.LBracket);
-    this.OPTION(() => {
-      this.SUBRULE(this.expr);
-      this.MANY(() => {
-        this.CONSUME(T.Comma);
-        this.OPTION2(() => this.SUBRULE2(this.expr));
-      });
-    });
-    this.CONSUME(T.RBracket);
-  });
-
-  /**
-   * argList := '(' (arg (',' arg)* ','?)? ')'. Written as a tolerant repetition so that a stray
-   * or missing comma is reported by the AST builder and the arguments around it are kept.
-   */
-  argList = this.RULE("argList", () => {
+  /** paren := '(' expr ')' */
+  paren = this.RULE("paren", () => {
     this.CONSUME(T.LParen);
-    this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.Comma) }, { ALT: () => this.SUBRULE(this.arg) }]);
-    });
+    this.SUBRULE(this.expr);
     this.CONSUME(T.RParen);
   });
 
-  /** arg := (IDENT ':')? expr */
+  /** list := '[' (expr (',' expr)* ','?)? ']' */
+  list = this.RULE("list", () => {
+    this.CONSUME(T.LBracket);
+    this.commaSeparated(() => this.SUBRULE(this.expr));
+    this.CONSUME(T.RBracket);
+  });
+
+  /** '(' args? ')' with args := arg (',' arg)* ','? */
+  argList = this.RULE("argList", () => {
+    this.CONSUME(T.LParen);
+    this.commaSeparated(() => this.SUBRULE(this.arg));
+    this.CONSUME(T.RParen);
+  });
+
+  /** arg := (IDENT ':')? expr — the name may be a keyword (`mnist(train: 50000)`). */
   arg = this.RULE("arg", () => {
     this.OPTION(() => {
       this.CONSUME(T.AnyName, { LABEL: "name" });
@@ -269,7 +336,5 @@ export class NnParser extends CstParser {
   });
 }
 
-/** Built once: Chevrotain's self-analysis is the expensive part. */
+/** Built once: Chevrotain's self-analysis is the expensive part. `parse.ts` resets it per input. */
 export const parser = new NnParser();
-
-export type { CstNode };

@@ -1,19 +1,40 @@
 /**
- * The tokens of the `.nn` language. Keywords come before `Identifier` and use `longer_alt`, so
- * `models` is an identifier and `model` a keyword. Comments are kept in the `comments` group for the
- * formatter and for doc comments; the parser never sees them. Unterminated strings and comments are
- * tokens of their own, reported as E002 by `parse.ts`.
+ * The tokens of the `.nn` language and its lexer.
+ *
+ * Keywords come before `Identifier` and use `longer_alt`, so `models` is an identifier and `model` a
+ * keyword. Comments are kept in the `comments` group: the formatter and the doc-comment attachment
+ * read them, the parser never sees them. An unterminated string or block comment is a token of its
+ * own (reported as E002 by `parse.ts`), so lexing never stops early; an unknown character is skipped
+ * by Chevrotain's lexer recovery and reported as E002 as well.
+ *
+ * Every pattern is a plain left-to-right regular expression with no nested quantifiers, so lexing is
+ * linear in the length of the text.
  */
 import type { TokenType } from "chevrotain";
 import { createToken, Lexer } from "./chevrotain.js";
 
-/** Any word, keyword or not: argument names and training keys may be keywords (`mnist(train: …)`). */
+/** Any word, keyword or not: argument names may be keywords (`mnist(train: 50000)`). */
 export const AnyName = createToken({ name: "AnyName", pattern: Lexer.NA, label: "a name" });
 
-export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z_][A-Za-z0-9_]*/, categories: [AnyName], label: "a name" });
+export const Identifier = createToken({
+  name: "Identifier",
+  pattern: /[A-Za-z_][A-Za-z0-9_]*/,
+  categories: [AnyName],
+  label: "a name",
+});
 
-const keyword = (word: string): TokenType =>
-  createToken({ name: `Kw_${word}`, pattern: new RegExp(word), longer_alt: Identifier, categories: [AnyName], label: `\`${word}\`` });
+/** The words of the language, in the order the brief lists them. */
+export const KEYWORDS = ["use", "block", "model", "train", "input", "output", "let", "true", "false"] as const;
+export type Keyword = (typeof KEYWORDS)[number];
+
+const keyword = (word: Keyword): TokenType =>
+  createToken({
+    name: `Kw_${word}`,
+    pattern: new RegExp(word),
+    longer_alt: Identifier,
+    categories: [AnyName],
+    label: `\`${word}\``,
+  });
 
 export const Use = keyword("use");
 export const Block = keyword("block");
@@ -25,25 +46,59 @@ export const Let = keyword("let");
 export const True = keyword("true");
 export const False = keyword("false");
 
+/** The keywords that start a declaration: recovery resynchronises at them. */
+export const DECLARATION_KEYWORDS: readonly TokenType[] = [Use, Block, Model, Train];
+
+/** `10`, `0.5`, `1e-3`, `60_000`: a leading digit is required (`.5` is not a number). */
 export const NumberLiteral = createToken({
   name: "NumberLiteral",
-  pattern: /\d[\d_]*(?:\.\d[\d_]*)?(?:[eE][+-]?\d+)?/,
+  pattern: /\d[\d_]*(?:\.\d[\d_]*)?(?:[eE][+-]?\d[\d_]*)?/,
   label: "a number",
 });
-export const StringLiteral = createToken({ name: "StringLiteral", pattern: /"(?:[^"\\\n]|\\.)*"/, label: "a string" });
-/** A string that reaches the end of its line without a closing quote. */
-export const UnterminatedString = createToken({ name: "UnterminatedString", pattern: /"(?:[^"\\\n]|\\.)*/, label: "a string" });
 
-export const DocComment = createToken({ name: "DocComment", pattern: /\/\/\/[^\n]*/, group: "comments" });
-export const LineComment = createToken({ name: "LineComment", pattern: /\/\/[^\n]*/, group: "comments" });
-export const BlockComment = createToken({ name: "BlockComment", pattern: /\/\*[\s\S]*?\*\//, group: "comments", line_breaks: true });
-/** `/*` with no closing `*\/`: it swallows the rest of the file. */
-export const UnterminatedComment = createToken({ name: "UnterminatedComment", pattern: /\/\*[\s\S]*/, group: "comments", line_breaks: true });
+/** `"..."` on one line, with the escapes `\"`, `\\`, `\n` and `\t`. */
+export const StringLiteral = createToken({
+  name: "StringLiteral",
+  pattern: /"(?:[^"\\\r\n]|\\[^\r\n])*"/,
+  label: "a string",
+});
 
-export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\n\f\v\u00a0\ufeff]+/, group: Lexer.SKIPPED, line_breaks: true });
+/**
+ * A string that reaches the end of its line (or of the file) without a closing quote. It belongs to
+ * the `StringLiteral` category, so the parser takes it as a string and goes on after it.
+ */
+export const UnterminatedString = createToken({
+  name: "UnterminatedString",
+  pattern: /"(?:[^"\\\r\n]|\\[^\r\n])*\\?/,
+  categories: [StringLiteral],
+  label: "a string",
+});
+
+export const DocComment = createToken({ name: "DocComment", pattern: /\/\/\/[^\r\n]*/, group: "comments" });
+export const LineComment = createToken({ name: "LineComment", pattern: /\/\/[^\r\n]*/, group: "comments" });
+export const BlockComment = createToken({
+  name: "BlockComment",
+  pattern: /\/\*[\s\S]*?\*\//,
+  group: "comments",
+  line_breaks: true,
+});
+/** `/*` with no closing `*\/`: it runs to the end of the file. */
+export const UnterminatedComment = createToken({
+  name: "UnterminatedComment",
+  pattern: /\/\*[\s\S]*/,
+  group: "comments",
+  line_breaks: true,
+});
+
+export const WhiteSpace = createToken({
+  name: "WhiteSpace",
+  pattern: /[ \t\r\n\f\v\u00a0\ufeff]+/,
+  group: Lexer.SKIPPED,
+  line_breaks: true,
+});
 
 const punct = (name: string, text: string): TokenType =>
-  createToken({ name, pattern: new RegExp(text.replace(/[-[\]{}()*+?.,\\^$|#]/g, "\\$&")), label: `\`${text}\`` });
+  createToken({ name, pattern: new RegExp(text.replace(/[-[\]{}()*+?.,\\^$|#/]/g, "\\$&")), label: `\`${text}\`` });
 
 export const Arrow = punct("Arrow", "->");
 export const LParen = punct("LParen", "(");
@@ -61,7 +116,7 @@ export const Minus = punct("Minus", "-");
 export const Star = punct("Star", "*");
 export const Slash = punct("Slash", "/");
 
-/** Every token, in matching order (longest and most specific first). */
+/** Every token, in matching order: comments before `/`, `->` before `-`, keywords before names. */
 export const ALL_TOKENS: TokenType[] = [
   AnyName,
   WhiteSpace,
@@ -99,4 +154,5 @@ export const ALL_TOKENS: TokenType[] = [
   Slash,
 ];
 
-export const NnLexer = new Lexer(ALL_TOKENS, { positionTracking: "full", ensureOptimizations: false });
+/** Built once; `tokenize` keeps no state between calls. */
+export const NnLexer = new Lexer(ALL_TOKENS, { positionTracking: "full", ensureOptimizations: true });

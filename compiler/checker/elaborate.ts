@@ -165,16 +165,22 @@ class Elaborator {
   private declareInput(name: Identifier, type: TypeRef | undefined, range: Range, frame: Frame): Value {
     if (!type || type.kind !== "ShapeType") {
       if (type) this.report({ code: "E104", file: frame.file, range: type.range, message: "an input needs a shape such as `[28, 28, 1]`", help: "write `input image: [28, 28, 1]`" });
-      return UNKNOWN;
+      return this.bindUnknownInput(name, frame);
     }
     const declared = evaluateShape(type, frame, this.shapeCtx(frame), "declare");
-    if (!declared) return UNKNOWN;
+    if (!declared) return this.bindUnknownInput(name, frame);
     const tensor: TensorValue = { kind: "tensor", shape: declared.shape, dtype: declared.dtype, source: { kind: "input", name: name.name, file: frame.file, range: name.range } };
     if (name.name) {
       this.inputs.push({ name: name.name, shape: declared.shape, dtype: declared.dtype, definedAt: { file: frame.file, range } });
       this.bind(frame, name.name, { kind: "input", value: tensor, declaredAt: name.range, used: false });
     }
     return tensor;
+  }
+
+  /** An input whose shape is missing or wrong is still declared, so later uses of it do not also get E100. */
+  private bindUnknownInput(name: Identifier, frame: Frame): Value {
+    if (name.name) this.bind(frame, name.name, { kind: "input", value: UNKNOWN, declaredAt: name.range, used: true });
+    return UNKNOWN;
   }
 
   private addOutput(tensor: TensorValue, name: Identifier | undefined, range: Range, frame: Frame): void {

@@ -74,4 +74,12 @@ model M {
   x -> dense(10, units: 3)               // expect: E101
 }`);
   });
+
+  it("an input with a bad shape is still declared: its uses get no E100", () => {
+    expectDiagnostics(`
+model M {
+  input x: [28, 0]                       // expect: E105
+  x -> dense(10)
+}`);
+  });
 });

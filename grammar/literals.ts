@@ -1,0 +1,38 @@
+/**
+ * The values of number and string literals, as the lexer leaves them: pure functions of the text.
+ */
+
+/** The value of a number literal (`60_000` → 60000) and whether it may stand where an `int` goes. */
+export function numberValue(text: string): { value: number; isInteger: boolean } {
+  return { value: Number(text.replace(/_/g, "")), isInteger: !/[.eE]/.test(text) };
+}
+
+/** An escape the language does not know, at `offset` characters into the literal as written. */
+export interface BadEscape {
+  readonly offset: number;
+  readonly text: string;
+}
+
+/**
+ * The value of a string literal as written, quotes included (the closing one may be missing): the
+ * escapes `\"`, `\\`, `\n` and `\t` are resolved; any other escaped character stands for itself and
+ * is returned among `badEscapes`.
+ */
+export function stringValue(image: string, closed: boolean): { value: string; badEscapes: BadEscape[] } {
+  const body = closed ? image.slice(1, -1) : image.slice(1).replace(/\\$/, "");
+  const badEscapes: BadEscape[] = [];
+  const value = body.replace(/\\([\s\S])/g, (escape: string, c: string, at: number) => {
+    switch (c) {
+      case "n":
+        return "\n";
+      case "t":
+        return "\t";
+      case '"':
+      case "\\":
+        return c;
+    }
+    badEscapes.push({ offset: 1 + at, text: escape });
+    return c;
+  });
+  return { value, badEscapes };
+}

@@ -1,0 +1,145 @@
+/**
+ * IDX files (the format MNIST is distributed in): a 4-byte magic number — two zero bytes, a type
+ * byte, the number of dimensions — then each dimension as a big-endian uint32, then the values,
+ * big-endian, in row-major order. `idx(images, labels, shape, classes)` reads one file of examples
+ * and one of class labels; unsigned-byte images are scaled to [0, 1] as pixel intensities.
+ */
+import { DataError, sizeOf, type Examples } from "./examples.js";
+import { classTargets, formatShape, readDataFile, requireExamples } from "./user-files.js";
+
+export type IdxType = "ubyte" | "byte" | "short" | "int" | "float" | "double";
+
+export type IdxArray = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
+
+export interface IdxFile {
+  readonly dims: number[];
+  readonly type: IdxType;
+  /** The values in the file's own type (host byte order). */
+  readonly data: IdxArray;
+}
+
+export interface IdxSetting {
+  readonly images: string;
+  readonly labels: string;
+  readonly shape: readonly number[] | null;
+  readonly classes: number | null;
+}
+
+const TYPES: ReadonlyMap<number, { type: IdxType; bytes: number }> = new Map([
+  [0x08, { type: "ubyte", bytes: 1 }],
+  [0x09, { type: "byte", bytes: 1 }],
+  [0x0b, { type: "short", bytes: 2 }],
+  [0x0c, { type: "int", bytes: 4 }],
+  [0x0d, { type: "float", bytes: 4 }],
+  [0x0e, { type: "double", bytes: 8 }],
+]);
+
+/** Reads an IDX file (a relative path is taken from the working folder); errors call it `name`. */
+export function readIdx(path: string, name = path): IdxFile {
+  return parseIdx(readDataFile(path, process.cwd()), name);
+}
+
+/** Parses the bytes of an IDX file; errors name the file as `name`. */
+export function parseIdx(bytes: Uint8Array, name: string): IdxFile {
+  if (bytes.length < 4) throw new DataError(`${name}: not an IDX file: ${bytes.length} bytes, shorter than the 4-byte magic number`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const kind = TYPES.get(bytes[2]);
+  const rank = bytes[3];
+  if (bytes[0] !== 0 || bytes[1] !== 0 || !kind || rank === 0) {
+    const magic = view.getUint32(0, false).toString(16).padStart(8, "0");
+    throw new DataError(
+      `${name}: not an IDX file: magic number 0x${magic}, expected 0x0000 then a type byte (08 ubyte, 09 byte, 0B short, 0C int, 0D float, 0E double) and a dimension count of at least 1`,
+    );
+  }
+  const headerBytes = 4 + 4 * rank;
+  if (bytes.length < headerBytes) {
+    throw new DataError(`${name}: file too short: the header declares ${rank} dimensions, which take ${headerBytes} bytes, but the file has ${bytes.length}`);
+  }
+  const dims: number[] = [];
+  for (let i = 0; i < rank; i++) dims.push(view.getUint32(4 + 4 * i, false));
+  const count = sizeOf(dims);
+  const expected = count * kind.bytes;
+  const found = bytes.length - headerBytes;
+  if (found !== expected) {
+    throw new DataError(
+      `${name}: size mismatch: dimensions ${formatShape(dims)} of ${kind.type} need ${expected} bytes of data after the ${headerBytes}-byte header, but the file has ${found}`,
+    );
+  }
+  return { dims, type: kind.type, data: values(view, headerBytes, count, kind.type) };
+}
+
+/** The values, converted from big-endian; DataView because the data is neither host order nor aligned. */
+function values(view: DataView, offset: number, count: number, type: IdxType): IdxArray {
+  switch (type) {
+    case "ubyte":
+      return new Uint8Array(view.buffer, view.byteOffset + offset, count).slice();
+    case "byte":
+      return new Int8Array(view.buffer, view.byteOffset + offset, count).slice();
+    case "short": {
+      const out = new Int16Array(count);
+      for (let i = 0; i < count; i++) out[i] = view.getInt16(offset + 2 * i, false);
+      return out;
+    }
+    case "int": {
+      const out = new Int32Array(count);
+      for (let i = 0; i < count; i++) out[i] = view.getInt32(offset + 4 * i, false);
+      return out;
+    }
+    case "float": {
+      const out = new Float32Array(count);
+      for (let i = 0; i < count; i++) out[i] = view.getFloat32(offset + 4 * i, false);
+      return out;
+    }
+    case "double": {
+      const out = new Float64Array(count);
+      for (let i = 0; i < count; i++) out[i] = view.getFloat64(offset + 8 * i, false);
+      return out;
+    }
+  }
+}
+
+/** Loads `idx(images, labels, shape, classes)`; paths are relative to `baseDir`, the `.nn` file's folder. */
+export function loadIdx(setting: IdxSetting, baseDir: string): Examples {
+  const images = parseIdx(readDataFile(setting.images, baseDir), setting.images);
+  const labels = parseIdx(readDataFile(setting.labels, baseDir), setting.labels);
+  const count = images.dims[0];
+  const labelCount = labels.dims[0];
+  if (count !== labelCount) {
+    throw new DataError(`${setting.images} holds ${count} images but ${setting.labels} holds ${labelCount} labels; they must match one to one`);
+  }
+  requireExamples(count, setting.images);
+  const labelShape = labels.dims.slice(1);
+  if (sizeOf(labelShape) !== 1) {
+    throw new DataError(`${setting.labels}: each label has shape ${formatShape(labelShape)}, expected a single class index per example`);
+  }
+
+  const imageShape = images.dims.slice(1);
+  let xShape: number[];
+  if (setting.shape) {
+    // IDX stores raw rows, so any shape of the same size is a reshape of them.
+    if (sizeOf(imageShape) !== sizeOf(setting.shape)) {
+      throw new DataError(
+        `${setting.images}: each image has shape ${formatShape(imageShape)} (${sizeOf(imageShape)} values), expected ${formatShape(setting.shape)} (${sizeOf(setting.shape)} values) from \`shape\``,
+      );
+    }
+    xShape = [...setting.shape];
+  } else if (imageShape.length === 2) {
+    xShape = [...imageShape, 1]; // gray images: the models' convolutions want a channel axis
+  } else {
+    xShape = imageShape.length === 0 ? [1] : imageShape;
+  }
+
+  const x = new Float32Array(images.data.length);
+  if (images.type === "ubyte") {
+    for (let i = 0; i < x.length; i++) x[i] = images.data[i] / 255;
+  } else {
+    const rowSize = Math.max(1, sizeOf(imageShape));
+    for (let i = 0; i < x.length; i++) {
+      const v = images.data[i];
+      if (!Number.isFinite(v)) throw new DataError(`${setting.images}: image ${Math.floor(i / rowSize)} holds ${v} at value ${i % rowSize}, expected a finite number`);
+      x[i] = v;
+    }
+  }
+  const targets = classTargets(labels.data, setting.classes, (row) => `${setting.labels}: example ${row}`);
+  return { x, xShape, y: targets.y, yShape: targets.yShape, count, classes: targets.classes };
+}

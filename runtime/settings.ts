@@ -183,3 +183,12 @@ export interface ResolvedTraining {
 export function isSearch<T>(value: Tunable<T>): value is SearchSpec<T> {
   return typeof value === "object" && value !== null && "search" in value;
 }
+
+/**
+ * The value of a setting once the search (if any) has chosen it. Every setting the runtime reads
+ * goes through here, so a search space that was not sampled is a loud error, not a silent NaN.
+ */
+export function settled<T>(value: Tunable<T>, path = "a setting"): T {
+  if (isSearch(value)) throw new Error(`${path} is a search space (${value.search}); it needs \`tune\` to choose a value`);
+  return value;
+}

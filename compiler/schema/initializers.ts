@@ -27,7 +27,7 @@ export const INITIALIZERS: readonly Signature[] = [
       { name: "high", type: FLOAT, default: num(0.05) },
     ],
   },
-  bare("lecun_normal", "Truncated normal with standard deviation √(1/n_in): the lectures' scaled initialization."),
+  bare("lecun_normal", "Normal with standard deviation 1/√n_in: the lectures' scaled initialization."),
   bare("lecun_uniform", "Uniform in ±√(3/n_in)."),
   bare("glorot_normal", "Xavier: truncated normal with standard deviation √(2/(n_in + n_out))."),
   bare("glorot_uniform", "Xavier: uniform in ±√(6/(n_in + n_out)); the Keras default."),

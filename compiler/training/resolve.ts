@@ -4,6 +4,7 @@
  */
 import { concrete, type BoundArgs, type Value } from "../schema/values.js";
 import { validationSource, type BoundTraining } from "./bound.js";
+import { INITIALIZERS } from "../schema/initializers.js";
 import type { Targets } from "./datasets.js";
 import type { TrainingKey } from "./keys.js";
 import type {
@@ -304,7 +305,8 @@ function metricSetting(value: Value): MetricSetting {
 
 const PLAIN_INITIALIZERS = ["zeros", "ones", "lecun_normal", "lecun_uniform", "glorot_normal", "glorot_uniform", "he_normal", "he_uniform", "orthogonal"] as const;
 
-function initializerSetting(value: Value): InitializerSetting {
+export function initializerSetting(value: Value): InitializerSetting {
+  if (value.kind === "enum") return initializerSetting(withDefaults(value.name));
   const c = ctor(value);
   if (c.name === "constant") return { kind: "constant", value: c.num("value") };
   if (c.name === "normal") return { kind: "normal", mean: c.num("mean"), std: c.num("std") };
@@ -312,6 +314,14 @@ function initializerSetting(value: Value): InitializerSetting {
   const plain = PLAIN_INITIALIZERS.find((n) => n === c.name);
   if (plain) return { kind: plain };
   throw new Unresolvable();
+}
+
+/** A bare initializer name (`uniform`) as the constructor call with its defaults (`uniform(-0.05, 0.05)`). */
+function withDefaults(name: string): Value {
+  const signature = INITIALIZERS.find((s) => s.name === name);
+  if (!signature) throw new Unresolvable();
+  const args = new Map(signature.params.filter((p) => p.default).map((p) => [p.name, { value: p.default! }]));
+  return { kind: "ctor", signature, args };
 }
 
 function clipSetting(value: Value): ClipSetting {
@@ -345,7 +355,7 @@ function modelArgs(training: BoundTraining): Record<string, ModelArgument> {
   return args;
 }
 
-function modelArgument(value: Value): number | boolean | string | InitializerSetting {
+export function modelArgument(value: Value): number | boolean | string | InitializerSetting {
   switch (value.kind) {
     case "number":
     case "bool":

@@ -1,0 +1,66 @@
+/**
+ * Chooses the TensorFlow.js backend a training runs on, and says why. `tensorflow` (native
+ * TensorFlow through the optional @tensorflow/tfjs-node) is preferred when it loads; otherwise the
+ * pure-JS `cpu` backend, the only other one here that has every kernel training needs (the `wasm`
+ * backend lacks Conv2DBackpropFilter, `webgl` needs a GPU context Node does not have).
+ */
+import * as tf from "@tensorflow/tfjs";
+
+export type BackendName = "tensorflow" | "cpu";
+export const BACKEND_NAMES: readonly BackendName[] = ["tensorflow", "cpu"];
+
+export interface BackendChoice {
+  readonly name: BackendName;
+  /** One sentence for the user: which backend runs and why. */
+  readonly reason: string;
+}
+
+/** The backend a user asked for: `--backend`, else `NNC_BACKEND`, else automatic (undefined). */
+export function requestedBackend(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): BackendName | undefined {
+  const value = flag ?? (env.NNC_BACKEND || undefined);
+  if (value === undefined || value === "auto") return undefined;
+  if ((BACKEND_NAMES as readonly string[]).includes(value)) return value as BackendName;
+  throw new Error(`unknown backend "${value}": expected one of ${BACKEND_NAMES.join(", ")} or auto`);
+}
+
+async function loadTensorflowBinding(): Promise<string | undefined> {
+  try {
+    // A variable specifier keeps bundlers and tsc from requiring the optional package.
+    const specifier = "@tensorflow/tfjs-node";
+    await import(specifier);
+    return undefined;
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    return message;
+  }
+}
+
+let chosen: BackendChoice | undefined;
+
+/** Selects (once per process) and initialises the backend; throws when a requested one cannot run. */
+export async function selectBackend(requested?: BackendName): Promise<BackendChoice> {
+  if (chosen && (requested === undefined || requested === chosen.name)) return chosen;
+  let choice: BackendChoice;
+  if (requested === "cpu") {
+    choice = { name: "cpu", reason: "requested with --backend cpu / NNC_BACKEND" };
+  } else {
+    const failure = await loadTensorflowBinding();
+    if (failure === undefined && tf.findBackend("tensorflow")) {
+      choice = { name: "tensorflow", reason: "@tensorflow/tfjs-node loaded: native TensorFlow kernels" };
+    } else if (requested === "tensorflow") {
+      throw new Error(`backend "tensorflow" was requested but @tensorflow/tfjs-node cannot be loaded (${failure ?? "it registered no backend"}); install it or use --backend cpu`);
+    } else {
+      choice = {
+        name: "cpu",
+        reason: `@tensorflow/tfjs-node is not available (${failure ?? "it registered no backend"}), so the pure-JavaScript cpu backend runs; it trains every layer, slowly`,
+      };
+    }
+  }
+  const ok = await tf.setBackend(choice.name);
+  if (!ok) throw new Error(`TensorFlow.js could not initialise the ${choice.name} backend`);
+  await tf.ready();
+  // The cpu backend greets Node users with a banner recommending tfjs-node; the reason above says it better.
+  if (choice.name === "cpu") (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
+  chosen = choice;
+  return choice;
+}

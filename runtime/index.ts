@@ -1,0 +1,16 @@
+/**
+ * The nnc runtime: what generated training modules import. It re-exports the TensorFlow.js
+ * instance it trains with, so generated code and runtime always share one engine and backend.
+ */
+export * as tf from "@tensorflow/tfjs";
+export { runTraining, runFolderName } from "./training.js";
+export { initializer } from "./initializers.js";
+export { L2Pooling2D, l2Pooling2d, type L2PoolingConfig } from "./layers/l2pool.js";
+export { pickBuild } from "./pick-build.js";
+export { selectBackend, requestedBackend, BACKEND_NAMES, type BackendName, type BackendChoice } from "./backend.js";
+export { fileHandler, saveModel } from "./run/save-model.js";
+export type { BuildOptions, CompiledTraining, FoldsResult, ModelArguments, OutputStream, RunResult, TrainingReport, TrainOptions, TrialResult } from "./program.js";
+export type { EpochRecord, LayerNorms } from "./history.js";
+export type * from "./settings.js";
+export { DataError } from "./data/examples.js";
+export { TrainingDiverged } from "./train/fit.js";

@@ -1,0 +1,89 @@
+/**
+ * The contract between a generated module and the runtime: what `trainL()` hands over, the options
+ * a caller may pass, and the typed report it gets back.
+ */
+import type * as tf from "@tensorflow/tfjs";
+import type { EpochRecord } from "./history.js";
+import type { InitializerSetting, ModelArgument, ResolvedTraining } from "./settings.js";
+import type { LayerPenalties } from "./train/regularization.js";
+
+/** The values a model's parameters take in one build (after a search chose them). */
+export type ModelArguments = Readonly<Record<string, Exclude<ModelArgument, { search: unknown }>>>;
+
+export interface BuildOptions {
+  /** The training's `init`: the initializer of every layer that does not name its own. */
+  readonly init?: InitializerSetting | null;
+}
+
+/** One training as a generated module describes it. */
+export interface CompiledTraining {
+  readonly label: string;
+  /** The `.nn` file, as named when it was compiled. */
+  readonly source: string;
+  readonly settings: ResolvedTraining;
+  readonly inputDtype: "float32" | "int32";
+  readonly layerPenalties: LayerPenalties;
+  readonly build: (args: ModelArguments, options: BuildOptions) => tf.LayersModel;
+}
+
+/** A writable text stream: a terminal gets a progress bar, anything else one line per epoch. */
+export interface OutputStream {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+  readonly columns?: number;
+}
+
+export interface TrainOptions {
+  /** Overrides the training's `epochs`. */
+  readonly epochs?: number;
+  /** Caps every split at this many examples. */
+  readonly limit?: number;
+  /** `tensorflow`, `cpu` or `auto` (the default; also `NNC_BACKEND`). */
+  readonly backend?: string;
+  /** Where the run folder goes; default `runs/<label>` under the working directory. */
+  readonly runDir?: string;
+  /** The folder that relative data paths start from; default the source file's folder. */
+  readonly baseDir?: string;
+  /** Progress and messages; default process.stderr. `null` for silence. */
+  readonly output?: OutputStream | null;
+}
+
+/** What one training run measured on the test data and where it stopped. */
+export interface RunResult {
+  readonly history: readonly EpochRecord[];
+  readonly bestEpoch: number | null;
+  readonly stoppedEarly: boolean;
+  readonly resumedFrom: number | null;
+  readonly test: Readonly<Record<string, number>> | null;
+  readonly seed: number;
+  readonly runDir: string;
+  /** How many examples each part held (after `expand`, `validation` and `--limit`). */
+  readonly examples: { readonly train: number; readonly validation: number; readonly test: number };
+}
+
+export interface TrialResult extends RunResult {
+  readonly trial: number;
+  /** The values the search chose, by setting path (`optimizer.lr`, `model.args.hidden`). */
+  readonly chosen: Readonly<Record<string, unknown>>;
+  readonly objective: number | null;
+}
+
+export interface TrainingReport extends RunResult {
+  readonly label: string;
+  readonly source: string;
+  readonly backend: { readonly name: string; readonly reason: string };
+  readonly totalParams: number;
+  readonly seconds: { readonly total: number; readonly perEpoch: number };
+  /** Each member's result, for `ensemble: n` with n > 1; the top-level test metrics are the vote's. */
+  readonly members: readonly RunResult[] | null;
+  /** Every trial, best first, for `tune`; the top-level fields are the best trial's. */
+  readonly trials: readonly TrialResult[] | null;
+  /** For `folds: k`: each fold's run and the mean and standard deviation of its final metrics. */
+  readonly folds: FoldsResult | null;
+}
+
+export interface FoldsResult {
+  readonly runs: readonly RunResult[];
+  /** Mean and standard deviation over the folds of each validation metric at each fold's best epoch. */
+  readonly validation: Readonly<Record<string, { readonly mean: number; readonly std: number }>>;
+}

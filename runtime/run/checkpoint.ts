@@ -1,0 +1,139 @@
+/**
+ * Checkpoints that survive a kill. The tensors go to a new file named after the epoch, then the
+ * small state file that points at it replaces the old one by an atomic rename: a reader sees the
+ * previous checkpoint or the new one, never half of each. Older tensor files are removed after.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import type { EpochRecord } from "../history.js";
+import type { PlateauState } from "../train/schedules.js";
+import { writeFileAtomic } from "./atomic.js";
+
+/** An optimizer's state variable as tfjs's `getWeights()` gives it (the type is not exported). */
+export interface NamedTensor {
+  readonly name: string;
+  readonly tensor: tf.Tensor;
+}
+
+export interface EarlyStoppingState {
+  best: number | null;
+  bestEpoch: number | null;
+  wait: number;
+}
+
+export interface TrainingState {
+  /** Epochs completed. */
+  readonly epoch: number;
+  readonly rng: number;
+  readonly schedule: PlateauState;
+  readonly early: EarlyStoppingState;
+  readonly history: readonly EpochRecord[];
+  readonly model: readonly tf.Tensor[];
+  readonly optimizer: readonly NamedTensor[];
+  /** The best weights so far, when early stopping keeps them. */
+  readonly best: readonly tf.Tensor[] | null;
+}
+
+interface TensorEntry {
+  readonly group: "model" | "optimizer" | "best";
+  readonly name: string;
+  readonly shape: number[];
+  readonly dtype: "float32" | "int32";
+  readonly offset: number;
+  readonly length: number;
+}
+
+interface StateFile {
+  readonly format: "nnc-checkpoint-1";
+  /** Identifies the training (settings and model); a checkpoint of another training is not resumed. */
+  readonly fingerprint: string;
+  readonly tensorsFile: string;
+  readonly epoch: number;
+  readonly rng: number;
+  readonly schedule: PlateauState;
+  readonly early: EarlyStoppingState;
+  readonly history: readonly EpochRecord[];
+  readonly tensors: readonly TensorEntry[];
+}
+
+const STATE = "state.json";
+
+export async function saveCheckpoint(dir: string, fingerprint: string, state: TrainingState): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const entries: TensorEntry[] = [];
+  const chunks: Uint8Array[] = [];
+  let offset = 0;
+  const add = async (group: TensorEntry["group"], name: string, t: tf.Tensor) => {
+    const data = await t.data();
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
+    entries.push({ group, name, shape: t.shape, dtype: t.dtype === "int32" ? "int32" : "float32", offset, length: bytes.length });
+    chunks.push(bytes);
+    offset += bytes.length;
+  };
+  for (const [i, t] of state.model.entries()) await add("model", String(i), t);
+  for (const w of state.optimizer) await add("optimizer", w.name, w.tensor);
+  for (const [i, t] of (state.best ?? []).entries()) await add("best", String(i), t);
+  const all = new Uint8Array(offset);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.length;
+  }
+  const tensorsFile = `tensors-epoch-${state.epoch}.bin`;
+  writeFileAtomic(join(dir, tensorsFile), all);
+  const file: StateFile = {
+    format: "nnc-checkpoint-1",
+    fingerprint,
+    tensorsFile,
+    epoch: state.epoch,
+    rng: state.rng,
+    schedule: state.schedule,
+    early: state.early,
+    history: state.history,
+    tensors: entries,
+  };
+  writeFileAtomic(join(dir, STATE), JSON.stringify(file));
+  for (const name of readdirSync(dir)) {
+    if (name.startsWith("tensors-epoch-") && name !== tensorsFile) rmSync(join(dir, name), { force: true });
+  }
+}
+
+export type LoadedCheckpoint =
+  | { readonly kind: "none" }
+  | { readonly kind: "other"; readonly reason: string }
+  | { readonly kind: "found"; readonly state: TrainingState };
+
+/** Reads the checkpoint in `dir`, when there is one for this training. */
+export function loadCheckpoint(dir: string, fingerprint: string): LoadedCheckpoint {
+  const statePath = join(dir, STATE);
+  if (!existsSync(statePath)) return { kind: "none" };
+  let file: StateFile;
+  try {
+    file = JSON.parse(readFileSync(statePath, "utf8")) as StateFile;
+  } catch (error) {
+    return { kind: "other", reason: `${statePath} cannot be read (${(error as Error).message})` };
+  }
+  if (file.format !== "nnc-checkpoint-1") return { kind: "other", reason: `${statePath} is not an nnc checkpoint` };
+  if (file.fingerprint !== fingerprint) return { kind: "other", reason: "it belongs to a different training (the settings or the model changed)" };
+  const bytes = readFileSync(join(dir, file.tensorsFile));
+  const tensorOf = (e: TensorEntry): tf.Tensor => {
+    const slice = bytes.buffer.slice(bytes.byteOffset + e.offset, bytes.byteOffset + e.offset + e.length);
+    return e.dtype === "int32" ? tf.tensor(new Int32Array(slice), e.shape, "int32") : tf.tensor(new Float32Array(slice), e.shape);
+  };
+  const group = (g: TensorEntry["group"]) => file.tensors.filter((e) => e.group === g);
+  const best = group("best");
+  return {
+    kind: "found",
+    state: {
+      epoch: file.epoch,
+      rng: file.rng,
+      schedule: file.schedule,
+      early: file.early,
+      history: file.history,
+      model: group("model").map(tensorOf),
+      optimizer: group("optimizer").map((e) => ({ name: e.name, tensor: tensorOf(e) })),
+      best: best.length ? best.map(tensorOf) : null,
+    },
+  };
+}

@@ -1,0 +1,246 @@
+/**
+ * The epoch loop: shuffle, step through batches, evaluate, record, adjust the learning rate, stop
+ * early, checkpoint. It owns no files except the checkpoint; the caller writes the run folder.
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { DataSplits } from "../data/examples.js";
+import type { EpochRecord, LayerNorms } from "../history.js";
+import { EpochProgress } from "../progress.js";
+import { permutation, Rng } from "../random.js";
+import { loadCheckpoint, saveCheckpoint, type EarlyStoppingState } from "../run/checkpoint.js";
+import type { MonitoredName } from "../settings.js";
+import { makeBatch } from "./batches.js";
+import { evaluate } from "./evaluate.js";
+import type { LossFunction } from "./losses.js";
+import type { Metric } from "./metrics.js";
+import { setLearningRate } from "./optimizers.js";
+import type { LearningRateSchedule } from "./schedules.js";
+import { trainStep, type StepContext } from "./step.js";
+
+export interface EarlyStopping {
+  readonly patience: number;
+  readonly monitor: MonitoredName;
+  readonly minDelta: number;
+}
+
+export interface FitOptions {
+  readonly step: StepContext;
+  readonly data: DataSplits;
+  readonly loss: LossFunction;
+  readonly metrics: readonly Metric[];
+  readonly schedule: LearningRateSchedule;
+  readonly batchSize: number;
+  readonly epochs: number;
+  readonly rng: Rng;
+  readonly inputDtype: "float32" | "int32";
+  readonly earlyStopping: EarlyStopping | null;
+  readonly monitorWeights: boolean;
+  /** Applied to each training batch's inputs (augmentation), or null. */
+  readonly augment: ((x: Float32Array, count: number) => Float32Array) | null;
+  readonly checkpoint: { readonly dir: string; readonly every: number; readonly fingerprint: string } | null;
+  readonly progress: { write(s: string): unknown; isTTY?: boolean; columns?: number } | null;
+  /** Called with the restored history when the run resumes from a checkpoint. */
+  readonly onResume?: (history: readonly EpochRecord[]) => void;
+  /** Called after each epoch (to append to metrics.jsonl). */
+  readonly onEpoch?: (record: EpochRecord) => void;
+  readonly log: (line: string) => void;
+}
+
+export interface FitResult {
+  readonly history: readonly EpochRecord[];
+  readonly bestEpoch: number | null;
+  readonly stoppedEarly: boolean;
+  /** The epoch the run resumed after, when it started from a checkpoint. */
+  readonly resumedFrom: number | null;
+}
+
+/** Thrown when the cost stops being a finite number. */
+export class TrainingDiverged extends Error {
+  override readonly name = "TrainingDiverged";
+}
+
+function improved(value: number, best: number | null, monitor: MonitoredName, minDelta: number): boolean {
+  if (best === null) return true;
+  return monitor.endsWith("accuracy") ? value > best + minDelta : value < best - minDelta;
+}
+
+function metricOf(record: EpochRecord, monitor: MonitoredName): number | undefined {
+  if (monitor.startsWith("val_")) return record.validation?.[monitor.slice(4)];
+  return record.train[monitor];
+}
+
+function layerNorms(model: tf.LayersModel): Record<string, LayerNorms> {
+  const out: Record<string, LayerNorms> = {};
+  tf.tidy(() => {
+    for (const layer of model.layers) {
+      let weights = 0;
+      let biases: number | null = null;
+      for (const w of layer.weights) {
+        const last = w.originalName.split("/").pop() ?? "";
+        if (last.startsWith("moving_")) continue;
+        const sq = tf.sum(tf.square(w.read())).dataSync()[0];
+        if (last.includes("bias") || last === "beta") biases = (biases ?? 0) + sq;
+        else weights += sq;
+      }
+      if (layer.weights.length) out[layer.name] = { weights: Math.sqrt(weights), biases: biases === null ? null : Math.sqrt(biases) };
+    }
+  });
+  return out;
+}
+
+export async function fit(o: FitOptions): Promise<FitResult> {
+  const { model, optimizer } = o.step;
+  const history: EpochRecord[] = [];
+  let rng = o.rng;
+  let early: EarlyStoppingState = { best: null, bestEpoch: null, wait: 0 };
+  let bestWeights: tf.Tensor[] | null = null;
+  let start = 0;
+  let resumedFrom: number | null = null;
+
+  if (o.checkpoint) {
+    const found = loadCheckpoint(o.checkpoint.dir, o.checkpoint.fingerprint);
+    if (found.kind === "other") o.log(`not resuming from ${o.checkpoint.dir}: ${found.reason}; starting afresh`);
+    if (found.kind === "found") {
+      const s = found.state;
+      model.setWeights([...s.model]);
+      s.model.forEach((t) => t.dispose());
+      if (s.optimizer.length) await optimizer.setWeights([...s.optimizer]);
+      rng = Rng.restore(s.rng);
+      o.schedule.state = s.schedule;
+      early = { ...s.early };
+      bestWeights = s.best ? [...s.best] : null;
+      history.push(...s.history);
+      start = s.epoch;
+      resumedFrom = s.epoch;
+      o.onResume?.(history);
+      o.log(`resuming after epoch ${s.epoch} from the checkpoint in ${o.checkpoint.dir}`);
+    }
+  }
+
+  const train = o.data.train;
+  const steps = Math.ceil(train.count / o.batchSize);
+  let stoppedEarly = false;
+  for (let epoch = start; epoch < o.epochs && !stoppedEarly; epoch++) {
+    const began = performance.now();
+    const lr = o.schedule.rateAt(epoch);
+    setLearningRate(optimizer, lr);
+    const order = permutation(train.count, rng);
+    const progress = o.progress ? new EpochProgress({ epoch: epoch + 1, epochs: o.epochs, steps, stream: o.progress }) : null;
+    let lossSum = 0;
+    const metricSums = new Float64Array(o.metrics.length);
+    const normSums = new Map<string, { weights: number; biases: number | null }>();
+    const accuracyIndex = o.metrics.findIndex((m) => m.name === "accuracy");
+    for (let s = 0; s < steps; s++) {
+      const from = s * o.batchSize;
+      const to = Math.min(train.count, from + o.batchSize);
+      let batch = makeBatch(train, order, from, to, o.inputDtype);
+      if (o.augment) {
+        const changed = o.augment(batch.x.dataSync() as Float32Array, batch.size);
+        const x = tf.tensor(changed, batch.x.shape);
+        batch.x.dispose();
+        batch = { ...batch, x };
+      }
+      const result = trainStep(o.step, batch);
+      batch.x.dispose();
+      batch.y.dispose();
+      if (!Number.isFinite(result.loss)) {
+        throw new TrainingDiverged(
+          `the cost became ${result.loss} at epoch ${epoch + 1}, step ${s + 1} (learning rate ${lr}): training stopped` +
+            (o.checkpoint && history.length ? `; the last good checkpoint (epoch ${history.length}) is kept in ${o.checkpoint.dir}` : "") +
+            `. Lower the learning rate, or add \`clip: norm(1)\``,
+        );
+      }
+      lossSum += result.loss * batch.size;
+      result.metricSums.forEach((v, i) => (metricSums[i] += v));
+      if (result.squaredNorms) {
+        for (const [layer, sq] of result.squaredNorms) {
+          const acc = normSums.get(layer) ?? { weights: 0, biases: null };
+          acc.weights += Math.sqrt(sq.weights);
+          if (sq.biases !== null) acc.biases = (acc.biases ?? 0) + Math.sqrt(sq.biases);
+          normSums.set(layer, acc);
+        }
+      }
+      if (progress) {
+        const seen = to;
+        progress.update(s + 1, { loss: lossSum / seen, ...(accuracyIndex >= 0 ? { accuracy: metricSums[accuracyIndex] / seen } : {}) });
+      }
+    }
+    const trainMetrics: Record<string, number> = { loss: lossSum / train.count };
+    o.metrics.forEach((m, i) => (trainMetrics[m.name] = metricSums[i] / train.count));
+    const validation = o.data.validation && o.data.validation.count > 0 ? evaluate(model, o.data.validation, o.loss, o.metrics, o.inputDtype) : null;
+    const gradientNorms = o.step.roles
+      ? Object.fromEntries([...normSums].map(([layer, s]) => [layer, { weights: s.weights / steps, biases: s.biases === null ? null : s.biases / steps }]))
+      : null;
+    const record: EpochRecord = {
+      epoch: epoch + 1,
+      lr,
+      seconds: (performance.now() - began) / 1000,
+      train: trainMetrics,
+      validation,
+      gradientNorms,
+      weightNorms: o.monitorWeights ? layerNorms(model) : null,
+    };
+    history.push(record);
+    const flat: Record<string, number> = { ...trainMetrics };
+    for (const [k, v] of Object.entries(validation ?? {})) flat[`val_${k}`] = v;
+    o.schedule.observe(flat);
+
+    if (o.earlyStopping) {
+      const value = metricOf(record, o.earlyStopping.monitor);
+      if (value !== undefined && improved(value, early.best, o.earlyStopping.monitor, o.earlyStopping.minDelta)) {
+        early = { best: value, bestEpoch: epoch + 1, wait: 0 };
+        bestWeights?.forEach((t) => t.dispose());
+        bestWeights = model.getWeights().map((t) => t.clone());
+      } else if (++early.wait >= o.earlyStopping.patience) {
+        stoppedEarly = true;
+      }
+    }
+    const line = describeEpoch(record, o.epochs);
+    if (progress) progress.finish(line);
+    else o.log(line);
+    o.onEpoch?.(record);
+
+    if (o.checkpoint && ((epoch + 1) % o.checkpoint.every === 0 || epoch + 1 === o.epochs || stoppedEarly)) {
+      await saveCheckpoint(o.checkpoint.dir, o.checkpoint.fingerprint, {
+        epoch: epoch + 1,
+        rng: rng.snapshot,
+        schedule: o.schedule.state,
+        early,
+        history,
+        model: model.getWeights(),
+        optimizer: await optimizer.getWeights(),
+        best: bestWeights,
+      });
+    }
+  }
+
+  if (o.earlyStopping && bestWeights) {
+    model.setWeights(bestWeights);
+    if (stoppedEarly) o.log(`stopped early: no improvement of ${o.earlyStopping.monitor} in ${o.earlyStopping.patience} epochs; restored the weights of epoch ${early.bestEpoch}`);
+    bestWeights.forEach((t) => t.dispose());
+  }
+  return { history, bestEpoch: o.earlyStopping ? early.bestEpoch : bestByLoss(history), stoppedEarly, resumedFrom };
+}
+
+/** Without early stopping, the best epoch is the one with the best validation accuracy or loss. */
+function bestByLoss(history: readonly EpochRecord[]): number | null {
+  let best: EpochRecord | undefined;
+  for (const r of history) {
+    const key = r.validation ? (r.validation.accuracy !== undefined ? "accuracy" : "loss") : null;
+    if (!key || !r.validation) continue;
+    const v = r.validation[key];
+    const b = best?.validation?.[key];
+    if (b === undefined || (key === "accuracy" ? v > b : v < b)) best = r;
+  }
+  return best?.epoch ?? null;
+}
+
+function format(name: string, value: number): string {
+  return name.includes("accuracy") || name.startsWith("top_") ? `${name} ${(value * 100).toFixed(2)}%` : `${name} ${value.toFixed(4)}`;
+}
+
+export function describeEpoch(r: EpochRecord, epochs: number): string {
+  const parts = Object.entries(r.train).map(([k, v]) => format(k, v));
+  for (const [k, v] of Object.entries(r.validation ?? {})) parts.push(format(`val_${k}`, v));
+  return `epoch ${r.epoch}/${epochs}  ${r.seconds.toFixed(1)}s  lr ${Number(r.lr.toPrecision(4))}  ${parts.join("  ")}`;
+}

@@ -1,0 +1,51 @@
+/**
+ * The costs of §6, written out so each matches its textbook definition (not a library's averaging
+ * convention): `quadratic` is ½‖y − a‖² summed over the output units and averaged over the batch,
+ * and `cross_entropy` is the log-likelihood −Σ y·ln a of a softmax output, averaged over the batch.
+ * Targets are always dense (one-hot for classes), so `sparse_cross_entropy` computes the same cost
+ * as `cross_entropy`: the runtime turns class indices into one-hot rows when it loads the data.
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { LossSetting } from "../settings.js";
+import { settled } from "../settings.js";
+
+export type LossFunction = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar;
+
+/** Keeps log() finite for outputs that round to exactly 0 or 1 in float32. */
+const EPSILON = 1e-7;
+
+/** Sums every axis but the batch axis, then averages over the batch. */
+function perExampleSumMean(x: tf.Tensor): tf.Scalar {
+  const axes = x.shape.slice(1).map((_, i) => i + 1);
+  return tf.mean(axes.length ? tf.sum(x, axes) : x);
+}
+
+export function lossFunction(setting: LossSetting): LossFunction {
+  switch (setting.kind) {
+    case "quadratic":
+      return (y, a) => tf.mul(0.5, perExampleSumMean(tf.square(tf.sub(y, a)))) as tf.Scalar;
+    case "mse":
+      return (y, a) => tf.mean(tf.square(tf.sub(y, a)));
+    case "mae":
+      return (y, a) => tf.mean(tf.abs(tf.sub(y, a)));
+    case "huber": {
+      const delta = settled(setting.delta, "loss.delta");
+      return (y, a) => tf.losses.huberLoss(y, a, undefined, delta) as tf.Scalar;
+    }
+    case "cross_entropy":
+    case "sparse_cross_entropy":
+      if (settled(setting.fromLogits)) {
+        return (y, z) => perExampleSumMean(tf.neg(tf.mul(y, tf.logSoftmax(z))));
+      }
+      return (y, a) => perExampleSumMean(tf.neg(tf.mul(y, tf.log(tf.clipByValue(a, EPSILON, 1)))));
+    case "binary_cross_entropy":
+      if (settled(setting.fromLogits)) {
+        // max(z, 0) − z·y + log(1 + e^−|z|): the stable form of the sigmoid cross-entropy.
+        return (y, z) => perExampleSumMean(tf.add(tf.sub(tf.relu(z), tf.mul(z, y)), tf.log1p(tf.exp(tf.neg(tf.abs(z))))));
+      }
+      return (y, a) => {
+        const p = tf.clipByValue(a, EPSILON, 1 - EPSILON);
+        return perExampleSumMean(tf.neg(tf.add(tf.mul(y, tf.log(p)), tf.mul(tf.sub(1, y), tf.log(tf.sub(1, p))))));
+      };
+  }
+}

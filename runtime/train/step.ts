@@ -1,0 +1,102 @@
+/**
+ * One training step: forward pass in training mode, cost (with the L1/L2 term), gradients,
+ * clipping, the optimizer's update, and when monitored the per-layer gradient norms. Everything
+ * the step creates is released before it returns, so the tensor count stays flat across epochs.
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { ClipSetting } from "../settings.js";
+import { settled } from "../settings.js";
+import type { Batch } from "./batches.js";
+import type { LossFunction } from "./losses.js";
+import type { Metric } from "./metrics.js";
+import { penaltyTerm, type penalizedVariables } from "./regularization.js";
+
+/** Which layer, and which kind of parameter, each trainable variable is. */
+export interface VariableRole {
+  readonly layer: string;
+  readonly role: "weights" | "biases";
+}
+
+export interface StepContext {
+  readonly model: tf.LayersModel;
+  readonly loss: LossFunction;
+  readonly metrics: readonly Metric[];
+  readonly optimizer: tf.Optimizer;
+  readonly variables: readonly tf.Variable[];
+  readonly penalized: ReturnType<typeof penalizedVariables>;
+  readonly clip: ClipSetting | null;
+  /** Present when gradient norms are monitored. */
+  readonly roles: ReadonlyMap<string, VariableRole> | null;
+}
+
+export interface StepResult {
+  /** The batch's mean cost without the regularization term. */
+  readonly loss: number;
+  /** Sum over the batch of each metric, in `metrics` order. */
+  readonly metricSums: readonly number[];
+  /** Per layer: the squared norms of the weight and bias gradients, when monitored. */
+  readonly squaredNorms: ReadonlyMap<string, { weights: number; biases: number | null }> | null;
+}
+
+/** The trainable variables of a model and their roles. */
+export function trainableVariables(model: tf.LayersModel): { variables: tf.Variable[]; roles: Map<string, VariableRole> } {
+  const variables: tf.Variable[] = [];
+  const roles = new Map<string, VariableRole>();
+  for (const layer of model.layers) {
+    if (!layer.trainable) continue;
+    for (const w of layer.trainableWeights) {
+      const v = w.read() as tf.Variable;
+      variables.push(v);
+      const last = w.originalName.split("/").pop() ?? "";
+      roles.set(v.name, { layer: layer.name, role: last.includes("bias") || last === "beta" ? "biases" : "weights" });
+    }
+  }
+  return { variables, roles };
+}
+
+function clipGradients(grads: tf.NamedTensorMap, clip: ClipSetting): tf.NamedTensorMap {
+  const max = settled(clip.max, "clip.max");
+  const names = Object.keys(grads);
+  if (clip.kind === "value") return Object.fromEntries(names.map((n) => [n, tf.clipByValue(grads[n], -max, max)]));
+  // The norm of all gradients together (as PyTorch's clip_grad_norm_), so their direction is kept.
+  const total = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n])))));
+  const scale = tf.minimum(1, tf.div(max, tf.add(total, 1e-12)));
+  return Object.fromEntries(names.map((n) => [n, tf.mul(grads[n], scale)]));
+}
+
+export function trainStep(ctx: StepContext, batch: Batch): StepResult {
+  const kept: tf.Tensor[] = [];
+  let names: string[] = [];
+  const values = tf.tidy(() => {
+    const { grads } = tf.variableGrads(() => {
+      const prediction = ctx.model.apply(batch.x, { training: true }) as tf.Tensor;
+      const dataLoss = ctx.loss(batch.y, prediction);
+      // Metrics are computed inside the forward scope, where the prediction is alive; keep() lets
+      // them outlive it (the tape ignores them: they do not feed the cost).
+      kept.push(tf.keep(dataLoss.clone()), ...ctx.metrics.map((m) => tf.keep(m.sum(batch.y, prediction))));
+      const penalty = penaltyTerm(ctx.penalized);
+      return penalty ? tf.add(dataLoss, penalty) : dataLoss;
+    }, [...ctx.variables]);
+    const clipped = ctx.clip ? clipGradients(grads, ctx.clip) : grads;
+    names = Object.keys(clipped);
+    const norms = ctx.roles ? names.map((n) => tf.sum(tf.square(clipped[n]))) : [];
+    ctx.optimizer.applyGradients(clipped);
+    return tf.stack([...kept, ...norms].map((t) => t.reshape([]))).dataSync();
+  });
+  for (const t of kept) t.dispose();
+  const metricSums = Array.from(values.subarray(1, 1 + ctx.metrics.length));
+  let squaredNorms: Map<string, { weights: number; biases: number | null }> | null = null;
+  if (ctx.roles) {
+    squaredNorms = new Map();
+    names.forEach((name, i) => {
+      const role = ctx.roles!.get(name);
+      if (!role) return;
+      const entry = squaredNorms!.get(role.layer) ?? { weights: 0, biases: null };
+      const value = values[1 + ctx.metrics.length + i];
+      if (role.role === "weights") entry.weights += value;
+      else entry.biases = (entry.biases ?? 0) + value;
+      squaredNorms!.set(role.layer, entry);
+    });
+  }
+  return { loss: values[0], metricSums, squaredNorms };
+}

@@ -1,0 +1,125 @@
+import * as tf from "@tensorflow/tfjs";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadTrainingData } from "../../runtime/data/load.js";
+import { fileHandler } from "../../runtime/run/save-model.js";
+import type { ResolvedTraining } from "../../runtime/settings.js";
+import { loadProgram, mlpProgram } from "../support/train-source.js";
+
+beforeAll(async () => {
+  await tf.setBackend("cpu");
+});
+
+const QUICK = "optimizer: sgd(lr: 0.5)\n  batch_size: 20\n  seed: 21\n  epochs: 1";
+
+describe("ensembles, searches, folds and data keys", () => {
+  it("ensemble: n members from consecutive seeds, and the test metrics of their vote", async () => {
+    const report = await (await loadProgram(mlpProgram(`${QUICK}\n  ensemble: 3\n  vote: majority`))).train("Mlp", { limit: 100 });
+    expect(report.members?.map((m) => m.seed)).toEqual([21, 22, 23]);
+    for (const m of report.members ?? []) expect(existsSync(join(m.runDir, "model.json"))).toBe(true);
+    expect(report.test?.accuracy).toBeGreaterThan(0);
+    expect(new Set(report.members?.map((m) => m.test?.accuracy)).size).toBeGreaterThan(1);
+  }, 60_000);
+
+  it("tune: random trials ranked by the objective, values drawn from their spaces", async () => {
+    const report = await (
+      await loadProgram(mlpProgram(`optimizer: sgd(lr: log_uniform(0.01, 1.0))\n  regularization: l2(uniform(0.1, 1.0))\n  batch_size: 20\n  epochs: 1\n  seed: 3\n  tune: random(trials: 3)\n  objective: maximize(val_accuracy)`))
+    ).train("Mlp", { limit: 100 });
+    const trials = report.trials ?? [];
+    expect(trials).toHaveLength(3);
+    for (const t of trials) {
+      const lr = t.chosen["optimizer.lr"] as number;
+      expect(lr).toBeGreaterThanOrEqual(0.01);
+      expect(lr).toBeLessThanOrEqual(1);
+      expect(t.chosen["regularization.lambda"]).toBeGreaterThanOrEqual(0.1);
+    }
+    const objectives = trials.map((t) => t.objective ?? -Infinity);
+    expect(objectives).toEqual([...objectives].sort((a, b) => b - a));
+    expect(report.bestEpoch).toBe(trials[0].bestEpoch);
+  }, 60_000);
+
+  it("tune: a grid over model arguments builds each model variant it chooses", async () => {
+    const text = `model Net(hidden: int = 4) {
+  input image: [784]
+  image -> h: dense(hidden, activation: relu) -> dense(10, activation: softmax)
+}
+train Net(hidden: choice(3, 5)) {
+  data: mnist(flat: true)
+  loss: cross_entropy
+  optimizer: sgd(lr: choice(0.1, 0.2))
+  ${QUICK.replace("optimizer: sgd(lr: 0.5)\n  ", "")}
+  tune: grid
+}`;
+    const report = await (await loadProgram(text)).train("Net", { limit: 60 });
+    const trials = report.trials ?? [];
+    expect(trials).toHaveLength(4);
+    for (const t of trials) {
+      const model = await tf.loadLayersModel(fileHandler(join(t.runDir, "model.json")));
+      expect(model.getLayer("h").getWeights()[0].shape).toEqual([784, t.chosen["model.args.hidden"]]);
+      model.dispose();
+    }
+    expect(new Set(trials.map((t) => JSON.stringify(t.chosen))).size).toBe(4);
+  }, 60_000);
+
+  it("folds: k trainings, each fold once the validation data, with mean and deviation", async () => {
+    const report = await (await loadProgram(mlpProgram(`${QUICK}\n  folds: 3`))).train("Mlp", { limit: 90 });
+    expect(report.folds?.runs).toHaveLength(3);
+    expect(report.folds?.runs.map((r) => r.examples)).toEqual([
+      { train: 60, validation: 30, test: 90 },
+      { train: 60, validation: 30, test: 90 },
+      { train: 60, validation: 30, test: 90 },
+    ]);
+    expect(report.folds?.validation.accuracy.mean).toBeGreaterThan(0);
+    expect(report.folds?.validation.accuracy.std).toBeGreaterThanOrEqual(0);
+  }, 60_000);
+
+  it("expand: shift(1) trains on five times the data; --limit still caps what is trained on", async () => {
+    const text = `model Conv { input image: [28, 28, 1]
+  image -> flatten -> dense(10, activation: softmax) }
+train Conv { data: mnist(train: 40, validation: 10, test: 10) loss: cross_entropy expand: shift(1) ${QUICK} }`;
+    const program = await loadProgram(text);
+    expect((await program.train("Conv")).examples.train).toBe(200);
+    expect((await program.train("Conv", { limit: 30 })).examples.train).toBe(30);
+  }, 60_000);
+
+  it("validation: a fraction of the training part, taken from its end", async () => {
+    const report = await (await loadProgram(mlpProgram(`${QUICK}\n  validation: 0.25`).replace("validation: 10000", "validation: 0"))).train("Mlp", { limit: 200 });
+    expect(report.examples).toEqual({ train: 150, validation: 50, test: 200 });
+  }, 60_000);
+
+  it("normalize: standardize uses the training part's statistics for every part", () => {
+    const settings = {
+      data: { kind: "adding_problem", length: 5, train: 400, validation: 100, test: 100 },
+      validation: { kind: "dataset_part" },
+      normalize: "standardize",
+    } as unknown as ResolvedTraining;
+    const data = loadTrainingData(settings, { baseDir: ".", seed: 1 });
+    const features = 10;
+    const mean = (x: Float32Array, f: number) => {
+      let s = 0;
+      for (let i = f; i < x.length; i += features) s += x[i];
+      return s / (x.length / features);
+    };
+    for (let f = 0; f < features; f += 2) {
+      expect(Math.abs(mean(data.train.x, f))).toBeLessThan(1e-4);
+      // Other parts are shifted by the training mean, not centred on their own.
+      expect(Math.abs(mean(data.test!.x, f))).toBeGreaterThan(1e-4);
+    }
+  });
+
+  it("init_from, freeze and reinit: frozen layers keep the loaded weights, re-initialized ones start afresh", async () => {
+    const first = await (await loadProgram(mlpProgram(QUICK))).train("Mlp", { limit: 60 });
+    const saved = join(first.runDir, "model.json");
+    const text = mlpProgram(`${QUICK}\n  init_from: ${JSON.stringify(saved)}\n  freeze: [hidden]\n  reinit: [out]`);
+    const second = await (await loadProgram(text)).train("Mlp", { limit: 60 });
+    const [before, after] = [await tf.loadLayersModel(fileHandler(saved)), await tf.loadLayersModel(fileHandler(join(second.runDir, "model.json")))];
+    const weights = (m: tf.LayersModel, layer: string) => m.getLayer(layer).getWeights().map((w) => Array.from(w.dataSync()));
+    expect(weights(after, "hidden")).toEqual(weights(before, "hidden"));
+    expect(weights(after, "out")).not.toEqual(weights(before, "out"));
+    before.dispose();
+    after.dispose();
+    const missing = mlpProgram(`${QUICK}\n  init_from: "no/such/model.json"`);
+    await expect((await loadProgram(missing)).train("Mlp", { limit: 20 })).rejects.toThrow(/init_from: "no\/such\/model.json" does not exist/);
+  }, 60_000);
+});

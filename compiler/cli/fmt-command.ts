@@ -1,7 +1,7 @@
 /** `nnc fmt FILES… [--check]`: rewrites files in canonical layout; --check only reports. */
 import { readFileSync } from "node:fs";
 import { format } from "../format/format.js";
-import { writeFileAtomic } from "../fs/atomic.js";
+import { writeFileAtomic } from "../../runtime/run/atomic.js";
 import { renderDiagnostics } from "../diagnostics/render.js";
 import { requireFiles } from "./check-command.js";
 import { parseOptions, type CommandIO } from "./io.js";

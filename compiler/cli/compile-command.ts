@@ -1,0 +1,76 @@
+/**
+ * `nnc compile FILES… --out-dir DIR [--watch]`: one TypeScript module per source. With `--watch`,
+ * recompiles when a source or a file it uses is saved, printing diagnostics as `nnc check` does.
+ */
+import { watch, type FSWatcher } from "node:fs";
+import { basename, resolve } from "node:path";
+import { CodegenError } from "../codegen/emit-layer.js";
+import { compileFiles, outputName } from "../codegen/compile-file.js";
+import { hasErrors } from "../diagnostics/diagnostic.js";
+import { requireFiles, writeDiagnostics } from "./check-command.js";
+import { parseOptions, UsageError, type CommandIO } from "./io.js";
+
+async function compileOnce(sources: readonly string[], outDir: string, io: CommandIO): Promise<{ code: number; watched: string[] }> {
+  try {
+    const outcome = await compileFiles(sources, outDir);
+    writeDiagnostics(outcome.result, io);
+    const watched = [...outcome.result.program.units.keys()];
+    if (hasErrors(outcome.result.diagnostics)) {
+      io.stderr("nothing written: fix the errors above\n");
+      return { code: 1, watched };
+    }
+    for (const f of outcome.files) io.stderr(`${f.written ? "wrote" : "unchanged"} ${f.output}\n`);
+    return { code: 0, watched };
+  } catch (error) {
+    if (error instanceof CodegenError) {
+      io.stderr(`error: cannot generate code: ${error.message}\n`);
+      return { code: 1, watched: [...sources] };
+    }
+    throw error;
+  }
+}
+
+export async function runCompile(args: string[], io: CommandIO): Promise<number> {
+  const { values, positionals } = parseOptions(args, { "out-dir": { type: "string" }, watch: { type: "boolean" } });
+  requireFiles(positionals);
+  const outDir = values["out-dir"] as string | undefined;
+  if (!outDir) throw new UsageError("--out-dir DIR is required: where the generated modules go");
+  const names = positionals.map(outputName);
+  const clash = names.find((n, i) => names.indexOf(n) !== i);
+  if (clash) throw new UsageError(`two sources would both compile to ${clash}; compile them into different --out-dir folders`);
+  const first = await compileOnce(positionals, outDir, io);
+  if (!values.watch) return first.code;
+  return watchSources(positionals, outDir, first.watched, io);
+}
+
+/** Watches until interrupted; each save triggers one recompilation (saves within 100 ms coalesce). */
+function watchSources(sources: readonly string[], outDir: string, initial: readonly string[], io: CommandIO): Promise<number> {
+  return new Promise((done) => {
+    let watchers: FSWatcher[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    let running = false;
+    const arm = (files: readonly string[]) => {
+      for (const w of watchers) w.close();
+      watchers = [...new Set(files.map((f) => resolve(f)))].map((file) =>
+        watch(file, () => {
+          clearTimeout(timer);
+          timer = setTimeout(recompile, 100);
+        }),
+      );
+    };
+    const recompile = async () => {
+      if (running) return;
+      running = true;
+      io.stderr(`\n[${new Date().toLocaleTimeString()}] change detected; compiling ${sources.map((s) => basename(s)).join(", ")}\n`);
+      const { watched } = await compileOnce(sources, outDir, io);
+      arm(watched);
+      running = false;
+    };
+    arm(initial);
+    io.stderr("watching for changes (Ctrl-C to stop)\n");
+    process.once("SIGINT", () => {
+      for (const w of watchers) w.close();
+      done(0);
+    });
+  });
+}

@@ -1,0 +1,87 @@
+/**
+ * `nnc train FILE [--train LABEL] [--epochs N] [--limit N] [--backend B] [--run-dir DIR]`: checks
+ * the file, generates its module, and runs one training in this process.
+ */
+import { dirname, resolve } from "node:path";
+import { checkProgram } from "../check.js";
+import { CodegenError } from "../codegen/emit-layer.js";
+import { emitModule } from "../codegen/emit-module.js";
+import { identifierPart } from "../codegen/literal.js";
+import { importGeneratedModule } from "../codegen/load-module.js";
+import { sourceName } from "../codegen/compile-file.js";
+import { hasErrors } from "../diagnostics/diagnostic.js";
+import { requireFiles, writeDiagnostics } from "./check-command.js";
+import { parseOptions, UsageError, type CommandIO } from "./io.js";
+import type { TrainingReport, TrainOptions } from "../../runtime/program.js";
+import { requestedBackend } from "../../runtime/backend.js";
+
+function positiveInteger(value: string | boolean | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, not \`${String(value)}\``);
+  return n;
+}
+
+function percentOrValue(name: string, value: number): string {
+  return name.includes("accuracy") || name.startsWith("top_") ? `${(value * 100).toFixed(2)}%` : value.toFixed(4);
+}
+
+export async function runTrain(args: string[], io: CommandIO): Promise<number> {
+  const { values, positionals } = parseOptions(args, {
+    train: { type: "string" },
+    epochs: { type: "string" },
+    limit: { type: "string" },
+    backend: { type: "string" },
+    "run-dir": { type: "string" },
+  });
+  requireFiles(positionals, 1);
+  const file = positionals[0];
+  const epochs = positiveInteger(values.epochs, "--epochs");
+  const limit = positiveInteger(values.limit, "--limit");
+  try {
+    requestedBackend(values.backend as string | undefined);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const result = checkProgram([file]);
+  writeDiagnostics(result, io);
+  if (hasErrors(result.diagnostics)) return 1;
+  const trainings = result.trainings.filter((t) => resolve(t.file) === resolve(file));
+  if (trainings.length === 0) throw new UsageError(`${file} has no \`train\` block`);
+  const wanted = values.train as string | undefined;
+  const training = wanted === undefined ? (trainings.length === 1 ? trainings[0] : undefined) : trainings.find((t) => t.name === wanted);
+  if (!training) {
+    const labels = trainings.map((t) => t.name).join(", ");
+    throw new UsageError(wanted === undefined ? `${file} has several trainings; choose one with --train (${labels})` : `no training labelled \`${wanted}\` in ${file}; it has ${labels}`);
+  }
+  let module: Record<string, unknown>;
+  try {
+    module = await importGeneratedModule(await emitModule({ result, file: training.file, sourceName: sourceName(file) }));
+  } catch (error) {
+    if (error instanceof CodegenError) {
+      io.stderr(`error: cannot generate code: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  const run = module[`train${identifierPart(training.name)}`] as (options: TrainOptions) => Promise<TrainingReport>;
+  const options: TrainOptions = {
+    epochs,
+    limit,
+    backend: values.backend as string | undefined,
+    runDir: values["run-dir"] as string | undefined,
+    baseDir: dirname(resolve(file)),
+  };
+  try {
+    const report = await run(options);
+    const test = report.test ? Object.entries(report.test).map(([k, v]) => `${k} ${percentOrValue(k, v)}`).join(", ") : "no test data";
+    io.stdout(`${report.label}: ${test}; best epoch ${report.bestEpoch ?? "n/a"}; ${report.seconds.perEpoch.toFixed(1)} s per epoch; run folder ${report.runDir}\n`);
+    return 0;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const known = error instanceof Error && ["DataError", "TrainingDiverged"].includes(error.name);
+    io.stderr(`error: training ${training.name} failed: ${message}\n`);
+    if (!known && error instanceof Error && error.stack && process.env.NNC_DEBUG) io.stderr(`${error.stack}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * A model graph → the body of a build function: one `tf.input` per input, one constructed and
+ * applied layer per node in graph order, and `tf.model` over the outputs. Local names are
+ * generated (`input0`, `layer3`), never taken from the source.
+ */
+import type { ModelGraph } from "../checker/graph.js";
+import { constValue } from "../shapes/dim.js";
+import type { TensorValue } from "../schema/values.js";
+import { CodegenError, emitLayer, type LayerCode } from "./emit-layer.js";
+import { literal } from "./literal.js";
+
+export interface EmittedModel {
+  /** Statements of the build function's body. */
+  readonly statements: readonly string[];
+  readonly penalties: Readonly<Record<string, NonNullable<LayerCode["penalty"]>>>;
+  readonly inputDtype: "float32" | "int32";
+}
+
+export function emitModel(graph: ModelGraph): EmittedModel {
+  if (graph.incomplete) throw new CodegenError(`model ${graph.name} has errors`);
+  const statements: string[] = [];
+  const penalties: Record<string, NonNullable<LayerCode["penalty"]>> = {};
+  const inputNames = new Map<string, string>();
+  graph.inputs.forEach((input, i) => {
+    const local = `input${i}`;
+    inputNames.set(input.name, local);
+    const shape = input.shape.map((d) => constValue(d) ?? null);
+    const dtype = input.dtype === "int32" ? `, dtype: "int32"` : "";
+    statements.push(`const ${local} = tf.input({ shape: ${literal(shape)}, name: ${literal(input.name)}${dtype} });`);
+  });
+  const ref = (t: TensorValue): string => {
+    if (t.source.kind === "input") {
+      const local = inputNames.get(t.source.name);
+      if (!local) throw new CodegenError(`unknown input ${t.source.name}`);
+      return local;
+    }
+    return `layer${t.source.layerId}`;
+  };
+  for (const node of graph.layers) {
+    if (!node.output) throw new CodegenError(`layer ${node.name} has no inferred output`);
+    const code = emitLayer(node);
+    const inputs = node.def.arity === "many" ? `[${node.inputs.map(ref).join(", ")}]` : ref(node.inputs[0]);
+    const applied = `${code.construct}.apply(${inputs}) as tf.SymbolicTensor`;
+    const value = code.then ? `${code.then}.apply(${applied}) as tf.SymbolicTensor` : applied;
+    statements.push(`const layer${node.id} = ${value};`);
+    if (code.penalty) penalties[node.name] = code.penalty;
+  }
+  const inputs = graph.inputs.map((i) => inputNames.get(i.name)).join(", ");
+  const outputs = graph.outputs.map((o) => ref(o.tensor)).join(", ");
+  statements.push(`return tf.model({ inputs: [${inputs}], outputs: [${outputs}], name: ${literal(graph.name)} });`);
+  const inputDtype = graph.inputs[0]?.dtype === "int32" ? "int32" : "float32";
+  return { statements, penalties, inputDtype };
+}

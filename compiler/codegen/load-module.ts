@@ -1,0 +1,39 @@
+/**
+ * Loads a generated module into this process, for `nnc train`: the TypeScript is transpiled (types
+ * were checked when the module was emitted from a checked program) and its runtime import is
+ * pointed at this installation's runtime, so it runs wherever the source lives.
+ */
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { ts } from "ts-morph";
+import { RUNTIME_MODULE } from "./emit-module.js";
+
+/** The built runtime of this installation (from `dist/compiler/codegen/` or, under tests, `compiler/codegen/`). */
+export const RUNTIME_ENTRY = runtimeEntry();
+
+function runtimeEntry(): URL {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json"))) {
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return pathToFileURL(join(dir, "dist", "runtime", "index.js"));
+}
+
+export async function importGeneratedModule(text: string): Promise<Record<string, unknown>> {
+  const js = ts.transpileModule(text, {
+    compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 },
+  }).outputText;
+  const linked = js.split(JSON.stringify(RUNTIME_MODULE)).join(JSON.stringify(RUNTIME_ENTRY.href));
+  const dir = mkdtempSync(join(tmpdir(), "nnc-train-"));
+  const path = join(dir, "module.mjs");
+  writeFileSync(path, linked);
+  try {
+    return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

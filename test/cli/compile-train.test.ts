@@ -1,0 +1,122 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { main } from "../../compiler/cli/main.js";
+
+async function run(...argv: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), color: false });
+  return { code, stdout, stderr };
+}
+
+function folder(): string {
+  return mkdtempSync(join(tmpdir(), "nnc-cli-"));
+}
+
+const TWO_TRAININGS = `model Mlp {
+  input image: [784]
+  image -> dense(8, activation: relu) -> dense(10, activation: softmax)
+}
+train fast: Mlp { data: mnist(flat: true) loss: cross_entropy optimizer: sgd(lr: 0.1) batch_size: 20 epochs: 1 seed: 1 }
+train slow: Mlp { data: mnist(flat: true) loss: cross_entropy optimizer: sgd(lr: 0.01) batch_size: 20 epochs: 1 seed: 1 }
+`;
+
+describe("nnc compile", () => {
+  it("needs --out-dir (usage error, exit 2)", async () => {
+    const dir = folder();
+    writeFileSync(join(dir, "a.nn"), TWO_TRAININGS);
+    const r = await run("compile", join(dir, "a.nn"));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--out-dir DIR is required");
+  });
+
+  it("writes nothing and exits 1 when the sources have errors", async () => {
+    const dir = folder();
+    writeFileSync(join(dir, "bad.nn"), "model M {\n  input x: [4]\n  x -> dense(10, activation: rleu)\n}\n");
+    const r = await run("compile", join(dir, "bad.nn"), "--out-dir", join(dir, "gen"));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("error[E100]");
+    expect(existsSync(join(dir, "gen", "bad.ts"))).toBe(false);
+  });
+
+  it("reports what it wrote, then that nothing changed", async () => {
+    const dir = folder();
+    writeFileSync(join(dir, "a.nn"), TWO_TRAININGS);
+    const first = await run("compile", join(dir, "a.nn"), "--out-dir", join(dir, "gen"));
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain(`wrote ${join(dir, "gen", "a.ts")}`);
+    const text = readFileSync(join(dir, "gen", "a.ts"), "utf8");
+    expect(text).toContain("export function trainfast(");
+    expect(text).toContain("export const settingsslow: nnc.ResolvedTraining");
+    const second = await run("compile", join(dir, "a.nn"), "--out-dir", join(dir, "gen"));
+    expect(second.stderr).toContain("unchanged");
+  }, 30_000);
+
+  it("--watch recompiles on save and prints diagnostics like nnc check", async () => {
+    const dir = folder();
+    const source = join(dir, "w.nn");
+    writeFileSync(source, "model W { input x: [4]\n x -> dense(2) }\n");
+    const child = spawn(process.execPath, [resolve(import.meta.dirname, "../../bin/nnc.js"), "compile", source, "--out-dir", join(dir, "gen"), "--watch"]);
+    let stderr = "";
+    const waitFor = (text: string) =>
+      new Promise<void>((done, fail) => {
+        const timer = setTimeout(() => fail(new Error(`no "${text}" in: ${stderr}`)), 20_000);
+        const check = () => {
+          if (stderr.includes(text)) {
+            clearTimeout(timer);
+            done();
+          }
+        };
+        child.stderr.on("data", (chunk: Buffer) => {
+          stderr += chunk.toString();
+          check();
+        });
+        check();
+      });
+    try {
+      await waitFor("watching for changes");
+      writeFileSync(source, "model W { input x: [4]\n x -> dense(7, activation: rleu) }\n");
+      await waitFor("error[E100]");
+      writeFileSync(source, "model W { input x: [4]\n x -> dense(7) }\n");
+      await waitFor(`wrote ${join(dir, "gen", "w.ts")}\n`.repeat(1));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(readFileSync(join(dir, "gen", "w.ts"), "utf8")).toContain("units: 7");
+    } finally {
+      child.kill("SIGINT");
+    }
+  }, 30_000);
+});
+
+describe("nnc train", () => {
+  it("asks which training when a file has several", async () => {
+    const dir = folder();
+    writeFileSync(join(dir, "a.nn"), TWO_TRAININGS);
+    const r = await run("train", join(dir, "a.nn"));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("choose one with --train (fast, slow)");
+    const wrong = await run("train", join(dir, "a.nn"), "--train", "medium");
+    expect(wrong.stderr).toContain("no training labelled `medium`");
+  });
+
+  it("rejects bad numbers and unknown backends", async () => {
+    const dir = folder();
+    writeFileSync(join(dir, "a.nn"), TWO_TRAININGS);
+    expect((await run("train", join(dir, "a.nn"), "--train", "fast", "--epochs", "0")).code).toBe(2);
+    const backend = await run("train", join(dir, "a.nn"), "--train", "fast", "--backend", "gpu", "--limit", "10", "--run-dir", join(dir, "run"));
+    expect(backend.code).toBe(2);
+    expect(backend.stderr).toContain('unknown backend "gpu"');
+  });
+
+  it("trains and summarizes; the run folder holds metrics, model and report", async () => {
+    const dir = folder();
+    writeFileSync(join(dir, "a.nn"), TWO_TRAININGS);
+    const runDir = join(dir, "run");
+    const r = await run("train", join(dir, "a.nn"), "--train", "fast", "--limit", "100", "--backend", "cpu", "--run-dir", runDir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^fast: loss \d\.\d{4}, accuracy \d+\.\d\d%; best epoch 1; [\d.]+ s per epoch; run folder /);
+    for (const f of ["metrics.jsonl", "model.json", "weights.bin", "report.html", "report.json", "settings.json"]) expect(existsSync(join(runDir, f)), f).toBe(true);
+  }, 60_000);
+});

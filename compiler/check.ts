@@ -4,7 +4,7 @@
  * the language server are thin adapters over `checkProgram`.
  */
 import { readFileSync } from "node:fs";
-import type { BlockDecl, TrainDecl } from "./ast.js";
+import type { BlockDecl, Expr, Identifier, TrainDecl } from "./ast.js";
 import { compareDiagnostics, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { bindArgs, reportUnknownName } from "./schema/bind.js";
 import type { Value } from "./schema/values.js";
@@ -33,6 +33,12 @@ export interface CheckResult {
   /** Every model of the root files, elaborated with its parameters' defaults. */
   readonly models: readonly ModelGraph[];
   readonly trainings: readonly CheckedTraining[];
+  /**
+   * The values met while elaborating the root files' models with their defaults: every expression
+   * and every declaring identifier (input, `let`, parameter) → its values, one per evaluation (a
+   * block called twice has two). Editors read shapes from here; nothing else depends on it.
+   */
+  readonly values: ReadonlyMap<Expr | Identifier, readonly Value[]>;
 }
 
 /** Reads files from disk. */
@@ -61,6 +67,12 @@ export function checkProgram(paths: readonly string[], host: SourceHost = diskHo
   const called = new Set<BlockDecl>();
   const host2 = { program, report, blockCalled: (b: BlockDecl) => called.add(b) };
 
+  const values = new Map<Expr | Identifier, Value[]>();
+  const recordValue = (node: Expr | Identifier, value: Value): void => {
+    const known = values.get(node);
+    if (known) known.push(value);
+    else values.set(node, [value]);
+  };
   const models: ModelGraph[] = [];
   const byDecl = new Map<object, ModelGraph>();
   for (const root of program.roots) {
@@ -68,7 +80,7 @@ export function checkProgram(paths: readonly string[], host: SourceHost = diskHo
     if (!unit) continue;
     for (const decl of unit.ast.decls) {
       if (decl.kind !== "Model" || !decl.name.name) continue;
-      const graph = elaborateModel({ decl, file: root }, new Map(), host2);
+      const graph = elaborateModel({ decl, file: root }, new Map(), { ...host2, recordValue });
       for (const rule of MODEL_RULES) rule(graph, { file: root, report });
       models.push(graph);
       byDecl.set(decl, graph);
@@ -106,7 +118,7 @@ export function checkProgram(paths: readonly string[], host: SourceHost = diskHo
 
   reportUnusedBlocks(program, called, report);
   diagnostics.sort(compareDiagnostics);
-  return { program, diagnostics, models, trainings };
+  return { program, diagnostics, models, trainings, values };
 }
 
 /** Checks one source text as if it were a file at `path`; `use`d files are read from disk. */

@@ -21,14 +21,8 @@ export class LineMap {
   /** The position of `offset`, clamped into the text. */
   position(offset: number): Position {
     const at = Math.max(0, Math.min(Number.isFinite(offset) ? offset : this.text.length, this.text.length));
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= at) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: at - this.starts[lo] + 1, offset: at };
+    const line = lineContaining(this.starts, at);
+    return { line: line + 1, column: at - this.starts[line] + 1, offset: at };
   }
 
   /** The half-open range `[start, end)`. */
@@ -46,4 +40,16 @@ export class LineMap {
     const p = this.position(offset);
     return { start: p, end: p };
   }
+}
+
+/** The index of the line that contains `offset`, given each line's start offset (ascending, from 0). */
+export function lineContaining(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }

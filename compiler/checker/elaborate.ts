@@ -27,6 +27,11 @@ export interface ElaborationHost {
   report(diagnostic: Diagnostic): void;
   /** Called for every block that a model calls, so unused blocks can be found. */
   blockCalled?(block: BlockDecl): void;
+  /**
+   * Called with the value of every expression evaluated and of every name bound (the declaring
+   * identifier of an input, `let` or parameter), so an editor can show shapes; never changes checking.
+   */
+  recordValue?(node: Expr | Identifier, value: Value): void;
 }
 
 /** A layer node while the graph is being built: names are given at the end, once all labels are known. */
@@ -69,6 +74,7 @@ class Elaborator {
       }
       if (value === undefined) value = param.type?.kind === "ScalarType" && param.type.name.name === "int" ? symbolic(name) : UNKNOWN;
       params.set(name, value);
+      this.host.recordValue?.(param.name, value);
       this.bind(frame, name, { kind: "param", value, declaredAt: param.name.range, used: false });
     }
     const result = this.evaluateBody(decl.body, frame);
@@ -136,6 +142,7 @@ class Elaborator {
         }
         case "Let": {
           const value = this.evaluate(stmt.value, frame);
+          this.host.recordValue?.(stmt.name, value);
           if (stmt.name.name) this.bind(frame, stmt.name.name, { kind: "let", value, declaredAt: stmt.name.range, used: false });
           last = { value, range: stmt.value.range, expr: stmt.value, isBareExpression: false };
           break;
@@ -170,6 +177,7 @@ class Elaborator {
     const declared = evaluateShape(type, frame, this.shapeCtx(frame), "declare");
     if (!declared) return this.bindUnknownInput(name, frame);
     const tensor: TensorValue = { kind: "tensor", shape: declared.shape, dtype: declared.dtype, source: { kind: "input", name: name.name, file: frame.file, range: name.range } };
+    this.host.recordValue?.(name, tensor);
     if (name.name) {
       this.inputs.push({ name: name.name, shape: declared.shape, dtype: declared.dtype, definedAt: { file: frame.file, range } });
       this.bind(frame, name.name, { kind: "input", value: tensor, declaredAt: name.range, used: false });
@@ -224,6 +232,12 @@ class Elaborator {
 
   /** Evaluates an expression; `type` is the expected type where one is known (arguments). */
   evaluate(expr: Expr, frame: Frame, type?: ValueType): Value {
+    const value = this.evaluateExpr(expr, frame, type);
+    this.host.recordValue?.(expr, value);
+    return value;
+  }
+
+  private evaluateExpr(expr: Expr, frame: Frame, type?: ValueType): Value {
     switch (expr.kind) {
       case "Error":
         return UNKNOWN;
@@ -539,6 +553,10 @@ class Elaborator {
     });
     if (!bound) return this.fail();
     for (const [name, binding] of bound) inner.env.set(name, binding);
+    for (const param of decl.params) {
+      const binding = bound.get(param.name.name);
+      if (binding) this.host.recordValue?.(param.name, binding.value);
+    }
     const result = this.evaluateBody(decl.body, inner);
     this.reportUnused(inner, "block");
     if (!result.value || result.value.kind === "unknown") {

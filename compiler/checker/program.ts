@@ -7,13 +7,15 @@
 import { dirname, resolve } from "node:path";
 import type { BlockDecl, ModelDecl, SourceFile, TrainDecl, UseDecl } from "../ast.js";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
-import { parse } from "../../grammar/parse.js";
+import { parse, type ParseResult } from "../../grammar/parse.js";
 import { LAYERS } from "../layers/registry.js";
 
 /** Reads source files; the CLI reads the disk, the language server its open documents. */
 export interface SourceHost {
   /** The file's text, or undefined when it does not exist. */
   readFile(path: string): string | undefined;
+  /** Parses a file's text; a host may reuse the result for an unchanged text (the default parses). */
+  parse?(text: string, path: string): ParseResult;
 }
 
 export interface SourceUnit {
@@ -53,7 +55,7 @@ export function loadProgram(roots: readonly string[], host: SourceHost, report: 
     if (known) return known;
     const text = host.readFile(path);
     if (text === undefined) return undefined;
-    const { file, diagnostics } = parse(text, path);
+    const { file, diagnostics } = (host.parse ?? parse)(text, path);
     diagnostics.forEach(report);
     const unit = { path, text, ast: file };
     units.set(path, unit);
@@ -88,10 +90,13 @@ export function loadProgram(roots: readonly string[], host: SourceHost, report: 
 
 /** Resolves a `use` path against the directory of the file that contains it. */
 export function resolveUse(fromFile: string, usePath: string): string {
-  const target = resolve(dirname(fromFile), usePath);
-  // Keep paths relative when the root was relative, so messages stay short.
+  return programPath(resolve(dirname(fromFile), usePath));
+}
+
+/** How the program names a file at an absolute path: relative to the working directory when inside it, so messages stay short. */
+export function programPath(absolute: string): string {
   const cwd = process.cwd();
-  return target.startsWith(`${cwd}/`) ? target.slice(cwd.length + 1) : target;
+  return absolute.startsWith(`${cwd}/`) ? absolute.slice(cwd.length + 1) : absolute;
 }
 
 function reportUseCycles(

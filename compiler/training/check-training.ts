@@ -28,7 +28,7 @@ export interface TrainingContext {
 }
 
 /** What a missing required key would typically be, for the help line. */
-const EXAMPLES: Partial<Record<TrainingKey, string>> = {
+export const KEY_EXAMPLES: Partial<Record<TrainingKey, string>> = {
   data: "data: mnist()",
   loss: "loss: cross_entropy",
   optimizer: "optimizer: sgd(lr: 0.1)",
@@ -122,7 +122,7 @@ function reportMissingKeys(decl: TrainDecl, entries: ReadonlyMap<TrainingKey, Bo
       file: ctx.file,
       range: header,
       message: `training \`${name}\` needs ${names.length === 1 ? "the key" : "the keys"} ${joinAnd(names)}`,
-      help: `add ${joinAnd(missing.map((k) => `\`${EXAMPLES[k.name] ?? `${k.name}: …`}\``))}`,
+      help: `add ${joinAnd(missing.map((k) => `\`${KEY_EXAMPLES[k.name] ?? `${k.name}: …`}\``))}`,
     }),
   );
 }

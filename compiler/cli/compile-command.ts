@@ -49,6 +49,8 @@ function watchSources(sources: readonly string[], outDir: string, initial: reado
     let watchers: FSWatcher[] = [];
     let timer: NodeJS.Timeout | undefined;
     let running = false;
+    // A save during a compilation is not lost: it triggers one more compilation afterwards.
+    let pending = false;
     const arm = (files: readonly string[]) => {
       for (const w of watchers) w.close();
       watchers = [...new Set(files.map((f) => resolve(f)))].map((file) =>
@@ -59,12 +61,17 @@ function watchSources(sources: readonly string[], outDir: string, initial: reado
       );
     };
     const recompile = async () => {
-      if (running) return;
+      if (running) {
+        pending = true;
+        return;
+      }
       running = true;
+      pending = false;
       io.stderr(`\n[${new Date().toLocaleTimeString()}] change detected; compiling ${sources.map((s) => basename(s)).join(", ")}\n`);
       const { watched } = await compileOnce(sources, outDir, io);
       arm(watched);
       running = false;
+      if (pending) recompile();
     };
     arm(initial);
     io.stderr("watching for changes (Ctrl-C to stop)\n");

@@ -61,11 +61,12 @@ describe("nnc compile", () => {
     writeFileSync(source, "model W { input x: [4]\n x -> dense(2) }\n");
     const child = spawn(process.execPath, [resolve(import.meta.dirname, "../../bin/nnc.js"), "compile", source, "--out-dir", join(dir, "gen"), "--watch"]);
     let stderr = "";
-    const waitFor = (text: string) =>
+    // Waits for `text` printed after position `from` of stderr (the first compile prints "wrote" too).
+    const waitFor = (text: string, from = 0) =>
       new Promise<void>((done, fail) => {
         const timer = setTimeout(() => fail(new Error(`no "${text}" in: ${stderr}`)), 20_000);
         const check = () => {
-          if (stderr.includes(text)) {
+          if (stderr.indexOf(text, from) >= 0) {
             clearTimeout(timer);
             done();
           }
@@ -80,9 +81,9 @@ describe("nnc compile", () => {
       await waitFor("watching for changes");
       writeFileSync(source, "model W { input x: [4]\n x -> dense(7, activation: rleu) }\n");
       await waitFor("error[E100]");
+      const afterError = stderr.length;
       writeFileSync(source, "model W { input x: [4]\n x -> dense(7) }\n");
-      await waitFor(`wrote ${join(dir, "gen", "w.ts")}\n`.repeat(1));
-      await new Promise((r) => setTimeout(r, 300));
+      await waitFor(`wrote ${join(dir, "gen", "w.ts")}`, afterError);
       expect(readFileSync(join(dir, "gen", "w.ts"), "utf8")).toContain("units: 7");
     } finally {
       child.kill("SIGINT");

@@ -1,13 +1,16 @@
 /**
- * Chooses the TensorFlow.js backend a training runs on, and says why. `tensorflow` (native
- * TensorFlow through the optional @tensorflow/tfjs-node) is preferred when it loads; otherwise the
- * pure-JS `cpu` backend, the only other one here that has every kernel training needs (the `wasm`
- * backend lacks Conv2DBackpropFilter, `webgl` needs a GPU context Node does not have).
+ * Chooses the TensorFlow.js backend a training runs on, and says why. In order of preference:
+ * `tensorflow` (native TensorFlow through the optional @tensorflow/tfjs-node), `native` (tfjs's cpu
+ * backend with nnc's oneDNN kernels, runtime/native/), then the pure-JS `cpu` backend, the only
+ * other one that has every kernel training needs (`wasm` lacks Conv2DBackpropFilter, `webgl`
+ * needs a GPU context Node does not have).
  */
 import * as tf from "@tensorflow/tfjs";
+import { loadNativeAddon } from "./native/addon.js";
+import { NATIVE_BACKEND, registerNativeBackend } from "./native/register.js";
 
-export type BackendName = "tensorflow" | "cpu";
-export const BACKEND_NAMES: readonly BackendName[] = ["tensorflow", "cpu"];
+export type BackendName = "tensorflow" | "native" | "cpu";
+export const BACKEND_NAMES: readonly BackendName[] = ["tensorflow", "native", "cpu"];
 
 export interface BackendChoice {
   readonly name: BackendName;
@@ -43,24 +46,36 @@ export async function selectBackend(requested?: BackendName): Promise<BackendCho
   let choice: BackendChoice;
   if (requested === "cpu") {
     choice = { name: "cpu", reason: "requested with --backend cpu / NNC_BACKEND" };
+  } else if (requested === "native") {
+    choice = nativeChoice("requested with --backend native / NNC_BACKEND");
   } else {
     const failure = await loadTensorflowBinding();
     if (failure === undefined && tf.findBackend("tensorflow")) {
       choice = { name: "tensorflow", reason: "@tensorflow/tfjs-node loaded: native TensorFlow kernels" };
     } else if (requested === "tensorflow") {
-      throw new Error(`backend "tensorflow" was requested but @tensorflow/tfjs-node cannot be loaded (${failure ?? "it registered no backend"}); install it or use --backend cpu`);
+      throw new Error(`backend "tensorflow" was requested but @tensorflow/tfjs-node cannot be loaded (${failure ?? "it registered no backend"}); install it or use --backend native or cpu`);
     } else {
-      choice = {
-        name: "cpu",
-        reason: `@tensorflow/tfjs-node is not available (${failure ?? "it registered no backend"}), so the pure-JavaScript cpu backend runs; it trains every layer, slowly`,
-      };
+      const tfjsNode = `@tensorflow/tfjs-node is not available (${failure ?? "it registered no backend"})`;
+      const native = loadNativeAddon();
+      choice = native.addon
+        ? nativeChoice(tfjsNode)
+        : { name: "cpu", reason: `${tfjsNode} and ${native.reason}, so the pure-JavaScript cpu backend runs; it trains every layer, slowly` };
     }
   }
   const ok = await tf.setBackend(choice.name);
   if (!ok) throw new Error(`TensorFlow.js could not initialise the ${choice.name} backend`);
   await tf.ready();
   // The cpu backend greets Node users with a banner recommending tfjs-node; the reason above says it better.
-  if (choice.name === "cpu") (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
+  if (choice.name !== "tensorflow") (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
   chosen = choice;
   return choice;
+}
+
+/** The native backend, registered on first use; throws with the reason when the addon is missing. */
+function nativeChoice(why: string): BackendChoice {
+  const native = loadNativeAddon();
+  if (!native.addon) throw new Error(`backend "native" cannot run: ${native.reason}`);
+  const kernels = registerNativeBackend(native.addon);
+  const { onednn, threads } = native.addon.info();
+  return { name: NATIVE_BACKEND, reason: `${why}: tfjs's cpu backend with ${kernels.length} kernels on oneDNN ${onednn} (${threads} threads)` };
 }

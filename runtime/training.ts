@@ -20,6 +20,7 @@ import { evaluate, predictAll } from "./train/evaluate.js";
 import { fit } from "./train/fit.js";
 import { lossFunction } from "./train/losses.js";
 import { metricsFor } from "./train/metrics.js";
+import { chooseStepper } from "./train/choose-stepper.js";
 import { makeOptimizer } from "./train/optimizers.js";
 import { penalizedVariables, trainingPenalty } from "./train/regularization.js";
 import { LearningRateSchedule } from "./train/schedules.js";
@@ -133,8 +134,22 @@ async function trainOnce(ctx: Context, settings: ResolvedTraining, args: ModelAr
     const early = settings.earlyStopping && settled(settings.earlyStopping, "early_stopping");
     const checkpoint = settings.checkpoint && settled(settings.checkpoint, "checkpoint");
     folder.start(settings, args);
+    const context = { model, loss, metrics, optimizer, variables, penalized, clip: settings.clip && settled(settings.clip, "clip"), roles: monitors.includes("gradient_norms") ? roles : null };
+    const { stepper, note } = chooseStepper({
+      context,
+      lossSetting: settled(settings.loss, "loss"),
+      optimizerSetting,
+      clip: context.clip,
+      metrics,
+      augment: augment.length ? (x: Float32Array, count: number) => augmentBatch(x, count, data.train.xShape, augment, augmentRng) : null,
+      inputDtype: ctx.program.inputDtype,
+      seed,
+    });
+    if (note) ctx.log(note);
     const result = await fit({
-      step: { model, loss, metrics, optimizer, variables, penalized, clip: settings.clip && settled(settings.clip, "clip"), roles: monitors.includes("gradient_norms") ? roles : null },
+      model,
+      stepper,
+      monitorGradients: context.roles !== null,
       data,
       loss,
       metrics,
@@ -145,14 +160,13 @@ async function trainOnce(ctx: Context, settings: ResolvedTraining, args: ModelAr
       inputDtype: ctx.program.inputDtype,
       earlyStopping: early ? { patience: settled(early.patience), monitor: settled(early.monitor), minDelta: settled(early.minDelta) } : null,
       monitorWeights: monitors.includes("weight_norms"),
-      augment: augment.length ? (x, count) => augmentBatch(x, count, data.train.xShape, augment, augmentRng) : null,
       checkpoint: checkpoint ? { dir: folder.checkpointDir, every: settled(checkpoint.epochs), fingerprint: fingerprint(settings, model, ctx.options.limit) } : null,
       progress: ctx.output,
       onEpoch: (record) => folder.appendEpoch(record),
       onResume: (history) => folder.rewriteHistory(history),
       log: ctx.log,
     });
-    const test = data.test && data.test.count > 0 ? evaluate(model, data.test, loss, metrics, ctx.program.inputDtype) : null;
+    const test = data.test && data.test.count > 0 ? (stepper.evaluate?.(data.test) ?? evaluate(model, data.test, loss, metrics, ctx.program.inputDtype)) : null;
     optimizer.dispose();
     folder.rewriteHistory(result.history);
     await folder.saveModel(model);

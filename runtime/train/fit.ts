@@ -9,13 +9,11 @@ import { EpochProgress } from "../progress.js";
 import { permutation, Rng } from "../random.js";
 import { loadCheckpoint, saveCheckpoint, type EarlyStoppingState } from "../run/checkpoint.js";
 import type { MonitoredName } from "../settings.js";
-import { makeBatch } from "./batches.js";
 import { evaluate } from "./evaluate.js";
 import type { LossFunction } from "./losses.js";
 import type { Metric } from "./metrics.js";
-import { setLearningRate } from "./optimizers.js";
 import type { LearningRateSchedule } from "./schedules.js";
-import { trainStep, type StepContext } from "./step.js";
+import type { Stepper } from "./stepper.js";
 
 export interface EarlyStopping {
   readonly patience: number;
@@ -24,7 +22,10 @@ export interface EarlyStopping {
 }
 
 export interface FitOptions {
-  readonly step: StepContext;
+  readonly model: tf.LayersModel;
+  readonly stepper: Stepper;
+  /** Whether steps report per-layer gradient norms (`monitor: [gradient_norms]`). */
+  readonly monitorGradients: boolean;
   readonly data: DataSplits;
   readonly loss: LossFunction;
   readonly metrics: readonly Metric[];
@@ -35,8 +36,6 @@ export interface FitOptions {
   readonly inputDtype: "float32" | "int32";
   readonly earlyStopping: EarlyStopping | null;
   readonly monitorWeights: boolean;
-  /** Applied to each training batch's inputs (augmentation), or null. */
-  readonly augment: ((x: Float32Array, count: number) => Float32Array) | null;
   readonly checkpoint: { readonly dir: string; readonly every: number; readonly fingerprint: string } | null;
   readonly progress: { write(s: string): unknown; isTTY?: boolean; columns?: number } | null;
   /** Called with the restored history when the run resumes from a checkpoint. */
@@ -89,7 +88,7 @@ function layerNorms(model: tf.LayersModel): Record<string, LayerNorms> {
 }
 
 export async function fit(o: FitOptions): Promise<FitResult> {
-  const { model, optimizer } = o.step;
+  const { model, stepper } = o;
   const history: EpochRecord[] = [];
   let rng = o.rng;
   let early: EarlyStoppingState = { best: null, bestEpoch: null, wait: 0 };
@@ -104,7 +103,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
       const s = found.state;
       model.setWeights([...s.model]);
       s.model.forEach((t) => t.dispose());
-      if (s.optimizer.length) await optimizer.setWeights([...s.optimizer]);
+      await stepper.setOptimizerWeights(s.optimizer);
       rng = Rng.restore(s.rng);
       o.schedule.state = s.schedule;
       early = { ...s.early };
@@ -123,7 +122,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
   for (let epoch = start; epoch < o.epochs && !stoppedEarly; epoch++) {
     const began = performance.now();
     const lr = o.schedule.rateAt(epoch);
-    setLearningRate(optimizer, lr);
+    stepper.setLearningRate(lr);
     const order = permutation(train.count, rng);
     const progress = o.progress ? new EpochProgress({ epoch: epoch + 1, epochs: o.epochs, steps, stream: o.progress }) : null;
     let lossSum = 0;
@@ -133,16 +132,8 @@ export async function fit(o: FitOptions): Promise<FitResult> {
     for (let s = 0; s < steps; s++) {
       const from = s * o.batchSize;
       const to = Math.min(train.count, from + o.batchSize);
-      let batch = makeBatch(train, order, from, to, o.inputDtype);
-      if (o.augment) {
-        const changed = o.augment(batch.x.dataSync() as Float32Array, batch.size);
-        const x = tf.tensor(changed, batch.x.shape);
-        batch.x.dispose();
-        batch = { ...batch, x };
-      }
-      const result = trainStep(o.step, batch);
-      batch.x.dispose();
-      batch.y.dispose();
+      const result = stepper.step(train, order, from, to, epoch * steps + s);
+      const size = to - from;
       if (!Number.isFinite(result.loss)) {
         throw new TrainingDiverged(
           `the cost became ${result.loss} at epoch ${epoch + 1}, step ${s + 1} (learning rate ${lr}): training stopped` +
@@ -150,7 +141,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
             `. Lower the learning rate, or add \`clip: norm(1)\``,
         );
       }
-      lossSum += result.loss * batch.size;
+      lossSum += result.loss * size;
       result.metricSums.forEach((v, i) => (metricSums[i] += v));
       if (result.squaredNorms) {
         for (const [layer, sq] of result.squaredNorms) {
@@ -167,8 +158,8 @@ export async function fit(o: FitOptions): Promise<FitResult> {
     }
     const trainMetrics: Record<string, number> = { loss: lossSum / train.count };
     o.metrics.forEach((m, i) => (trainMetrics[m.name] = metricSums[i] / train.count));
-    const validation = o.data.validation && o.data.validation.count > 0 ? evaluate(model, o.data.validation, o.loss, o.metrics, o.inputDtype) : null;
-    const gradientNorms = o.step.roles
+    const validation = o.data.validation && o.data.validation.count > 0 ? (stepper.evaluate?.(o.data.validation) ?? evaluate(model, o.data.validation, o.loss, o.metrics, o.inputDtype)) : null;
+    const gradientNorms = o.monitorGradients
       ? Object.fromEntries([...normSums].map(([layer, s]) => [layer, { weights: s.weights / steps, biases: s.biases === null ? null : s.biases / steps }]))
       : null;
     const record: EpochRecord = {
@@ -208,7 +199,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
         early,
         history,
         model: model.getWeights(),
-        optimizer: await optimizer.getWeights(),
+        optimizer: await stepper.optimizerWeights(),
         best: bestWeights,
       });
     }

@@ -10,6 +10,7 @@ import { metricsFor } from "../../runtime/train/metrics.js";
 import { fit } from "../../runtime/train/fit.js";
 import { makeOptimizer } from "../../runtime/train/optimizers.js";
 import { LearningRateSchedule } from "../../runtime/train/schedules.js";
+import { TapeStepper } from "../../runtime/train/stepper.js";
 import { trainableVariables } from "../../runtime/train/step.js";
 import { Rng } from "../../runtime/random.js";
 import { loadProgram, mlpProgram } from "../support/train-source.js";
@@ -142,7 +143,9 @@ train Deep {
     const dir = join(process.cwd(), ".test-out", "diverged", String(process.pid));
     rmSync(dir, { recursive: true, force: true });
     const run = fit({
-      step: { model, loss, metrics: [], optimizer, variables: trainableVariables(model).variables, penalized: [], clip: null, roles: null },
+      model,
+      stepper: new TapeStepper({ model, loss, metrics: [], optimizer, variables: trainableVariables(model).variables, penalized: [], clip: null, roles: null }, null, "float32"),
+      monitorGradients: false,
       data,
       loss,
       metrics: [],
@@ -153,7 +156,6 @@ train Deep {
       inputDtype: "float32",
       earlyStopping: null,
       monitorWeights: false,
-      augment: null,
       checkpoint: { dir, every: 1, fingerprint: "test" },
       progress: null,
       log: () => undefined,

@@ -1,0 +1,118 @@
+/**
+ * The training step as one native call per batch (runtime/native/network.ts). The weights stay
+ * TensorFlow.js variables, updated in their own buffers, so evaluation, saving, checkpoints and
+ * early stopping see them as usual; the optimizer's velocity lives in the native network and is
+ * checkpointed under the names tfjs's momentum optimizer uses.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { sizeOf, type Examples } from "../data/examples.js";
+import type { NamedTensor } from "../run/checkpoint.js";
+import type { StepResult, VariableRole } from "../train/step.js";
+import type { BatchAugment, Stepper } from "../train/stepper.js";
+import type { NativeNetwork } from "./network.js";
+
+interface StoredData {
+  values?: unknown;
+  refCount?: number;
+}
+
+interface CpuStorage {
+  readonly data: { get(dataId: object): StoredData };
+}
+
+/**
+ * The variable's buffer, ready to be written in place. A buffer shared with another tensor (a
+ * clone kept as the best weights, say) is first copied, so only the variable changes.
+ */
+function ownedValues(variable: tf.Variable): Float32Array {
+  const storage = tf.backend() as unknown as CpuStorage;
+  let stored = storage.data.get(variable.dataId);
+  if ((stored.refCount ?? 1) > 1) {
+    const copy = tf.tensor(Float32Array.from(stored.values as Float32Array), variable.shape);
+    variable.assign(copy);
+    copy.dispose();
+    stored = storage.data.get(variable.dataId);
+  }
+  if (!(stored.values instanceof Float32Array)) throw new Error(`variable ${variable.name} is not a float32 buffer of the cpu backend`);
+  return stored.values;
+}
+
+export class CompiledStepper implements Stepper {
+  readonly description = "compiled native network (one native call per batch)";
+  private lr = 0;
+  private readonly out: Float64Array;
+
+  constructor(
+    private readonly network: NativeNetwork,
+    private readonly variables: readonly tf.Variable[],
+    private readonly roles: ReadonlyMap<string, VariableRole> | null,
+    private readonly reportsAccuracy: boolean,
+    private readonly seed: number,
+    private readonly augment: BatchAugment,
+    private readonly momentum: boolean,
+  ) {
+    this.out = new Float64Array(2 + variables.length);
+  }
+
+  step(data: Examples, order: Uint32Array, from: number, to: number, stepNumber: number): StepResult {
+    const weights = this.variables.map(ownedValues);
+    // Dropout masks come from the step's number, so a resumed run draws the same masks.
+    const seed = (this.seed * 1_000_003 + stepNumber) % 2 ** 52;
+    if (this.augment) {
+      const { x, y } = gatherRows(data, order, from, to);
+      this.network.step(this.augment(x, to - from), y, null, 0, to - from, weights, this.lr, seed, this.out);
+    } else {
+      this.network.step(data.x, data.y, order, from, to, weights, this.lr, seed, this.out);
+    }
+    return { loss: this.out[0]!, metricSums: this.reportsAccuracy ? [this.out[1]!] : [], squaredNorms: this.norms() };
+  }
+
+  private norms(): Map<string, { weights: number; biases: number | null }> | null {
+    if (!this.roles) return null;
+    const byLayer = new Map<string, { weights: number; biases: number | null }>();
+    this.variables.forEach((v, k) => {
+      const role = this.roles!.get(v.name);
+      if (!role) return;
+      const entry = byLayer.get(role.layer) ?? { weights: 0, biases: null };
+      if (role.role === "weights") entry.weights += this.out[2 + k]!;
+      else entry.biases = (entry.biases ?? 0) + this.out[2 + k]!;
+      byLayer.set(role.layer, entry);
+    });
+    return byLayer;
+  }
+
+  evaluate(data: Examples): Record<string, number> {
+    const out = new Float64Array(2);
+    this.network.evaluate(data.x, data.y, data.count, this.variables.map(ownedValues), out);
+    const n = Math.max(1, data.count);
+    return this.reportsAccuracy ? { loss: out[0]! / n, accuracy: out[1]! / n } : { loss: out[0]! / n };
+  }
+
+  setLearningRate(lr: number): void {
+    this.lr = lr;
+  }
+
+  async optimizerWeights(): Promise<NamedTensor[]> {
+    if (!this.momentum) return [];
+    return this.variables.map((v, k) => ({ name: `${v.name}/momentum`, tensor: tf.tensor(Float32Array.from(this.network.velocity(k)), v.shape) }));
+  }
+
+  async setOptimizerWeights(weights: readonly NamedTensor[]): Promise<void> {
+    const byName = new Map(weights.map((w) => [w.name, w.tensor]));
+    this.variables.forEach((v, k) => {
+      const saved = byName.get(`${v.name}/momentum`);
+      if (saved) this.network.velocity(k).set(saved.dataSync() as Float32Array);
+    });
+  }
+}
+
+function gatherRows(data: Examples, order: Uint32Array, from: number, to: number): { x: Float32Array; y: Float32Array } {
+  const xs = sizeOf(data.xShape), ys = sizeOf(data.yShape);
+  const x = new Float32Array((to - from) * xs), y = new Float32Array((to - from) * ys);
+  for (let i = from; i < to; i++) {
+    const r = order[i]!;
+    x.set(data.x.subarray(r * xs, (r + 1) * xs), (i - from) * xs);
+    y.set(data.y.subarray(r * ys, (r + 1) * ys), (i - from) * ys);
+  }
+  return { x, y };
+}

@@ -1,0 +1,223 @@
+/**
+ * Compiles a sequential tfjs-layers model into the addon's `Network`, which runs a whole training
+ * step (forward, cost, backward, L1/L2, clipping, SGD) in one native call per batch. TensorFlow.js
+ * spends more time recording and dispatching a step's ~80–140 small operations than computing
+ * them; the compiled step has none of that. Anything it does not cover is reported as a reason,
+ * and the training runs through TensorFlow.js autograd instead.
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { LossSetting, OptimizerSetting, ClipSetting } from "../settings.js";
+import { settled } from "../settings.js";
+import { functionsOf, type NativeAddon } from "./addon.js";
+
+/** One layer of a compiled plan; sizes are per example, NHWC. */
+export type PlannedLayer =
+  | { kind: "dense"; inputs: number; units: number; activation: string; bias: boolean; l1: number; l2: number }
+  | {
+      kind: "conv2d";
+      input: number[];
+      output: number[];
+      kernel: number[];
+      strides: number[];
+      dilation: number[];
+      /** top, bottom, left, right */
+      pad: number[];
+      activation: string;
+      bias: boolean;
+      l1: number;
+      l2: number;
+    }
+  | { kind: "maxpool" | "avgpool"; input: number[]; output: number[]; pool: number[]; strides: number[]; pad: number[] }
+  | { kind: "dropout"; size: number; rate: number }
+  | { kind: "activation"; size: number; activation: string };
+
+export interface NetworkPlan {
+  readonly inputSize: number;
+  readonly outputSize: number;
+  readonly loss: "quadratic" | "cross_entropy" | "binary_cross_entropy";
+  readonly momentum: number;
+  readonly nesterov: boolean;
+  readonly clip: "none" | "value" | "norm";
+  readonly clipMax: number;
+  readonly layers: readonly PlannedLayer[];
+}
+
+/** The addon's compiled network, as the JavaScript side sees it. */
+export interface NativeNetwork {
+  /** One step on rows order[from … to-1] of x/y (rows from … to-1 when order is null). */
+  step(x: Float32Array, y: Float32Array, order: Uint32Array | null, from: number, to: number, weights: Float32Array[], lr: number, seed: number, out: Float64Array): void;
+  /** Summed cost and correct predictions over the first `count` rows, without dropout, into out[0], out[1]. */
+  evaluate(x: Float32Array, y: Float32Array, count: number, weights: Float32Array[], out: Float64Array): void;
+  /** The optimizer's velocity of parameter k, a view on native memory. */
+  velocity(k: number): Float32Array;
+  parameterCount(): number;
+}
+
+interface NetworkFunctions {
+  networkClass(): new (plan: NetworkPlan) => NativeNetwork;
+}
+
+const ACTIVATIONS = new Set(["linear", "relu", "sigmoid", "tanh", "softmax"]);
+
+export type Compiled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
+
+class Unsupported extends Error {}
+
+function activationOf(layer: tf.layers.Layer, config: tf.serialization.ConfigDict): string {
+  const name = String(config.activation ?? "linear");
+  if (!ACTIVATIONS.has(name)) throw new Unsupported(`layer "${layer.name}" has activation ${name}`);
+  return name;
+}
+
+function pair(value: unknown, what: string): [number, number] {
+  const list = Array.isArray(value) ? value : [value, value];
+  if (list.length !== 2 || !list.every((v) => typeof v === "number")) throw new Unsupported(`${what} is not a pair of numbers`);
+  return [list[0] as number, list[1] as number];
+}
+
+/** TF's padding for one spatial axis: 'valid' none; 'same' the total split with the extra at the end. */
+function padding(mode: string, size: number, out: number, kernel: number, stride: number, dilation: number): [number, number] {
+  if (mode === "valid") return [0, 0];
+  const total = Math.max((out - 1) * stride + (kernel - 1) * dilation + 1 - size, 0);
+  return [Math.floor(total / 2), total - Math.floor(total / 2)];
+}
+
+function spatial(shape: readonly (number | null)[], layer: tf.layers.Layer): number[] {
+  const dims = shape.slice(1);
+  if (dims.length !== 3 || dims.some((d) => d === null)) throw new Unsupported(`layer "${layer.name}" does not have an [h, w, c] shape`);
+  return dims as number[];
+}
+
+function sizeOf(shape: readonly (number | null)[]): number {
+  return shape.slice(1).reduce<number>((a, d) => a * (d ?? NaN), 1);
+}
+
+function shapeOf(value: tf.SymbolicTensor | tf.SymbolicTensor[] | tf.Shape | tf.Shape[]): (number | null)[] {
+  if (Array.isArray(value) && value.length && (Array.isArray(value[0]) || value[0] instanceof tf.SymbolicTensor)) throw new Unsupported("a layer has several inputs or outputs");
+  if (value instanceof tf.SymbolicTensor) return value.shape;
+  return value as (number | null)[];
+}
+
+/** A plain chain: every layer's one input is the previous layer's output. */
+function chain(model: tf.LayersModel): tf.layers.Layer[] {
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) throw new Unsupported("the model has several inputs or outputs");
+  const layers = model.layers.filter((l) => l.getClassName() !== "InputLayer");
+  let previous: tf.SymbolicTensor = model.inputs[0]!;
+  for (const layer of layers) {
+    if (layer.inboundNodes.length !== 1) throw new Unsupported(`layer "${layer.name}" is used more than once`);
+    const inputs = layer.inboundNodes[0]!.inputTensors;
+    if (inputs.length !== 1 || inputs[0] !== previous) throw new Unsupported(`layer "${layer.name}" does not follow the previous layer (the model branches)`);
+    previous = layer.output as tf.SymbolicTensor;
+  }
+  if (previous !== model.outputs[0]) throw new Unsupported("the model's output is not its last layer");
+  return layers;
+}
+
+export interface PlanInputs {
+  readonly model: tf.LayersModel;
+  readonly loss: LossSetting;
+  readonly optimizer: OptimizerSetting;
+  readonly clip: ClipSetting | null;
+  /** Per layer name, the penalty coefficients as the cost uses them (l1/n, l2/(2n)). */
+  readonly penalties: ReadonlyMap<string, { l1: number; l2: number }>;
+  readonly metrics: readonly string[];
+}
+
+/** The plan of a model, or why it cannot be compiled. Variables come in plan order. */
+export function planNetwork(input: PlanInputs): Compiled<{ plan: NetworkPlan; variables: tf.Variable[] }> {
+  try {
+    return { ok: true, value: plan(input) };
+  } catch (error) {
+    if (error instanceof Unsupported) return { ok: false, reason: error.message };
+    throw error;
+  }
+}
+
+function plan({ model, loss, optimizer, clip, penalties, metrics }: PlanInputs): { plan: NetworkPlan; variables: tf.Variable[] } {
+  if (loss.kind !== "quadratic" && loss.kind !== "cross_entropy" && loss.kind !== "binary_cross_entropy" && loss.kind !== "sparse_cross_entropy")
+    throw new Unsupported(`the ${loss.kind} cost is not compiled`);
+  if ("fromLogits" in loss && settled(loss.fromLogits)) throw new Unsupported("costs from logits are not compiled");
+  if (optimizer.kind !== "sgd") throw new Unsupported(`the ${optimizer.kind} optimizer is not compiled`);
+  const unknownMetric = metrics.find((m) => m !== "accuracy");
+  if (unknownMetric) throw new Unsupported(`the ${unknownMetric} metric is not compiled`);
+  const layers: PlannedLayer[] = [];
+  const variables: tf.Variable[] = [];
+  for (const layer of chain(model)) {
+    const config = layer.getConfig();
+    const inShape = shapeOf(layer.input as tf.SymbolicTensor);
+    const outShape = shapeOf(layer.outputShape);
+    if (!(sizeOf(outShape) > 0)) throw new Unsupported(`layer "${layer.name}" has an empty output`);
+    const penalty = penalties.get(layer.name) ?? { l1: 0, l2: 0 };
+    if (!layer.trainable && layer.trainableWeights.length === 0 && layer.weights.length > 0) throw new Unsupported(`layer "${layer.name}" is frozen`);
+    if (config.kernelConstraint || config.biasConstraint || config.kernelRegularizer || config.activityRegularizer)
+      throw new Unsupported(`layer "${layer.name}" has a constraint or regularizer of its own`);
+    const params = (): void => {
+      if (!layer.trainable) throw new Unsupported(`layer "${layer.name}" is frozen`);
+      for (const w of layer.trainableWeights) variables.push(w.read() as tf.Variable);
+    };
+    switch (layer.getClassName()) {
+      case "Dense": {
+        if (inShape.length !== 2) throw new Unsupported(`dense layer "${layer.name}" has a rank-${inShape.length - 1} input`);
+        layers.push({ kind: "dense", inputs: inShape[1]!, units: Number(config.units), activation: activationOf(layer, config), bias: Boolean(config.useBias), ...penalty });
+        params();
+        break;
+      }
+      case "Conv2D": {
+        if (config.dataFormat !== "channelsLast") throw new Unsupported(`conv layer "${layer.name}" is not channels-last`);
+        const input = spatial(inShape, layer), output = spatial(outShape, layer);
+        const kernel = pair(config.kernelSize, "kernelSize"), strides = pair(config.strides, "strides"), dilation = pair(config.dilationRate, "dilationRate");
+        const mode = String(config.padding);
+        const [top, bottom] = padding(mode, input[0]!, output[0]!, kernel[0], strides[0], dilation[0]);
+        const [left, right] = padding(mode, input[1]!, output[1]!, kernel[1], strides[1], dilation[1]);
+        layers.push({ kind: "conv2d", input, output, kernel, strides, dilation, pad: [top, bottom, left, right], activation: activationOf(layer, config), bias: Boolean(config.useBias), ...penalty });
+        params();
+        break;
+      }
+      case "MaxPooling2D":
+      case "AveragePooling2D": {
+        if (config.dataFormat !== "channelsLast") throw new Unsupported(`pooling layer "${layer.name}" is not channels-last`);
+        const input = spatial(inShape, layer), output = spatial(outShape, layer);
+        const pool = pair(config.poolSize, "poolSize"), strides = pair(config.strides ?? config.poolSize, "strides");
+        const mode = String(config.padding);
+        const [top, bottom] = padding(mode, input[0]!, output[0]!, pool[0], strides[0], 1);
+        const [left, right] = padding(mode, input[1]!, output[1]!, pool[1], strides[1], 1);
+        layers.push({ kind: layer.getClassName() === "MaxPooling2D" ? "maxpool" : "avgpool", input, output, pool, strides, pad: [top, bottom, left, right] });
+        break;
+      }
+      case "Flatten":
+        // NHWC rows are already flat in tfjs's order: nothing to run.
+        break;
+      case "Dropout":
+        if (config.noiseShape) throw new Unsupported(`dropout layer "${layer.name}" has a noise shape`);
+        layers.push({ kind: "dropout", size: sizeOf(inShape), rate: Number(config.rate) });
+        break;
+      case "Activation":
+        layers.push({ kind: "activation", size: sizeOf(inShape), activation: activationOf(layer, config) });
+        break;
+      default:
+        throw new Unsupported(`layer "${layer.name}" (${layer.getClassName()}) is not compiled`);
+    }
+  }
+  const inputShape = shapeOf(model.inputs[0]!);
+  const outputShape = shapeOf(model.outputs[0]!);
+  return {
+    plan: {
+      inputSize: sizeOf(inputShape),
+      outputSize: sizeOf(outputShape),
+      loss: loss.kind === "sparse_cross_entropy" ? "cross_entropy" : loss.kind,
+      momentum: settled(optimizer.momentum, "optimizer.momentum"),
+      nesterov: settled(optimizer.nesterov, "optimizer.nesterov"),
+      clip: clip ? clip.kind : "none",
+      clipMax: clip ? settled(clip.max, "clip.max") : 0,
+      layers,
+    },
+    variables,
+  };
+}
+
+/** Builds the native network of a plan. */
+export function compileNetwork(addon: NativeAddon, plan: NetworkPlan): NativeNetwork {
+  const { networkClass } = functionsOf<NetworkFunctions>(addon, ["networkClass"]);
+  const Network = networkClass();
+  return new Network(plan);
+}

@@ -1,0 +1,88 @@
+#include "common.h"
+
+#include <omp.h>
+
+#include <cstdlib>
+#include <stdexcept>
+
+namespace nnc {
+
+std::vector<std::pair<std::string, KernelFunction>>& registry() {
+  static std::vector<std::pair<std::string, KernelFunction>> functions;
+  return functions;
+}
+
+dnnl::engine& cpuEngine() {
+  static dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+  return engine;
+}
+
+dnnl::stream& cpuStream() {
+  static dnnl::stream stream(cpuEngine());
+  return stream;
+}
+
+int maxThreads() {
+  static const int threads = omp_get_num_procs();
+  return threads;
+}
+
+// Measured on a 2-core machine: below ~2 MFLOP a second thread costs more than it saves.
+// NNC_PARALLEL_FLOPS moves the threshold (for measuring on other machines).
+static double parallelThreshold() {
+  static const double threshold = std::getenv("NNC_PARALLEL_FLOPS") ? std::atof(std::getenv("NNC_PARALLEL_FLOPS")) : 2e6;
+  return threshold;
+}
+
+int useThreadsFor(double flops) {
+  const int threads = flops < parallelThreshold() ? 1 : maxThreads();
+  if (omp_get_max_threads() != threads) omp_set_num_threads(threads);
+  return threads;
+}
+
+static Napi::TypedArray typedArrayAt(const Napi::CallbackInfo& info, size_t index, napi_typedarray_type type) {
+  const Napi::Value value = info[index];
+  if (!value.IsTypedArray()) throw std::invalid_argument("argument " + std::to_string(index) + " is not a typed array");
+  Napi::TypedArray array = value.As<Napi::TypedArray>();
+  if (array.TypedArrayType() != type) throw std::invalid_argument("argument " + std::to_string(index) + " has the wrong element type");
+  return array;
+}
+
+float* floatsAt(const Napi::CallbackInfo& info, size_t index) {
+  return typedArrayAt(info, index, napi_float32_array).As<Napi::Float32Array>().Data();
+}
+
+int32_t* intsAt(const Napi::CallbackInfo& info, size_t index) {
+  return typedArrayAt(info, index, napi_int32_array).As<Napi::Int32Array>().Data();
+}
+
+size_t lengthAt(const Napi::CallbackInfo& info, size_t index) {
+  const Napi::Value value = info[index];
+  if (!value.IsTypedArray()) throw std::invalid_argument("argument " + std::to_string(index) + " is not a typed array");
+  return value.As<Napi::TypedArray>().ElementLength();
+}
+
+Dims dimsAt(const Napi::CallbackInfo& info, size_t index) {
+  const Napi::Value value = info[index];
+  if (!value.IsArray()) throw std::invalid_argument("argument " + std::to_string(index) + " is not an array");
+  Napi::Array array = value.As<Napi::Array>();
+  Dims dims(array.Length());
+  for (uint32_t i = 0; i < array.Length(); i++) dims[i] = array.Get(i).As<Napi::Number>().Int64Value();
+  return dims;
+}
+
+int64_t intAt(const Napi::CallbackInfo& info, size_t index) { return info[index].As<Napi::Number>().Int64Value(); }
+double numberAt(const Napi::CallbackInfo& info, size_t index) { return info[index].As<Napi::Number>().DoubleValue(); }
+bool boolAt(const Napi::CallbackInfo& info, size_t index) { return info[index].ToBoolean().Value(); }
+std::string stringAt(const Napi::CallbackInfo& info, size_t index) { return info[index].As<Napi::String>().Utf8Value(); }
+
+std::string keyOf(const Dims& values) {
+  std::string key;
+  for (int64_t v : values) {
+    key += std::to_string(v);
+    key += ',';
+  }
+  return key;
+}
+
+}  // namespace nnc

@@ -1,0 +1,58 @@
+// Shared plumbing of the native kernels: the oneDNN engine and stream, thread choice, the kernel
+// registry the module exports, and reading arguments from JavaScript without copying.
+#pragma once
+
+#include <napi.h>
+
+#include <cstdint>
+#include <oneapi/dnnl/dnnl.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace nnc {
+
+using Dims = std::vector<int64_t>;
+using KernelFunction = Napi::Value (*)(const Napi::CallbackInfo&);
+
+// Every kernel file registers its functions with a static Registration; addon.cc exports them all.
+std::vector<std::pair<std::string, KernelFunction>>& registry();
+struct Registration {
+  Registration(const char* name, KernelFunction function) { registry().emplace_back(name, function); }
+};
+
+dnnl::engine& cpuEngine();
+dnnl::stream& cpuStream();
+
+// Small ops run faster on one OpenMP thread (V8's own threads share the cores); large ones on all.
+// Returns the count it set, which oneDNN primitives must be created and run with.
+int useThreadsFor(double flops);
+int maxThreads();
+
+// The data of a Float32Array argument, in place (the cpu backend's own buffer).
+float* floatsAt(const Napi::CallbackInfo& info, size_t index);
+int32_t* intsAt(const Napi::CallbackInfo& info, size_t index);
+size_t lengthAt(const Napi::CallbackInfo& info, size_t index);
+Dims dimsAt(const Napi::CallbackInfo& info, size_t index);
+int64_t intAt(const Napi::CallbackInfo& info, size_t index);
+double numberAt(const Napi::CallbackInfo& info, size_t index);
+bool boolAt(const Napi::CallbackInfo& info, size_t index);
+std::string stringAt(const Napi::CallbackInfo& info, size_t index);
+
+// A cache key from the numbers that decide a primitive's shape.
+std::string keyOf(const Dims& values);
+
+// Runs `body`, turning C++ and oneDNN exceptions into JavaScript errors (the JS side falls back).
+template <typename Body>
+Napi::Value guarded(const Napi::CallbackInfo& info, Body body) {
+  try {
+    body();
+  } catch (const dnnl::error& e) {
+    Napi::Error::New(info.Env(), std::string("oneDNN: ") + e.what()).ThrowAsJavaScriptException();
+  } catch (const std::exception& e) {
+    Napi::Error::New(info.Env(), e.what()).ThrowAsJavaScriptException();
+  }
+  return info.Env().Undefined();
+}
+
+}  // namespace nnc

@@ -1,0 +1,124 @@
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "net_layer.h"
+
+namespace nnc::net {
+
+Activation activationNamed(const std::string& name) {
+  if (name == "linear") return Activation::Linear;
+  if (name == "relu") return Activation::Relu;
+  if (name == "sigmoid") return Activation::Sigmoid;
+  if (name == "tanh") return Activation::Tanh;
+  if (name == "softmax") return Activation::Softmax;
+  throw std::invalid_argument("the compiled network has no activation " + name);
+}
+
+void activate(Activation f, float* v, int64_t rows, int64_t cols) {
+  const int64_t n = rows * cols;
+  switch (f) {
+    case Activation::Linear:
+      return;
+    case Activation::Relu:
+      for (int64_t i = 0; i < n; i++) v[i] = v[i] > 0.f ? v[i] : 0.f;
+      return;
+    case Activation::Sigmoid:
+      for (int64_t i = 0; i < n; i++) v[i] = 1.f / (1.f + std::exp(-v[i]));
+      return;
+    case Activation::Tanh:
+      for (int64_t i = 0; i < n; i++) v[i] = std::tanh(v[i]);
+      return;
+    case Activation::Softmax:
+      for (int64_t r = 0; r < rows; r++) {
+        float* row = v + r * cols;
+        const float top = *std::max_element(row, row + cols);
+        float sum = 0.f;
+        for (int64_t j = 0; j < cols; j++) sum += (row[j] = std::exp(row[j] - top));
+        for (int64_t j = 0; j < cols; j++) row[j] /= sum;
+      }
+      return;
+  }
+}
+
+void activationGradient(Activation f, const float* a, const float* dA, float* dZ, int64_t rows, int64_t cols) {
+  const int64_t n = rows * cols;
+  switch (f) {
+    case Activation::Linear:
+      if (dZ != dA) std::copy(dA, dA + n, dZ);
+      return;
+    case Activation::Relu:
+      for (int64_t i = 0; i < n; i++) dZ[i] = a[i] > 0.f ? dA[i] : 0.f;
+      return;
+    case Activation::Sigmoid:
+      for (int64_t i = 0; i < n; i++) dZ[i] = dA[i] * a[i] * (1.f - a[i]);
+      return;
+    case Activation::Tanh:
+      for (int64_t i = 0; i < n; i++) dZ[i] = dA[i] * (1.f - a[i] * a[i]);
+      return;
+    case Activation::Softmax:
+      // dz_i = a_i (da_i − Σ_j a_j da_j), row by row.
+      for (int64_t r = 0; r < rows; r++) {
+        const float* ar = a + r * cols;
+        const float* dr = dA + r * cols;
+        float dot = 0.f;
+        for (int64_t j = 0; j < cols; j++) dot += ar[j] * dr[j];
+        float* zr = dZ + r * cols;
+        for (int64_t j = 0; j < cols; j++) zr[j] = ar[j] * (dr[j] - dot);
+      }
+      return;
+  }
+}
+
+namespace {
+
+class ActivationLayer : public Layer {
+ public:
+  ActivationLayer(int64_t size, Activation f) : f_(f) { inSize = outSize = size; }
+  void forward(int64_t batch, const float* in, float* out, bool, MaskRandom&) override {
+    std::copy(in, in + batch * inSize, out);
+    activate(f_, out, batch, inSize);
+  }
+  void backward(int64_t batch, const float*, const float* out, const float* dOut, float* dIn) override {
+    if (dIn) activationGradient(f_, out, dOut, dIn, batch, inSize);
+  }
+
+ private:
+  Activation f_;
+};
+
+// Inverted dropout, as tfjs-layers: kept values are scaled by 1/(1 − rate) while training.
+class DropoutLayer : public Layer {
+ public:
+  DropoutLayer(int64_t size, float rate) : rate_(rate) { inSize = outSize = size; }
+  void forward(int64_t batch, const float* in, float* out, bool training, MaskRandom& random) override {
+    const int64_t n = batch * inSize;
+    if (!training || rate_ <= 0.f) {
+      std::copy(in, in + n, out);
+      return;
+    }
+    scale_.resize(n);
+    const float keep = 1.f / (1.f - rate_);
+    for (int64_t i = 0; i < n; i++) {
+      scale_[i] = random.uniform() >= rate_ ? keep : 0.f;
+      out[i] = in[i] * scale_[i];
+    }
+  }
+  void backward(int64_t batch, const float*, const float*, const float* dOut, float* dIn) override {
+    if (!dIn) return;
+    const int64_t n = batch * inSize;
+    if (rate_ <= 0.f) std::copy(dOut, dOut + n, dIn);
+    else for (int64_t i = 0; i < n; i++) dIn[i] = dOut[i] * scale_[i];
+  }
+
+ private:
+  float rate_;
+  std::vector<float> scale_;
+};
+
+}  // namespace
+
+std::unique_ptr<Layer> makeActivation(int64_t size, Activation f) { return std::make_unique<ActivationLayer>(size, f); }
+std::unique_ptr<Layer> makeDropout(int64_t size, float rate) { return std::make_unique<DropoutLayer>(size, rate); }
+
+}  // namespace nnc::net

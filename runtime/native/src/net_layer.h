@@ -1,0 +1,79 @@
+// A compiled network's layers: the whole training step of a sequential model runs here, in one
+// call per batch, instead of one TensorFlow.js kernel call (and tape entry) per operation.
+// Shapes are per example; the batch size is given at each call (the last batch may be smaller).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common.h"
+
+namespace nnc::net {
+
+enum class Activation { Linear, Relu, Sigmoid, Tanh, Softmax };
+Activation activationNamed(const std::string& name);
+
+// a = f(z) in place over `rows` examples of `cols` values.
+void activate(Activation f, float* values, int64_t rows, int64_t cols);
+// dZ = dA ⊙ f'(z), from the activation's output `a` (every f here has its derivative in terms of a).
+void activationGradient(Activation f, const float* a, const float* dA, float* dZ, int64_t rows, int64_t cols);
+
+// A trainable array: the weights live in TensorFlow.js's own buffer (set before every step), the
+// gradient and the optimizer's velocity here.
+struct Parameter {
+  float* values = nullptr;
+  int64_t size = 0;
+  std::vector<float> gradient;
+  std::vector<float> velocity;
+  float l1 = 0, l2 = 0;  // already divided by n (and by 2 for L2), as in the cost
+};
+
+// A xorshift generator for dropout masks, reseeded by the JavaScript side each step so runs repeat.
+struct MaskRandom {
+  uint64_t state = 1;
+  void seed(uint64_t s) { state = s * 0x9E3779B97F4A7C15ull + 1; }
+  float uniform() {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return static_cast<float>((state >> 40) * (1.0 / 16777216.0));
+  }
+};
+
+class Layer {
+ public:
+  virtual ~Layer() = default;
+  int64_t inSize = 0, outSize = 0;  // values per example
+  std::vector<Parameter*> parameters;
+
+  virtual void forward(int64_t batch, const float* in, float* out, bool training, MaskRandom& random) = 0;
+  // Accumulates nothing: writes each parameter's gradient, and dIn unless it is null (first layer).
+  virtual void backward(int64_t batch, const float* in, const float* out, const float* dOut, float* dIn) = 0;
+};
+
+struct DenseSpec {
+  int64_t inputs, units;
+  Activation activation;
+  bool bias;
+};
+std::unique_ptr<Layer> makeDense(const DenseSpec& spec, Parameter* kernel, Parameter* bias);
+
+struct ConvSpec {
+  int64_t h, w, c, oh, ow, filters, kh, kw, sh, sw, dh, dw, padTop, padBottom, padLeft, padRight;
+  Activation activation;
+  bool bias;
+};
+std::unique_ptr<Layer> makeConv(const ConvSpec& spec, Parameter* kernel, Parameter* bias);
+
+struct PoolSpec {
+  bool max;
+  int64_t h, w, c, oh, ow, ph, pw, sh, sw, padTop, padBottom, padLeft, padRight;
+};
+std::unique_ptr<Layer> makePool(const PoolSpec& spec);
+
+std::unique_ptr<Layer> makeDropout(int64_t size, float rate);
+std::unique_ptr<Layer> makeActivation(int64_t size, Activation activation);
+
+}  // namespace nnc::net

@@ -1,0 +1,317 @@
+// `Network`: a sequential model compiled for training in one native call per batch. It gathers
+// the batch's rows, runs every layer forward, computes the cost (as runtime/train/losses.ts
+// defines it) and accuracy, runs every layer backward, adds the L1/L2 gradient, clips, and applies
+// SGD (with momentum or Nesterov) to the weights in TensorFlow.js's own buffers.
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+
+#include "net_layer.h"
+
+namespace nnc::net {
+namespace {
+
+enum class Loss { Quadratic, CrossEntropy, BinaryCrossEntropy };
+enum class Clip { None, Value, Norm };
+
+constexpr float kEpsilon = 1e-7f;  // as runtime/train/losses.ts: keeps log() finite
+
+Loss lossNamed(const std::string& name) {
+  if (name == "quadratic") return Loss::Quadratic;
+  if (name == "cross_entropy") return Loss::CrossEntropy;
+  if (name == "binary_cross_entropy") return Loss::BinaryCrossEntropy;
+  throw std::invalid_argument("the compiled network has no loss " + name);
+}
+
+int64_t numberOf(const Napi::Object& o, const char* key) { return o.Get(key).As<Napi::Number>().Int64Value(); }
+double realOf(const Napi::Object& o, const char* key) { return o.Get(key).As<Napi::Number>().DoubleValue(); }
+std::string textOf(const Napi::Object& o, const char* key) { return o.Get(key).As<Napi::String>().Utf8Value(); }
+Dims dimsOf(const Napi::Object& o, const char* key) {
+  Napi::Array a = o.Get(key).As<Napi::Array>();
+  Dims d(a.Length());
+  for (uint32_t i = 0; i < a.Length(); i++) d[i] = a.Get(i).As<Napi::Number>().Int64Value();
+  return d;
+}
+
+class Network : public Napi::ObjectWrap<Network> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "Network",
+                       {InstanceMethod("step", &Network::Step), InstanceMethod("evaluate", &Network::Evaluate), InstanceMethod("velocity", &Network::Velocity), InstanceMethod("parameterCount", &Network::ParameterCount)});
+  }
+
+  explicit Network(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Network>(info) {
+    try {
+      build(info[0].As<Napi::Object>());
+    } catch (const std::exception& e) {
+      Napi::Error::New(info.Env(), std::string("cannot compile the network: ") + e.what()).ThrowAsJavaScriptException();
+    }
+  }
+
+ private:
+  Parameter* addParameter(int64_t size, float l1, float l2) {
+    auto p = std::make_unique<Parameter>();
+    p->size = size;
+    p->gradient.assign(size, 0.f);
+    p->velocity.assign(size, 0.f);
+    p->l1 = l1;
+    p->l2 = l2;
+    parameters_.push_back(std::move(p));
+    return parameters_.back().get();
+  }
+
+  void build(const Napi::Object plan) {
+    inputSize_ = numberOf(plan, "inputSize");
+    outputSize_ = numberOf(plan, "outputSize");
+    loss_ = lossNamed(textOf(plan, "loss"));
+    momentum_ = static_cast<float>(realOf(plan, "momentum"));
+    nesterov_ = plan.Get("nesterov").ToBoolean().Value();
+    const std::string clip = textOf(plan, "clip");
+    clip_ = clip == "value" ? Clip::Value : clip == "norm" ? Clip::Norm : Clip::None;
+    clipMax_ = static_cast<float>(realOf(plan, "clipMax"));
+    Napi::Array layers = plan.Get("layers").As<Napi::Array>();
+    for (uint32_t i = 0; i < layers.Length(); i++) {
+      const Napi::Object l = layers.Get(i).As<Napi::Object>();
+      const std::string kind = textOf(l, "kind");
+      const float l1 = l.Has("l1") ? static_cast<float>(realOf(l, "l1")) : 0.f;
+      const float l2 = l.Has("l2") ? static_cast<float>(realOf(l, "l2")) : 0.f;
+      const bool bias = l.Has("bias") && l.Get("bias").ToBoolean().Value();
+      if (kind == "dense") {
+        const DenseSpec spec{numberOf(l, "inputs"), numberOf(l, "units"), activationNamed(textOf(l, "activation")), bias};
+        Parameter* kernel = addParameter(spec.inputs * spec.units, l1, l2);
+        Parameter* b = bias ? addParameter(spec.units, 0.f, 0.f) : nullptr;
+        layers_.push_back(makeDense(spec, kernel, b));
+      } else if (kind == "conv2d") {
+        const Dims in = dimsOf(l, "input"), out = dimsOf(l, "output"), k = dimsOf(l, "kernel"), st = dimsOf(l, "strides"), dil = dimsOf(l, "dilation"), pad = dimsOf(l, "pad");
+        const ConvSpec spec{in[0], in[1], in[2], out[0], out[1], out[2], k[0], k[1], st[0], st[1], dil[0], dil[1], pad[0], pad[1], pad[2], pad[3],
+                            activationNamed(textOf(l, "activation")), bias};
+        Parameter* kernel = addParameter(spec.kh * spec.kw * spec.c * spec.filters, l1, l2);
+        Parameter* b = bias ? addParameter(spec.filters, 0.f, 0.f) : nullptr;
+        layers_.push_back(makeConv(spec, kernel, b));
+      } else if (kind == "maxpool" || kind == "avgpool") {
+        const Dims in = dimsOf(l, "input"), out = dimsOf(l, "output"), k = dimsOf(l, "pool"), st = dimsOf(l, "strides"), pad = dimsOf(l, "pad");
+        layers_.push_back(makePool({kind == "maxpool", in[0], in[1], in[2], out[0], out[1], k[0], k[1], st[0], st[1], pad[0], pad[1], pad[2], pad[3]}));
+      } else if (kind == "dropout") {
+        layers_.push_back(makeDropout(numberOf(l, "size"), static_cast<float>(realOf(l, "rate"))));
+      } else if (kind == "activation") {
+        layers_.push_back(makeActivation(numberOf(l, "size"), activationNamed(textOf(l, "activation"))));
+      } else {
+        throw std::invalid_argument("unknown layer kind " + kind);
+      }
+    }
+    int64_t size = inputSize_;
+    for (const auto& layer : layers_) {
+      if (layer->inSize != size) throw std::invalid_argument("layer sizes do not chain");
+      size = layer->outSize;
+    }
+    if (size != outputSize_) throw std::invalid_argument("the last layer's size is not the output size");
+  }
+
+  void ensureBuffers(int64_t batch) {
+    if (batch <= capacity_) return;
+    capacity_ = batch;
+    activations_.resize(layers_.size() + 1);
+    gradients_.resize(layers_.size() + 1);
+    activations_[0].resize(batch * inputSize_);
+    gradients_[0].clear();
+    for (size_t i = 0; i < layers_.size(); i++) {
+      activations_[i + 1].resize(batch * layers_[i]->outSize);
+      gradients_[i + 1].resize(batch * layers_[i]->outSize);
+    }
+    targets_.resize(batch * outputSize_);
+  }
+
+  // Copies rows order[from … to-1] (or from … to-1 when order is null) of `data` into `into`.
+  static void gather(const float* data, const uint32_t* order, int64_t from, int64_t to, int64_t width, float* into) {
+    for (int64_t i = from; i < to; i++) {
+      const int64_t row = order ? order[i] : i;
+      std::memcpy(into + (i - from) * width, data + row * width, sizeof(float) * width);
+    }
+  }
+
+  // The mean cost over the batch and dC/da into `dA`; returns the number of correct predictions in `correct`.
+  double cost(int64_t batch, const float* a, const float* y, float* dA, double& correct) const {
+    const int64_t n = outputSize_;
+    const float scale = 1.f / static_cast<float>(batch);
+    double total = 0;
+    correct = 0;
+    for (int64_t r = 0; r < batch; r++) {
+      const float* ar = a + r * n;
+      const float* yr = y + r * n;
+      float* dr = dA + r * n;
+      double rowCost = 0;
+      for (int64_t j = 0; j < n; j++) {
+        switch (loss_) {
+          case Loss::Quadratic: {
+            const float diff = ar[j] - yr[j];
+            rowCost += 0.5 * diff * diff;
+            dr[j] = diff * scale;
+            break;
+          }
+          case Loss::CrossEntropy: {
+            const bool inside = ar[j] >= kEpsilon && ar[j] <= 1.f;
+            const float p = inside ? ar[j] : (ar[j] < kEpsilon ? kEpsilon : 1.f);
+            rowCost -= yr[j] * std::log(p);
+            dr[j] = inside ? -yr[j] / p * scale : 0.f;
+            break;
+          }
+          case Loss::BinaryCrossEntropy: {
+            const bool inside = ar[j] >= kEpsilon && ar[j] <= 1.f - kEpsilon;
+            const float p = inside ? ar[j] : (ar[j] < kEpsilon ? kEpsilon : 1.f - kEpsilon);
+            rowCost -= yr[j] * std::log(p) + (1.f - yr[j]) * std::log(1.f - p);
+            dr[j] = inside ? -(yr[j] / p - (1.f - yr[j]) / (1.f - p)) * scale : 0.f;
+            break;
+          }
+        }
+      }
+      total += rowCost;
+      if (n == 1) {
+        correct += (ar[0] > 0.5f) == (yr[0] > 0.5f);
+      } else {
+        int64_t best = 0, truth = 0;
+        for (int64_t j = 1; j < n; j++) {
+          if (ar[j] > ar[best]) best = j;
+          if (yr[j] > yr[truth]) truth = j;
+        }
+        correct += best == truth;
+      }
+    }
+    return total / batch;
+  }
+
+  void bindWeights(const Napi::Array& weights) {
+    if (weights.Length() != parameters_.size()) throw std::invalid_argument("wrong number of weight arrays");
+    for (uint32_t i = 0; i < weights.Length(); i++) {
+      Napi::Float32Array w = weights.Get(i).As<Napi::Float32Array>();
+      if (static_cast<int64_t>(w.ElementLength()) != parameters_[i]->size) throw std::invalid_argument("weight array " + std::to_string(i) + " has the wrong size");
+      parameters_[i]->values = w.Data();
+    }
+  }
+
+  // evaluate(x, y, count, weights[], out: Float64Array[2]): the summed cost and the number of
+  // correct predictions over `count` rows, in inference mode (no dropout), in chunks.
+  Napi::Value Evaluate(const Napi::CallbackInfo& info) {
+    return guarded(info, [&] {
+      const float* x = floatsAt(info, 0);
+      const float* y = floatsAt(info, 1);
+      const int64_t count = intAt(info, 2);
+      bindWeights(info[3].As<Napi::Array>());
+      double* out = info[4].As<Napi::Float64Array>().Data();
+      constexpr int64_t kChunk = 500;
+      ensureBuffers(std::min(count, kChunk));
+      out[0] = out[1] = 0;
+      for (int64_t from = 0; from < count; from += kChunk) {
+        const int64_t batch = std::min(kChunk, count - from);
+        gather(x, nullptr, from, from + batch, inputSize_, activations_[0].data());
+        gather(y, nullptr, from, from + batch, outputSize_, targets_.data());
+        for (size_t i = 0; i < layers_.size(); i++) layers_[i]->forward(batch, activations_[i].data(), activations_[i + 1].data(), false, random_);
+        double correct = 0;
+        out[0] += cost(batch, activations_.back().data(), targets_.data(), gradients_.back().data(), correct) * batch;
+        out[1] += correct;
+      }
+    });
+  }
+
+  // step(x, y, order | null, from, to, weights[], lr, seed, out: Float64Array[2 + parameters])
+  Napi::Value Step(const Napi::CallbackInfo& info) {
+    return guarded(info, [&] {
+      const float* x = floatsAt(info, 0);
+      const float* y = floatsAt(info, 1);
+      const uint32_t* order = info[2].IsTypedArray() ? reinterpret_cast<const uint32_t*>(info[2].As<Napi::Uint32Array>().Data()) : nullptr;
+      const int64_t from = intAt(info, 3), to = intAt(info, 4), batch = to - from;
+      Napi::Array weights = info[5].As<Napi::Array>();
+      const float lr = static_cast<float>(numberAt(info, 6));
+      random_.seed(static_cast<uint64_t>(intAt(info, 7)));
+      double* out = info[8].As<Napi::Float64Array>().Data();
+      bindWeights(weights);
+      if (batch <= 0) throw std::invalid_argument("empty batch");
+      ensureBuffers(batch);
+
+      gather(x, order, from, to, inputSize_, activations_[0].data());
+      gather(y, order, from, to, outputSize_, targets_.data());
+      for (size_t i = 0; i < layers_.size(); i++) layers_[i]->forward(batch, activations_[i].data(), activations_[i + 1].data(), true, random_);
+      double correct = 0;
+      out[0] = cost(batch, activations_.back().data(), targets_.data(), gradients_.back().data(), correct);
+      out[1] = correct;
+      for (size_t i = layers_.size(); i-- > 0;) {
+        float* dIn = i == 0 ? nullptr : gradients_[i].data();
+        layers_[i]->backward(batch, activations_[i].data(), activations_[i + 1].data(), gradients_[i + 1].data(), dIn);
+      }
+      update(lr, out + 2);
+    });
+  }
+
+  void update(float lr, double* squaredNorms) {
+    for (auto& p : parameters_) {
+      float* g = p->gradient.data();
+      const float* w = p->values;
+      // d/dw of λ/(2n)·Σw² is (λ/n)·w, and of λ/n·Σ|w| is (λ/n)·sign(w); l2 here is λ/(2n).
+      if (p->l2 != 0.f)
+        for (int64_t i = 0; i < p->size; i++) g[i] += 2.f * p->l2 * w[i];
+      if (p->l1 != 0.f)
+        for (int64_t i = 0; i < p->size; i++) g[i] += p->l1 * static_cast<float>((w[i] > 0.f) - (w[i] < 0.f));
+    }
+    if (clip_ == Clip::Value) {
+      for (auto& p : parameters_)
+        for (float& v : p->gradient) v = std::min(clipMax_, std::max(-clipMax_, v));
+    } else if (clip_ == Clip::Norm) {
+      double total = 0;
+      for (auto& p : parameters_)
+        for (float v : p->gradient) total += static_cast<double>(v) * v;
+      const float scale = static_cast<float>(std::min(1.0, clipMax_ / (std::sqrt(total) + 1e-12)));
+      for (auto& p : parameters_)
+        for (float& v : p->gradient) v *= scale;
+    }
+    for (size_t k = 0; k < parameters_.size(); k++) {
+      Parameter& p = *parameters_[k];
+      float* w = p.values;
+      const float* g = p.gradient.data();
+      double sq = 0;
+      for (int64_t i = 0; i < p.size; i++) sq += static_cast<double>(g[i]) * g[i];
+      squaredNorms[k] = sq;
+      if (momentum_ == 0.f && !nesterov_) {
+        for (int64_t i = 0; i < p.size; i++) w[i] -= lr * g[i];
+        continue;
+      }
+      // tfjs's momentum: v ← μv + g; w ← w − η·v, or with Nesterov w ← w − η·(g + μv).
+      float* v = p.velocity.data();
+      for (int64_t i = 0; i < p.size; i++) {
+        v[i] = momentum_ * v[i] + g[i];
+        w[i] -= lr * (nesterov_ ? g[i] + momentum_ * v[i] : v[i]);
+      }
+    }
+  }
+
+  // velocity(k): the optimizer's state of parameter k as a Float32Array view (read and written by
+  // checkpoints).
+  Napi::Value Velocity(const Napi::CallbackInfo& info) {
+    const int64_t k = intAt(info, 0);
+    if (k < 0 || k >= static_cast<int64_t>(parameters_.size())) {
+      Napi::RangeError::New(info.Env(), "no such parameter").ThrowAsJavaScriptException();
+      return info.Env().Undefined();
+    }
+    Parameter& p = *parameters_[k];
+    Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(info.Env(), p.velocity.data(), p.size * sizeof(float));
+    return Napi::Float32Array::New(info.Env(), p.size, buffer, 0);
+  }
+
+  Napi::Value ParameterCount(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(parameters_.size())); }
+
+  int64_t inputSize_ = 0, outputSize_ = 0, capacity_ = 0;
+  Loss loss_ = Loss::Quadratic;
+  float momentum_ = 0.f, clipMax_ = 0.f;
+  bool nesterov_ = false;
+  Clip clip_ = Clip::None;
+  MaskRandom random_;
+  std::vector<std::unique_ptr<Parameter>> parameters_;
+  std::vector<std::unique_ptr<Layer>> layers_;
+  std::vector<std::vector<float>> activations_, gradients_;
+  std::vector<float> targets_;
+};
+
+Napi::Value DefineNetwork(const Napi::CallbackInfo& info) { return Network::Define(info.Env()); }
+
+const Registration registration("networkClass", DefineNetwork);
+
+}  // namespace
+}  // namespace nnc::net

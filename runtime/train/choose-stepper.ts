@@ -1,0 +1,79 @@
+/**
+ * Chooses how training steps run: compiled into one native call per batch when the backend is
+ * `native` and the model and settings are ones the compiled network covers, else through
+ * TensorFlow.js autograd. Says which, and why, for the log.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { loadNativeAddon } from "../native/addon.js";
+import { CompiledStepper } from "../native/compiled-stepper.js";
+import { compileNetwork, planNetwork } from "../native/network.js";
+import { NATIVE_BACKEND } from "../native/register.js";
+import type { ClipSetting, LossSetting, OptimizerSetting } from "../settings.js";
+import { settled } from "../settings.js";
+import type { Metric } from "./metrics.js";
+import type { penalizedVariables } from "./regularization.js";
+import type { StepContext } from "./step.js";
+import { TapeStepper, type BatchAugment, type Stepper } from "./stepper.js";
+
+export interface StepperInputs {
+  readonly context: StepContext;
+  readonly lossSetting: LossSetting;
+  readonly optimizerSetting: OptimizerSetting;
+  readonly clip: ClipSetting | null;
+  readonly metrics: readonly Metric[];
+  readonly augment: BatchAugment;
+  readonly inputDtype: "float32" | "int32";
+  readonly seed: number;
+}
+
+function penaltiesByLayer(model: tf.LayersModel, penalized: ReturnType<typeof penalizedVariables>): Map<string, { l1: number; l2: number }> {
+  const out = new Map<string, { l1: number; l2: number }>();
+  for (const layer of model.layers) {
+    for (const w of layer.trainableWeights) {
+      const p = penalized.find((entry) => entry.variable === w.read());
+      if (p) out.set(layer.name, { l1: p.l1, l2: p.l2 });
+    }
+  }
+  return out;
+}
+
+/** Why the compiled step cannot run, or null when it can be tried. */
+function compiledUnavailable(inputs: StepperInputs): string | null {
+  if (tf.getBackend() !== NATIVE_BACKEND) return null;
+  if (process.env.NNC_COMPILED_STEP === "0") return "NNC_COMPILED_STEP=0";
+  if (inputs.inputDtype !== "float32") return "the model takes integer inputs";
+  return "";
+}
+
+export function chooseStepper(inputs: StepperInputs): { stepper: Stepper; note: string | null } {
+  const tape = new TapeStepper(inputs.context, inputs.augment, inputs.inputDtype);
+  const unavailable = compiledUnavailable(inputs);
+  if (unavailable === null) return { stepper: tape, note: null };
+  if (unavailable) return { stepper: tape, note: `steps: TensorFlow.js autograd on the native kernels (${unavailable})` };
+  const { addon } = loadNativeAddon();
+  const { model, roles, penalized } = inputs.context;
+  const planned = planNetwork({
+    model,
+    loss: inputs.lossSetting,
+    optimizer: inputs.optimizerSetting,
+    clip: inputs.clip,
+    penalties: penaltiesByLayer(model, penalized),
+    metrics: inputs.metrics.map((m) => m.name),
+  });
+  if (!addon || !planned.ok) {
+    const reason = planned.ok ? "the addon is not loaded" : planned.reason;
+    return { stepper: tape, note: `steps: TensorFlow.js autograd on the native kernels (the compiled network does not cover this training: ${reason})` };
+  }
+  const { plan, variables } = planned.value;
+  const momentum = inputs.optimizerSetting.kind === "sgd" && (settled(inputs.optimizerSetting.momentum) > 0 || settled(inputs.optimizerSetting.nesterov));
+  const stepper = new CompiledStepper(
+    compileNetwork(addon, plan),
+    variables,
+    roles,
+    inputs.metrics.some((m) => m.name === "accuracy"),
+    inputs.seed,
+    inputs.augment,
+    momentum,
+  );
+  return { stepper, note: `steps: ${stepper.description}` };
+}

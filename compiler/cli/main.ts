@@ -14,9 +14,10 @@ Usage:
   nnc check FILES… [--format text|json]          check sources, report diagnostics
   nnc summary FILE [--model M] [--format text|json]  layers, output shapes and parameter counts
   nnc compile FILES… --out-dir DIR [--watch]     generate one TypeScript training module per source
-  nnc train FILE [--train LABEL] [--epochs N] [--limit N] [--backend tensorflow|cpu] [--run-dir DIR]
+  nnc train FILE [--train LABEL] [--epochs N] [--limit N] [--backend tensorflow|native|cpu] [--run-dir DIR]
                                                  compile and run a training (NNC_BACKEND also chooses)
   nnc fmt FILES… [--check]                       format sources in place (--check: only report)
+  nnc lsp --stdio                                run the language server (for editors)
   nnc help                                       this text
 
 Exit codes: 0 success, 1 errors in the sources or a failed training, 2 a usage error.`;
@@ -28,6 +29,8 @@ const COMMANDS: Record<string, (args: string[], io: CommandIO) => Promise<number
   // Code generation and training load ts-morph, prettier and TensorFlow.js: only when asked for.
   compile: async (args, io) => (await import("./compile-command.js")).runCompile(args, io),
   train: async (args, io) => (await import("./train-command.js")).runTrain(args, io),
+  // The language server loads vscode-languageserver: only for editors.
+  lsp: async (args, io) => (await import("./lsp-command.js")).runLsp(args, io),
 };
 
 /** Runs the command line `argv` (without `node` and the script) and returns the exit code. */

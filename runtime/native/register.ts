@@ -37,7 +37,9 @@ function reportFailure(kernel: string, error: unknown): void {
 /** Registers the `native` backend once per process; returns the names of the native kernels. */
 export function registerNativeBackend(addon: NativeAddon): string[] {
   const kernels = nativeKernels(addon);
-  if (registered) return kernels.map((k) => k.name);
+  // Another copy of this module (the compiled dist/ and the sources, in tests) may have registered
+  // it already: TensorFlow.js's registry is the one source of truth.
+  if (registered || tf.findBackendFactory(NATIVE_BACKEND)) return kernels.map((k) => k.name);
   const cpuFactory = tf.findBackendFactory("cpu");
   if (!cpuFactory) throw new Error("TensorFlow.js has no cpu backend to build the native backend on");
   // A fresh cpu backend instance; its banner recommending tfjs-node is silenced, the backend choice explains.

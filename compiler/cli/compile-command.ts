@@ -46,19 +46,30 @@ export async function runCompile(args: string[], io: CommandIO): Promise<number>
 /** Watches until interrupted; each save triggers one recompilation (saves within 100 ms coalesce). */
 function watchSources(sources: readonly string[], outDir: string, initial: readonly string[], io: CommandIO): Promise<number> {
   return new Promise((done) => {
-    let watchers: FSWatcher[] = [];
+    // One watcher per file, kept across compilations: closing and re-opening them would leave a
+    // moment in which a save goes unseen.
+    const watchers = new Map<string, FSWatcher>();
     let timer: NodeJS.Timeout | undefined;
     let running = false;
     // A save during a compilation is not lost: it triggers one more compilation afterwards.
     let pending = false;
     const arm = (files: readonly string[]) => {
-      for (const w of watchers) w.close();
-      watchers = [...new Set(files.map((f) => resolve(f)))].map((file) =>
-        watch(file, () => {
-          clearTimeout(timer);
-          timer = setTimeout(recompile, 100);
-        }),
-      );
+      const wanted = new Set(files.map((f) => resolve(f)));
+      for (const [file, watcher] of watchers) {
+        if (wanted.has(file)) continue;
+        watcher.close();
+        watchers.delete(file);
+      }
+      for (const file of wanted) {
+        if (watchers.has(file)) continue;
+        watchers.set(
+          file,
+          watch(file, () => {
+            clearTimeout(timer);
+            timer = setTimeout(recompile, 100);
+          }),
+        );
+      }
     };
     const recompile = async () => {
       if (running) {
@@ -76,7 +87,7 @@ function watchSources(sources: readonly string[], outDir: string, initial: reado
     arm(initial);
     io.stderr("watching for changes (Ctrl-C to stop)\n");
     process.once("SIGINT", () => {
-      for (const w of watchers) w.close();
+      for (const w of watchers.values()) w.close();
       done(0);
     });
   });

@@ -8,11 +8,12 @@
  * one recovering parser, build the AST (which reports misplaced commas), attach doc comments.
  */
 import type { CstNode, IRecognitionException, IToken } from "chevrotain";
-import type { Comment, SourceFile } from "../compiler/ast.js";
+import type { Comment, Decl, SourceFile } from "../compiler/ast.js";
 import { diagnostic, type Diagnostic } from "../compiler/diagnostics/diagnostic.js";
 import { AstBuilder } from "./build-ast.js";
 import { MAX_NESTING, TokenContext, withTokens } from "./messages.js";
 import { parser } from "./parser.js";
+import { tokenEnd, type LineMap } from "./positions.js";
 import * as T from "./tokens.js";
 
 export interface ParseResult {
@@ -20,8 +21,47 @@ export interface ParseResult {
   readonly diagnostics: Diagnostic[];
 }
 
+/**
+ * The span of one declaration chunk, from the end of the previous chunk's last token (so comments
+ * and doc comments before the declaration are part of it) to the end of its own last token.
+ */
+export interface ChunkExtent {
+  readonly start: number;
+  readonly end: number;
+  readonly tokenCount: number;
+}
+
+/** One chunk of a parsed file: what `reparse.ts` may take over when the chunk's text has not changed. */
+export interface Chunk extends ChunkExtent {
+  readonly decls: readonly Decl[];
+  /** True when parsing and building the chunk reported nothing; only such chunks are taken over. */
+  readonly clean: boolean;
+}
+
+/**
+ * Declarations that an earlier parse already built for a chunk of identical text, moved to where the
+ * chunk now is; undefined when the chunk must be parsed.
+ */
+export type ChunkSource = (extent: ChunkExtent, lines: LineMap) => readonly Decl[] | undefined;
+
+/** The text and chunks each parsed file came from, for `reparse`. */
+const parsedChunks = new WeakMap<SourceFile, { readonly text: string; readonly chunks: readonly Chunk[] }>();
+
+/** The text and chunks `file` was parsed from; undefined when it cannot be reparsed chunk by chunk. */
+export function chunksOf(file: SourceFile): { readonly text: string; readonly chunks: readonly Chunk[] } | undefined {
+  return parsedChunks.get(file);
+}
+
 /** Parses one `.nn` file; `path` is only used to name the file in diagnostics. */
 export function parse(text: string, path: string): ParseResult {
+  return parseReusing(text, path, undefined);
+}
+
+/**
+ * Parses `text`, taking over from `reuse` the declarations of chunks it already has. The result is
+ * the same as `parse` gives: lexing, bracket context and every diagnostic are computed afresh.
+ */
+export function parseReusing(text: string, path: string, reuse: ChunkSource | undefined): ParseResult {
   const lexed = T.NnLexer.tokenize(text);
   const tokens = lexed.tokens;
   const commentTokens = lexed.groups.comments ?? [];
@@ -99,14 +139,23 @@ export function parse(text: string, path: string): ParseResult {
     );
   }
 
-  const csts: CstNode[] = [];
+  const chunks: Chunk[] = [];
+  const decls: Decl[] = [];
+  const built: Diagnostic[][] = [];
   const starts = declarationStarts(tokens, limit);
   for (let i = 0; i < starts.length; i++) {
+    const first = starts[i];
     const end = i + 1 < starts.length ? starts[i + 1] : limit;
+    const extent = { start: first === 0 ? 0 : tokenEnd(tokens[first - 1]), end: tokenEnd(tokens[end - 1]), tokenCount: end - first };
+    const reused = reuse?.(extent, lines);
+    if (reused) {
+      decls.push(...reused);
+      chunks.push({ ...extent, decls: reused, clean: true });
+      continue;
+    }
     context.chunkEnd = tokens[end];
-    const { cst, errors } = withTokens(context, () => parseTokens(tokens.slice(starts[i], end)));
-    if (cst) csts.push(cst);
-    else syntax(diagnostic({ code: "E001", file: path, range: lines.token(tokens[starts[i]]), message: "this declaration could not be parsed" }));
+    const { cst, errors } = withTokens(context, () => parseTokens(tokens.slice(first, end)));
+    if (!cst) syntax(diagnostic({ code: "E001", file: path, range: lines.token(tokens[first]), message: "this declaration could not be parsed" }));
     for (const error of errors) {
       const token: IToken = error.token;
       const atEnd = token.tokenType.name === "EOF" || !Number.isFinite(token.startOffset);
@@ -114,17 +163,22 @@ export function parse(text: string, path: string): ParseResult {
       const range = !atEnd ? lines.token(token) : end < tokens.length ? lines.token(tokens[end]) : lines.point(text.length);
       syntax(diagnostic({ code: "E001", file: path, range, message: error.message, help: context.helps.get(error.message) }));
     }
+    const builder = new AstBuilder(path, lines, tokens, commentTokens);
+    const chunkDecls = cst ? builder.file([cst], text.length).decls : [];
+    decls.push(...chunkDecls);
+    built.push(builder.diagnostics);
+    chunks.push({ ...extent, decls: chunkDecls, clean: cst !== undefined && errors.length === 0 && builder.diagnostics.length === 0 });
   }
-
-  const builder = new AstBuilder(path, lines, tokens, commentTokens);
-  const built = builder.file(csts, text.length);
-  for (const d of builder.diagnostics) {
+  for (const d of built.flat()) {
     if (d.code === "E001") syntax(d);
     else diagnostics.push(d);
   }
 
   diagnostics.sort((a, b) => a.range.start.offset - b.range.start.offset);
-  return { file: { kind: "File", path, decls: built.decls, comments, range: built.range }, diagnostics };
+  const file: SourceFile = { kind: "File", path, decls, comments, range: lines.range(0, text.length) };
+  // A file cut off for nesting too deep is never taken over chunk by chunk: the cut may move.
+  if (limit === tokens.length) parsedChunks.set(file, { text, chunks });
+  return { file, diagnostics };
 }
 
 /**

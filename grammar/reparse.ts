@@ -1,0 +1,61 @@
+/**
+ * Reparsing a file after an edit, for the language server: only the declarations whose text the edit
+ * touched are parsed again. The file is lexed afresh (so a string or comment opened by the edit is
+ * seen wherever it reaches) and split into declaration chunks as `parse` does; a chunk whose whole
+ * extent lies in the text before or after the edit, and that the previous parse built without a
+ * diagnostic, keeps its declaration nodes, moved to their new offsets. Everything else, diagnostics
+ * included, is computed as `parse` computes it, so the result equals `parse(text, path)`.
+ *
+ * The previous result must not be used afterwards: the nodes it shares with the new one have moved.
+ */
+import type { Decl } from "../compiler/ast.js";
+import { chunksOf, parse, parseReusing, type Chunk, type ParseResult } from "./parse.js";
+import { relocate } from "./relocate.js";
+
+/** Where two texts differ: `[start, oldEnd)` of the old text became `[start, newEnd)` of the new one. */
+export interface TextChange {
+  readonly start: number;
+  readonly oldEnd: number;
+  readonly newEnd: number;
+}
+
+/** The smallest change that turns `before` into `after`: their common prefix and suffix are kept. */
+export function textChange(before: string, after: string): TextChange {
+  const shorter = Math.min(before.length, after.length);
+  let start = 0;
+  while (start < shorter && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let kept = 0;
+  while (kept < shorter - start && before.charCodeAt(before.length - 1 - kept) === after.charCodeAt(after.length - 1 - kept)) kept++;
+  return { start, oldEnd: before.length - kept, newEnd: after.length - kept };
+}
+
+/** Parses `text`, the new text of the file `previous` was parsed from, reusing what the edit left alone. */
+export function reparse(previous: ParseResult, text: string, path: string): ParseResult {
+  const earlier = chunksOf(previous.file);
+  if (!earlier || previous.file.path !== path) return parse(text, path);
+  const change = textChange(earlier.text, text);
+  const shift = change.newEnd - change.oldEnd;
+  // A same-length edit that moves no line break leaves every later position where it was.
+  const positionsKept = shift === 0 && sameLineBreaks(earlier.text.slice(change.start, change.oldEnd), text.slice(change.start, change.newEnd));
+  const byStart = new Map<number, Chunk>();
+  for (const chunk of earlier.chunks) if (chunk.clean) byStart.set(chunk.start, chunk);
+
+  return parseReusing(text, path, (extent, lines) => {
+    // Strictly before or after the change, so that the tokens at the chunk's edges are unchanged too.
+    const before = extent.end < change.start;
+    const after = extent.start > change.newEnd;
+    if (!before && !after) return undefined;
+    const delta = before ? 0 : shift;
+    const old = byStart.get(extent.start - delta);
+    if (!old || old.end !== extent.end - delta || old.tokenCount !== extent.tokenCount) return undefined;
+    if (after && !positionsKept) relocate(old.decls as readonly Decl[], (offset) => lines.position(offset + delta));
+    return old.decls;
+  });
+}
+
+/** Whether two texts of the same length break lines at the same places. */
+function sameLineBreaks(a: string, b: string): boolean {
+  for (let i = a.indexOf("\n"); i >= 0; i = a.indexOf("\n", i + 1)) if (b.charCodeAt(i) !== 10) return false;
+  for (let i = b.indexOf("\n"); i >= 0; i = b.indexOf("\n", i + 1)) if (a.charCodeAt(i) !== 10) return false;
+  return true;
+}

@@ -4,7 +4,8 @@
  * the language server are thin adapters over `checkProgram`.
  */
 import { readFileSync } from "node:fs";
-import type { BlockDecl, Expr, Identifier, TrainDecl } from "./ast.js";
+import type { BlockDecl, Expr, Identifier, ModelDecl, TrainDecl } from "./ast.js";
+import type { CheckCache, CheckContext } from "./check-cache.js";
 import { compareDiagnostics, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { bindArgs, reportUnknownName } from "./schema/bind.js";
 import type { Value } from "./schema/values.js";
@@ -52,8 +53,12 @@ export const diskHost: SourceHost = {
   },
 };
 
-/** Checks the files at `paths` and every file they use. */
-export function checkProgram(paths: readonly string[], host: SourceHost = diskHost): CheckResult {
+/**
+ * Checks the files at `paths` and every file they use. With a `cache` (the language server keeps
+ * one per document), models and trainings whose declarations and lookups are unchanged since the
+ * last check are taken from it rather than checked again; the result is the same either way.
+ */
+export function checkProgram(paths: readonly string[], host: SourceHost = diskHost, cache?: CheckCache): CheckResult {
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
   const report = (d: Diagnostic): void => {
@@ -65,23 +70,30 @@ export function checkProgram(paths: readonly string[], host: SourceHost = diskHo
   };
   const program = loadProgram(paths, host, report);
   const called = new Set<BlockDecl>();
-  const host2 = { program, report, blockCalled: (b: BlockDecl) => called.add(b) };
-
   const values = new Map<Expr | Identifier, Value[]>();
-  const recordValue = (node: Expr | Identifier, value: Value): void => {
-    const known = values.get(node);
-    if (known) known.push(value);
-    else values.set(node, [value]);
+  const byDecl = new Map<ModelDecl, ModelGraph>();
+  const context: CheckContext = {
+    program,
+    report,
+    blockCalled: (b) => called.add(b),
+    recordValue: (node, value) => {
+      const known = values.get(node);
+      if (known) known.push(value);
+      else values.set(node, [value]);
+    },
+    defaultGraph: (decl) => byDecl.get(decl),
   };
+  const run = <T>(key: ModelDecl | TrainDecl, compute: (context: CheckContext) => T): T => (cache ? cache.run(key, context, compute) : compute(context));
+
   const models: ModelGraph[] = [];
-  const byDecl = new Map<object, ModelGraph>();
   for (const root of program.roots) {
-    const unit = program.units.get(root);
-    if (!unit) continue;
-    for (const decl of unit.ast.decls) {
+    for (const decl of program.units.get(root)?.ast.decls ?? []) {
       if (decl.kind !== "Model" || !decl.name.name) continue;
-      const graph = elaborateModel({ decl, file: root }, new Map(), { ...host2, recordValue });
-      for (const rule of MODEL_RULES) rule(graph, { file: root, report });
+      const graph = run(decl, (c) => {
+        const elaborated = elaborateModel({ decl, file: root }, new Map(), c);
+        for (const rule of MODEL_RULES) rule(elaborated, { file: root, report: c.report });
+        return elaborated;
+      });
       models.push(graph);
       byDecl.set(decl, graph);
     }
@@ -89,36 +101,39 @@ export function checkProgram(paths: readonly string[], host: SourceHost = diskHo
 
   const trainings: CheckedTraining[] = [];
   for (const root of program.roots) {
-    const unit = program.units.get(root);
-    const scope = program.scopes.get(root);
-    if (!unit || !scope) continue;
-    for (const decl of unit.ast.decls) {
-      if (decl.kind !== "Train") continue;
-      const name = trainingName(decl);
-      const model = decl.model.name ? scope.models.get(decl.model.name) : undefined;
-      if (decl.model.name && !model) {
-        reportUnknownName(decl.model.name, decl.model.range, "model", [...scope.models.keys()], { file: root, report });
-      }
-      let graph: ModelGraph | undefined;
-      if (model) {
-        const ctx = literalBindContext(root, report);
-        const signature = paramSignature(model.decl.params.filter((p) => !isTensorParam(p)), ctx, model.decl.name.name);
-        const bound = bindArgs({ ...signature, params: signature.params.map((p) => ({ ...p, required: false })) }, decl.args, decl.model.range, ctx);
-        const params = new Map<string, Value>([...bound].map(([k, v]) => [k, v.value]));
-        graph = params.size === 0 ? byDecl.get(model.decl) : undefined;
-        if (!graph) {
-          graph = elaborateModel(model, params, host2);
-          for (const rule of MODEL_RULES) rule(graph, { file: model.file, report });
-        }
-      }
-      const resolved = checkTraining(decl, { file: root, report, model: graph });
-      trainings.push({ decl, file: root, name, model: graph, resolved });
+    for (const decl of program.units.get(root)?.ast.decls ?? []) {
+      if (decl.kind === "Train") trainings.push(run(decl, (c) => checkTrainingDecl(decl, root, c)));
     }
   }
 
   reportUnusedBlocks(program, called, report);
   diagnostics.sort(compareDiagnostics);
   return { program, diagnostics, models, trainings, values };
+}
+
+/** Binds a training's model arguments, elaborates the model with them when they change it, and checks the training. */
+function checkTrainingDecl(decl: TrainDecl, root: string, context: CheckContext): CheckedTraining {
+  const { report } = context;
+  const scope = context.program.scopes.get(root);
+  const name = trainingName(decl);
+  const model = decl.model.name ? scope?.models.get(decl.model.name) : undefined;
+  if (decl.model.name && !model) {
+    reportUnknownName(decl.model.name, decl.model.range, "model", [...(scope?.models.keys() ?? [])], { file: root, report });
+  }
+  let graph: ModelGraph | undefined;
+  if (model) {
+    const ctx = literalBindContext(root, report);
+    const signature = paramSignature(model.decl.params.filter((p) => !isTensorParam(p)), ctx, model.decl.name.name);
+    const bound = bindArgs({ ...signature, params: signature.params.map((p) => ({ ...p, required: false })) }, decl.args, decl.model.range, ctx);
+    const params = new Map<string, Value>([...bound].map(([k, v]) => [k, v.value]));
+    graph = params.size === 0 ? context.defaultGraph(model.decl) : undefined;
+    if (!graph) {
+      graph = elaborateModel(model, params, { program: context.program, report, blockCalled: context.blockCalled });
+      for (const rule of MODEL_RULES) rule(graph, { file: model.file, report });
+    }
+  }
+  const resolved = checkTraining(decl, { file: root, report, model: graph });
+  return { decl, file: root, name, model: graph, resolved };
 }
 
 /** Checks one source text as if it were a file at `path`; `use`d files are read from disk. */

@@ -54,42 +54,33 @@ export const MAX_NESTING = 64;
 /** The token stream of one parse, with each token's innermost unclosed brackets. */
 export class TokenContext {
   readonly lines: LineMap;
-  /** For each bracket kind and token index: the innermost opener still open before that token, or -1. */
-  private readonly openBefore: Record<Bracket, Int32Array>;
-  /** For each `{`: the index of the declaration keyword it belongs to. */
-  private readonly declOfBrace = new Map<number, number>();
   /** The help line of each message given during this parse (a message always gets the same help). */
   readonly helps = new Map<string, string>();
   /** The index of the first opening bracket nested more than `MAX_NESTING` deep, or -1. */
   readonly tooDeep: number = -1;
+  /** The bracket tables, built the first time a message needs them: most parses give no message. */
+  private tables?: BracketTables;
 
   constructor(
     readonly tokens: readonly IToken[],
     text: string,
   ) {
     this.lines = new LineMap(text);
-    const n = tokens.length;
-    this.openBefore = { "(": new Int32Array(n + 1), "[": new Int32Array(n + 1), "{": new Int32Array(n + 1) };
-    const stacks: Record<Bracket, number[]> = { "(": [], "[": [], "{": [] };
-    let lastDecl = -1;
     let depth = 0;
-    for (let i = 0; i <= n; i++) {
-      for (const b of BRACKETS) this.openBefore[b][i] = stacks[b].length ? stacks[b][stacks[b].length - 1] : -1;
-      if (i === n) break;
+    for (let i = 0; i < tokens.length; i++) {
       const image = tokens[i].image;
-      if (T.DECLARATION_KEYWORDS.includes(tokens[i].tokenType)) lastDecl = i;
       if (image === "(" || image === "[" || image === "{") {
-        stacks[image].push(i);
-        if (++depth > MAX_NESTING && this.tooDeep < 0) this.tooDeep = i;
-        if (image === "{" && lastDecl >= 0) this.declOfBrace.set(i, lastDecl);
-      } else {
-        const kind = openerOf(image);
-        if (kind) {
-          stacks[kind].pop();
-          depth = Math.max(0, depth - 1);
+        if (++depth > MAX_NESTING) {
+          this.tooDeep = i;
+          break;
         }
-      }
+      } else if (openerOf(image)) depth = Math.max(0, depth - 1);
     }
+  }
+
+  private get bracketTables(): BracketTables {
+    this.tables ??= bracketTables(this.tokens);
+    return this.tables;
   }
 
   /**
@@ -116,12 +107,12 @@ export class TokenContext {
   /** The opener that a closer expected at `token` would close, if one is open. */
   openerBefore(token: IToken, closer: string): number {
     const kind = openerOf(closer);
-    return kind ? this.openBefore[kind][this.indexOf(token)] : -1;
+    return kind ? this.bracketTables.openBefore[kind][this.indexOf(token)] : -1;
   }
 
   /** `model \`M\``, `block \`B\``, `training \`t\`` for the declaration a `{` opens. */
   declarationOf(braceIndex: number): string | undefined {
-    const kw = this.declOfBrace.get(braceIndex);
+    const kw = this.bracketTables.declOfBrace.get(braceIndex);
     if (kw === undefined) return undefined;
     const word = this.tokens[kw].image;
     const name = this.tokens[kw + 1];
@@ -132,6 +123,36 @@ export class TokenContext {
   lineOf(index: number): number {
     return this.lines.position(this.tokens[index].startOffset).line;
   }
+}
+
+interface BracketTables {
+  /** For each bracket kind and token index: the innermost opener still open before that token, or -1. */
+  readonly openBefore: Record<Bracket, Int32Array>;
+  /** For each `{`: the index of the declaration keyword it belongs to. */
+  readonly declOfBrace: Map<number, number>;
+}
+
+/** The innermost open bracket of each kind before every token, in one pass. */
+function bracketTables(tokens: readonly IToken[]): BracketTables {
+  const n = tokens.length;
+  const openBefore: Record<Bracket, Int32Array> = { "(": new Int32Array(n + 1), "[": new Int32Array(n + 1), "{": new Int32Array(n + 1) };
+  const declOfBrace = new Map<number, number>();
+  const stacks: Record<Bracket, number[]> = { "(": [], "[": [], "{": [] };
+  let lastDecl = -1;
+  for (let i = 0; i <= n; i++) {
+    for (const b of BRACKETS) openBefore[b][i] = stacks[b].length ? stacks[b][stacks[b].length - 1] : -1;
+    if (i === n) break;
+    const image = tokens[i].image;
+    if (T.DECLARATION_KEYWORDS.includes(tokens[i].tokenType)) lastDecl = i;
+    if (image === "(" || image === "[" || image === "{") {
+      stacks[image].push(i);
+      if (image === "{" && lastDecl >= 0) declOfBrace.set(i, lastDecl);
+    } else {
+      const kind = openerOf(image);
+      if (kind) stacks[kind].pop();
+    }
+  }
+  return { openBefore, declOfBrace };
 }
 
 let context: TokenContext | undefined;

@@ -13,7 +13,9 @@ import { diagnostic, type Diagnostic } from "../compiler/diagnostics/diagnostic.
 import { AstBuilder } from "./build-ast.js";
 import { MAX_NESTING, TokenContext, withTokens } from "./messages.js";
 import { parser } from "./parser.js";
-import { tokenEnd, type LineMap } from "./positions.js";
+import { tokenEnd } from "./positions.js";
+import type { MutablePosition } from "./relocate.js";
+import { lex, type Lexed } from "./relex.js";
 import * as T from "./tokens.js";
 
 export interface ParseResult {
@@ -36,35 +38,43 @@ export interface Chunk extends ChunkExtent {
   readonly decls: readonly Decl[];
   /** True when parsing and building the chunk reported nothing; only such chunks are taken over. */
   readonly clean: boolean;
+  /** Every position in `decls`, listed the first time the chunk moves (by `reparse`). */
+  positions?: MutablePosition[];
 }
 
 /**
- * Declarations that an earlier parse already built for a chunk of identical text, moved to where the
- * chunk now is; undefined when the chunk must be parsed.
+ * The chunk of an earlier parse with the same text as the chunk at `extent`, its declarations moved
+ * to where the chunk now is; undefined when the chunk must be parsed.
  */
-export type ChunkSource = (extent: ChunkExtent, lines: LineMap) => readonly Decl[] | undefined;
+export type ChunkSource = (extent: ChunkExtent) => Chunk | undefined;
 
-/** The text and chunks each parsed file came from, for `reparse`. */
-const parsedChunks = new WeakMap<SourceFile, { readonly text: string; readonly chunks: readonly Chunk[] }>();
+/** What a file was parsed from, for `reparse`. */
+export interface ParsedFrom {
+  readonly text: string;
+  readonly lexed: Lexed;
+  readonly chunks: readonly Chunk[];
+}
 
-/** The text and chunks `file` was parsed from; undefined when it cannot be reparsed chunk by chunk. */
-export function chunksOf(file: SourceFile): { readonly text: string; readonly chunks: readonly Chunk[] } | undefined {
-  return parsedChunks.get(file);
+const parsedFrom = new WeakMap<SourceFile, ParsedFrom>();
+
+/** The text, tokens and chunks `file` was parsed from; undefined when it cannot be reparsed chunk by chunk. */
+export function chunksOf(file: SourceFile): ParsedFrom | undefined {
+  return parsedFrom.get(file);
 }
 
 /** Parses one `.nn` file; `path` is only used to name the file in diagnostics. */
 export function parse(text: string, path: string): ParseResult {
-  return parseReusing(text, path, undefined);
+  return parseReusing(text, path, lex(text), undefined);
 }
 
 /**
- * Parses `text`, taking over from `reuse` the declarations of chunks it already has. The result is
- * the same as `parse` gives: lexing, bracket context and every diagnostic are computed afresh.
+ * Parses `text`, lexed as `lexed`, taking over from `reuse` the declarations of chunks it already
+ * has. The result is the same as `parse` gives: bracket context and every diagnostic are computed
+ * afresh.
  */
-export function parseReusing(text: string, path: string, reuse: ChunkSource | undefined): ParseResult {
-  const lexed = T.NnLexer.tokenize(text);
+export function parseReusing(text: string, path: string, lexed: Lexed, reuse: ChunkSource | undefined): ParseResult {
   const tokens = lexed.tokens;
-  const commentTokens = lexed.groups.comments ?? [];
+  const commentTokens = lexed.comments;
   const context = new TokenContext(tokens, text);
   const lines = context.lines;
   const diagnostics: Diagnostic[] = [];
@@ -147,10 +157,10 @@ export function parseReusing(text: string, path: string, reuse: ChunkSource | un
     const first = starts[i];
     const end = i + 1 < starts.length ? starts[i + 1] : limit;
     const extent = { start: first === 0 ? 0 : tokenEnd(tokens[first - 1]), end: tokenEnd(tokens[end - 1]), tokenCount: end - first };
-    const reused = reuse?.(extent, lines);
+    const reused = reuse?.(extent);
     if (reused) {
-      decls.push(...reused);
-      chunks.push({ ...extent, decls: reused, clean: true });
+      decls.push(...reused.decls);
+      chunks.push({ ...reused, ...extent });
       continue;
     }
     context.chunkEnd = tokens[end];
@@ -177,7 +187,7 @@ export function parseReusing(text: string, path: string, reuse: ChunkSource | un
   diagnostics.sort((a, b) => a.range.start.offset - b.range.start.offset);
   const file: SourceFile = { kind: "File", path, decls, comments, range: lines.range(0, text.length) };
   // A file cut off for nesting too deep is never taken over chunk by chunk: the cut may move.
-  if (limit === tokens.length) parsedChunks.set(file, { text, chunks });
+  if (limit === tokens.length) parsedFrom.set(file, { text, lexed, chunks });
   return { file, diagnostics };
 }
 

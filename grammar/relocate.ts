@@ -7,31 +7,23 @@
  */
 import type { Position } from "../compiler/ast.js";
 
-type MutablePosition = { -readonly [K in keyof Position]: Position[K] };
+export type MutablePosition = { -readonly [K in keyof Position]: Position[K] };
 
-function isPosition(value: object): value is MutablePosition {
-  return typeof (value as Partial<Position>).offset === "number" && typeof (value as Partial<Position>).line === "number";
-}
-
-/**
- * Rewrites every position reachable from `roots` (each position once, however often it is shared)
- * to `move(old offset)`.
- */
-export function relocate(roots: readonly object[], move: (offset: number) => Position): void {
-  const seen = new Set<object>();
-  const visit = (value: unknown): void => {
-    if (typeof value !== "object" || value === null || seen.has(value)) return;
-    seen.add(value);
-    if (isPosition(value)) {
-      const moved = move(value.offset);
-      value.offset = moved.offset;
-      value.line = moved.line;
-      value.column = moved.column;
-    } else if (Array.isArray(value)) {
-      for (const item of value) visit(item);
+/** Every position reachable from `roots`, each once however often it is shared: what `reparse` moves. */
+export function positionsIn(roots: readonly object[]): MutablePosition[] {
+  const found = new Set<MutablePosition>();
+  const visit = (value: object): void => {
+    if (Array.isArray(value)) {
+      for (const item of value) if (typeof item === "object" && item !== null) visit(item);
+    } else if (typeof (value as Partial<Position>).offset === "number") {
+      found.add(value as MutablePosition);
     } else {
-      for (const key in value) visit((value as Record<string, unknown>)[key]);
+      for (const key in value) {
+        const child = (value as Record<string, unknown>)[key];
+        if (typeof child === "object" && child !== null) visit(child);
+      }
     }
   };
   for (const root of roots) visit(root);
+  return [...found];
 }

@@ -8,9 +8,9 @@
  *
  * The previous result must not be used afterwards: the nodes it shares with the new one have moved.
  */
-import type { Decl } from "../compiler/ast.js";
 import { chunksOf, parse, parseReusing, type Chunk, type ParseResult } from "./parse.js";
-import { relocate } from "./relocate.js";
+import { positionsIn, type MutablePosition } from "./relocate.js";
+import { lineAndColumn, relex } from "./relex.js";
 
 /** Where two texts differ: `[start, oldEnd)` of the old text became `[start, newEnd)` of the new one. */
 export interface TextChange {
@@ -37,10 +37,21 @@ export function reparse(previous: ParseResult, text: string, path: string): Pars
   const shift = change.newEnd - change.oldEnd;
   // A same-length edit that moves no line break leaves every later position where it was.
   const positionsKept = shift === 0 && sameLineBreaks(earlier.text.slice(change.start, change.oldEnd), text.slice(change.start, change.newEnd));
+  // After the change, text moves by `shift` characters and whole lines by `lineShift`; only what
+  // shares a line with the change's end also moves sideways.
+  const oldEnd = lineAndColumn(earlier.text, change.oldEnd);
+  const newEnd = lineAndColumn(text, change.newEnd);
+  const lineShift = newEnd.line - oldEnd.line;
+  const move = (p: MutablePosition): void => {
+    if (p.line === oldEnd.line) p.column += newEnd.column - oldEnd.column;
+    p.line += lineShift;
+    p.offset += shift;
+  };
   const byStart = new Map<number, Chunk>();
   for (const chunk of earlier.chunks) if (chunk.clean) byStart.set(chunk.start, chunk);
 
-  return parseReusing(text, path, (extent, lines) => {
+  const lexed = relex(earlier.lexed, earlier.text, text, change);
+  return parseReusing(text, path, lexed, (extent) => {
     // Strictly before or after the change, so that the tokens at the chunk's edges are unchanged too.
     const before = extent.end < change.start;
     const after = extent.start > change.newEnd;
@@ -48,8 +59,11 @@ export function reparse(previous: ParseResult, text: string, path: string): Pars
     const delta = before ? 0 : shift;
     const old = byStart.get(extent.start - delta);
     if (!old || old.end !== extent.end - delta || old.tokenCount !== extent.tokenCount) return undefined;
-    if (after && !positionsKept) relocate(old.decls as readonly Decl[], (offset) => lines.position(offset + delta));
-    return old.decls;
+    if (after && !positionsKept) {
+      old.positions ??= positionsIn(old.decls);
+      for (const position of old.positions) move(position);
+    }
+    return old;
   });
 }
 

@@ -2,14 +2,18 @@
  * The open documents and what the checker says about them. Each open document is checked as a root,
  * exactly as `nnc check FILE` would, through a host that reads open documents first and the disk
  * otherwise. Results are cached per document version and thrown away when any open file they read
- * changed; parses are cached per file text, so an unchanged `use`d file is never parsed twice.
+ * changed. Work is carried from one version to the next: a changed file is reparsed declaration by
+ * declaration (`grammar/reparse.ts`), an unchanged `use`d file is never parsed twice, and each
+ * document keeps a `CheckCache`, so an edit re-checks only the declarations it touched.
  */
 import { readFileSync } from "node:fs";
 import type { TextDocuments } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { checkProgram, type CheckResult } from "../check.js";
+import { CheckCache } from "../check-cache.js";
 import type { SourceHost } from "../checker/program.js";
 import { parse, type ParseResult } from "../../grammar/parse.js";
+import { reparse } from "../../grammar/reparse.js";
 import { LineIndex } from "./positions.js";
 import { absolutePath, pathToUri, uriToPath } from "./paths.js";
 import { indexSymbols, type SymbolIndex } from "./names.js";
@@ -35,6 +39,7 @@ export class Workspace {
   /** Each analysis with what it read: a file's absolute path → the version of its open document, or "disk". */
   private readonly analyses = new Map<string, { analysis: Analysis; read: ReadonlyMap<string, number | "disk"> }>();
   private readonly parses = new Map<string, { text: string; result: ParseResult }>();
+  private readonly caches = new Map<string, CheckCache>();
 
   constructor(private readonly documents: TextDocuments<TextDocument>) {}
 
@@ -63,6 +68,7 @@ export class Workspace {
   /** Forgets a closed document. */
   close(uri: string): void {
     this.analyses.delete(uri);
+    this.caches.delete(uri);
   }
 
   /** Files changed on disk: checks that read them are out of date. */
@@ -96,7 +102,9 @@ export class Workspace {
       parse: (text, path) => this.parse(text, path),
     };
     const path = uriToPath(document.uri);
-    const result = checkProgram([path], host);
+    let cache = this.caches.get(document.uri);
+    if (!cache) this.caches.set(document.uri, (cache = new CheckCache()));
+    const result = checkProgram([path], host, cache);
     const text = result.program.units.get(path)?.text ?? document.getText();
     const indexes = new Map<string, LineIndex>();
     const linesOf = (p: string): LineIndex | undefined => {
@@ -139,7 +147,8 @@ export class Workspace {
   private parse(text: string, path: string): ParseResult {
     const cached = this.parses.get(path);
     if (cached && cached.text === text) return cached.result;
-    const result = parse(text, path);
+    // Reparsing moves the nodes the old result shares with the new one: the old one is dropped here.
+    const result = cached ? reparse(cached.result, text, path) : parse(text, path);
     this.parses.set(path, { text, result });
     return result;
   }

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "../../grammar/parse.js";
 import { reparse, textChange } from "../../grammar/reparse.js";
 import { generate } from "../../bench/generated-program.mjs";
+import { applyEdit, edit } from "../support/edits.js";
 
 const ACCEPTANCE = join(import.meta.dirname, "../../../shared/acceptance");
 const samples = [
@@ -15,24 +16,6 @@ const samples = [
   ),
   generate(120),
 ];
-
-/** What an editor types or pastes: characters that open and close things, keywords, whole lines. */
-const PIECES = [
-  "x", "1", "0", " ", "\n", "\n\n", "{", "}", "(", ")", "[", "]", ",", ":", '"', "/*", "*/", "//", "/// doc\n", "->", "model ", "train ",
-  "block ", "use ", "train: ", "\nmodel M { input x: [2]\n x -> dense(3) }\n", "-> dense(10, activation: relu)", "@",
-];
-
-/** An edit: replace `length` characters at a fraction `at` of the text with `text`. */
-const edit = fc.record({
-  at: fc.double({ min: 0, max: 1, noNaN: true }),
-  length: fc.nat({ max: 40 }),
-  text: fc.oneof(fc.constantFrom(...PIECES), fc.string({ maxLength: 6 }), fc.constant("")),
-});
-
-function apply(text: string, e: { at: number; length: number; text: string }): string {
-  const start = Math.min(text.length, Math.floor(e.at * text.length));
-  return text.slice(0, start) + e.text + text.slice(Math.min(text.length, start + e.length));
-}
 
 describe("reparse", () => {
   it("finds the changed span between two texts", () => {
@@ -47,7 +30,7 @@ describe("reparse", () => {
         let text = sample;
         let result = parse(text, "f.nn");
         for (const e of edits) {
-          text = apply(text, e);
+          text = applyEdit(text, e);
           result = reparse(result, text, "f.nn");
           const fresh = parse(text, "f.nn");
           expect(result.diagnostics).toEqual(fresh.diagnostics);

@@ -15,6 +15,7 @@ import type { Diagnostic } from "./diagnostics/diagnostic.js";
 import type { ModelGraph } from "./checker/graph.js";
 import type { Declared, FileScope, Program } from "./checker/program.js";
 import type { Value } from "./schema/values.js";
+import type { ValueRecord } from "./recorded-values.js";
 
 /** What a cached piece of checking reads and writes; the cache records all of it. */
 export interface CheckContext {
@@ -22,6 +23,8 @@ export interface CheckContext {
   report(diagnostic: Diagnostic): void;
   blockCalled(block: BlockDecl): void;
   recordValue(node: Expr | Identifier, value: Value): void;
+  /** Records values recorded earlier, in order. */
+  recordValues(run: readonly ValueRecord[]): void;
   /** The graph of a root model elaborated with its defaults, when there is one. */
   defaultGraph(model: ModelDecl): ModelGraph | undefined;
 }
@@ -44,7 +47,7 @@ interface Entry {
   /** For an entry with diagnostics: its declaration and those it looked up, which must not have moved. */
   readonly anchors: readonly Anchor[];
   readonly called: readonly BlockDecl[];
-  readonly values: ReadonlyArray<readonly [Expr | Identifier, Value]>;
+  readonly values: readonly ValueRecord[];
 }
 
 export class CheckCache {
@@ -60,12 +63,12 @@ export class CheckCache {
     if (kept && kept.lookups.every((lookup) => lookup(context)) && kept.anchors.every(unmoved)) {
       for (const d of kept.diagnostics) context.report(d);
       for (const block of kept.called) context.blockCalled(block);
-      for (const [node, value] of kept.values) context.recordValue(node, value);
+      if (kept.values.length > 0) context.recordValues(kept.values);
       return kept.result as T;
     }
     const lookups: Lookup[] = [];
     const called: BlockDecl[] = [];
-    const values: Array<readonly [Expr | Identifier, Value]> = [];
+    const values: ValueRecord[] = [];
     const diagnostics: Diagnostic[] = [];
     const found: Array<{ readonly range: Range }> = [key];
     const recording: CheckContext = {
@@ -81,6 +84,10 @@ export class CheckCache {
       recordValue: (node, value) => {
         values.push([node, value]);
         context.recordValue(node, value);
+      },
+      recordValues: (run) => {
+        values.push(...run);
+        context.recordValues(run);
       },
       defaultGraph: (model) => {
         const graph = context.defaultGraph(model);

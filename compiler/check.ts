@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import type { BlockDecl, Expr, Identifier, ModelDecl, TrainDecl } from "./ast.js";
 import type { CheckCache, CheckContext } from "./check-cache.js";
+import { RecordedValues } from "./recorded-values.js";
 import { compareDiagnostics, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { bindArgs, reportUnknownName } from "./schema/bind.js";
 import type { Value } from "./schema/values.js";
@@ -70,17 +71,14 @@ export function checkProgram(paths: readonly string[], host: SourceHost = diskHo
   };
   const program = loadProgram(paths, host, report);
   const called = new Set<BlockDecl>();
-  const values = new Map<Expr | Identifier, Value[]>();
+  const values = new RecordedValues();
   const byDecl = new Map<ModelDecl, ModelGraph>();
   const context: CheckContext = {
     program,
     report,
     blockCalled: (b) => called.add(b),
-    recordValue: (node, value) => {
-      const known = values.get(node);
-      if (known) known.push(value);
-      else values.set(node, [value]);
-    },
+    recordValue: (node, value) => values.record(node, value),
+    recordValues: (run) => values.recordAll(run),
     defaultGraph: (decl) => byDecl.get(decl),
   };
   const run = <T>(key: ModelDecl | TrainDecl, compute: (context: CheckContext) => T): T => (cache ? cache.run(key, context, compute) : compute(context));

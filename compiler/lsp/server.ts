@@ -3,7 +3,7 @@
  * the `Analysis` of the document's current version (`workspace.ts`), which is the result of
  * `checkProgram`, the function behind `nnc check`.
  *
- * Diagnostics are pushed after every change, debounced so that a burst of edits is checked once, for
+ * Diagnostics are pushed after every change, debounced (see `QUICK_CHECK_MS`) so that a burst of edits is checked once, for
  * the changed document and for every open document that reads it through `use`. Requests are
  * answered in order after the edits that precede them, so they always see the current text. A
  * failure inside a handler is logged ("nnc internal error") and answered with an empty result: the
@@ -21,6 +21,7 @@ import {
   type InitializeResult,
   type Position,
 } from "vscode-languageserver/node.js";
+import { performance } from "node:perf_hooks";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { codeActions } from "./code-actions.js";
 import { completions } from "./completion.js";
@@ -38,8 +39,14 @@ export interface ServerOptions {
   readonly diagnosticsDelay?: number;
 }
 
-/** The debounce when the editor does not choose one: short, because a check of a typical file takes a few milliseconds. */
-const DEFAULT_DELAY = 5;
+/**
+ * When the editor does not choose a delay, the server waits after an edit as long as the last check
+ * took, but not at all while checks take under this: a check that fast costs less than waiting
+ * would save, while typing in a file that is slow to check is still checked once per burst.
+ */
+const QUICK_CHECK_MS = 50;
+/** The longest the server waits after an edit when checks are slow. */
+const MAX_DELAY_MS = 250;
 
 /** Starts the server on stdin/stdout and serves until the editor exits. */
 export function startStdioServer(): void {
@@ -52,7 +59,9 @@ export function startStdioServer(): void {
 export function serve(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const workspace = new Workspace(documents);
-  let delay = DEFAULT_DELAY;
+  let fixedDelay: number | undefined;
+  let lastCheckMs = 0;
+  const checked = new Set<string>();
   const pending = new Set<string>();
   let timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -74,8 +83,12 @@ export function serve(connection: Connection): void {
     pending.clear();
     for (const uri of uris) {
       guard("diagnostics", undefined, () => {
+        const started = performance.now();
         const analysis = workspace.analyze(uri);
         if (analysis) void connection.sendDiagnostics({ uri, version: analysis.version, diagnostics: documentDiagnostics(analysis) });
+        // The first check of a document starts from nothing; the delay follows the checks of edits.
+        if (checked.has(uri)) lastCheckMs = performance.now() - started;
+        checked.add(uri);
       });
     }
   };
@@ -84,7 +97,7 @@ export function serve(connection: Connection): void {
     pending.add(uri);
     for (const other of guard("dependents", [], () => workspace.dependents(uri))) pending.add(other);
     if (timer) clearTimeout(timer);
-    timer = setTimeout(publish, delay);
+    timer = setTimeout(publish, fixedDelay ?? (lastCheckMs < QUICK_CHECK_MS ? 0 : Math.min(lastCheckMs, MAX_DELAY_MS)));
   };
 
   const otherAnalyses = (uri: string): Analysis[] =>
@@ -95,7 +108,7 @@ export function serve(connection: Connection): void {
 
   connection.onInitialize((params): InitializeResult => {
     const options = params.initializationOptions as ServerOptions | undefined;
-    if (typeof options?.diagnosticsDelay === "number" && options.diagnosticsDelay >= 0) delay = options.diagnosticsDelay;
+    if (typeof options?.diagnosticsDelay === "number" && options.diagnosticsDelay >= 0) fixedDelay = options.diagnosticsDelay;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
@@ -121,6 +134,7 @@ export function serve(connection: Connection): void {
     // The files that read the closed one now read it from the disk.
     const affected = guard("dependents", [], () => workspace.dependents(uri));
     pending.delete(uri);
+    checked.delete(uri);
     workspace.close(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] });
     for (const other of affected) schedule(other);

@@ -1,4 +1,3 @@
-import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -9,15 +8,11 @@ import { parse, type ParseResult } from "../../grammar/parse.js";
 import { reparse } from "../../grammar/reparse.js";
 import { generate } from "../../bench/generated-program.mjs";
 import { applyEdit, edit } from "../support/edits.js";
+import { ACCEPTANCE, acceptancePrograms } from "../support/samples.js";
 
-const ACCEPTANCE = join(import.meta.dirname, "../../../shared/acceptance");
 const OK = join(ACCEPTANCE, "ok");
 const samples: Array<{ path: string; text: string }> = [
-  ...["ok", "errors"].flatMap((sub) =>
-    readdirSync(join(ACCEPTANCE, sub))
-      .filter((f) => f.endsWith(".nn"))
-      .map((f) => ({ path: join(ACCEPTANCE, sub, f), text: readFileSync(join(ACCEPTANCE, sub, f), "utf8") })),
-  ),
+  ...acceptancePrograms(),
   { path: join(OK, "generated.nn"), text: generate(150) },
 ];
 
@@ -30,6 +25,20 @@ function editorHost(path: string, current: () => string): SourceHost {
       if (p !== path) return parse(text, p);
       last = last ? reparse(last, text, p) : parse(text, p);
       return last;
+    },
+  };
+}
+
+/** A document being edited: `check()` checks its current text with one cache, as the language server does. */
+function editing(text: string): { check(): CheckResult; edit(change: (text: string) => string): void } {
+  const path = join(OK, "generated.nn");
+  let current = text;
+  const host = editorHost(path, () => current);
+  const cache = new CheckCache();
+  return {
+    check: () => checkProgram([path], host, cache),
+    edit: (change) => {
+      current = change(current);
     },
   };
 }
@@ -64,13 +73,10 @@ describe("checking with a cache", () => {
   });
 
   it("elaborates again only the model an edit touched and the training of it", () => {
-    const path = join(OK, "generated.nn");
-    let text = generate(60);
-    const host = editorHost(path, () => text);
-    const cache = new CheckCache();
-    const before = checkProgram([path], host, cache);
-    text = text.replace("-> fc1: dense(width", "-> fc1: dense(width + 1");
-    const after = checkProgram([path], host, cache);
+    const document = editing(generate(60));
+    const before = document.check();
+    document.edit((text) => text.replace("-> fc1: dense(width", "-> fc1: dense(width + 1"));
+    const after = document.check();
     const changed = after.models.filter((m, i) => m !== before.models[i]).map((m) => m.name);
     expect(changed).toEqual(["Net1"]);
     const retrained = after.trainings.filter((t, i) => t !== before.trainings[i]).map((t) => t.name);
@@ -78,34 +84,28 @@ describe("checking with a cache", () => {
   });
 
   it("checks again a model whose block changed", () => {
-    const path = join(OK, "generated.nn");
-    let text = generate(60);
-    const host = editorHost(path, () => text);
-    const cache = new CheckCache();
-    const before = checkProgram([path], host, cache);
-    text = text.replace("maxpool(2)", "maxpool(20)");
-    const after = checkProgram([path], host, cache);
+    const document = editing(generate(60));
+    const before = document.check();
+    document.edit((text) => text.replace("maxpool(2)", "maxpool(20)"));
+    const after = document.check();
     expect(after.models.every((m, i) => m !== before.models[i])).toBe(true);
     expect(after.diagnostics.length).toBeGreaterThan(0);
   });
 
   it("reports a kept entry's diagnostics again, and checks it again once it has moved", () => {
-    const path = join(OK, "generated.nn");
-    let text = generate(60);
-    const host = editorHost(path, () => text);
-    const cache = new CheckCache();
-    text = text.replace("-> fc2: dense(width", "-> fc2: dense(width, units: 3");
-    const broken = checkProgram([path], host, cache);
+    const document = editing(generate(60));
+    document.edit((text) => text.replace("-> fc2: dense(width", "-> fc2: dense(width, units: 3"));
+    const broken = document.check();
     expect(broken.diagnostics.length).toBeGreaterThan(0);
     const lines = broken.diagnostics.map((d) => d.range.start.line);
     // An edit after it: the broken model is kept, diagnostics and all.
-    text = text.replace("-> fc4: dense(width", "-> fc4: dense(width ");
-    const kept = checkProgram([path], host, cache);
+    document.edit((text) => text.replace("-> fc4: dense(width", "-> fc4: dense(width "));
+    const kept = document.check();
     expect(kept.models[2]).toBe(broken.models[2]);
     expect(kept.diagnostics).toEqual(broken.diagnostics);
     // A line inserted before it moves it: checked again, its diagnostics one line lower.
-    text = `\n${text}`;
-    const moved = checkProgram([path], host, cache);
+    document.edit((text) => `\n${text}`);
+    const moved = document.check();
     expect(moved.models[2]).not.toBe(broken.models[2]);
     expect(moved.diagnostics.map((d) => d.range.start.line)).toEqual(lines.map((line) => line + 1));
   });

@@ -1,5 +1,3 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { IToken } from "chevrotain";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -7,14 +5,10 @@ import { lex, relex, type Lexed } from "../../grammar/relex.js";
 import { textChange } from "../../grammar/reparse.js";
 import { generate } from "../../bench/generated-program.mjs";
 import { applyEdit, edit } from "../support/edits.js";
+import { acceptancePrograms } from "../support/samples.js";
 
-const ACCEPTANCE = join(import.meta.dirname, "../../../shared/acceptance");
 const samples = [
-  ...["ok", "errors"].flatMap((sub) =>
-    readdirSync(join(ACCEPTANCE, sub))
-      .filter((f) => f.endsWith(".nn"))
-      .map((f) => readFileSync(join(ACCEPTANCE, sub, f), "utf8")),
-  ),
+  ...acceptancePrograms().map((p) => p.text),
   generate(120),
   'model A { input x: [2]  /* a\n comment */ x -> dense(3) }\n"str" @@ 1.5e3 /// doc\n',
 ];

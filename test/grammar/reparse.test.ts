@@ -1,19 +1,13 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse } from "../../grammar/parse.js";
 import { reparse, textChange } from "../../grammar/reparse.js";
 import { generate } from "../../bench/generated-program.mjs";
 import { applyEdit, edit } from "../support/edits.js";
+import { acceptancePrograms } from "../support/samples.js";
 
-const ACCEPTANCE = join(import.meta.dirname, "../../../shared/acceptance");
 const samples = [
-  ...["ok", "errors"].flatMap((sub) =>
-    readdirSync(join(ACCEPTANCE, sub))
-      .filter((f) => f.endsWith(".nn"))
-      .map((f) => readFileSync(join(ACCEPTANCE, sub, f), "utf8")),
-  ),
+  ...acceptancePrograms().map((p) => p.text),
   generate(120),
 ];
 

@@ -77,5 +77,5 @@ function nativeChoice(why: string): BackendChoice {
   if (!native.addon) throw new Error(`backend "native" cannot run: ${native.reason}`);
   const kernels = registerNativeBackend(native.addon);
   const { onednn, threads } = native.addon.info();
-  return { name: NATIVE_BACKEND, reason: `${why}: tfjs's cpu backend with ${kernels.length} kernels on oneDNN ${onednn} (${threads} threads)` };
+  return { name: NATIVE_BACKEND, reason: `${why}: tfjs's cpu backend with ${kernels.length} kernels on oneDNN ${onednn} (${threads} thread${threads === 1 ? "" : "s"})` };
 }

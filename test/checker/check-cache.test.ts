@@ -70,7 +70,7 @@ describe("checking with a cache", () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, 60_000);
 
   it("elaborates again only the model an edit touched and the training of it", () => {
     const document = editing(generate(60));
@@ -108,5 +108,40 @@ describe("checking with a cache", () => {
     const moved = document.check();
     expect(moved.models[2]).not.toBe(broken.models[2]);
     expect(moved.diagnostics.map((d) => d.range.start.line)).toEqual(lines.map((line) => line + 1));
+  });
+
+  it("follows a change in a `use`d file: blocks that changed or moved", () => {
+    const files = new Map([
+      ["/tmp/nnc-cache/lib.nn", "block Pool(x) {\n  x -> maxpool(2)\n}\n"],
+      ["/tmp/nnc-cache/main.nn", 'use "./lib.nn"\n\nmodel M {\n  input image: [28, 28, 1]\n  image -> Pool -> flatten -> dense(10)\n}\n'],
+    ]);
+    const parses = new Map<string, ParseResult>();
+    const host: SourceHost = {
+      readFile: (p) => files.get(p),
+      parse: (text, p) => {
+        const last = parses.get(p);
+        const result = last ? reparse(last, text, p) : parse(text, p);
+        parses.set(p, result);
+        return result;
+      },
+    };
+    const cache = new CheckCache();
+    const fresh = () => checkProgram(["/tmp/nnc-cache/main.nn"], { readFile: (p) => files.get(p) });
+    const check = () => checkProgram(["/tmp/nnc-cache/main.nn"], host, cache);
+    const first = check();
+    expect(first.models[0].layers.at(-1)?.params).toEqual(fresh().models[0].layers.at(-1)?.params);
+    for (const lib of [
+      "block Pool(x) {\n  x -> maxpool(4)\n}\n",
+      "\n\nblock Pool(x) {\n  x -> maxpool(4)\n}\n",
+      "block Pool(x) {\n  x -> maxpool(40)\n}\n",
+      "block Pooling(x) {\n  x -> maxpool(4)\n}\n",
+      "block Pool(x) {\n  x -> maxpool(2)\n}\n",
+    ]) {
+      files.set("/tmp/nnc-cache/lib.nn", lib);
+      const cached = check();
+      const expected = fresh();
+      expect(cached.diagnostics).toEqual(expected.diagnostics);
+      expect(cached.models).toEqual(expected.models);
+    }
   });
 });

@@ -35,7 +35,7 @@ describe("relex", () => {
       }),
       { numRuns: 500 },
     );
-  });
+  }, 60_000);
 
   it("lexes again only around the change", () => {
     const text = generate(200);

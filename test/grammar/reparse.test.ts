@@ -33,7 +33,7 @@ describe("reparse", () => {
       }),
       { numRuns: 400 },
     );
-  });
+  }, 60_000);
 
   it("keeps the nodes of declarations the edit did not touch, and moves those after it", () => {
     const text = "model A {\n  input x: [2]\n  x -> dense(3)\n}\n\nmodel B {\n  input y: [4]\n  y -> dense(5)\n}\n";

@@ -6,6 +6,8 @@ export * as tf from "@tensorflow/tfjs";
 export { runTraining, runFolderName } from "./training.js";
 export { initializer } from "./initializers.js";
 export { L2Pooling2D, l2Pooling2d, type L2PoolingConfig } from "./layers/l2pool.js";
+// Registers the exact gradient of average pooling with padding (see the file).
+import "./gradients/avg-pool.js";
 export { pickBuild } from "./pick-build.js";
 export { selectBackend, requestedBackend, BACKEND_NAMES, type BackendName, type BackendChoice } from "./backend.js";
 export { fileHandler, saveModel } from "./run/save-model.js";

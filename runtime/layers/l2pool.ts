@@ -5,9 +5,9 @@
  * all-zero window (d√u/du is infinite at 0), changing outputs by at most 1e-6.
  *
  * With `padding: same` the mean is over the window's cells inside the image, as TensorFlow's
- * average pooling does. tfjs's cpu gradient of `avgPool` with 'same' padding divides by the full
- * window instead (it disagrees with its own forward pass at the borders), so here the padding is
- * explicit: a 'valid' pooling of the zero-padded squares, divided by the count of real cells.
+ * average pooling does. The padding is explicit (a 'valid' pooling of the zero-padded squares,
+ * divided by the count of real cells), so the layer's gradient does not depend on how a backend's
+ * AvgPoolGrad treats padding (see `runtime/gradients/avg-pool.ts`).
  */
 import * as tf from "@tensorflow/tfjs";
 

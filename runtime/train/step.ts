@@ -10,6 +10,8 @@ import type { Batch } from "./batches.js";
 import type { LossFunction } from "./losses.js";
 import type { Metric } from "./metrics.js";
 import { penaltyTerm, type penalizedVariables } from "./regularization.js";
+// Autograd through average pooling with padding needs the exact gradient registered there.
+import "../gradients/avg-pool.js";
 
 /** Which layer, and which kind of parameter, each trainable variable is. */
 export interface VariableRole {

@@ -41,14 +41,11 @@ export function relex(previous: Lexed, oldText: string, text: string, change: Te
     const slice = lexSlice(text, start, resume + shift);
     if (!slice) continue;
     const { moveToken, moveError } = movers(oldText, text, resume, shift);
-    const after = (t: IToken): boolean => t.startOffset >= resume;
+    const kept = (list: IToken[]): IToken[] => list.slice(0, firstStartingAfter(list, -1, (t) => tokenEnd(t) > start));
+    const moved = (list: IToken[], from: number): IToken[] => list.slice(from).map(moveToken);
     return {
-      tokens: [...previous.tokens.filter((t) => tokenEnd(t) <= start), ...slice.tokens, ...previous.tokens.slice(i).map(moveToken)],
-      comments: [
-        ...previous.comments.filter((t) => tokenEnd(t) <= start),
-        ...slice.comments,
-        ...previous.comments.filter(after).map(moveToken),
-      ],
+      tokens: kept(previous.tokens).concat(slice.tokens, moved(previous.tokens, i)),
+      comments: kept(previous.comments).concat(slice.comments, moved(previous.comments, firstStartingAfter(previous.comments, resume - 1))),
       errors: [
         ...previous.errors.filter((e) => e.offset + e.length <= start),
         ...slice.errors,

@@ -1,5 +1,6 @@
 /** What commands read and write, so tests can run them in-process. */
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { didYouMean } from "../diagnostics/suggest.js";
 
 export interface CommandIO {
   stdout(text: string): void;
@@ -29,8 +30,20 @@ export function parseOptions(
     const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
     return { values: values as Record<string, string | boolean | undefined>, positionals };
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(optionErrorMessage(error, options));
   }
+}
+
+/** Node's parser explains `--` at length; say which option is unknown and what was meant. */
+function optionErrorMessage(error: unknown, options: NonNullable<ParseArgsConfig["options"]>): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: string }).code;
+  const unknown = /^Unknown option '([^']+)'/.exec(message)?.[1];
+  if (code !== "ERR_PARSE_ARGS_UNKNOWN_OPTION" || unknown === undefined) return message;
+  const known = Object.keys(options).map((name) => `--${name}`);
+  const suggestion = didYouMean(unknown, known);
+  if (suggestion) return `unknown option \`${unknown}\`; did you mean \`${suggestion}\`?`;
+  return known.length ? `unknown option \`${unknown}\`; the options are ${known.map((k) => `\`${k}\``).join(", ")}` : `unknown option \`${unknown}\`; this command takes none`;
 }
 
 /** Reads `--format`, which is `text` or `json`. */

@@ -53,6 +53,30 @@ describe("nnc check", () => {
   });
 });
 
+describe("nnc help", () => {
+  it("answers --help on every command with its own usage, without running it", async () => {
+    for (const command of ["check", "summary", "compile", "train", "fmt", "lsp"]) {
+      const r = await run(command, "--help");
+      expect(r.code).toBe(0);
+      expect(r.stdout.split("\n")[0]).toMatch(new RegExp(`^Usage: nnc ${command}\\b`));
+      expect((await run("help", command)).stdout).toBe(r.stdout);
+    }
+    expect((await run("train", "-h")).stdout).toContain("--epochs N");
+  });
+
+  it("takes `--help` after `--` as a file name, and names the command's usage on a usage error", async () => {
+    const r = await run("check", "--", "--help");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--help");
+    const wrong = await run("train", "--epoch", "3", file(good));
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain("unknown option `--epoch`; did you mean `--epochs`?");
+    expect(wrong.stderr).toContain("Usage: nnc train FILE");
+    expect((await run("fmt", "--frobnicate", file(good))).stderr).toContain("unknown option `--frobnicate`; the options are `--check`");
+    expect((await run("help", "frobnicate")).code).toBe(2);
+  });
+});
+
 describe("nnc summary", () => {
   it("prints the JSON summary of §7", async () => {
     const r = await run("summary", "--format", "json", file(good));

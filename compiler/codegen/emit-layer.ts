@@ -213,6 +213,8 @@ function construct(layer: string, args: BoundArgs, inputs: readonly Shape[], nam
         construct: `tf.layers.${ctor}(${props({
           units: String(units),
           activation: literal(TFJS_ACTIVATION[activation] ?? activation),
+          // Gates are logistic, as in the lectures, Keras 2 and PyTorch; tfjs defaults to a hard sigmoid.
+          recurrentActivation: layer === "rnn" ? undefined : literal("sigmoid"),
           returnSequences: String(boolArg(args, "return_sequences") ?? false),
           dropout: String(numArg(args, "dropout") ?? 0),
           kernelInitializer: weightInit({ args, name: "init", fanIn: lastDim(input, `${layer} input features`) }),

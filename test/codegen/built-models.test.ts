@@ -68,4 +68,17 @@ describe("generated build functions agree with the checker (tfjs as the oracle)"
       { numRuns: 15 },
     );
   }, 120_000);
+
+  it("recurrent gates are logistic, as in the lectures, Keras 2 and PyTorch (tfjs defaults to a hard sigmoid)", async () => {
+    const text = "model S {\n  input seq: [T, 3]\n  seq -> lstm(4, return_sequences: true) -> gru(5) -> dense(1)\n}\n";
+    const result = checkSource(text, join(root, ".test-out", "gates.nn"));
+    const module = await importGeneratedModule(await emitModule({ result, file: result.program.roots[0], sourceName: "gates.nn" }));
+    const model = (module.buildS as Build)();
+    const gates = model.layers.filter((l) => ["LSTM", "GRU"].includes(l.getClassName())).map((l) => [l.getClassName(), l.getConfig().recurrentActivation, l.getConfig().activation]);
+    expect(gates).toEqual([
+      ["LSTM", "sigmoid", "tanh"],
+      ["GRU", "sigmoid", "tanh"],
+    ]);
+    model.dispose();
+  });
 });

@@ -8,11 +8,12 @@ Prints one line of JSON: {"network", "batch", "seconds", "loss"}.
 """
 import json
 import sys
-import time
 
 import numpy as np
 import torch
 from torch import nn
+
+from pytorch_timing import timed_epoch
 
 
 def read_idx(path):
@@ -45,18 +46,8 @@ def main():
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1 if name == "baseline" else 0.03)
     # Softmax output with the log-likelihood cost, as nnc's cross_entropy.
     cost = nn.CrossEntropyLoss()
-    order = torch.randperm(50000)
-    began = time.perf_counter()
-    total = 0.0
-    for start in range(0, 50000, batch):
-        index = order[start:start + batch]
-        optimizer.zero_grad()
-        loss = cost(model(images[index]), labels[index])
-        loss.backward()
-        optimizer.step()
-        total += loss.item() * len(index)
-    seconds = time.perf_counter() - began
-    print(json.dumps({"network": name, "batch": batch, "seconds": seconds, "loss": total / 50000}))
+    seconds, loss = timed_epoch(model, optimizer, cost, images, labels, batch)
+    print(json.dumps({"network": name, "batch": batch, "seconds": seconds, "loss": loss}))
 
 
 main()

@@ -13,13 +13,14 @@ import { elementwiseKernels } from "./kernels/elementwise.js";
 import { matMulKernels } from "./kernels/matmul.js";
 import { poolKernels } from "./kernels/pool.js";
 import { reduceKernels } from "./kernels/reduce.js";
+import { sliceKernels } from "./kernels/slice.js";
 import { softmaxKernels } from "./kernels/softmax.js";
 
 export const NATIVE_BACKEND = "native";
 
 /** Every native kernel the addon provides, by family. */
 export function nativeKernels(addon: NativeAddon): NativeKernel[] {
-  return [...matMulKernels(addon), ...elementwiseKernels(addon), ...reduceKernels(addon), ...softmaxKernels(addon), ...convKernels(addon), ...poolKernels(addon)];
+  return [...matMulKernels(addon), ...elementwiseKernels(addon), ...reduceKernels(addon), ...softmaxKernels(addon), ...convKernels(addon), ...poolKernels(addon), ...sliceKernels(addon)];
 }
 
 let registered = false;

@@ -35,6 +35,31 @@ train Small {
 }
 `;
 
+const RECURRENT = `model Memory {
+  input seq: [T, 2]
+  seq -> lstm(8, return_sequences: true) -> lstm(6) -> dense(1)
+}
+model Gated {
+  input seq: [T, 2]
+  seq -> bidirectional(gru(5)) -> dense(1)
+}
+${[
+  ["lstm_run: Memory", "adam"],
+  ["gru_run: Gated", "rmsprop"],
+]
+  .map(
+    ([head, optimizer]) => `train ${head} {
+  data: adding_problem(length: 12, train: 64, validation: 32, test: 32)
+  loss: mse
+  optimizer: ${optimizer}(lr: 0.01)
+  batch_size: 16
+  epochs: 2
+  seed: 3
+}`,
+  )
+  .join("\n")}
+`;
+
 describe.skipIf(!nativeAvailable)("training on the native backend", () => {
   it("the same seed trains the same small CNN to the same per-epoch losses on native and on cpu", async () => {
     const program = await loadProgram(SMALL_CNN, "small-cnn");
@@ -49,6 +74,19 @@ describe.skipIf(!nativeAvailable)("training on the native backend", () => {
       expect(epoch.validation!.loss).toBeCloseTo(reference.validation!.loss, 3);
     });
     expect(native.test!.accuracy).toBeCloseTo(js.test!.accuracy!, 2);
+  }, 240_000);
+
+  it("the same seed trains the same LSTM and GRU to the same per-epoch losses on native and on cpu (slicing is native)", async () => {
+    const program = await loadProgram(RECURRENT, "recurrent");
+    for (const label of ["lstm_run", "gru_run"]) {
+      const native = await program.train(label, { limit: 64, backend: "native" });
+      const js = await program.train(label, { limit: 64, backend: "cpu" });
+      expect(native.history).toHaveLength(2);
+      native.history.forEach((epoch, i) => {
+        expect(epoch.train.loss, `${label} epoch ${i + 1}`).toBeCloseTo(js.history[i]!.train.loss, 4);
+        expect(epoch.validation!.loss, `${label} epoch ${i + 1}`).toBeCloseTo(js.history[i]!.validation!.loss, 4);
+      });
+    }
   }, 240_000);
 
   it("tensor count and process memory stay flat over 10,000 training steps, compiled or through autograd", async () => {

@@ -5,6 +5,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { OptimizerSetting } from "../settings.js";
 import { settled } from "../settings.js";
+import { ExactAdam, ExactAdamax } from "./exact-optimizer-state.js";
 
 export function makeOptimizer(setting: OptimizerSetting): tf.Optimizer {
   const lr = settled(setting.lr, "optimizer.lr");
@@ -21,9 +22,9 @@ export function makeOptimizer(setting: OptimizerSetting): tf.Optimizer {
     case "rmsprop":
       return tf.train.rmsprop(lr, settled(setting.decay, "optimizer.decay"), settled(setting.momentum, "optimizer.momentum"));
     case "adam":
-      return tf.train.adam(lr, settled(setting.beta1), settled(setting.beta2), settled(setting.epsilon));
+      return new ExactAdam(lr, settled(setting.beta1), settled(setting.beta2), settled(setting.epsilon));
     case "adamax":
-      return tf.train.adamax(lr, settled(setting.beta1), settled(setting.beta2), settled(setting.epsilon));
+      return new ExactAdamax(lr, settled(setting.beta1), settled(setting.beta2), settled(setting.epsilon));
   }
 }
 

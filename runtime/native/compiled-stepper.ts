@@ -1,15 +1,16 @@
 /**
  * The training step as one native call per batch (runtime/native/network.ts). The weights stay
  * TensorFlow.js variables, updated in their own buffers, so evaluation, saving, checkpoints and
- * early stopping see them as usual; the optimizer's velocity lives in the native network and is
- * checkpointed under the names tfjs's momentum optimizer uses.
+ * early stopping see them as usual; the optimizer's state lives in the native network and is
+ * checkpointed as tfjs's optimizer of the same kind saves its own (`iter`, then the slots in
+ * order), so a run may resume on either path.
  */
 import * as tf from "@tensorflow/tfjs";
 import { sizeOf, type Examples } from "../data/examples.js";
 import type { NamedTensor } from "../run/checkpoint.js";
 import type { StepResult, VariableRole } from "../train/step.js";
 import type { BatchAugment, Stepper } from "../train/stepper.js";
-import type { NativeNetwork } from "./network.js";
+import { OPTIMIZER_SLOTS, type NativeNetwork, type PlannedOptimizer } from "./network.js";
 
 interface StoredData {
   values?: unknown;
@@ -49,7 +50,7 @@ export class CompiledStepper implements Stepper {
     private readonly reportsAccuracy: boolean,
     private readonly seed: number,
     private readonly augment: BatchAugment,
-    private readonly momentum: boolean,
+    private readonly optimizer: PlannedOptimizer["kind"],
   ) {
     this.out = new Float64Array(2 + variables.length);
   }
@@ -93,16 +94,28 @@ export class CompiledStepper implements Stepper {
   }
 
   async optimizerWeights(): Promise<NamedTensor[]> {
-    if (!this.momentum) return [];
-    return this.variables.map((v, k) => ({ name: `${v.name}/momentum`, tensor: tf.tensor(Float32Array.from(this.network.velocity(k)), v.shape) }));
+    const slots = OPTIMIZER_SLOTS[this.optimizer];
+    return [
+      { name: "iter", tensor: tf.scalar(this.network.steps(), "int32") },
+      ...slots.flatMap((slot, s) => this.variables.map((v, k) => ({ name: `${v.name}/${slot}`, tensor: tf.tensor(Float32Array.from(this.network.state(k, s)), v.shape) }))),
+    ];
   }
 
+  /** By position, as tfjs restores its optimizers: variable names differ between processes. */
   async setOptimizerWeights(weights: readonly NamedTensor[]): Promise<void> {
-    const byName = new Map(weights.map((w) => [w.name, w.tensor]));
-    this.variables.forEach((v, k) => {
-      const saved = byName.get(`${v.name}/momentum`);
-      if (saved) this.network.velocity(k).set(saved.dataSync() as Float32Array);
-    });
+    if (weights.length === 0) return;
+    const slots = OPTIMIZER_SLOTS[this.optimizer];
+    const [iter, ...state] = weights;
+    if (iter!.name !== "iter" || state.length !== slots.length * this.variables.length)
+      throw new Error(`the checkpoint's optimizer state (${weights.length} arrays) does not fit a ${this.optimizer} optimizer of ${this.variables.length} variables`);
+    this.network.restoreSteps(iter!.tensor.dataSync()[0]!);
+    slots.forEach((_, s) =>
+      this.variables.forEach((v, k) => {
+        const saved = state[s * this.variables.length + k]!.tensor;
+        if (saved.size !== v.size) throw new Error(`the checkpoint's optimizer state for ${v.name} has ${saved.size} values, not ${v.size}`);
+        this.network.state(k, s).set(saved.dataSync() as Float32Array);
+      }),
+    );
   }
 }
 

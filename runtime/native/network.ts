@@ -1,6 +1,6 @@
 /**
  * Compiles a sequential tfjs-layers model into the addon's `Network`, which runs a whole training
- * step (forward, cost, backward, L1/L2, clipping, SGD) in one native call per batch. TensorFlow.js
+ * step (forward, cost, backward, L1/L2, clipping, the optimizer's update) in one native call per batch. TensorFlow.js
  * spends more time recording and dispatching a step's ~80–140 small operations than computing
  * them; the compiled step has none of that. Anything it does not cover is reported as a reason,
  * and the training runs through TensorFlow.js autograd instead.
@@ -31,12 +31,60 @@ export type PlannedLayer =
   | { kind: "dropout"; size: number; rate: number }
   | { kind: "activation"; size: number; activation: string };
 
+/** The optimizer as the native side runs it: tfjs's rule of that kind, with every hyper-parameter. */
+export interface PlannedOptimizer {
+  readonly kind: "sgd" | "momentum" | "adagrad" | "adadelta" | "rmsprop" | "adam" | "adamax";
+  readonly momentum: number;
+  readonly nesterov: boolean;
+  readonly rho: number;
+  readonly decay: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+}
+
+/**
+ * The names of each parameter's optimizer state arrays, in the order tfjs's optimizer of the same
+ * kind saves them (`getWeights`: `iter`, then every parameter's first slot, then every second).
+ */
+export const OPTIMIZER_SLOTS: Readonly<Record<PlannedOptimizer["kind"], readonly string[]>> = {
+  sgd: [],
+  momentum: ["momentum"],
+  adagrad: ["accumulator"],
+  adadelta: ["accum_grad", "accum_var"],
+  rmsprop: ["rms", "momentum"],
+  adam: ["m", "v"],
+  adamax: ["m", "v"],
+};
+
+/** tfjs's float32 epsilon, which its AdaGrad, AdaDelta and RMSProp use. */
+const BACKEND_EPSILON = 1e-7;
+
+function plannedOptimizer(optimizer: OptimizerSetting): PlannedOptimizer {
+  const none = { momentum: 0, nesterov: false, rho: 0, decay: 0, beta1: 0, beta2: 0, epsilon: BACKEND_EPSILON };
+  switch (optimizer.kind) {
+    case "sgd": {
+      const momentum = settled(optimizer.momentum, "optimizer.momentum");
+      const nesterov = settled(optimizer.nesterov, "optimizer.nesterov");
+      return { ...none, kind: momentum > 0 || nesterov ? "momentum" : "sgd", momentum, nesterov };
+    }
+    case "adagrad":
+      return { ...none, kind: "adagrad" };
+    case "adadelta":
+      return { ...none, kind: "adadelta", rho: settled(optimizer.rho, "optimizer.rho") };
+    case "rmsprop":
+      return { ...none, kind: "rmsprop", decay: settled(optimizer.decay, "optimizer.decay"), momentum: settled(optimizer.momentum, "optimizer.momentum") };
+    case "adam":
+    case "adamax":
+      return { ...none, kind: optimizer.kind, beta1: settled(optimizer.beta1), beta2: settled(optimizer.beta2), epsilon: settled(optimizer.epsilon) };
+  }
+}
+
 export interface NetworkPlan {
   readonly inputSize: number;
   readonly outputSize: number;
   readonly loss: "quadratic" | "cross_entropy" | "binary_cross_entropy";
-  readonly momentum: number;
-  readonly nesterov: boolean;
+  readonly optimizer: PlannedOptimizer;
   readonly clip: "none" | "value" | "norm";
   readonly clipMax: number;
   readonly layers: readonly PlannedLayer[];
@@ -48,8 +96,12 @@ export interface NativeNetwork {
   step(x: Float32Array, y: Float32Array, order: Uint32Array | null, from: number, to: number, weights: Float32Array[], lr: number, seed: number, out: Float64Array): void;
   /** Summed cost and correct predictions over the first `count` rows, without dropout, into out[0], out[1]. */
   evaluate(x: Float32Array, y: Float32Array, count: number, weights: Float32Array[], out: Float64Array): void;
-  /** The optimizer's velocity of parameter k, a view on native memory. */
-  velocity(k: number): Float32Array;
+  /** Slot `slot` of parameter k's optimizer state (OPTIMIZER_SLOTS), a view on native memory. */
+  state(k: number, slot: number): Float32Array;
+  /** How many updates the optimizer has made. */
+  steps(): number;
+  /** Sets that count after a checkpoint (Adam's and Adamax's bias corrections depend on it). */
+  restoreSteps(steps: number): void;
   parameterCount(): number;
 }
 
@@ -137,7 +189,6 @@ function plan({ model, loss, optimizer, clip, penalties, metrics }: PlanInputs):
   if (loss.kind !== "quadratic" && loss.kind !== "cross_entropy" && loss.kind !== "binary_cross_entropy" && loss.kind !== "sparse_cross_entropy")
     throw new Unsupported(`the ${loss.kind} cost is not compiled`);
   if ("fromLogits" in loss && settled(loss.fromLogits)) throw new Unsupported("costs from logits are not compiled");
-  if (optimizer.kind !== "sgd") throw new Unsupported(`the ${optimizer.kind} optimizer is not compiled`);
   const unknownMetric = metrics.find((m) => m !== "accuracy");
   if (unknownMetric) throw new Unsupported(`the ${unknownMetric} metric is not compiled`);
   const layers: PlannedLayer[] = [];
@@ -205,8 +256,7 @@ function plan({ model, loss, optimizer, clip, penalties, metrics }: PlanInputs):
       inputSize: sizeOf(inputShape),
       outputSize: sizeOf(outputShape),
       loss: loss.kind === "sparse_cross_entropy" ? "cross_entropy" : loss.kind,
-      momentum: settled(optimizer.momentum, "optimizer.momentum"),
-      nesterov: settled(optimizer.nesterov, "optimizer.nesterov"),
+      optimizer: plannedOptimizer(optimizer),
       clip: clip ? clip.kind : "none",
       clipMax: clip ? settled(clip.max, "clip.max") : 0,
       layers,

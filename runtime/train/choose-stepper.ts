@@ -9,7 +9,6 @@ import { CompiledStepper } from "../native/compiled-stepper.js";
 import { compileNetwork, planNetwork } from "../native/network.js";
 import { NATIVE_BACKEND } from "../native/register.js";
 import type { ClipSetting, LossSetting, OptimizerSetting } from "../settings.js";
-import { settled } from "../settings.js";
 import type { Metric } from "./metrics.js";
 import type { penalizedVariables } from "./regularization.js";
 import type { StepContext } from "./step.js";
@@ -65,7 +64,6 @@ export function chooseStepper(inputs: StepperInputs): { stepper: Stepper; note: 
     return { stepper: tape, note: `steps: TensorFlow.js autograd on the native kernels (the compiled network does not cover this training: ${reason})` };
   }
   const { plan, variables } = planned.value;
-  const momentum = inputs.optimizerSetting.kind === "sgd" && (settled(inputs.optimizerSetting.momentum) > 0 || settled(inputs.optimizerSetting.nesterov));
   const stepper = new CompiledStepper(
     compileNetwork(addon, plan),
     variables,
@@ -73,7 +71,7 @@ export function chooseStepper(inputs: StepperInputs): { stepper: Stepper; note: 
     inputs.metrics.some((m) => m.name === "accuracy"),
     inputs.seed,
     inputs.augment,
-    momentum,
+    plan.optimizer.kind,
   );
   return { stepper, note: `steps: ${stepper.description}` };
 }

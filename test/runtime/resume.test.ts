@@ -2,6 +2,8 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { EpochRecord } from "../../runtime/history.js";
+import { loadProgram, mlpProgram } from "../support/train-source.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const nnc = join(root, "bin", "nnc.js");
@@ -68,4 +70,56 @@ describe("checkpoints", () => {
     expect(epochs(killed)).toEqual(epochs(whole));
     expect(readFileSync(join(killed, "weights.bin"))).toEqual(readFileSync(join(whole, "weights.bin")));
   }, 120_000);
+});
+
+describe("checkpoints keep every optimizer's state", () => {
+  // Stopping after epoch 1 and resuming must give what an uninterrupted run gives, which needs the
+  // optimizer's accumulators (and Adam's step count) saved and restored exactly.
+  const OPTIMIZERS = [
+    "sgd(lr: 0.1)",
+    "sgd(lr: 0.1, momentum: 0.9)",
+    "sgd(lr: 0.1, momentum: 0.9, nesterov: true)",
+    "adagrad(lr: 0.05)",
+    "adadelta(lr: 1.0)",
+    "rmsprop(lr: 0.005, momentum: 0.5)",
+    "adam(lr: 0.005)",
+    "adamax(lr: 0.01)",
+  ];
+  it.each(OPTIMIZERS)("%s", async (optimizer) => {
+    const program = await loadProgram(mlpProgram(`optimizer: ${optimizer}\n  batch_size: 20\n  epochs: 2\n  seed: 4\n  checkpoint: every(1)`), "resume-optimizer");
+    const runs = join(dir, "optimizers", optimizer.replace(/\W+/g, "_"));
+    const whole = await program.train("Mlp", { limit: 400, runDir: join(runs, "whole") });
+    await program.train("Mlp", { limit: 400, runDir: join(runs, "stopped"), epochs: 1 });
+    const resumed = await program.train("Mlp", { limit: 400, runDir: join(runs, "stopped") });
+    expect(resumed.resumedFrom).toBe(1);
+    const without = (h: readonly EpochRecord[]) => h.map(({ seconds: _s, ...rest }) => rest);
+    expect(without(resumed.history)).toEqual(without(whole.history));
+    expect(resumed.test).toEqual(whole.test);
+    expect(readFileSync(join(runs, "stopped", "weights.bin"))).toEqual(readFileSync(join(runs, "whole", "weights.bin")));
+  }, 60_000);
+});
+
+describe("a checkpoint written by the compiled step resumes through autograd, and back", () => {
+  // Both paths save the optimizer's state as tfjs does (`iter`, then the slots in order).
+  it.each(["sgd(lr: 0.1, momentum: 0.9)", "rmsprop(lr: 0.005, momentum: 0.5)", "adam(lr: 0.005)"])("%s", async (optimizer) => {
+    const program = await loadProgram(mlpProgram(`optimizer: ${optimizer}\n  batch_size: 20\n  epochs: 2\n  seed: 4\n  checkpoint: every(1)`), "resume-across");
+    const runs = join(dir, "across", optimizer.replace(/\W+/g, "_"));
+    const whole = await program.train("Mlp", { limit: 400, runDir: join(runs, "whole"), backend: "native" });
+    for (const [first, then] of [["1", "0"], ["0", "1"]] as const) {
+      const runDir = join(runs, `${first}-${then}`);
+      const previous = process.env.NNC_COMPILED_STEP;
+      try {
+        process.env.NNC_COMPILED_STEP = first;
+        await program.train("Mlp", { limit: 400, runDir, epochs: 1, backend: "native" });
+        process.env.NNC_COMPILED_STEP = then;
+        const resumed = await program.train("Mlp", { limit: 400, runDir, backend: "native" });
+        expect(resumed.resumedFrom).toBe(1);
+        resumed.history.forEach((epoch, i) => expect(epoch.train.loss).toBeCloseTo(whole.history[i]!.train.loss, 4));
+        expect(resumed.test!.loss).toBeCloseTo(whole.test!.loss!, 4);
+      } finally {
+        if (previous === undefined) delete process.env.NNC_COMPILED_STEP;
+        else process.env.NNC_COMPILED_STEP = previous;
+      }
+    }
+  }, 60_000);
 });

@@ -21,12 +21,13 @@ void activate(Activation f, float* values, int64_t rows, int64_t cols);
 void activationGradient(Activation f, const float* a, const float* dA, float* dZ, int64_t rows, int64_t cols);
 
 // A trainable array: the weights live in TensorFlow.js's own buffer (set before every step), the
-// gradient and the optimizer's velocity here.
+// gradient and the optimizer's state here: up to two arrays (slots) the size of the weights, in
+// the order tfjs's optimizer of the same kind keeps them.
 struct Parameter {
   float* values = nullptr;
   int64_t size = 0;
   std::vector<float> gradient;
-  std::vector<float> velocity;
+  std::vector<float> slots[2];
   float l1 = 0, l2 = 0;  // already divided by n (and by 2 for L2), as in the cost
 };
 

@@ -1,12 +1,13 @@
 // `Network`: a sequential model compiled for training in one native call per batch. It gathers
 // the batch's rows, runs every layer forward, computes the cost (as runtime/train/losses.ts
 // defines it) and accuracy, runs every layer backward, adds the L1/L2 gradient, clips, and applies
-// SGD (with momentum or Nesterov) to the weights in TensorFlow.js's own buffers.
+// the optimizer (net_optimizer.cc) to the weights in TensorFlow.js's own buffers.
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
 
 #include "net_layer.h"
+#include "net_optimizer.h"
 
 namespace nnc::net {
 namespace {
@@ -37,7 +38,8 @@ class Network : public Napi::ObjectWrap<Network> {
  public:
   static Napi::Function Define(Napi::Env env) {
     return DefineClass(env, "Network",
-                       {InstanceMethod("step", &Network::Step), InstanceMethod("evaluate", &Network::Evaluate), InstanceMethod("velocity", &Network::Velocity), InstanceMethod("parameterCount", &Network::ParameterCount)});
+                       {InstanceMethod("step", &Network::Step), InstanceMethod("evaluate", &Network::Evaluate), InstanceMethod("state", &Network::State),
+                        InstanceMethod("steps", &Network::Steps), InstanceMethod("restoreSteps", &Network::RestoreSteps), InstanceMethod("parameterCount", &Network::ParameterCount)});
   }
 
   explicit Network(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Network>(info) {
@@ -53,7 +55,7 @@ class Network : public Napi::ObjectWrap<Network> {
     auto p = std::make_unique<Parameter>();
     p->size = size;
     p->gradient.assign(size, 0.f);
-    p->velocity.assign(size, 0.f);
+    for (int s = 0; s < optimizer_->slotCount(); s++) p->slots[s].assign(size, optimizer_->initialSlotValue());
     p->l1 = l1;
     p->l2 = l2;
     parameters_.push_back(std::move(p));
@@ -64,8 +66,17 @@ class Network : public Napi::ObjectWrap<Network> {
     inputSize_ = numberOf(plan, "inputSize");
     outputSize_ = numberOf(plan, "outputSize");
     loss_ = lossNamed(textOf(plan, "loss"));
-    momentum_ = static_cast<float>(realOf(plan, "momentum"));
-    nesterov_ = plan.Get("nesterov").ToBoolean().Value();
+    const Napi::Object o = plan.Get("optimizer").As<Napi::Object>();
+    OptimizerSpec spec;
+    spec.kind = optimizerNamed(textOf(o, "kind"));
+    spec.momentum = realOf(o, "momentum");
+    spec.nesterov = o.Get("nesterov").ToBoolean().Value();
+    spec.rho = realOf(o, "rho");
+    spec.decay = realOf(o, "decay");
+    spec.beta1 = realOf(o, "beta1");
+    spec.beta2 = realOf(o, "beta2");
+    spec.epsilon = realOf(o, "epsilon");
+    optimizer_ = std::make_unique<Optimizer>(spec);
     const std::string clip = textOf(plan, "clip");
     clip_ = clip == "value" ? Clip::Value : clip == "norm" ? Clip::Norm : Clip::None;
     clipMax_ = static_cast<float>(realOf(plan, "clipMax"));
@@ -264,43 +275,40 @@ class Network : public Napi::ObjectWrap<Network> {
     }
     for (size_t k = 0; k < parameters_.size(); k++) {
       Parameter& p = *parameters_[k];
-      float* w = p.values;
       const float* g = p.gradient.data();
       double sq = 0;
       for (int64_t i = 0; i < p.size; i++) sq += static_cast<double>(g[i]) * g[i];
       squaredNorms[k] = sq;
-      if (momentum_ == 0.f && !nesterov_) {
-        for (int64_t i = 0; i < p.size; i++) w[i] -= lr * g[i];
-        continue;
-      }
-      // tfjs's momentum: v ← μv + g; w ← w − η·v, or with Nesterov w ← w − η·(g + μv).
-      float* v = p.velocity.data();
-      for (int64_t i = 0; i < p.size; i++) {
-        v[i] = momentum_ * v[i] + g[i];
-        w[i] -= lr * (nesterov_ ? g[i] + momentum_ * v[i] : v[i]);
-      }
+      optimizer_->apply(p, lr);
     }
+    optimizer_->finishStep();
   }
 
-  // velocity(k): the optimizer's state of parameter k as a Float32Array view (read and written by
-  // checkpoints).
-  Napi::Value Velocity(const Napi::CallbackInfo& info) {
-    const int64_t k = intAt(info, 0);
-    if (k < 0 || k >= static_cast<int64_t>(parameters_.size())) {
-      Napi::RangeError::New(info.Env(), "no such parameter").ThrowAsJavaScriptException();
+  // state(k, s): slot s of parameter k's optimizer state as a Float32Array view (read and written
+  // by checkpoints).
+  Napi::Value State(const Napi::CallbackInfo& info) {
+    const int64_t k = intAt(info, 0), slot = intAt(info, 1);
+    if (k < 0 || k >= static_cast<int64_t>(parameters_.size()) || slot < 0 || slot >= optimizer_->slotCount()) {
+      Napi::RangeError::New(info.Env(), "no such parameter or optimizer slot").ThrowAsJavaScriptException();
       return info.Env().Undefined();
     }
     Parameter& p = *parameters_[k];
-    Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(info.Env(), p.velocity.data(), p.size * sizeof(float));
+    Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(info.Env(), p.slots[slot].data(), p.size * sizeof(float));
     return Napi::Float32Array::New(info.Env(), p.size, buffer, 0);
+  }
+
+  // steps(): how many updates the optimizer has made; restoreSteps(t) sets it after a checkpoint.
+  Napi::Value Steps(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(optimizer_->steps())); }
+  Napi::Value RestoreSteps(const Napi::CallbackInfo& info) {
+    return guarded(info, [&] { optimizer_->restoreSteps(intAt(info, 0)); });
   }
 
   Napi::Value ParameterCount(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(parameters_.size())); }
 
   int64_t inputSize_ = 0, outputSize_ = 0, capacity_ = 0;
   Loss loss_ = Loss::Quadratic;
-  float momentum_ = 0.f, clipMax_ = 0.f;
-  bool nesterov_ = false;
+  float clipMax_ = 0.f;
+  std::unique_ptr<Optimizer> optimizer_;
   Clip clip_ = Clip::None;
   MaskRandom random_;
   std::vector<std::unique_ptr<Parameter>> parameters_;

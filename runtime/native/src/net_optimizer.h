@@ -1,0 +1,44 @@
+// The compiled network's optimizers: tfjs's update rules (tfjs-core's optimizers), operation by
+// operation in float, so a compiled step and an autograd step agree and their checkpoints are
+// interchangeable.
+#pragma once
+
+#include <string>
+
+#include "net_layer.h"
+
+namespace nnc::net {
+
+enum class OptimizerKind { Sgd, Momentum, Adagrad, Adadelta, Rmsprop, Adam, Adamax };
+
+struct OptimizerSpec {
+  OptimizerKind kind = OptimizerKind::Sgd;
+  // Hyper-parameters as doubles, as the JavaScript side holds them; tfjs rounds each scalar
+  // (β₁, 1 − β₁, …) to float where it enters an operation, and so does the optimizer.
+  double momentum = 0, rho = 0, decay = 0, beta1 = 0, beta2 = 0, epsilon = 1e-7;
+  bool nesterov = false;
+};
+
+OptimizerKind optimizerNamed(const std::string& name);
+
+class Optimizer {
+ public:
+  explicit Optimizer(const OptimizerSpec& spec);
+  // How many state arrays each parameter keeps, and what they start as.
+  int slotCount() const;
+  float initialSlotValue() const;
+  // w ← update(w, g, state) for one parameter.
+  void apply(Parameter& p, float lr) const;
+  // After every parameter's update: advance the step count and the running powers of β.
+  void finishStep();
+  // Sets the step count after a checkpoint and recomputes β₁ᵗ, β₂ᵗ as the steps accumulated them.
+  void restoreSteps(int64_t steps);
+  int64_t steps() const { return steps_; }
+
+ private:
+  OptimizerSpec spec_;
+  int64_t steps_ = 0;
+  float accBeta1_ = 0, accBeta2_ = 0;  // β^(steps + 1), multiplied once per step in float
+};
+
+}  // namespace nnc::net

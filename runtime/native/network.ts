@@ -83,7 +83,7 @@ function plannedOptimizer(optimizer: OptimizerSetting): PlannedOptimizer {
 export interface NetworkPlan {
   readonly inputSize: number;
   readonly outputSize: number;
-  readonly loss: "quadratic" | "cross_entropy" | "binary_cross_entropy";
+  readonly loss: "quadratic" | "mse" | "mae" | "cross_entropy" | "binary_cross_entropy";
   readonly optimizer: PlannedOptimizer;
   readonly clip: "none" | "value" | "norm";
   readonly clipMax: number;
@@ -186,7 +186,7 @@ export function planNetwork(input: PlanInputs): Compiled<{ plan: NetworkPlan; va
 }
 
 function plan({ model, loss, optimizer, clip, penalties, metrics }: PlanInputs): { plan: NetworkPlan; variables: tf.Variable[] } {
-  if (loss.kind !== "quadratic" && loss.kind !== "cross_entropy" && loss.kind !== "binary_cross_entropy" && loss.kind !== "sparse_cross_entropy")
+  if (loss.kind === "huber")
     throw new Unsupported(`the ${loss.kind} cost is not compiled`);
   if ("fromLogits" in loss && settled(loss.fromLogits)) throw new Unsupported("costs from logits are not compiled");
   const unknownMetric = metrics.find((m) => m !== "accuracy");

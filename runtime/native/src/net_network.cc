@@ -12,13 +12,15 @@
 namespace nnc::net {
 namespace {
 
-enum class Loss { Quadratic, CrossEntropy, BinaryCrossEntropy };
+enum class Loss { Quadratic, MeanSquared, MeanAbsolute, CrossEntropy, BinaryCrossEntropy };
 enum class Clip { None, Value, Norm };
 
 constexpr float kEpsilon = 1e-7f;  // as runtime/train/losses.ts: keeps log() finite
 
 Loss lossNamed(const std::string& name) {
   if (name == "quadratic") return Loss::Quadratic;
+  if (name == "mse") return Loss::MeanSquared;
+  if (name == "mae") return Loss::MeanAbsolute;
   if (name == "cross_entropy") return Loss::CrossEntropy;
   if (name == "binary_cross_entropy") return Loss::BinaryCrossEntropy;
   throw std::invalid_argument("the compiled network has no loss " + name);
@@ -144,6 +146,8 @@ class Network : public Napi::ObjectWrap<Network> {
   double cost(int64_t batch, const float* a, const float* y, float* dA, double& correct) const {
     const int64_t n = outputSize_;
     const float scale = 1.f / static_cast<float>(batch);
+    // mse and mae average over the output units too.
+    const float unitScale = 1.f / static_cast<float>(batch * n);
     double total = 0;
     correct = 0;
     for (int64_t r = 0; r < batch; r++) {
@@ -157,6 +161,19 @@ class Network : public Napi::ObjectWrap<Network> {
             const float diff = ar[j] - yr[j];
             rowCost += 0.5 * diff * diff;
             dr[j] = diff * scale;
+            break;
+          }
+          case Loss::MeanSquared: {
+            const float diff = ar[j] - yr[j];
+            rowCost += static_cast<double>(diff) * diff / n;
+            dr[j] = 2.f * diff * unitScale;
+            break;
+          }
+          case Loss::MeanAbsolute: {
+            // tfjs's |x|' is 1 for x > 0 and −1 otherwise, here x = y − a.
+            const float diff = yr[j] - ar[j];
+            rowCost += std::fabs(static_cast<double>(diff)) / n;
+            dr[j] = (diff > 0.f ? -1.f : 1.f) * unitScale;
             break;
           }
           case Loss::CrossEntropy: {

@@ -2,8 +2,8 @@
 // Benchmark: one training epoch of a recurrent network on the adding problem (10,000 sequences of
 // length 50, 32 units, dense output, Adam, mse, batch 32) through nnc-generated code on the native
 // backend, against the same network in PyTorch (Debian's python3-torch, 2 threads;
-// bench/pytorch_recurrent.py). Recurrent layers train through TensorFlow.js autograd on the native
-// kernels (the compiled network covers feed-forward stacks only). Prints seconds per training epoch
+// bench/pytorch_recurrent.py), both through the compiled step (BPTT in
+// runtime/native/src/net_recurrent.cc). Prints seconds per training epoch
 // and the ratio nnc / PyTorch. Run on an idle machine, after `npm run build`:
 //   node bench/recurrent.mjs [CELLS…]      (default: lstm gru rnn)
 import { spawnSync } from "node:child_process";

@@ -144,6 +144,7 @@ async function trainOnce(ctx: Context, settings: ResolvedTraining, args: ModelAr
       augment: augment.length ? (x: Float32Array, count: number) => augmentBatch(x, count, data.train.xShape, augment, augmentRng) : null,
       inputDtype: ctx.program.inputDtype,
       seed,
+      dataShape: data.train.xShape,
     });
     if (note) ctx.log(note);
     const result = await fit({

@@ -47,12 +47,13 @@ export class CompiledStepper implements Stepper {
     private readonly network: NativeNetwork,
     private readonly variables: readonly tf.Variable[],
     private readonly roles: ReadonlyMap<string, VariableRole> | null,
-    private readonly reportsAccuracy: boolean,
+    /** The training's metrics in order: `accuracy` and `mae` are what the network computes. */
+    private readonly metrics: readonly string[],
     private readonly seed: number,
     private readonly augment: BatchAugment,
     private readonly optimizer: PlannedOptimizer["kind"],
   ) {
-    this.out = new Float64Array(2 + variables.length);
+    this.out = new Float64Array(3 + variables.length);
   }
 
   step(data: Examples, order: Uint32Array, from: number, to: number, stepNumber: number): StepResult {
@@ -65,7 +66,11 @@ export class CompiledStepper implements Stepper {
     } else {
       this.network.step(data.x, data.y, order, from, to, weights, this.lr, seed, this.out);
     }
-    return { loss: this.out[0]!, metricSums: this.reportsAccuracy ? [this.out[1]!] : [], squaredNorms: this.norms() };
+    return { loss: this.out[0]!, metricSums: this.metrics.map((m) => this.metricSum(m, this.out)), squaredNorms: this.norms() };
+  }
+
+  private metricSum(metric: string, out: Float64Array): number {
+    return metric === "accuracy" ? out[1]! : out[2]!;
   }
 
   private norms(): Map<string, { weights: number; biases: number | null }> | null {
@@ -75,18 +80,18 @@ export class CompiledStepper implements Stepper {
       const role = this.roles!.get(v.name);
       if (!role) return;
       const entry = byLayer.get(role.layer) ?? { weights: 0, biases: null };
-      if (role.role === "weights") entry.weights += this.out[2 + k]!;
-      else entry.biases = (entry.biases ?? 0) + this.out[2 + k]!;
+      if (role.role === "weights") entry.weights += this.out[3 + k]!;
+      else entry.biases = (entry.biases ?? 0) + this.out[3 + k]!;
       byLayer.set(role.layer, entry);
     });
     return byLayer;
   }
 
   evaluate(data: Examples): Record<string, number> {
-    const out = new Float64Array(2);
+    const out = new Float64Array(3);
     this.network.evaluate(data.x, data.y, data.count, this.variables.map(ownedValues), out);
     const n = Math.max(1, data.count);
-    return this.reportsAccuracy ? { loss: out[0]! / n, accuracy: out[1]! / n } : { loss: out[0]! / n };
+    return { loss: out[0]! / n, ...Object.fromEntries(this.metrics.map((m) => [m, this.metricSum(m, out) / n])) };
   }
 
   setLearningRate(lr: number): void {

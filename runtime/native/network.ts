@@ -28,6 +28,18 @@ export type PlannedLayer =
       l2: number;
     }
   | { kind: "maxpool" | "avgpool"; input: number[]; output: number[]; pool: number[]; strides: number[]; pad: number[] }
+  | {
+      kind: "recurrent";
+      cell: "rnn" | "lstm" | "gru";
+      steps: number;
+      features: number;
+      units: number;
+      activation: string;
+      bias: boolean;
+      returnSequences: boolean;
+      l1: number;
+      l2: number;
+    }
   | { kind: "dropout"; size: number; rate: number }
   | { kind: "activation"; size: number; activation: string };
 
@@ -94,7 +106,7 @@ export interface NetworkPlan {
 export interface NativeNetwork {
   /** One step on rows order[from … to-1] of x/y (rows from … to-1 when order is null). */
   step(x: Float32Array, y: Float32Array, order: Uint32Array | null, from: number, to: number, weights: Float32Array[], lr: number, seed: number, out: Float64Array): void;
-  /** Summed cost and correct predictions over the first `count` rows, without dropout, into out[0], out[1]. */
+  /** Summed cost, correct predictions and absolute error over the first `count` rows, without dropout, into out[0…2]. */
   evaluate(x: Float32Array, y: Float32Array, count: number, weights: Float32Array[], out: Float64Array): void;
   /** Slot `slot` of parameter k's optimizer state (OPTIMIZER_SLOTS), a view on native memory. */
   state(k: number, slot: number): Float32Array;
@@ -173,7 +185,11 @@ export interface PlanInputs {
   /** Per layer name, the penalty coefficients as the cost uses them (l1/n, l2/(2n)). */
   readonly penalties: ReadonlyMap<string, { l1: number; l2: number }>;
   readonly metrics: readonly string[];
+  /** One example's input shape as the data has it: fixes a sequence length the model leaves open. */
+  readonly dataShape?: readonly number[];
 }
+
+const CELLS: Readonly<Record<string, "rnn" | "lstm" | "gru">> = { SimpleRNN: "rnn", LSTM: "lstm", GRU: "gru" };
 
 /** The plan of a model, or why it cannot be compiled. Variables come in plan order. */
 export function planNetwork(input: PlanInputs): Compiled<{ plan: NetworkPlan; variables: tf.Variable[] }> {
@@ -185,18 +201,22 @@ export function planNetwork(input: PlanInputs): Compiled<{ plan: NetworkPlan; va
   }
 }
 
-function plan({ model, loss, optimizer, clip, penalties, metrics }: PlanInputs): { plan: NetworkPlan; variables: tf.Variable[] } {
+function plan({ model, loss, optimizer, clip, penalties, metrics, dataShape }: PlanInputs): { plan: NetworkPlan; variables: tf.Variable[] } {
   if (loss.kind === "huber")
     throw new Unsupported(`the ${loss.kind} cost is not compiled`);
   if ("fromLogits" in loss && settled(loss.fromLogits)) throw new Unsupported("costs from logits are not compiled");
-  const unknownMetric = metrics.find((m) => m !== "accuracy");
+  const unknownMetric = metrics.find((m) => m !== "accuracy" && m !== "mae");
   if (unknownMetric) throw new Unsupported(`the ${unknownMetric} metric is not compiled`);
   const layers: PlannedLayer[] = [];
   const variables: tf.Variable[] = [];
+  // A sequence length the model leaves open (`input seq: [T, 2]`) is the data's.
+  const modelInput = shapeOf(model.inputs[0]!);
+  const steps = modelInput.length === 3 && modelInput[1] === null ? dataShape?.[0] : undefined;
+  const concrete = (shape: (number | null)[]) => (steps !== undefined && shape.length === 3 && shape[1] === null ? [shape[0]!, steps, shape[2]!] : shape);
   for (const layer of chain(model)) {
     const config = layer.getConfig();
-    const inShape = shapeOf(layer.input as tf.SymbolicTensor);
-    const outShape = shapeOf(layer.outputShape);
+    const inShape = concrete(shapeOf(layer.input as tf.SymbolicTensor));
+    const outShape = concrete(shapeOf(layer.outputShape));
     if (!(sizeOf(outShape) > 0)) throw new Unsupported(`layer "${layer.name}" has an empty output`);
     const penalty = penalties.get(layer.name) ?? { l1: 0, l2: 0 };
     if (!layer.trainable && layer.trainableWeights.length === 0 && layer.weights.length > 0) throw new Unsupported(`layer "${layer.name}" is frozen`);
@@ -235,6 +255,22 @@ function plan({ model, loss, optimizer, clip, penalties, metrics }: PlanInputs):
         layers.push({ kind: layer.getClassName() === "MaxPooling2D" ? "maxpool" : "avgpool", input, output, pool, strides, pad: [top, bottom, left, right] });
         break;
       }
+      case "SimpleRNN":
+      case "LSTM":
+      case "GRU": {
+        const cell = CELLS[layer.getClassName()]!;
+        if (cell !== "rnn" && config.recurrentActivation !== "sigmoid") throw new Unsupported(`layer "${layer.name}" has ${String(config.recurrentActivation)} gates`);
+        if (config.returnState || config.goBackwards || config.stateful || config.resetAfter) throw new Unsupported(`layer "${layer.name}" returns states, runs backwards, keeps state or resets after`);
+        if (Number(config.dropout) > 0 || Number(config.recurrentDropout) > 0) throw new Unsupported(`layer "${layer.name}" has dropout`);
+        if (inShape.length !== 3 || inShape[1] === null || inShape[2] === null) throw new Unsupported(`layer "${layer.name}" has no fixed sequence length`);
+        const activation = activationOf(layer, config);
+        if (activation === "softmax") throw new Unsupported(`layer "${layer.name}" has activation softmax`);
+        const { recurrentRegularizer, biasRegularizer, recurrentConstraint } = config;
+        if (recurrentRegularizer || biasRegularizer || recurrentConstraint) throw new Unsupported(`layer "${layer.name}" has a constraint or regularizer of its own`);
+        layers.push({ kind: "recurrent", cell, steps: inShape[1], features: inShape[2], units: Number(config.units), activation, bias: Boolean(config.useBias), returnSequences: Boolean(config.returnSequences), ...penalty });
+        params();
+        break;
+      }
       case "Flatten":
         // NHWC rows are already flat in tfjs's order: nothing to run.
         break;
@@ -249,8 +285,8 @@ function plan({ model, loss, optimizer, clip, penalties, metrics }: PlanInputs):
         throw new Unsupported(`layer "${layer.name}" (${layer.getClassName()}) is not compiled`);
     }
   }
-  const inputShape = shapeOf(model.inputs[0]!);
-  const outputShape = shapeOf(model.outputs[0]!);
+  const inputShape = concrete(shapeOf(model.inputs[0]!));
+  const outputShape = concrete(shapeOf(model.outputs[0]!));
   return {
     plan: {
       inputSize: sizeOf(inputShape),

@@ -23,6 +23,8 @@ export interface StepperInputs {
   readonly augment: BatchAugment;
   readonly inputDtype: "float32" | "int32";
   readonly seed: number;
+  /** One training example's input shape. */
+  readonly dataShape: readonly number[];
 }
 
 function penaltiesByLayer(model: tf.LayersModel, penalized: ReturnType<typeof penalizedVariables>): Map<string, { l1: number; l2: number }> {
@@ -58,6 +60,7 @@ export function chooseStepper(inputs: StepperInputs): { stepper: Stepper; note: 
     clip: inputs.clip,
     penalties: penaltiesByLayer(model, penalized),
     metrics: inputs.metrics.map((m) => m.name),
+    dataShape: inputs.dataShape,
   });
   if (!addon || !planned.ok) {
     const reason = planned.ok ? "the addon is not loaded" : planned.reason;
@@ -68,7 +71,7 @@ export function chooseStepper(inputs: StepperInputs): { stepper: Stepper; note: 
     compileNetwork(addon, plan),
     variables,
     roles,
-    inputs.metrics.some((m) => m.name === "accuracy"),
+    inputs.metrics.map((m) => m.name),
     inputs.seed,
     inputs.augment,
     plan.optimizer.kind,

@@ -5,13 +5,14 @@
 #include "net_layer.h"
 
 namespace nnc::net {
-namespace {
 
-void gemm(char ta, char tb, int64_t m, int64_t n, int64_t k, const float* a, int64_t lda, const float* b, int64_t ldb, float* c, int64_t ldc) {
+void gemm(char ta, char tb, int64_t m, int64_t n, int64_t k, const float* a, int64_t lda, const float* b, int64_t ldb, float* c, int64_t ldc, float beta) {
   useThreadsFor(2.0 * m * n * k);
-  const dnnl_status_t status = dnnl_sgemm(ta, tb, m, n, k, 1.f, a, lda, b, ldb, 0.f, c, ldc);
+  const dnnl_status_t status = dnnl_sgemm(ta, tb, m, n, k, 1.f, a, lda, b, ldb, beta, c, ldc);
   if (status != dnnl_success) throw std::runtime_error("dnnl_sgemm failed");
 }
+
+namespace {
 
 class Dense : public Layer {
  public:

@@ -15,6 +15,9 @@ namespace nnc::net {
 enum class Activation { Linear, Relu, Sigmoid, Tanh, Softmax };
 Activation activationNamed(const std::string& name);
 
+// C = op(A)·op(B) + beta·C, row-major, on oneDNN's sgemm ('N' or 'T' for op).
+void gemm(char ta, char tb, int64_t m, int64_t n, int64_t k, const float* a, int64_t lda, const float* b, int64_t ldb, float* c, int64_t ldc, float beta = 0.f);
+
 // a = f(z) in place over `rows` examples of `cols` values.
 void activate(Activation f, float* values, int64_t rows, int64_t cols);
 // dZ = dA ⊙ f'(z), from the activation's output `a` (every f here has its derivative in terms of a).
@@ -75,6 +78,17 @@ struct PoolSpec {
 std::unique_ptr<Layer> makePool(const PoolSpec& spec);
 
 std::unique_ptr<Layer> makeDropout(int64_t size, float rate);
+
+enum class Cell { Simple, Lstm, Gru };
+struct RecurrentSpec {
+  Cell cell;
+  int64_t steps, features, units;
+  Activation activation;  // the candidate's and output's; the gates are logistic
+  bool bias, returnSequences;
+};
+// kernel [features, G·units], recurrent [units, G·units], bias [G·units], G = 1, 4 or 3 gate blocks
+// in tfjs-layers' order (LSTM i, f, c, o; GRU z, r, h).
+std::unique_ptr<Layer> makeRecurrent(const RecurrentSpec& spec, Parameter* kernel, Parameter* recurrent, Parameter* bias);
 std::unique_ptr<Layer> makeActivation(int64_t size, Activation activation);
 
 }  // namespace nnc::net

@@ -104,6 +104,16 @@ class Network : public Napi::ObjectWrap<Network> {
       } else if (kind == "maxpool" || kind == "avgpool") {
         const Dims in = dimsOf(l, "input"), out = dimsOf(l, "output"), k = dimsOf(l, "pool"), st = dimsOf(l, "strides"), pad = dimsOf(l, "pad");
         layers_.push_back(makePool({kind == "maxpool", in[0], in[1], in[2], out[0], out[1], k[0], k[1], st[0], st[1], pad[0], pad[1], pad[2], pad[3]}));
+      } else if (kind == "recurrent") {
+        const std::string cell = textOf(l, "cell");
+        const RecurrentSpec spec{cell == "lstm" ? Cell::Lstm : cell == "gru" ? Cell::Gru : Cell::Simple,
+                                 numberOf(l, "steps"), numberOf(l, "features"), numberOf(l, "units"), activationNamed(textOf(l, "activation")), bias,
+                                 l.Get("returnSequences").ToBoolean().Value()};
+        const int64_t width = (spec.cell == Cell::Lstm ? 4 : spec.cell == Cell::Gru ? 3 : 1) * spec.units;
+        Parameter* kernel = addParameter(spec.features * width, l1, l2);
+        Parameter* recurrent = addParameter(spec.units * width, l1, l2);
+        Parameter* b = bias ? addParameter(width, 0.f, 0.f) : nullptr;
+        layers_.push_back(makeRecurrent(spec, kernel, recurrent, b));
       } else if (kind == "dropout") {
         layers_.push_back(makeDropout(numberOf(l, "size"), static_cast<float>(realOf(l, "rate"))));
       } else if (kind == "activation") {
@@ -142,14 +152,16 @@ class Network : public Napi::ObjectWrap<Network> {
     }
   }
 
-  // The mean cost over the batch and dC/da into `dA`; returns the number of correct predictions in `correct`.
-  double cost(int64_t batch, const float* a, const float* y, float* dA, double& correct) const {
+  // The mean cost over the batch and dC/da into `dA`; the number of correct predictions into
+  // `correct` and the summed per-example mean absolute error into `absolute` (the mae metric).
+  double cost(int64_t batch, const float* a, const float* y, float* dA, double& correct, double& absolute) const {
     const int64_t n = outputSize_;
     const float scale = 1.f / static_cast<float>(batch);
     // mse and mae average over the output units too.
     const float unitScale = 1.f / static_cast<float>(batch * n);
     double total = 0;
     correct = 0;
+    absolute = 0;
     for (int64_t r = 0; r < batch; r++) {
       const float* ar = a + r * n;
       const float* yr = y + r * n;
@@ -193,6 +205,9 @@ class Network : public Napi::ObjectWrap<Network> {
         }
       }
       total += rowCost;
+      double rowAbsolute = 0;
+      for (int64_t j = 0; j < n; j++) rowAbsolute += std::fabs(static_cast<double>(yr[j] - ar[j]));
+      absolute += rowAbsolute / n;
       if (n == 1) {
         correct += (ar[0] > 0.5f) == (yr[0] > 0.5f);
       } else {
@@ -216,7 +231,7 @@ class Network : public Napi::ObjectWrap<Network> {
     }
   }
 
-  // evaluate(x, y, count, weights[], out: Float64Array[2]): the summed cost and the number of
+  // evaluate(x, y, count, weights[], out: Float64Array[3]): the summed cost, the summed absolute error and the number of
   // correct predictions over `count` rows, in inference mode (no dropout), in chunks.
   Napi::Value Evaluate(const Napi::CallbackInfo& info) {
     return guarded(info, [&] {
@@ -227,20 +242,22 @@ class Network : public Napi::ObjectWrap<Network> {
       double* out = info[4].As<Napi::Float64Array>().Data();
       constexpr int64_t kChunk = 500;
       ensureBuffers(std::min(count, kChunk));
-      out[0] = out[1] = 0;
+      out[0] = out[1] = out[2] = 0;
       for (int64_t from = 0; from < count; from += kChunk) {
         const int64_t batch = std::min(kChunk, count - from);
         gather(x, nullptr, from, from + batch, inputSize_, activations_[0].data());
         gather(y, nullptr, from, from + batch, outputSize_, targets_.data());
         for (size_t i = 0; i < layers_.size(); i++) layers_[i]->forward(batch, activations_[i].data(), activations_[i + 1].data(), false, random_);
-        double correct = 0;
-        out[0] += cost(batch, activations_.back().data(), targets_.data(), gradients_.back().data(), correct) * batch;
+        double correct = 0, absolute = 0;
+        out[0] += cost(batch, activations_.back().data(), targets_.data(), gradients_.back().data(), correct, absolute) * batch;
         out[1] += correct;
+        out[2] += absolute;
       }
     });
   }
 
-  // step(x, y, order | null, from, to, weights[], lr, seed, out: Float64Array[2 + parameters])
+  // step(x, y, order | null, from, to, weights[], lr, seed, out: Float64Array[3 + parameters]):
+  // the mean cost, the number correct, the summed absolute error, each parameter's squared gradient norm
   Napi::Value Step(const Napi::CallbackInfo& info) {
     return guarded(info, [&] {
       const float* x = floatsAt(info, 0);
@@ -258,14 +275,15 @@ class Network : public Napi::ObjectWrap<Network> {
       gather(x, order, from, to, inputSize_, activations_[0].data());
       gather(y, order, from, to, outputSize_, targets_.data());
       for (size_t i = 0; i < layers_.size(); i++) layers_[i]->forward(batch, activations_[i].data(), activations_[i + 1].data(), true, random_);
-      double correct = 0;
-      out[0] = cost(batch, activations_.back().data(), targets_.data(), gradients_.back().data(), correct);
+      double correct = 0, absolute = 0;
+      out[0] = cost(batch, activations_.back().data(), targets_.data(), gradients_.back().data(), correct, absolute);
       out[1] = correct;
+      out[2] = absolute;
       for (size_t i = layers_.size(); i-- > 0;) {
         float* dIn = i == 0 ? nullptr : gradients_[i].data();
         layers_[i]->backward(batch, activations_[i].data(), activations_[i + 1].data(), gradients_[i + 1].data(), dIn);
       }
-      update(lr, out + 2);
+      update(lr, out + 3);
     });
   }
 
@@ -277,7 +295,8 @@ class Network : public Napi::ObjectWrap<Network> {
       if (p->l2 != 0.f)
         for (int64_t i = 0; i < p->size; i++) g[i] += 2.f * p->l2 * w[i];
       if (p->l1 != 0.f)
-        for (int64_t i = 0; i < p->size; i++) g[i] += p->l1 * static_cast<float>((w[i] > 0.f) - (w[i] < 0.f));
+        // tfjs's |w|' is 1 for w > 0 and −1 otherwise (at 0 too), which autograd's runs follow.
+        for (int64_t i = 0; i < p->size; i++) g[i] += p->l1 * (w[i] > 0.f ? 1.f : -1.f);
     }
     if (clip_ == Clip::Value) {
       for (auto& p : parameters_)

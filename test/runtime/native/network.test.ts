@@ -39,6 +39,9 @@ interface Case {
 
 const ACT = fc.constantFrom("linear", "relu", "sigmoid", "tanh");
 
+const CLIP = fc.option(fc.record({ kind: fc.constantFrom<"norm" | "value">("norm", "value"), max: fc.constantFrom(0.05, 1) }));
+const SEED = fc.integer({ min: 1, max: 2 ** 30 });
+
 /**
  * Every optimizer of §6. Adam's and Adamax's steps are g/(|g| + ε)·η, so a gradient that is exactly
  * 0 on one path and a float-noise 1e-10 on the other would step apart by η·1e-3 with the default ε:
@@ -51,6 +54,9 @@ const OPTIMIZERS: fc.Arbitrary<OptimizerSetting> = fc.oneof(
   fc.record({ kind: fc.constant("rmsprop" as const), lr: fc.constant(1e-3), decay: fc.constant(0.9), momentum: fc.constantFrom(0, 0.5) }),
   fc.record({ kind: fc.constantFrom("adam" as const, "adamax" as const), lr: fc.constant(1e-3), beta1: fc.constant(0.9), beta2: fc.constant(0.999), epsilon: fc.constant(1e-3) }),
 );
+
+/** The settings both properties draw besides the network. */
+const TRAINING = { optimizer: OPTIMIZERS, l2: fc.constantFrom(0, 0.5), l1: fc.constantFrom(0, 0.2), clip: CLIP, seed: SEED };
 
 const caseArb: fc.Arbitrary<Case> = fc
   .record({
@@ -72,11 +78,7 @@ const caseArb: fc.Arbitrary<Case> = fc
       { output: "linear", loss: "mae" } as const,
     ),
     batch: fc.integer({ min: 1, max: 7 }),
-    optimizer: OPTIMIZERS,
-    l2: fc.constantFrom(0, 0.5),
-    l1: fc.constantFrom(0, 0.2),
-    clip: fc.option(fc.record({ kind: fc.constantFrom<"norm" | "value">("norm", "value"), max: fc.constantFrom(0.05, 1) })),
-    seed: fc.integer({ min: 1, max: 2 ** 30 }),
+    ...TRAINING,
   })
   .map(({ head, ...rest }) => ({ ...rest, ...head }));
 
@@ -104,26 +106,28 @@ function examples(k: Case): Examples {
 }
 
 /** Two steps of the case on `backend`, through the compiled network or through autograd. */
-async function train(k: Case, backend: string, compiled: boolean, initial: tf.NamedTensorMap | null) {
+/** What two training steps need besides the network: a subset of Case. */
+type Settings = Pick<Case, "loss" | "optimizer" | "l1" | "l2" | "clip" | "batch">;
+
+async function train(k: Settings, backend: string, compiled: boolean, initial: tf.NamedTensorMap | null, build: () => tf.LayersModel, data: Examples) {
   await tf.setBackend(backend);
-  const model = buildModel(k);
+  const model = build();
   if (initial) model.setWeights(model.weights.map((w) => initial[w.originalName]!));
   // A copy: the cpu backend's dataSync() hands out the variable's own buffer, which the compiled step changes.
   const weightsBefore = Object.fromEntries(model.weights.map((w) => [w.originalName, tf.tensor(Float32Array.from(w.read().dataSync()), w.shape as number[])]));
   const lossSetting: LossSetting = { kind: k.loss, fromLogits: false } as LossSetting;
   const optimizerSetting = k.optimizer;
   const loss = lossFunction(lossSetting);
-  const metrics = metricsFor([{ kind: "accuracy" }]);
-  const data = examples(k);
+  const metrics = metricsFor([{ kind: "accuracy" }, { kind: "mae" }]);
   const { variables, roles } = trainableVariables(model);
   const penalized = penalizedVariables(model, { l1: k.l1, l2: k.l2 }, {}, data.count);
   const order = Uint32Array.from({ length: data.count }, (_, i) => (i * 5) % data.count);
   let stepper;
   if (compiled) {
     const penalties = new Map(penalized.map((p) => [model.layers.find((l) => l.trainableWeights.some((w) => w.read() === p.variable))!.name, { l1: p.l1, l2: p.l2 }]));
-    const planned = planNetwork({ model, loss: lossSetting, optimizer: optimizerSetting, clip: k.clip, penalties, metrics: ["accuracy"] });
+    const planned = planNetwork({ model, loss: lossSetting, optimizer: optimizerSetting, clip: k.clip, penalties, metrics: ["accuracy", "mae"], dataShape: data.xShape });
     if (!planned.ok) throw new Error(planned.reason);
-    stepper = new CompiledStepper(compileNetwork(loadNativeAddon().addon!, planned.value.plan), planned.value.variables, roles, true, 1, null, planned.value.plan.optimizer.kind);
+    stepper = new CompiledStepper(compileNetwork(loadNativeAddon().addon!, planned.value.plan), planned.value.variables, roles, ["accuracy", "mae"], 1, null, planned.value.plan.optimizer.kind);
   } else {
     const optimizer = makeOptimizer(optimizerSetting);
     stepper = new TapeStepper({ model, loss, metrics, optimizer, variables, penalized, clip: k.clip, roles }, null, "float32");
@@ -139,6 +143,46 @@ function close(actual: number, expected: number, relative: number): boolean {
   return Math.abs(actual - expected) <= relative * Math.max(1, Math.abs(expected));
 }
 
+/** Two steps through the compiled network and through autograd from the same weights agree. */
+async function expectSameTraining(k: Settings, build: () => tf.LayersModel, data: Examples): Promise<void> {
+  const compiled = await train(k, NATIVE_BACKEND, true, null, build, data);
+  const tape = await train(k, "cpu", false, compiled.weightsBefore, build, data);
+  const initial = Object.fromEntries(Object.entries(compiled.weightsBefore).map(([name, t]) => [name, Float32Array.from(t.dataSync())]));
+  Object.values(compiled.weightsBefore).forEach((t) => t.dispose());
+  Object.values(tape.weightsBefore).forEach((t) => t.dispose());
+  compiled.steps.forEach((step, i) => {
+    const reference = tape.steps[i]!;
+    expect(close(step.loss, reference.loss, 1e-4), `loss of step ${i + 1}: ${step.loss} vs ${reference.loss}`).toBe(true);
+    // Adaptive optimizers move every output bias by about ±η at once, which can leave two
+    // outputs a float-noise apart: after their first step, argmax (accuracy) is a coin toss.
+    if (i === 0 || k.optimizer.kind === "sgd") expect(step.metricSums[0]).toEqual(reference.metricSums[0]);
+    expect(close(step.metricSums[1]!, reference.metricSums[1]!, 1e-4), `mae of step ${i + 1}: ${step.metricSums[1]} vs ${reference.metricSums[1]}`).toBe(true);
+    for (const [layer, norms] of reference.squaredNorms ?? []) {
+      const mine = step.squaredNorms?.get(layer);
+      expect(mine && close(mine.weights, norms.weights, 1e-3), `gradient norm of ${layer}`).toBe(true);
+    }
+  });
+  tape.weights.forEach((expected, i) => {
+    const actual = compiled.weights[i]!;
+    // The steps themselves, which adaptive optimizers keep near η whatever the gradient: the
+    // weights alone would hide a wrong rule. Compared as whole arrays, because where a
+    // gradient is a sum that cancels to float noise, its normalized step is noise too.
+    const w0 = initial[expected.name]!;
+    let difference = 0, size = 0;
+    expected.values.forEach((e, j) => {
+      const mine = actual.values[j]! - w0[j]!, reference = e - w0[j]!;
+      difference += (mine - reference) ** 2;
+      size += reference ** 2;
+    });
+    if (!(Math.sqrt(difference) <= 2e-3 * Math.sqrt(size) + 1e-6 * Math.sqrt(w0.length)))
+      expect.fail(`${expected.name} moved by ${Math.sqrt(size)} through autograd and the compiled step differs by ${Math.sqrt(difference)} (${k.optimizer.kind})`);
+    expect(actual.name).toBe(expected.name);
+    expected.values.forEach((e, j) => {
+      if (!close(actual.values[j]!, e, 1e-4)) expect.fail(`${expected.name}[${j}]: compiled ${actual.values[j]}, autograd ${e}`);
+    });
+  });
+}
+
 describe.skipIf(!nativeAvailable)("the compiled network", () => {
   it("takes the same steps as TensorFlow.js autograd on random small networks and settings", async () => {
     await fc.assert(
@@ -148,41 +192,50 @@ describe.skipIf(!nativeAvailable)("the compiled network", () => {
         const empty = probe.layers.some((l) => (l.outputShape as number[]).slice(1).some((d) => d === 0));
         probe.dispose();
         fc.pre(!empty);
-        const compiled = await train(k, NATIVE_BACKEND, true, null);
-        const tape = await train(k, "cpu", false, compiled.weightsBefore);
-        const initial = Object.fromEntries(Object.entries(compiled.weightsBefore).map(([name, t]) => [name, Float32Array.from(t.dataSync())]));
-        Object.values(compiled.weightsBefore).forEach((t) => t.dispose());
-        Object.values(tape.weightsBefore).forEach((t) => t.dispose());
-        compiled.steps.forEach((step, i) => {
-          const reference = tape.steps[i]!;
-          expect(close(step.loss, reference.loss, 1e-4), `loss of step ${i + 1}: ${step.loss} vs ${reference.loss}`).toBe(true);
-          // Adaptive optimizers move every output bias by about ±η at once, which can leave two
-          // outputs a float-noise apart: after their first step, argmax (accuracy) is a coin toss.
-          if (i === 0 || k.optimizer.kind === "sgd") expect(step.metricSums).toEqual(reference.metricSums);
-          for (const [layer, norms] of reference.squaredNorms ?? []) {
-            const mine = step.squaredNorms?.get(layer);
-            expect(mine && close(mine.weights, norms.weights, 1e-3), `gradient norm of ${layer}`).toBe(true);
-          }
-        });
-        tape.weights.forEach((expected, i) => {
-          const actual = compiled.weights[i]!;
-          // The steps themselves, which adaptive optimizers keep near η whatever the gradient: the
-          // weights alone would hide a wrong rule. Compared as whole arrays, because where a
-          // gradient is a sum that cancels to float noise, its normalized step is noise too.
-          const w0 = initial[expected.name]!;
-          let difference = 0, size = 0;
-          expected.values.forEach((e, j) => {
-            const mine = actual.values[j]! - w0[j]!, reference = e - w0[j]!;
-            difference += (mine - reference) ** 2;
-            size += reference ** 2;
-          });
-          if (!(Math.sqrt(difference) <= 2e-3 * Math.sqrt(size) + 1e-6 * Math.sqrt(w0.length)))
-            expect.fail(`${expected.name} moved by ${Math.sqrt(size)} through autograd and the compiled step differs by ${Math.sqrt(difference)} (${k.optimizer.kind})`);
-          expect(actual.name).toBe(expected.name);
-          expected.values.forEach((e, j) => {
-            if (!close(actual.values[j]!, e, 1e-4)) expect.fail(`${expected.name}[${j}]: compiled ${actual.values[j]}, autograd ${e}`);
-          });
-        });
+        await expectSameTraining(k, () => buildModel(k), examples(k));
+      }),
+      { numRuns: Number(process.env.NNC_PROPERTY_RUNS ?? 40) },
+    );
+  }, 120_000);
+
+  it("takes the same steps through recurrent layers (BPTT) as TensorFlow.js autograd", async () => {
+    const recurrentArb = fc.record({
+      cell: fc.constantFrom("simpleRNN" as const, "lstm" as const, "gru" as const),
+      activation: fc.constantFrom("tanh", "relu", "sigmoid", "linear"),
+      // tfjs-layers cannot take the gradient of a one-step sequence (its stack of one tensor throws).
+      steps: fc.integer({ min: 2, max: 6 }),
+      features: fc.integer({ min: 1, max: 3 }),
+      units: fc.integer({ min: 1, max: 5 }),
+      stacked: fc.boolean(),
+      openLength: fc.boolean(),
+      bias: fc.boolean(),
+      classes: fc.integer({ min: 1, max: 3 }),
+      head: fc.constantFrom(
+        { output: "linear", loss: "mse" } as const,
+        { output: "linear", loss: "quadratic" } as const,
+        { output: "softmax", loss: "cross_entropy" } as const,
+      ),
+      batch: fc.integer({ min: 1, max: 5 }),
+      ...TRAINING,
+    });
+    await fc.assert(
+      fc.asyncProperty(recurrentArb, async (r) => {
+        const k = { ...r, ...r.head, classes: r.head.loss === "cross_entropy" ? r.classes + 1 : r.classes };
+        const build = () => {
+          // A length the model leaves open (`input seq: [T, F]`) comes from the data.
+          const input = tf.input({ shape: [r.openLength ? null : r.steps, r.features] });
+          const options = { units: r.units, activation: r.activation as "tanh", useBias: r.bias, recurrentActivation: "sigmoid" as const };
+          let x = input;
+          if (r.stacked) x = tf.layers[r.cell]({ ...options, returnSequences: true, name: "first" }).apply(x) as tf.SymbolicTensor;
+          x = tf.layers[r.cell]({ ...options, name: "last" }).apply(x) as tf.SymbolicTensor;
+          x = tf.layers.dense({ units: k.classes, activation: k.output, name: "out" }).apply(x) as tf.SymbolicTensor;
+          return tf.model({ inputs: input, outputs: x });
+        };
+        const count = 2 * r.batch;
+        const y = new Float32Array(count * k.classes);
+        for (let i = 0; i < count; i++) y[i * k.classes + ((i * 7 + r.seed) % k.classes)] = 1;
+        const data: Examples = { x: valuesFor([count, r.steps * r.features], r.seed), xShape: [r.steps, r.features], y, yShape: [k.classes], count, classes: k.classes };
+        await expectSameTraining(k, build, data);
       }),
       { numRuns: Number(process.env.NNC_PROPERTY_RUNS ?? 40) },
     );
@@ -193,7 +246,7 @@ describe.skipIf(!nativeAvailable)("the compiled network", () => {
     const input = tf.input({ shape: [5, 3] });
     const recurrent = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 2 }).apply(tf.layers.lstm({ units: 4, name: "memory" }).apply(input)) as tf.SymbolicTensor });
     const base = { loss: { kind: "cross_entropy", fromLogits: false } as LossSetting, optimizer: { kind: "sgd", lr: 0.1, momentum: 0, nesterov: false } as OptimizerSetting, clip: null, penalties: new Map(), metrics: ["accuracy"] };
-    expect(planNetwork({ ...base, model: recurrent })).toEqual({ ok: false, reason: 'layer "memory" (LSTM) is not compiled' });
+    expect(planNetwork({ ...base, model: recurrent })).toEqual({ ok: false, reason: 'layer "memory" has hardSigmoid gates' });
 
     const flat = tf.input({ shape: [4] });
     const a = tf.layers.dense({ units: 3 }).apply(flat) as tf.SymbolicTensor;
@@ -216,7 +269,7 @@ describe.skipIf(!nativeAvailable)("the compiled network", () => {
     const before = kept.map((t) => Float32Array.from(t.dataSync()));
     const planned = planNetwork({ model, loss: { kind: k.loss, fromLogits: false } as LossSetting, optimizer: { kind: "sgd", lr: 0.1, momentum: 0, nesterov: false }, clip: null, penalties: new Map(), metrics: [] });
     if (!planned.ok) throw new Error(planned.reason);
-    const stepper = new CompiledStepper(compileNetwork(loadNativeAddon().addon!, planned.value.plan), planned.value.variables, null, false, 1, null, planned.value.plan.optimizer.kind);
+    const stepper = new CompiledStepper(compileNetwork(loadNativeAddon().addon!, planned.value.plan), planned.value.variables, null, [], 1, null, planned.value.plan.optimizer.kind);
     stepper.setLearningRate(0.5);
     const data = examples(k);
     stepper.step(data, Uint32Array.from({ length: data.count }, (_, i) => i), 0, data.count, 0);

@@ -76,7 +76,7 @@ describe.skipIf(!nativeAvailable)("training on the native backend", () => {
     expect(native.test!.accuracy).toBeCloseTo(js.test!.accuracy!, 2);
   }, 240_000);
 
-  it("the same seed trains the same LSTM and GRU to the same per-epoch losses on native and on cpu (slicing is native)", async () => {
+  it("the same seed trains the same LSTM (compiled) and bidirectional GRU (autograd, native slicing) to the same per-epoch losses on native and on cpu", async () => {
     const program = await loadProgram(RECURRENT, "recurrent");
     for (const label of ["lstm_run", "gru_run"]) {
       const native = await program.train(label, { limit: 64, backend: "native" });

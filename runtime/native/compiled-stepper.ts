@@ -52,6 +52,8 @@ export class CompiledStepper implements Stepper {
     private readonly seed: number,
     private readonly augment: BatchAugment,
     private readonly optimizer: PlannedOptimizer["kind"],
+    /** Variables the network updates itself (batch norm's moving statistics), in plan order. */
+    private readonly states: readonly tf.Variable[] = [],
   ) {
     this.out = new Float64Array(3 + variables.length);
   }
@@ -62,9 +64,9 @@ export class CompiledStepper implements Stepper {
     const seed = (this.seed * 1_000_003 + stepNumber) % 2 ** 52;
     if (this.augment) {
       const { x, y } = gatherRows(data, order, from, to);
-      this.network.step(this.augment(x, to - from), y, null, 0, to - from, weights, this.lr, seed, this.out);
+      this.network.step(this.augment(x, to - from), y, null, 0, to - from, weights, this.lr, seed, this.out, this.states.map(ownedValues));
     } else {
-      this.network.step(data.x, data.y, order, from, to, weights, this.lr, seed, this.out);
+      this.network.step(data.x, data.y, order, from, to, weights, this.lr, seed, this.out, this.states.map(ownedValues));
     }
     return { loss: this.out[0]!, metricSums: this.metrics.map((m) => this.metricSum(m, this.out)), squaredNorms: this.norms() };
   }
@@ -89,7 +91,7 @@ export class CompiledStepper implements Stepper {
 
   evaluate(data: Examples): Record<string, number> {
     const out = new Float64Array(3);
-    this.network.evaluate(data.x, data.y, data.count, this.variables.map(ownedValues), out);
+    this.network.evaluate(data.x, data.y, data.count, this.variables.map(ownedValues), out, this.states.map(ownedValues));
     const n = Math.max(1, data.count);
     return { loss: out[0]! / n, ...Object.fromEntries(this.metrics.map((m) => [m, this.metricSum(m, out) / n])) };
   }

@@ -40,6 +40,7 @@ export type PlannedLayer =
       l1: number;
       l2: number;
     }
+  | { kind: "batchnorm"; positions: number; channels: number; momentum: number; epsilon: number; center: boolean; scale: boolean }
   | { kind: "dropout"; size: number; rate: number }
   | { kind: "activation"; size: number; activation: string };
 
@@ -105,9 +106,9 @@ export interface NetworkPlan {
 /** The addon's compiled network, as the JavaScript side sees it. */
 export interface NativeNetwork {
   /** One step on rows order[from … to-1] of x/y (rows from … to-1 when order is null). */
-  step(x: Float32Array, y: Float32Array, order: Uint32Array | null, from: number, to: number, weights: Float32Array[], lr: number, seed: number, out: Float64Array): void;
+  step(x: Float32Array, y: Float32Array, order: Uint32Array | null, from: number, to: number, weights: Float32Array[], lr: number, seed: number, out: Float64Array, states: Float32Array[]): void;
   /** Summed cost, correct predictions and absolute error over the first `count` rows, without dropout, into out[0…2]. */
-  evaluate(x: Float32Array, y: Float32Array, count: number, weights: Float32Array[], out: Float64Array): void;
+  evaluate(x: Float32Array, y: Float32Array, count: number, weights: Float32Array[], out: Float64Array, states: Float32Array[]): void;
   /** Slot `slot` of parameter k's optimizer state (OPTIMIZER_SLOTS), a view on native memory. */
   state(k: number, slot: number): Float32Array;
   /** How many updates the optimizer has made. */
@@ -191,8 +192,15 @@ export interface PlanInputs {
 
 const CELLS: Readonly<Record<string, "rnn" | "lstm" | "gru">> = { SimpleRNN: "rnn", LSTM: "lstm", GRU: "gru" };
 
-/** The plan of a model, or why it cannot be compiled. Variables come in plan order. */
-export function planNetwork(input: PlanInputs): Compiled<{ plan: NetworkPlan; variables: tf.Variable[] }> {
+/** What a model compiles to: the plan, its trained variables and the ones its layers update themselves (moving statistics), in plan order. */
+export interface PlannedNetwork {
+  readonly plan: NetworkPlan;
+  readonly variables: tf.Variable[];
+  readonly states: tf.Variable[];
+}
+
+/** The plan of a model, or why it cannot be compiled. */
+export function planNetwork(input: PlanInputs): Compiled<PlannedNetwork> {
   try {
     return { ok: true, value: plan(input) };
   } catch (error) {
@@ -201,7 +209,7 @@ export function planNetwork(input: PlanInputs): Compiled<{ plan: NetworkPlan; va
   }
 }
 
-function plan({ model, loss, optimizer, clip, penalties, metrics, dataShape }: PlanInputs): { plan: NetworkPlan; variables: tf.Variable[] } {
+function plan({ model, loss, optimizer, clip, penalties, metrics, dataShape }: PlanInputs): PlannedNetwork {
   if (loss.kind === "huber")
     throw new Unsupported(`the ${loss.kind} cost is not compiled`);
   if ("fromLogits" in loss && settled(loss.fromLogits)) throw new Unsupported("costs from logits are not compiled");
@@ -209,6 +217,7 @@ function plan({ model, loss, optimizer, clip, penalties, metrics, dataShape }: P
   if (unknownMetric) throw new Unsupported(`the ${unknownMetric} metric is not compiled`);
   const layers: PlannedLayer[] = [];
   const variables: tf.Variable[] = [];
+  const states: tf.Variable[] = [];
   // A sequence length the model leaves open (`input seq: [T, 2]`) is the data's.
   const modelInput = shapeOf(model.inputs[0]!);
   const steps = modelInput.length === 3 && modelInput[1] === null ? dataShape?.[0] : undefined;
@@ -271,6 +280,19 @@ function plan({ model, loss, optimizer, clip, penalties, metrics, dataShape }: P
         params();
         break;
       }
+      case "BatchNormalization": {
+        const rank = inShape.length - 1;
+        const axis = Number(config.axis);
+        if (axis !== -1 && axis !== rank) throw new Unsupported(`batch norm layer "${layer.name}" does not normalize the last axis`);
+        const channels = inShape[rank];
+        if (typeof channels !== "number") throw new Unsupported(`batch norm layer "${layer.name}" has no fixed channel count`);
+        layers.push({ kind: "batchnorm", positions: sizeOf(inShape) / channels, channels, momentum: Number(config.momentum), epsilon: Number(config.epsilon), center: Boolean(config.center), scale: Boolean(config.scale) });
+        params();
+        // tfjs-layers adds moving_mean, then moving_variance.
+        for (const w of layer.nonTrainableWeights) states.push(w.read() as tf.Variable);
+        if (states.length % 2 !== 0 || layer.nonTrainableWeights.length !== 2) throw new Unsupported(`batch norm layer "${layer.name}" has unexpected weights`);
+        break;
+      }
       case "Flatten":
         // NHWC rows are already flat in tfjs's order: nothing to run.
         break;
@@ -298,6 +320,7 @@ function plan({ model, loss, optimizer, clip, penalties, metrics, dataShape }: P
       layers,
     },
     variables,
+    states,
   };
 }
 

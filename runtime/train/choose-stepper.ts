@@ -66,7 +66,7 @@ export function chooseStepper(inputs: StepperInputs): { stepper: Stepper; note: 
     const reason = planned.ok ? "the addon is not loaded" : planned.reason;
     return { stepper: tape, note: `steps: TensorFlow.js autograd on the native kernels (the compiled network does not cover this training: ${reason})` };
   }
-  const { plan, variables } = planned.value;
+  const { plan, variables, states } = planned.value;
   const stepper = new CompiledStepper(
     compileNetwork(addon, plan),
     variables,
@@ -75,6 +75,7 @@ export function chooseStepper(inputs: StepperInputs): { stepper: Stepper; note: 
     inputs.seed,
     inputs.augment,
     plan.optimizer.kind,
+    states,
   );
   return { stepper, note: `steps: ${stepper.description}` };
 }

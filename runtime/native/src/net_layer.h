@@ -79,6 +79,14 @@ std::unique_ptr<Layer> makePool(const PoolSpec& spec);
 
 std::unique_ptr<Layer> makeDropout(int64_t size, float rate);
 
+struct BatchNormSpec {
+  int64_t positions, channels;  // values per example = positions × channels (the last axis)
+  float momentum, epsilon;
+};
+// γ and β may be null (scale: false, center: false); the moving statistics are not trained: their
+// `values` are TensorFlow.js's buffers, bound before each call like the weights.
+std::unique_ptr<Layer> makeBatchNorm(const BatchNormSpec& spec, Parameter* gamma, Parameter* beta, Parameter* movingMean, Parameter* movingVariance);
+
 enum class Cell { Simple, Lstm, Gru };
 struct RecurrentSpec {
   Cell cell;

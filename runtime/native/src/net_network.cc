@@ -64,6 +64,14 @@ class Network : public Napi::ObjectWrap<Network> {
     return parameters_.back().get();
   }
 
+  // A non-trained array a layer updates itself (batch norm's moving statistics).
+  Parameter* addState(int64_t size) {
+    auto p = std::make_unique<Parameter>();
+    p->size = size;
+    states_.push_back(std::move(p));
+    return states_.back().get();
+  }
+
   void build(const Napi::Object plan) {
     inputSize_ = numberOf(plan, "inputSize");
     outputSize_ = numberOf(plan, "outputSize");
@@ -114,6 +122,13 @@ class Network : public Napi::ObjectWrap<Network> {
         Parameter* recurrent = addParameter(spec.units * width, l1, l2);
         Parameter* b = bias ? addParameter(width, 0.f, 0.f) : nullptr;
         layers_.push_back(makeRecurrent(spec, kernel, recurrent, b));
+      } else if (kind == "batchnorm") {
+        const BatchNormSpec spec{numberOf(l, "positions"), numberOf(l, "channels"), static_cast<float>(realOf(l, "momentum")), static_cast<float>(realOf(l, "epsilon"))};
+        Parameter* gamma = l.Get("scale").ToBoolean().Value() ? addParameter(spec.channels, 0.f, 0.f) : nullptr;
+        Parameter* beta = l.Get("center").ToBoolean().Value() ? addParameter(spec.channels, 0.f, 0.f) : nullptr;
+        Parameter* movingMean = addState(spec.channels);
+        Parameter* movingVariance = addState(spec.channels);
+        layers_.push_back(makeBatchNorm(spec, gamma, beta, movingMean, movingVariance));
       } else if (kind == "dropout") {
         layers_.push_back(makeDropout(numberOf(l, "size"), static_cast<float>(realOf(l, "rate"))));
       } else if (kind == "activation") {
@@ -222,23 +237,29 @@ class Network : public Napi::ObjectWrap<Network> {
     return total / batch;
   }
 
-  void bindWeights(const Napi::Array& weights) {
-    if (weights.Length() != parameters_.size()) throw std::invalid_argument("wrong number of weight arrays");
-    for (uint32_t i = 0; i < weights.Length(); i++) {
-      Napi::Float32Array w = weights.Get(i).As<Napi::Float32Array>();
-      if (static_cast<int64_t>(w.ElementLength()) != parameters_[i]->size) throw std::invalid_argument("weight array " + std::to_string(i) + " has the wrong size");
-      parameters_[i]->values = w.Data();
+  static void bind(const Napi::Value& arrays, std::vector<std::unique_ptr<Parameter>>& into, const char* what) {
+    const Napi::Array list = arrays.IsArray() ? arrays.As<Napi::Array>() : Napi::Array::New(arrays.Env());
+    if (list.Length() != into.size()) throw std::invalid_argument(std::string("wrong number of ") + what + " arrays");
+    for (uint32_t i = 0; i < list.Length(); i++) {
+      Napi::Float32Array w = list.Get(i).As<Napi::Float32Array>();
+      if (static_cast<int64_t>(w.ElementLength()) != into[i]->size) throw std::invalid_argument(std::string(what) + " array " + std::to_string(i) + " has the wrong size");
+      into[i]->values = w.Data();
     }
   }
 
-  // evaluate(x, y, count, weights[], out: Float64Array[3]): the summed cost, the summed absolute error and the number of
+  void bindWeights(const Napi::Array& weights, const Napi::Value& states) {
+    bind(weights, parameters_, "weight");
+    bind(states, states_, "state");
+  }
+
+  // evaluate(x, y, count, weights[], out: Float64Array[3], states[]): the summed cost, the summed absolute error and the number of
   // correct predictions over `count` rows, in inference mode (no dropout), in chunks.
   Napi::Value Evaluate(const Napi::CallbackInfo& info) {
     return guarded(info, [&] {
       const float* x = floatsAt(info, 0);
       const float* y = floatsAt(info, 1);
       const int64_t count = intAt(info, 2);
-      bindWeights(info[3].As<Napi::Array>());
+      bindWeights(info[3].As<Napi::Array>(), info[5]);
       double* out = info[4].As<Napi::Float64Array>().Data();
       constexpr int64_t kChunk = 500;
       ensureBuffers(std::min(count, kChunk));
@@ -256,7 +277,7 @@ class Network : public Napi::ObjectWrap<Network> {
     });
   }
 
-  // step(x, y, order | null, from, to, weights[], lr, seed, out: Float64Array[3 + parameters]):
+  // step(x, y, order | null, from, to, weights[], lr, seed, out: Float64Array[3 + parameters], states[]):
   // the mean cost, the number correct, the summed absolute error, each parameter's squared gradient norm
   Napi::Value Step(const Napi::CallbackInfo& info) {
     return guarded(info, [&] {
@@ -268,7 +289,7 @@ class Network : public Napi::ObjectWrap<Network> {
       const float lr = static_cast<float>(numberAt(info, 6));
       random_.seed(static_cast<uint64_t>(intAt(info, 7)));
       double* out = info[8].As<Napi::Float64Array>().Data();
-      bindWeights(weights);
+      bindWeights(weights, info[9]);
       if (batch <= 0) throw std::invalid_argument("empty batch");
       ensureBuffers(batch);
 
@@ -347,7 +368,7 @@ class Network : public Napi::ObjectWrap<Network> {
   std::unique_ptr<Optimizer> optimizer_;
   Clip clip_ = Clip::None;
   MaskRandom random_;
-  std::vector<std::unique_ptr<Parameter>> parameters_;
+  std::vector<std::unique_ptr<Parameter>> parameters_, states_;
   std::vector<std::unique_ptr<Layer>> layers_;
   std::vector<std::vector<float>> activations_, gradients_;
   std::vector<float> targets_;

@@ -10,7 +10,7 @@ import { sizeOf, type Examples } from "../data/examples.js";
 import type { NamedTensor } from "../run/checkpoint.js";
 import type { StepResult, VariableRole } from "../train/step.js";
 import type { BatchAugment, Stepper } from "../train/stepper.js";
-import { OPTIMIZER_SLOTS, type NativeNetwork, type PlannedOptimizer } from "./network.js";
+import { OPTIMIZER_SLOTS, type CompiledMetric, type NativeNetwork, type PlannedNetwork, type PlannedOptimizer } from "./network.js";
 
 interface StoredData {
   values?: unknown;
@@ -42,20 +42,23 @@ export class CompiledStepper implements Stepper {
   readonly description = "compiled native network (one native call per batch)";
   private lr = 0;
   private readonly out: Float64Array;
+  private readonly variables: readonly tf.Variable[];
+  /** Variables the network updates itself (batch norm's moving statistics). */
+  private readonly states: readonly tf.Variable[];
+  private readonly metrics: readonly CompiledMetric[];
+  private readonly optimizer: PlannedOptimizer["kind"];
 
+  /** `network` is `planned.plan` compiled (`compileNetwork`). */
   constructor(
     private readonly network: NativeNetwork,
-    private readonly variables: readonly tf.Variable[],
+    planned: PlannedNetwork,
     private readonly roles: ReadonlyMap<string, VariableRole> | null,
-    /** The training's metrics in order: `accuracy` and `mae` are what the network computes. */
-    private readonly metrics: readonly string[],
     private readonly seed: number,
     private readonly augment: BatchAugment,
-    private readonly optimizer: PlannedOptimizer["kind"],
-    /** Variables the network updates itself (batch norm's moving statistics), in plan order. */
-    private readonly states: readonly tf.Variable[] = [],
   ) {
-    this.out = new Float64Array(3 + variables.length);
+    ({ variables: this.variables, states: this.states, metrics: this.metrics } = planned);
+    this.optimizer = planned.plan.optimizer.kind;
+    this.out = new Float64Array(3 + this.variables.length);
   }
 
   step(data: Examples, order: Uint32Array, from: number, to: number, stepNumber: number): StepResult {
@@ -71,7 +74,7 @@ export class CompiledStepper implements Stepper {
     return { loss: this.out[0]!, metricSums: this.metrics.map((m) => this.metricSum(m, this.out)), squaredNorms: this.norms() };
   }
 
-  private metricSum(metric: string, out: Float64Array): number {
+  private metricSum(metric: CompiledMetric, out: Float64Array): number {
     return metric === "accuracy" ? out[1]! : out[2]!;
   }
 

@@ -1,8 +1,8 @@
 /**
  * Compiles a sequential tfjs-layers model into the addon's `Network`, which runs a whole training
- * step (forward, cost, backward, L1/L2, clipping, the optimizer's update) in one native call per batch. TensorFlow.js
- * spends more time recording and dispatching a step's ~80–140 small operations than computing
- * them; the compiled step has none of that. Anything it does not cover is reported as a reason,
+ * step (forward, cost, backward, L1/L2, clipping, the optimizer's update) in one native call per
+ * batch. TensorFlow.js spends more time recording and dispatching a step's ~80–140 small
+ * operations than computing them; the compiled step has none of that. Anything it does not cover is reported as a reason,
  * and the training runs through TensorFlow.js autograd instead.
  */
 import * as tf from "@tensorflow/tfjs";
@@ -192,11 +192,19 @@ export interface PlanInputs {
 
 const CELLS: Readonly<Record<string, "rnn" | "lstm" | "gru">> = { SimpleRNN: "rnn", LSTM: "lstm", GRU: "gru" };
 
-/** What a model compiles to: the plan, its trained variables and the ones its layers update themselves (moving statistics), in plan order. */
+/** The metrics the compiled network computes besides the cost. */
+export type CompiledMetric = "accuracy" | "mae";
+const COMPILED_METRICS: readonly string[] = ["accuracy", "mae"] satisfies CompiledMetric[];
+
+/**
+ * What a model compiles to: the plan, its trained variables and the ones its layers update
+ * themselves (batch norm's moving statistics), both in plan order, and the metrics it reports.
+ */
 export interface PlannedNetwork {
   readonly plan: NetworkPlan;
   readonly variables: tf.Variable[];
   readonly states: tf.Variable[];
+  readonly metrics: readonly CompiledMetric[];
 }
 
 /** The plan of a model, or why it cannot be compiled. */
@@ -210,10 +218,9 @@ export function planNetwork(input: PlanInputs): Compiled<PlannedNetwork> {
 }
 
 function plan({ model, loss, optimizer, clip, penalties, metrics, dataShape }: PlanInputs): PlannedNetwork {
-  if (loss.kind === "huber")
-    throw new Unsupported(`the ${loss.kind} cost is not compiled`);
+  if (loss.kind === "huber") throw new Unsupported(`the ${loss.kind} cost is not compiled`);
   if ("fromLogits" in loss && settled(loss.fromLogits)) throw new Unsupported("costs from logits are not compiled");
-  const unknownMetric = metrics.find((m) => m !== "accuracy" && m !== "mae");
+  const unknownMetric = metrics.find((m) => !COMPILED_METRICS.includes(m));
   if (unknownMetric) throw new Unsupported(`the ${unknownMetric} metric is not compiled`);
   const layers: PlannedLayer[] = [];
   const variables: tf.Variable[] = [];
@@ -289,8 +296,9 @@ function plan({ model, loss, optimizer, clip, penalties, metrics, dataShape }: P
         layers.push({ kind: "batchnorm", positions: sizeOf(inShape) / channels, channels, momentum: Number(config.momentum), epsilon: Number(config.epsilon), center: Boolean(config.center), scale: Boolean(config.scale) });
         params();
         // tfjs-layers adds moving_mean, then moving_variance.
-        for (const w of layer.nonTrainableWeights) states.push(w.read() as tf.Variable);
-        if (states.length % 2 !== 0 || layer.nonTrainableWeights.length !== 2) throw new Unsupported(`batch norm layer "${layer.name}" has unexpected weights`);
+        const [movingMean, movingVariance, ...others] = layer.nonTrainableWeights;
+        if (!movingMean || !movingVariance || others.length) throw new Unsupported(`batch norm layer "${layer.name}" has unexpected weights`);
+        states.push(movingMean.read() as tf.Variable, movingVariance.read() as tf.Variable);
         break;
       }
       case "Flatten":
@@ -321,6 +329,7 @@ function plan({ model, loss, optimizer, clip, penalties, metrics, dataShape }: P
     },
     variables,
     states,
+    metrics: metrics as readonly CompiledMetric[],
   };
 }
 

@@ -66,16 +66,6 @@ export function chooseStepper(inputs: StepperInputs): { stepper: Stepper; note: 
     const reason = planned.ok ? "the addon is not loaded" : planned.reason;
     return { stepper: tape, note: `steps: TensorFlow.js autograd on the native kernels (the compiled network does not cover this training: ${reason})` };
   }
-  const { plan, variables, states } = planned.value;
-  const stepper = new CompiledStepper(
-    compileNetwork(addon, plan),
-    variables,
-    roles,
-    inputs.metrics.map((m) => m.name),
-    inputs.seed,
-    inputs.augment,
-    plan.optimizer.kind,
-    states,
-  );
+  const stepper = new CompiledStepper(compileNetwork(addon, planned.value.plan), planned.value, roles, inputs.seed, inputs.augment);
   return { stepper, note: `steps: ${stepper.description}` };
 }

@@ -88,6 +88,9 @@ struct BatchNormSpec {
 std::unique_ptr<Layer> makeBatchNorm(const BatchNormSpec& spec, Parameter* gamma, Parameter* beta, Parameter* movingMean, Parameter* movingVariance);
 
 enum class Cell { Simple, Lstm, Gru };
+Cell cellNamed(const std::string& name);
+// Gate blocks of `units` columns in the kernels: 1, 4 or 3.
+int gateBlocks(Cell cell);
 struct RecurrentSpec {
   Cell cell;
   int64_t steps, features, units;

@@ -113,11 +113,9 @@ class Network : public Napi::ObjectWrap<Network> {
         const Dims in = dimsOf(l, "input"), out = dimsOf(l, "output"), k = dimsOf(l, "pool"), st = dimsOf(l, "strides"), pad = dimsOf(l, "pad");
         layers_.push_back(makePool({kind == "maxpool", in[0], in[1], in[2], out[0], out[1], k[0], k[1], st[0], st[1], pad[0], pad[1], pad[2], pad[3]}));
       } else if (kind == "recurrent") {
-        const std::string cell = textOf(l, "cell");
-        const RecurrentSpec spec{cell == "lstm" ? Cell::Lstm : cell == "gru" ? Cell::Gru : Cell::Simple,
-                                 numberOf(l, "steps"), numberOf(l, "features"), numberOf(l, "units"), activationNamed(textOf(l, "activation")), bias,
+        const RecurrentSpec spec{cellNamed(textOf(l, "cell")), numberOf(l, "steps"), numberOf(l, "features"), numberOf(l, "units"), activationNamed(textOf(l, "activation")), bias,
                                  l.Get("returnSequences").ToBoolean().Value()};
-        const int64_t width = (spec.cell == Cell::Lstm ? 4 : spec.cell == Cell::Gru ? 3 : 1) * spec.units;
+        const int64_t width = gateBlocks(spec.cell) * spec.units;
         Parameter* kernel = addParameter(spec.features * width, l1, l2);
         Parameter* recurrent = addParameter(spec.units * width, l1, l2);
         Parameter* b = bias ? addParameter(width, 0.f, 0.f) : nullptr;

@@ -39,8 +39,6 @@ float slope(Activation f, float a) {
   }
 }
 
-int gateBlocks(Cell cell) { return cell == Cell::Lstm ? 4 : cell == Cell::Gru ? 3 : 1; }
-
 class Recurrent : public Layer {
  public:
   Recurrent(const RecurrentSpec& spec, Parameter* kernel, Parameter* recurrent, Parameter* bias)
@@ -242,6 +240,15 @@ class Recurrent : public Layer {
 };
 
 }  // namespace
+
+Cell cellNamed(const std::string& name) {
+  if (name == "rnn") return Cell::Simple;
+  if (name == "lstm") return Cell::Lstm;
+  if (name == "gru") return Cell::Gru;
+  throw std::invalid_argument("the compiled network has no recurrent cell " + name);
+}
+
+int gateBlocks(Cell cell) { return cell == Cell::Lstm ? 4 : cell == Cell::Gru ? 3 : 1; }
 
 std::unique_ptr<Layer> makeRecurrent(const RecurrentSpec& spec, Parameter* kernel, Parameter* recurrent, Parameter* bias) {
   return std::make_unique<Recurrent>(spec, kernel, recurrent, bias);

@@ -137,7 +137,7 @@ async function train(k: Settings, backend: string, compiled: boolean, initial: t
     const penalties = new Map(penalized.map((p) => [model.layers.find((l) => l.trainableWeights.some((w) => w.read() === p.variable))!.name, { l1: p.l1, l2: p.l2 }]));
     const planned = planNetwork({ model, loss: lossSetting, optimizer: optimizerSetting, clip: k.clip, penalties, metrics: ["accuracy", "mae"], dataShape: data.xShape });
     if (!planned.ok) throw new Error(planned.reason);
-    stepper = new CompiledStepper(compileNetwork(loadNativeAddon().addon!, planned.value.plan), planned.value.variables, roles, ["accuracy", "mae"], 1, null, planned.value.plan.optimizer.kind, planned.value.states);
+    stepper = new CompiledStepper(compileNetwork(loadNativeAddon().addon!, planned.value.plan), planned.value, roles, 1, null);
   } else {
     const optimizer = makeOptimizer(optimizerSetting);
     stepper = new TapeStepper({ model, loss, metrics, optimizer, variables, penalized, clip: k.clip, roles }, null, "float32");
@@ -308,7 +308,7 @@ describe.skipIf(!nativeAvailable)("the compiled network", () => {
     const before = kept.map((t) => Float32Array.from(t.dataSync()));
     const planned = planNetwork({ model, loss: { kind: k.loss, fromLogits: false } as LossSetting, optimizer: { kind: "sgd", lr: 0.1, momentum: 0, nesterov: false }, clip: null, penalties: new Map(), metrics: [] });
     if (!planned.ok) throw new Error(planned.reason);
-    const stepper = new CompiledStepper(compileNetwork(loadNativeAddon().addon!, planned.value.plan), planned.value.variables, null, [], 1, null, planned.value.plan.optimizer.kind, planned.value.states);
+    const stepper = new CompiledStepper(compileNetwork(loadNativeAddon().addon!, planned.value.plan), planned.value, null, 1, null);
     stepper.setLearningRate(0.5);
     const data = examples(k);
     stepper.step(data, Uint32Array.from({ length: data.count }, (_, i) => i), 0, data.count, 0);

@@ -117,7 +117,7 @@ describe.skipIf(!nativeAvailable)("training on the native backend", () => {
     const compiledModel = build();
     const planned = planNetwork({ model: compiledModel, loss, optimizer, clip: null, penalties: new Map(), metrics: ["accuracy"] });
     if (!planned.ok) throw new Error(planned.reason);
-    const compiled = new CompiledStepper(compileNetwork(loadNativeAddon().addon!, planned.value.plan), planned.value.variables, null, ["accuracy"], 1, null, planned.value.plan.optimizer.kind);
+    const compiled = new CompiledStepper(compileNetwork(loadNativeAddon().addon!, planned.value.plan), planned.value, null, 1, null);
     const tapeModel = build();
     const tfOptimizer = makeOptimizer(optimizer);
     const tape = new TapeStepper(

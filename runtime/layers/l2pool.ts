@@ -1,68 +1,18 @@
 /**
- * L2 pooling: the square root of the mean of the squares over each window (the lectures' third
- * pooling). tfjs-layers has no such layer; this one is built from differentiable tfjs ops, so
- * autograd gives its gradient. A tiny constant under the root keeps the gradient finite for an
- * all-zero window (d√u/du is infinite at 0), changing outputs by at most 1e-6.
- *
- * With `padding: same` the mean is over the window's cells inside the image, as TensorFlow's
- * average pooling does. The padding is explicit (a 'valid' pooling of the zero-padded squares,
- * divided by the count of real cells), so the layer's gradient does not depend on how a backend's
- * AvgPoolGrad treats padding (see `runtime/gradients/avg-pool.ts`).
+ * L2 pooling, the runtime's `L2Pooling2D` layer (the `l2pool` of the language): the root of the
+ * mean of the squares over each window. The layer itself is defined once, in `l2pool-factory.ts`,
+ * as a factory over a tfjs instance; this module builds it on the runtime's tf and registers it, so
+ * saved models with the layer load wherever the runtime is imported. Without the runtime, plain
+ * tfjs loads them after `registerNncLayers(tf)` from the `nnc-layers.mjs` module that
+ * `standalone.ts` writes, which embeds the same factory.
  */
 import * as tf from "@tensorflow/tfjs";
+import { defineL2Pooling2D, type L2PoolingConfig } from "./l2pool-factory.js";
 
-export interface L2PoolingConfig {
-  poolSize: [number, number];
-  strides: [number, number];
-  padding: "valid" | "same";
-  name?: string;
-}
+export type { L2PoolingConfig } from "./l2pool-factory.js";
 
-const EPSILON = 1e-12;
-
-export class L2Pooling2D extends tf.layers.Layer {
-  static className = "L2Pooling2D";
-  private readonly poolSize: [number, number];
-  private readonly strides: [number, number];
-  private readonly padding: "valid" | "same";
-
-  constructor(config: L2PoolingConfig) {
-    super({ name: config.name });
-    this.poolSize = config.poolSize;
-    this.strides = config.strides;
-    this.padding = config.padding;
-  }
-
-  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
-    const out = (size: number | null, i: 0 | 1): number | null => {
-      if (size === null) return null;
-      return this.padding === "same" ? Math.ceil(size / this.strides[i]) : Math.floor((size - this.poolSize[i]) / this.strides[i]) + 1;
-    };
-    return [shape[0], out(shape[1], 0), out(shape[2], 1), shape[3]];
-  }
-
-  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return tf.tidy(() => {
-      const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
-      if (this.padding === "valid") return tf.sqrt(tf.add(tf.avgPool(tf.square(x), this.poolSize, this.strides, "valid"), EPSILON));
-      const pads = ([1, 2] as const).map((axis, i) => {
-        const size = x.shape[axis];
-        const out = Math.ceil(size / this.strides[i]);
-        const total = Math.max((out - 1) * this.strides[i] + this.poolSize[i] - size, 0);
-        return [Math.floor(total / 2), total - Math.floor(total / 2)] as [number, number];
-      });
-      const padding: [number, number][] = [[0, 0], pads[0], pads[1], [0, 0]];
-      const sums = tf.avgPool(tf.pad(tf.square(x), padding), this.poolSize, this.strides, "valid");
-      const cells = tf.avgPool(tf.pad(tf.onesLike(x.slice([0, 0, 0, 0], [1, -1, -1, 1])), padding), this.poolSize, this.strides, "valid");
-      return tf.sqrt(tf.add(tf.div(sums, cells), EPSILON));
-    });
-  }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), poolSize: this.poolSize, strides: this.strides, padding: this.padding };
-  }
-}
+export const L2Pooling2D = defineL2Pooling2D(tf);
+export type L2Pooling2D = InstanceType<typeof L2Pooling2D>;
 tf.serialization.registerClass(L2Pooling2D);
 
 export function l2Pooling2d(config: L2PoolingConfig): L2Pooling2D {

@@ -33,8 +33,10 @@ async function loadTensorflowBinding(): Promise<string | undefined> {
     await import(specifier);
     return undefined;
   } catch (error) {
-    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    return message;
+    // "Cannot find package … imported from /…/backend.js" says only that it is not installed.
+    const code = typeof error === "object" && error !== null && "code" in error ? error.code : undefined;
+    if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") return "not installed";
+    return error instanceof Error ? error.message.split("\n")[0] : String(error);
   }
 }
 
@@ -55,7 +57,7 @@ export async function selectBackend(requested?: BackendName): Promise<BackendCho
     } else if (requested === "tensorflow") {
       throw new Error(`backend "tensorflow" was requested but @tensorflow/tfjs-node cannot be loaded (${failure ?? "it registered no backend"}); install it or use --backend native or cpu`);
     } else {
-      const tfjsNode = `@tensorflow/tfjs-node is not available (${failure ?? "it registered no backend"})`;
+      const tfjsNode = failure === "not installed" ? "@tensorflow/tfjs-node is not installed" : `@tensorflow/tfjs-node did not load (${failure ?? "it registered no backend"})`;
       const native = loadNativeAddon();
       choice = native.addon
         ? nativeChoice(tfjsNode)

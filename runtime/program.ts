@@ -15,13 +15,22 @@ export interface BuildOptions {
   readonly init?: InitializerSetting | null;
 }
 
+/** A model input or output as the source declares it: its name, per-example shape (null where symbolic) and element type. */
+export interface TensorSpec {
+  readonly name: string;
+  readonly shape: readonly (number | null)[];
+  readonly dtype: "float32" | "int32";
+}
+
 /** One training as a generated module describes it. */
 export interface CompiledTraining {
   readonly label: string;
   /** The `.nn` file, as named when it was compiled. */
   readonly source: string;
   readonly settings: ResolvedTraining;
-  readonly inputDtype: "float32" | "int32";
+  /** The model's inputs and outputs, in declaration order. */
+  readonly inputs: readonly TensorSpec[];
+  readonly outputs: readonly TensorSpec[];
   readonly layerPenalties: LayerPenalties;
   readonly build: (args: ModelArguments, options: BuildOptions) => tf.LayersModel;
 }
@@ -51,8 +60,11 @@ export interface TrainOptions {
 /** What one training run measured on the test data and where it stopped. */
 export interface RunResult {
   readonly history: readonly EpochRecord[];
+  /** The epoch with the best validation metric (early stopping's monitor, else accuracy or loss). */
   readonly bestEpoch: number | null;
   readonly stoppedEarly: boolean;
+  /** The epoch whose weights were saved: early stopping's best, else the last. */
+  readonly keptEpoch: number | null;
   readonly resumedFrom: number | null;
   readonly test: Readonly<Record<string, number>> | null;
   readonly seed: number;
@@ -78,7 +90,7 @@ export interface TrainingReport extends RunResult {
   readonly members: readonly RunResult[] | null;
   /** Every trial, best first, for `tune`; the top-level fields are the best trial's. */
   readonly trials: readonly TrialResult[] | null;
-  /** For `folds: k`: each fold's run and the mean and standard deviation of its final metrics. */
+  /** For `folds: k`: each fold's run and the mean and standard deviation of its final metrics; the top-level test metrics are the folds' models voting (mean). */
   readonly folds: FoldsResult | null;
 }
 
@@ -86,4 +98,6 @@ export interface FoldsResult {
   readonly runs: readonly RunResult[];
   /** Mean and standard deviation over the folds of each validation metric at each fold's best epoch. */
   readonly validation: Readonly<Record<string, { readonly mean: number; readonly std: number }>>;
+  /** Mean and standard deviation over the folds of each fold's test metrics; null without test data. */
+  readonly test: Readonly<Record<string, { readonly mean: number; readonly std: number }>> | null;
 }

@@ -7,8 +7,8 @@
  * Defaults nnc chooses where the language brief is silent:
  * - `batch_size` 32, `epochs` 10, `schedule` constant, `normalize` none, `ensemble` 1,
  *   `vote` majority;
- * - `metrics` [accuracy] for class targets, [mae] for regression targets, [loss] when the targets
- *   come from a user file that does not say;
+ * - `metrics` [accuracy] for class targets, [mae] for regression targets, null (the same, per
+ *   output, once the data is read) when the targets come from a user file;
  * - `seed` null (a fresh random seed), `init` null (each layer's own initializer);
  * - `regularization`, `early_stopping`, `clip`, `checkpoint`, `folds`, `tune` null; `augment`,
  *   `expand`, `monitor`, `freeze`, `reinit` empty;
@@ -36,21 +36,60 @@ type S = Tunable<string>;
 
 export type MonitoredName = "val_accuracy" | "val_loss" | "accuracy" | "loss";
 
+/** A class list: a count (the classes are 0…n−1), or the class names in index order. */
+export type ClassesSetting = number | readonly string[];
+
+/**
+ * A user source's test or validation part: a fraction of its training file (a split seeded by the
+ * training's `seed`, 0 without one), or files of its own with the same layout as the training
+ * files: csv, json and images one path; idx [images, labels]; npy the x paths then the y paths.
+ */
+export type PartSetting = { readonly kind: "fraction"; readonly fraction: number } | { readonly kind: "files"; readonly paths: readonly string[] };
+
+/** The parts every user source may name besides its training files. */
+export interface UserParts {
+  readonly test: PartSetting | null;
+  readonly validation: PartSetting | null;
+}
+
+export type ColorMode = "grayscale" | "rgb" | "rgba";
+
 export type DataSetting =
   | { readonly kind: "mnist"; readonly train: N; readonly validation: N; readonly test: N; readonly flat: B }
   | { readonly kind: "adding_problem"; readonly length: N; readonly train: N; readonly validation: N; readonly test: N }
-  | { readonly kind: "idx"; readonly images: S; readonly labels: S; readonly shape: readonly N[] | null; readonly classes: N | null }
-  | {
+  | ({ readonly kind: "idx"; readonly images: S; readonly labels: S; readonly shape: readonly N[] | null; readonly classes: ClassesSetting | null } & UserParts)
+  | ({
       readonly kind: "csv";
       readonly path: S;
-      /** A column name, or a 0-based column index. */
-      readonly label: Tunable<string | number>;
-      readonly features: N | null;
-      readonly classes: N | null;
+      /** The label columns, one per model output: a column name, or a 0-based column index. */
+      readonly label: readonly (string | number)[];
+      /** The feature columns' counts, one per model input, taken left to right; null: every other column, for one input. */
+      readonly features: readonly N[] | null;
+      readonly classes: ClassesSetting | null;
       readonly targets: N | null;
-    }
-  | { readonly kind: "npy"; readonly x: S; readonly y: S; readonly shape: readonly N[] | null; readonly classes: N | null; readonly targets: N | null }
-  | { readonly kind: "json"; readonly path: S; readonly shape: readonly N[] | null; readonly classes: N | null; readonly targets: N | null };
+    } & UserParts)
+  | ({
+      readonly kind: "npy";
+      /** One file per model input. */
+      readonly x: readonly S[];
+      /** One file per model output. */
+      readonly y: readonly S[];
+      readonly shape: readonly N[] | null;
+      readonly classes: ClassesSetting | null;
+      readonly targets: N | null;
+    } & UserParts)
+  | ({ readonly kind: "json"; readonly path: S; readonly shape: readonly N[] | null; readonly classes: ClassesSetting | null; readonly targets: N | null } & UserParts)
+  | ({
+      readonly kind: "images";
+      /** A folder with one subfolder of images per class. */
+      readonly path: S;
+      /** [height, width] every image is resized to; null: the images' own size, the same for all. */
+      readonly size: readonly [N, N] | null;
+      readonly color: ColorMode;
+      /** Each pixel value 0…255 is multiplied by this. */
+      readonly scale: N;
+      readonly classes: readonly string[] | null;
+    } & UserParts);
 
 export type ValidationSetting =
   /** No validation data. */
@@ -152,7 +191,10 @@ export interface ResolvedTraining {
   readonly validation: ValidationSetting;
   readonly folds: N | null;
   readonly normalize: Tunable<"none" | "standardize" | "minmax">;
-  readonly loss: Tunable<LossSetting>;
+  /** One loss for every output, or one per output in the model's output order. */
+  readonly loss: readonly Tunable<LossSetting>[];
+  /** The weight of each output's loss in the total cost (one per output); null: all 1. */
+  readonly lossWeights: readonly N[] | null;
   readonly optimizer: Tunable<OptimizerSetting>;
   readonly schedule: Tunable<ScheduleSetting>;
   readonly regularization: Tunable<RegularizationSetting> | null;
@@ -161,7 +203,8 @@ export interface ResolvedTraining {
   readonly earlyStopping: Tunable<EarlyStoppingSetting> | null;
   readonly augment: readonly Tunable<TransformSetting>[];
   readonly expand: readonly Tunable<TransformSetting>[];
-  readonly metrics: readonly Tunable<MetricSetting>[];
+  /** The metrics to report; null: accuracy for each output whose targets are classes, mae for the others (decided when the data is read). */
+  readonly metrics: readonly Tunable<MetricSetting>[] | null;
   readonly ensemble: N;
   readonly vote: Tunable<"majority" | "mean">;
   readonly init: Tunable<InitializerSetting> | null;

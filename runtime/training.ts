@@ -4,21 +4,26 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { createHash, randomInt } from "node:crypto";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { requestedBackend, selectBackend } from "./backend.js";
 import { DataError, takeExamples, type DataSplits, type Examples } from "./data/examples.js";
-import { loadTrainingData } from "./data/load.js";
+import { loadSplits, normalizeSplits, type LoadedSplits, type LoadOptions, type ModelIO } from "./data/load.js";
 import { augmentBatch, expandExamples, type Transform } from "./data/transforms.js";
 import type { BuildOptions, CompiledTraining, ModelArguments, OutputStream, RunResult, TrainingReport, TrainOptions, TrialResult } from "./program.js";
 import { permutation, Rng, withSeededMathRandom } from "./random.js";
 import { RunFolder } from "./run/run-folder.js";
 import { fileHandler } from "./run/save-model.js";
+import { formatMetric, describeMetrics } from "./metric-format.js";
+import { PACKAGE_FILE, type PackageData, type PackageFile } from "./package/format.js";
+import { writeEnsemblePackage, writeModelPackage, writePackageAt, type PackageFacts } from "./package/write.js";
+import { voteMetrics } from "./vote.js";
 import { applyChoice, bayesianTrial, gridTrials, randomTrial, spacesOf, type Chosen } from "./search.js";
 import { settled, type ResolvedTraining, type TransformSetting } from "./settings.js";
 import { evaluate, predictAll } from "./train/evaluate.js";
 import { fit } from "./train/fit.js";
-import { lossFunction } from "./train/losses.js";
+import type { InputDtypes } from "./train/batches.js";
+import { modelLoss } from "./train/losses.js";
 import { metricsFor } from "./train/metrics.js";
 import { chooseStepper } from "./train/choose-stepper.js";
 import { makeOptimizer } from "./train/optimizers.js";
@@ -39,6 +44,8 @@ interface Context {
   readonly log: (line: string) => void;
   readonly baseDir: string;
   readonly backend: { name: string; reason: string };
+  /** The run's seed: data sets are drawn from it; members, trials and folds train from it + i. */
+  readonly seed: number;
 }
 
 function transformOf(s: TransformSetting): Transform {
@@ -60,16 +67,31 @@ function fingerprint(settings: ResolvedTraining, model: tf.LayersModel, limit: n
   return createHash("sha256").update(JSON.stringify({ rest, limit, model: model.toJSON(null, false) })).digest("hex").slice(0, 16);
 }
 
-function checkShapes(model: tf.LayersModel, data: Examples, what: string, source: string): void {
-  const input = model.inputs[0].shape.slice(1);
-  const output = model.outputs[0].shape.slice(1);
-  const fits = (want: readonly (number | null)[], got: readonly number[]) => want.length === got.length && want.every((d, i) => d === null || d === got[i]);
-  if (!fits(input, data.xShape)) {
-    throw new DataError(`${source}: the ${what} examples have shape [${data.xShape.join(", ")}] but the model's input is [${input.map((d) => d ?? "?").join(", ")}]`);
-  }
-  if (!fits(output, data.yShape)) {
-    throw new DataError(`${source}: the ${what} targets have shape [${data.yShape.join(", ")}] but the model's output is [${output.map((d) => d ?? "?").join(", ")}]`);
-  }
+function fits(want: readonly (number | null)[], got: readonly number[]): boolean {
+  return want.length === got.length && want.every((d, i) => d === null || d === got[i]);
+}
+
+const shown = (shape: readonly (number | null)[]) => `[${shape.map((d) => d ?? "?").join(", ")}]`;
+
+/** The data's columns against the built model's inputs and outputs, before any step runs. */
+function checkShapes(model: tf.LayersModel, data: Examples, what: string, ctx: Context): void {
+  const { program } = ctx;
+  model.inputs.forEach((input, i) => {
+    const want = input.shape.slice(1);
+    const got = data.inputs[i]?.shape;
+    if (!got || !fits(want, got)) {
+      throw new DataError(`${program.source}: the ${what} examples of input \`${program.inputs[i]?.name ?? i}\` have shape ${got ? shown(got) : "(none)"} but the model takes ${shown(want)}`);
+    }
+  });
+  model.outputs.forEach((output, i) => {
+    const want = output.shape.slice(1);
+    const target = data.targets[i];
+    if (target && fits(want, target.shape)) return;
+    const name = program.outputs[i]?.name ?? String(i);
+    const classes = target?.classes;
+    const why = classes ? `: the data has ${classes.length} classes (${classes.slice(0, 10).map((c) => JSON.stringify(c)).join(", ")}${classes.length > 10 ? ", …" : ""})` : "";
+    throw new DataError(`${program.source}: the ${what} targets of output \`${name}\` have shape ${target ? shown(target.shape) : "(none)"} but the model outputs ${shown(want)}${why}`);
+  });
 }
 
 /** Loads `init_from`, copies its weights into every layer not in `reinit`, and freezes `freeze`. */
@@ -118,16 +140,24 @@ async function trainOnce(ctx: Context, settings: ResolvedTraining, args: ModelAr
   return withSeededMathRandom(rng, async () => {
     const build: BuildOptions = { init: settings.init === null ? null : settled(settings.init, "init") };
     const model = ctx.program.build(args, build);
-    checkShapes(model, data.train, "training", ctx.program.source);
+    checkShapes(model, data.train, "training", ctx);
+    if (data.validation) checkShapes(model, data.validation, "validation", ctx);
+    if (data.test) checkShapes(model, data.test, "test", ctx);
     await transfer(model, settings, ctx);
-    const loss = lossFunction(settled(settings.loss, "loss"));
-    const metrics = metricsFor(settings.metrics.map((m) => settled(m, "metrics")));
+    const lossSettings = settings.loss.map((l) => settled(l, "loss"));
+    const loss = modelLoss(lossSettings, settings.lossWeights && settings.lossWeights.map((w) => settled(w, "loss_weights")), ctx.program.outputs.length);
+    const outputs = ctx.program.outputs.map((o, i) => ({ name: o.name, classes: data.train.targets[i]?.classes != null }));
+    const metrics = metricsFor(settings.metrics && settings.metrics.map((m) => settled(m, "metrics")), outputs, loss);
+    checkMonitored(settings, metrics.map((m) => m.name), data.validation !== null && data.validation.count > 0, data);
     const optimizerSetting = settled(settings.optimizer, "optimizer");
     const optimizer = makeOptimizer(optimizerSetting);
     const epochs = ctx.options.epochs ?? settled(settings.epochs, "epochs");
     const schedule = new LearningRateSchedule(settled(settings.schedule, "schedule"), settled(optimizerSetting.lr), epochs);
     const monitors = settings.monitor.map((m) => settled(m, "monitor"));
     const { variables, roles } = trainableVariables(model);
+    if (variables.length === 0) {
+      throw new DataError(`every layer with weights is frozen${settings.freeze.length ? ` (freeze: ${settings.freeze.join(", ")})` : ""}: nothing would train; leave at least one layer out of \`freeze\``);
+    }
     const penalized = penalizedVariables(model, trainingPenalty(settings.regularization && settled(settings.regularization)), ctx.program.layerPenalties, data.train.count);
     const augment = settings.augment.map((t) => transformOf(settled(t, "augment")));
     const augmentRng = rng.fork();
@@ -137,14 +167,15 @@ async function trainOnce(ctx: Context, settings: ResolvedTraining, args: ModelAr
     const context = { model, loss, metrics, optimizer, variables, penalized, clip: settings.clip && settled(settings.clip, "clip"), roles: monitors.includes("gradient_norms") ? roles : null };
     const { stepper, note } = chooseStepper({
       context,
-      lossSetting: settled(settings.loss, "loss"),
+      lossSettings,
+      outputs: ctx.program.outputs.length,
       optimizerSetting,
       clip: context.clip,
       metrics,
-      augment: augment.length ? (x: Float32Array, count: number) => augmentBatch(x, count, data.train.xShape, augment, augmentRng) : null,
-      inputDtype: ctx.program.inputDtype,
+      augment: augment.length ? (x: Float32Array, count: number) => augmentBatch(x, count, data.train.inputs[0].shape, augment, augmentRng) : null,
+      inputDtypes: dtypesOf(ctx.program),
       seed,
-      dataShape: data.train.xShape,
+      dataShape: data.train.inputs[0].shape,
     });
     if (note) ctx.log(note);
     const result = await fit({
@@ -158,7 +189,7 @@ async function trainOnce(ctx: Context, settings: ResolvedTraining, args: ModelAr
       batchSize: settled(settings.batchSize, "batch_size"),
       epochs,
       rng,
-      inputDtype: ctx.program.inputDtype,
+      inputDtypes: dtypesOf(ctx.program),
       earlyStopping: early ? { patience: settled(early.patience), monitor: settled(early.monitor), minDelta: settled(early.minDelta) } : null,
       monitorWeights: monitors.includes("weight_norms"),
       checkpoint: checkpoint ? { dir: folder.checkpointDir, every: settled(checkpoint.epochs), fingerprint: fingerprint(settings, model, ctx.options.limit) } : null,
@@ -167,17 +198,68 @@ async function trainOnce(ctx: Context, settings: ResolvedTraining, args: ModelAr
       onResume: (history) => folder.rewriteHistory(history),
       log: ctx.log,
     });
-    const test = data.test && data.test.count > 0 ? (stepper.evaluate?.(data.test) ?? evaluate(model, data.test, loss, metrics, ctx.program.inputDtype)) : null;
+    const test = data.test && data.test.count > 0 ? (stepper.evaluate?.(data.test) ?? evaluate(model, data.test, loss, metrics, dtypesOf(ctx.program))) : null;
     optimizer.dispose();
     folder.rewriteHistory(result.history);
-    await folder.saveModel(model);
+    const modelJson = await folder.saveModel(model);
+    writeModelPackage(runDir, modelJson, packageFacts(ctx, settings), data, test);
     const examples = { train: data.train.count, validation: data.validation?.count ?? 0, test: data.test?.count ?? 0 };
     return { ...result, test, seed, runDir, examples, model, totalParams: model.countParams() };
   });
 }
 
-function loadData(ctx: Context, settings: ResolvedTraining, seed: number): DataSplits {
-  const data = loadTrainingData(settings, { baseDir: ctx.baseDir, limit: ctx.options.limit, seed });
+/**
+ * Every metric a setting watches (early stopping, on_plateau, a search's objective) must be one the
+ * run computes: an accuracy is computed only for class targets, and only data read at run time
+ * says whether a file's targets are classes. A missing one would stop a run or rank a search on
+ * nothing, silently.
+ */
+function checkMonitored(settings: ResolvedTraining, metrics: readonly string[], validation: boolean, data: DataSplits): void {
+  const watched: { name: string; by: string }[] = [];
+  const early = settings.earlyStopping && settled(settings.earlyStopping, "early_stopping");
+  if (early) watched.push({ name: settled(early.monitor), by: "early_stopping" });
+  const schedule = settled(settings.schedule, "schedule");
+  const plateau = schedule.kind === "warmup" ? settled(schedule.then) : schedule;
+  if (plateau.kind === "on_plateau") watched.push({ name: settled(plateau.monitor), by: "schedule: on_plateau" });
+  if (settings.tune && settings.objective) watched.push({ name: settings.objective.metric, by: "objective" });
+  const computed = new Set(["loss", ...metrics]);
+  for (const { name, by } of watched) {
+    const metric = name.startsWith("val_") ? name.slice(4) : name;
+    if (name.startsWith("val_") && !validation) throw new DataError(`${by} watches ${name}, but this training has no validation data; give the data a validation part, or watch ${metric}`);
+    if (computed.has(metric)) continue;
+    const targets = data.train.targets.every((t) => t.classes === null) ? "the targets are real values, so no accuracy is computed" : `the run computes ${[...computed].join(", ")}`;
+    throw new DataError(`${by} watches ${name}, but ${targets}; watch ${name.startsWith("val_") ? "val_loss" : "loss"}${metric === "accuracy" ? "" : `, or add ${metric} to \`metrics\``}`);
+  }
+}
+
+function dtypesOf(program: CompiledTraining): InputDtypes {
+  return program.inputs.map((i) => i.dtype);
+}
+
+function loadOptions(ctx: Context, settings: ResolvedTraining, seed: number): LoadOptions {
+  const model: ModelIO = { inputs: ctx.program.inputs, outputs: ctx.program.outputs };
+  return { baseDir: ctx.baseDir, limit: ctx.options.limit, seed, splitSeed: splitSeedOf(settings), model };
+}
+
+/** Fraction splits of user files are seeded by the training's `seed`, or 0, never by a drawn seed. */
+function splitSeedOf(settings: ResolvedTraining): number {
+  return settings.seed === null ? 0 : settled(settings.seed, "seed");
+}
+
+/** What the run folder's package records about the model and its data. */
+function packageFacts(ctx: Context, settings: ResolvedTraining): PackageFacts {
+  const data: PackageData = { source: settled(settings.data, "data"), baseDir: ctx.baseDir, splitSeed: splitSeedOf(settings), seed: ctx.seed, limit: ctx.options.limit ?? null, normalize: settled(settings.normalize, "normalize") };
+  const evaluation = {
+    loss: settings.loss.map((l) => settled(l, "loss")),
+    lossWeights: settings.lossWeights && settings.lossWeights.map((w) => settled(w, "loss_weights")),
+    metrics: settings.metrics && settings.metrics.map((m) => settled(m, "metrics")),
+  };
+  return { label: ctx.program.label, source: ctx.program.source, inputs: ctx.program.inputs, outputs: ctx.program.outputs, data, evaluation };
+}
+
+/** Normalizes the parts with the training part's statistics, then expands the training part. */
+function prepare(ctx: Context, settings: ResolvedTraining, loaded: LoadedSplits, seed: number): DataSplits {
+  const data = normalizeSplits(loaded, settled(settings.normalize, "normalize"), { inputs: ctx.program.inputs, outputs: ctx.program.outputs });
   const expand = settings.expand.map((t) => transformOf(settled(t, "expand")));
   if (expand.length === 0) return data;
   const rng = new Rng(seed + 17);
@@ -192,43 +274,25 @@ function loadData(ctx: Context, settings: ResolvedTraining, seed: number): DataS
   return { ...data, train };
 }
 
-function describeTest(test: Readonly<Record<string, number>> | null): string {
-  if (!test) return "no test data";
-  return Object.entries(test)
-    .map(([k, v]) => (k.includes("accuracy") || k.startsWith("top_") ? `test ${k} ${(v * 100).toFixed(2)}%` : `test ${k} ${v.toFixed(4)}`))
-    .join(", ");
+function loadData(ctx: Context, settings: ResolvedTraining, seed: number): DataSplits {
+  return prepare(ctx, settings, loadSplits(settings, loadOptions(ctx, settings, seed)), seed);
 }
 
-/** The vote of several models on the test data: majority of their classes, or the mean output. */
-function voteOn(members: readonly tf.LayersModel[], data: Examples, vote: "majority" | "mean", inputDtype: "float32" | "int32"): Record<string, number> {
-  const outputs = members.map((m) => predictAll(m, data, inputDtype));
-  const width = outputs[0].length / data.count;
-  const mean = new Float32Array(outputs[0].length);
-  for (const o of outputs) for (let i = 0; i < o.length; i++) mean[i] += o[i] / outputs.length;
-  if (data.classes === null) {
-    let absolute = 0;
-    for (let i = 0; i < mean.length; i++) absolute += Math.abs(mean[i] - data.y[i]);
-    return { mae: absolute / mean.length };
-  }
-  const argmax = (row: Float32Array, r: number) => {
-    let best = 0;
-    for (let c = 1; c < width; c++) if (row[r * width + c] > row[r * width + best]) best = c;
-    return best;
-  };
-  let correct = 0;
-  for (let r = 0; r < data.count; r++) {
-    let predicted: number;
-    if (vote === "mean") predicted = argmax(mean, r);
-    else {
-      const counts = new Array<number>(width).fill(0);
-      for (const o of outputs) counts[argmax(o, r)]++;
-      // Ties go to the class with the higher mean output.
-      predicted = 0;
-      for (let c = 1; c < width; c++) if (counts[c] > counts[predicted] || (counts[c] === counts[predicted] && mean[r * width + c] > mean[r * width + predicted])) predicted = c;
-    }
-    if (data.y[r * width + predicted] === 1) correct++;
-  }
-  return { accuracy: correct / data.count };
+function describeTest(test: Readonly<Record<string, number>> | null): string {
+  return test ? describeMetrics(test, "test ") : "no test data";
+}
+
+/**
+ * The vote of several models on the test data, per output: for class outputs the accuracy of the
+ * voted classes, for real-valued ones the mean absolute error of the mean output.
+ */
+function voteOn(members: readonly tf.LayersModel[], data: Examples, vote: "majority" | "mean", ctx: Context): Record<string, number> {
+  return voteOutputs(members.map((m) => predictAll(m, data, dtypesOf(ctx.program))), data, vote, ctx);
+}
+
+/** The vote's metrics from each member's outputs (one flat array per model output) on `data`. */
+function voteOutputs(outputs: readonly Float32Array[][], data: Examples, vote: "majority" | "mean", ctx: Context): Record<string, number> {
+  return voteMetrics(outputs, data.targets, ctx.program.outputs.map((o) => o.name), vote);
 }
 
 function objectiveOf(settings: ResolvedTraining, result: RunResult): number | null {
@@ -244,15 +308,19 @@ function modelArgs(settings: ResolvedTraining): ModelArguments {
   return Object.fromEntries(Object.entries(settings.model.args).map(([k, v]) => [k, settled(v, `model argument ${k}`)])) as ModelArguments;
 }
 
+function readPackage(dir: string): PackageFile {
+  return JSON.parse(readFileSync(join(dir, PACKAGE_FILE), "utf8")) as PackageFile;
+}
+
 export async function runTraining(program: CompiledTraining, options: TrainOptions = {}): Promise<TrainingReport> {
   const began = performance.now();
   const output = options.output === undefined ? process.stderr : options.output;
   const log = (line: string) => void output?.write(`${line}\n`);
   const backend = await selectBackend(requestedBackend(options.backend));
   log(`backend: ${backend.name} (${backend.reason})`);
-  const ctx: Context = { program, options, output, log, baseDir: options.baseDir ?? dirname(resolve(program.source)), backend };
   const settings = program.settings;
   const seed = settings.seed === null ? randomInt(1, 2 ** 31 - 1) : settled(settings.seed, "seed");
+  const ctx: Context = { program, options, output, log, baseDir: options.baseDir ?? dirname(resolve(program.source)), backend, seed };
   const runDir = resolve(options.runDir ?? join("runs", runFolderName(program.label)));
   mkdirSync(runDir, { recursive: true });
 
@@ -277,8 +345,9 @@ export async function runTraining(program: CompiledTraining, options: TrainOptio
         log(describeTest(trained[i].test));
       }
       const vote = settled(settings.vote, "vote");
-      const test = data.test && data.test.count > 0 ? voteOn(trained.map((t) => t.model), data.test, vote, program.inputDtype) : null;
+      const test = data.test && data.test.count > 0 ? voteOn(trained.map((t) => t.model), data.test, vote, ctx) : null;
       log(`ensemble of ${members} (${vote} vote): ${describeTest(test)}`);
+      writeEnsemblePackage(runDir, trained.map((t) => t.runDir), vote, packageFacts(ctx, settings), data, test);
       const results = trained.map(({ model, totalParams: _t, ...rest }) => {
         model.dispose();
         return rest;
@@ -317,43 +386,62 @@ async function runSearch(ctx: Context, settings: ResolvedTraining, seed: number,
   const ranked = [...results].sort((a, b) => (b.objective ?? -Infinity) - (a.objective ?? -Infinity));
   const best = ranked[0];
   ctx.log(`best trial: ${best.trial} (${describeTest(best.test)})`);
+  // The run folder's package is the best trial's: `nnc predict RUN` uses the model the search chose.
+  writePackageAt(runDir, best.runDir, readPackage(best.runDir));
   return { ...best, runDir, label: ctx.program.label, source: ctx.program.source, backend: ctx.backend, totalParams, members: null, trials: ranked, folds: null };
 }
 
 /**
  * k-fold cross-validation: the training part is cut into k folds (after one shuffle by the seed);
- * each fold is the validation data of one full training on the other k − 1.
+ * each fold is the validation data of one full training on the other k − 1. Normalization
+ * statistics and `expand` copies are made per fold from its own training part, so nothing of a
+ * fold's validation examples is trained on. The run's test metrics are those of the folds' models
+ * voting together (their mean output), which is also the run folder's package; each fold's own
+ * test metrics are in its result, with their mean and spread.
  */
 async function runFolds(ctx: Context, settings: ResolvedTraining, seed: number, runDir: string): Promise<Omit<TrainingReport, "seconds">> {
   const k = settled(settings.folds!, "folds");
-  const data = loadData(ctx, settings, seed);
-  const order = permutation(data.train.count, new Rng(seed + 29));
-  if (data.train.count < k) throw new DataError(`folds: ${k} folds need at least ${k} training examples, found ${data.train.count}`);
+  const loaded = loadSplits(settings, loadOptions(ctx, settings, seed));
+  const order = permutation(loaded.train.count, new Rng(seed + 29));
+  if (loaded.train.count < k) throw new DataError(`folds: ${k} folds need at least ${k} training examples, found ${loaded.train.count}`);
   const runs: RunResult[] = [];
+  const models: tf.LayersModel[] = [];
   let totalParams = 0;
+  const tests: (Examples | null)[] = [];
+  let lastData: DataSplits | null = null;
   for (let fold = 0; fold < k; fold++) {
-    const from = Math.floor((fold * data.train.count) / k);
-    const to = Math.floor(((fold + 1) * data.train.count) / k);
+    const from = Math.floor((fold * loaded.train.count) / k);
+    const to = Math.floor(((fold + 1) * loaded.train.count) / k);
     const held = order.subarray(from, to);
     const kept = Uint32Array.from([...order.subarray(0, from), ...order.subarray(to)]);
     ctx.log(`fold ${fold + 1} of ${k}: ${kept.length} training, ${held.length} validation examples`);
-    const split: DataSplits = { ...data, train: takeExamples(data.train, kept), validation: takeExamples(data.train, held) };
+    const split = prepare(ctx, settings, { ...loaded, train: takeExamples(loaded.train, kept), validation: takeExamples(loaded.train, held) }, seed + fold);
+    lastData = split;
+    tests.push(split.test);
     const trained = await trainOnce(ctx, settings, modelArgs(settings), split, seed + fold, join(runDir, `fold-${fold + 1}`));
     totalParams = trained.totalParams;
-    trained.model.dispose();
+    models.push(trained.model);
     const { model: _m, totalParams: _t, ...result } = trained;
     runs.push(result);
   }
+  const spread = (values: readonly number[]) => {
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    return { mean, std: Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length) };
+  };
   const at = (r: RunResult) => r.history[(r.bestEpoch ?? r.history.length) - 1]?.validation ?? {};
-  const names = Object.keys(at(runs[0]));
-  const validation = Object.fromEntries(
-    names.map((name) => {
-      const values = runs.map((r) => at(r)[name]);
-      const mean = values.reduce((a, b) => a + b, 0) / values.length;
-      const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
-      return [name, { mean, std }];
-    }),
-  );
-  ctx.log(`${k}-fold cross-validation: ${Object.entries(validation).map(([n, v]) => `val_${n} ${v.mean.toFixed(4)} ± ${v.std.toFixed(4)}`).join(", ")}`);
-  return { ...runs[0], runDir, label: ctx.program.label, source: ctx.program.source, backend: ctx.backend, totalParams, members: null, trials: null, folds: { runs, validation } };
+  const validation = Object.fromEntries(Object.keys(at(runs[0])).map((name) => [name, spread(runs.map((r) => at(r)[name]))]));
+  const testNames = Object.keys(runs[0].test ?? {});
+  const testSpread = runs.every((r) => r.test) ? Object.fromEntries(testNames.map((name) => [name, spread(runs.map((r) => r.test![name]))])) : null;
+  ctx.log(`${k}-fold cross-validation: ${Object.entries(validation).map(([n, v]) => `val_${n} ${formatMetric(n, v.mean)} ± ${formatMetric(n, v.std)}`).join(", ")}`);
+  if (testSpread) ctx.log(`each fold on the test data: ${Object.entries(testSpread).map(([n, v]) => `${n} ${formatMetric(n, v.mean)} ± ${formatMetric(n, v.std)}`).join(", ")}`);
+  // The folds vote with their mean output, each model on its own normalization of the test part.
+  let test: Record<string, number> | null = null;
+  if (loaded.test && loaded.test.count > 0) {
+    const outputs = models.map((m, fold) => predictAll(m, tests[fold]!, dtypesOf(ctx.program)));
+    test = voteOutputs(outputs, tests[0]!, "mean", ctx);
+    ctx.log(`the ${k} folds' models voting (mean): ${describeTest(test)}`);
+  }
+  for (const m of models) m.dispose();
+  writeEnsemblePackage(runDir, runs.map((r) => r.runDir), "mean", packageFacts(ctx, settings), lastData!, test);
+  return { ...runs[0], test, runDir, label: ctx.program.label, source: ctx.program.source, backend: ctx.backend, totalParams, members: null, trials: null, folds: { runs, validation, test: testSpread } };
 }

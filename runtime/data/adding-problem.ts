@@ -5,7 +5,7 @@
  * tests recurrent layers. Inputs are [length, 2], targets [1].
  */
 import { Rng } from "../random.js";
-import type { Examples } from "./examples.js";
+import { singleColumn, type Examples } from "./examples.js";
 
 export function addingProblem(length: number, count: number, rng: Rng): Examples {
   const x = new Float32Array(count * length * 2);
@@ -20,7 +20,7 @@ export function addingProblem(length: number, count: number, rng: Rng): Examples
     x[base + second * 2 + 1] = 1;
     y[n] = x[base + first * 2] + (second === first ? 0 : x[base + second * 2]);
   }
-  return { x, xShape: [length, 2], y, yShape: [1], count, classes: null };
+  return singleColumn(x, [length, 2], y, [1], null, count);
 }
 
 export interface AddingRequest {

@@ -1,33 +1,40 @@
 /**
- * CSV files: one example per row, the label in one column, every other column a feature
+ * CSV files: one example per row, the label(s) in named columns, the other columns features
  * (`csv(path, label, features, classes, targets)`). Parsing (RFC 4180: quoted fields with commas,
- * line breaks and doubled quotes) is csv-parse's; this file decides what the cells mean and
- * validates every row.
+ * line breaks and doubled quotes) is csv-parse's; this file decides which cells are what and
+ * validates every row. What the labels mean (classes or values) is decided in targets.ts.
  *
  * - Header: the first row is a header when any of its cells is not a number; otherwise messages call
  *   columns by index (`column 3`) and `label` must be an index.
- * - `label` names a column by header name, or by 0-based index.
- * - `targets: k`: the targets are the k columns starting at the label column (the label column and
- *   the k − 1 after it), so a vector target is written as adjacent columns and named by its first;
- *   all other columns are features. Chosen over "the last k columns" so that `label` always says
- *   where the targets are.
- * - Class labels (one-hot rows) when `classes` is given, or when neither `classes` nor `targets` is
- *   given and every label is a non-negative integer (classes = largest label + 1); otherwise a
- *   regression target of shape [targets] (or [1]).
+ * - `label` names one column per model output, by header name or 0-based index.
+ * - `targets: k` (one output): the targets are the k columns starting at the label column, so a
+ *   vector target is written as adjacent columns and named by its first.
+ * - `features`: how many feature columns each model input takes, left to right among the columns
+ *   that are not labels; without it, every such column feeds the one input.
+ * - A label column whose cells are all numbers gives numbers; one with any other cell gives class
+ *   names (empty cells are errors).
  * - Blank lines at the end are ignored; a blank line elsewhere is an error. Errors give 1-based line
  *   numbers of the file (`data.csv:17: …`), the line where the row starts.
  */
 import { parse } from "csv-parse/sync";
-import { DataError, type Examples } from "./examples.js";
-import { allClassIndices, classTargets, readDataFile, requireExamples } from "./user-files.js";
+import { DataError, type Column } from "./examples.js";
+import { CSV_PARSE_OPTIONS, isBlankCsvRow, isCsvHeader, parseCsvNumber as parseNumber } from "./headers.js";
+import type { RawExamples, RawLabels } from "./targets.js";
+import { readDataFile, requireExamples } from "./user-files.js";
 
 export interface CsvSetting {
   readonly path: string;
-  /** A column name, or a 0-based column index. */
-  readonly label: string | number;
-  readonly features: number | null;
-  readonly classes: number | null;
+  /** The label columns, one per model output: a column name, or a 0-based column index. */
+  readonly label: readonly (string | number)[];
+  /** Feature columns per model input; null: every non-label column, for one input. */
+  readonly features: readonly number[] | null;
   readonly targets: number | null;
+  /**
+   * For files to predict on (`nnc predict`): the label columns may be absent (every column is then
+   * a feature) or present (they are skipped, even empty); no labels are read. A label named by
+   * index is present when the file has more columns than `features` counts. Unset for training data.
+   */
+  readonly labelsOptional?: boolean;
 }
 
 interface Row {
@@ -36,26 +43,14 @@ interface Row {
   readonly line: number;
 }
 
-/** A decimal number as spreadsheets and NumPy write them; stricter than Number(), which takes "" and "0x1F". */
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
-function parseNumber(text: string): number | null {
-  const t = text.trim();
-  if (!NUMBER.test(t)) return null;
-  const v = Number(t);
-  return Number.isFinite(v) ? v : null;
-}
-
 /** The rows of the file with their starting lines; trailing blank lines dropped. */
 function readRows(text: string, file: string): Row[] {
   const ends: number[] = [];
   let records: string[][];
   try {
     records = parse(text, {
-      bom: true,
-      relax_column_count: true, // counted here, for a message with the expected count
-      skip_empty_lines: false, // kept so that every line is a record and line numbers follow
-      record_delimiter: ["\r\n", "\n", "\r"],
+      ...CSV_PARSE_OPTIONS,
+      record_delimiter: [...CSV_PARSE_OPTIONS.record_delimiter],
       on_record: (record: string[], context) => {
         ends.push(context.lines);
         return record;
@@ -72,72 +67,103 @@ function readRows(text: string, file: string): Row[] {
 }
 
 function isBlank(row: Row): boolean {
-  return row.cells.length === 1 && row.cells[0].trim() === "";
+  return isBlankCsvRow(row.cells);
 }
 
-/** Loads `csv(path, label, features, classes, targets)`; the path is relative to `baseDir`, the `.nn` file's folder. */
-export function loadCsv(setting: CsvSetting, baseDir: string): Examples {
+/** Reads `csv(path, label, features, targets)`; the path is relative to `baseDir`, the `.nn` file's folder. */
+export function readCsv(setting: CsvSetting, baseDir: string): RawExamples {
   const file = setting.path;
-  if (setting.classes !== null && setting.targets !== null) {
-    throw new DataError(`${file}: both \`classes\` and \`targets\` are given; keep one`);
-  }
   const rows = readRows(readDataFile(file, baseDir).toString("utf8"), file);
   if (rows.length === 0) throw new DataError(`${file}: the file is empty`);
 
-  const hasHeader = rows[0].cells.some((c) => parseNumber(c) === null);
+  const hasHeader = isCsvHeader(rows[0].cells);
   const width = rows[0].cells.length;
   const names = hasHeader ? rows[0].cells.map((c) => c.trim()) : Array.from({ length: width }, (_, i) => `column ${i}`);
   const body = hasHeader ? rows.slice(1) : rows;
   const columnName = (c: number): string => (hasHeader ? JSON.stringify(names[c]) : String(c));
 
-  const label = labelColumn(setting.label, names, hasHeader, file);
-  const targetCount = setting.targets ?? 1;
-  if (label + targetCount > width) {
+  const optional = setting.labelsOptional === true;
+  if (setting.label.length === 0 && !optional) throw new DataError(`${file}: no label column given`);
+  if (setting.targets !== null && setting.label.length > 1) throw new DataError(`${file}: \`targets\` reads adjacent columns for one output; with several label columns give one column per output`);
+  const span = setting.targets ?? 1;
+  const labelColumns = (optional ? presentLabels(setting, names, hasHeader, width) : setting.label).map((l) => labelColumn(l, names, hasHeader, file));
+  const first = labelColumns[0];
+  if (first !== undefined && first + span > width) {
     throw new DataError(
-      `${file}: \`targets: ${targetCount}\` takes ${targetCount} columns from the label column ${columnName(label)} (index ${label}), but the file has ${width} columns (the last index is ${width - 1})`,
+      `${file}: \`targets: ${span}\` takes ${span} columns from the label column ${columnName(first)} (index ${first}), but the file has ${width} columns (the last index is ${width - 1})`,
     );
   }
-  const targetColumns = Array.from({ length: targetCount }, (_, i) => label + i);
-  const featureColumns = names.map((_, i) => i).filter((i) => i < label || i >= label + targetCount);
-  if (setting.features !== null && setting.features !== featureColumns.length) {
-    const targetsText = targetCount === 1 ? `the label column ${columnName(label)}` : `the ${targetCount} target columns from ${columnName(label)}`;
-    throw new DataError(
-      `${file}: ${featureColumns.length} feature columns (every column but ${targetsText}), expected ${setting.features} from \`features\``,
-    );
+  const targetColumns = labelColumns.length === 0 ? [] : setting.targets !== null ? [Array.from({ length: span }, (_, i) => first + i)] : labelColumns.map((c) => [c]);
+  const used = new Set(targetColumns.flat());
+  if (used.size !== targetColumns.flat().length) throw new DataError(`${file}: a column is named twice in \`label\``);
+  const featureColumns = names.map((_, i) => i).filter((i) => !used.has(i));
+  const labelsText = targetColumns.flat().length === 1 ? `the label column ${columnName(first)}` : `the ${targetColumns.flat().length} label columns`;
+  const counts = setting.features ?? [featureColumns.length];
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (total !== featureColumns.length) {
+    const wanted = setting.features && setting.features.length > 1 ? `${setting.features.join(" + ")} = ${total}` : String(total);
+    if (optional) throw new DataError(`${file}: ${featureColumns.length} feature columns (${targetColumns.length ? `every column but ${labelsText}` : "the file has no label column"}), but the model takes ${wanted}`);
+    throw new DataError(`${file}: ${featureColumns.length} feature columns (every column but ${labelsText}), expected ${wanted} from \`features\``);
   }
+  if (featureColumns.length === 0) throw new DataError(`${file}: no feature columns: every column is a label`);
   requireExamples(body.length, file);
 
   const count = body.length;
   const x = new Float32Array(count * featureColumns.length);
-  const raw = new Float64Array(count * targetCount); // targets kept exact until the class test
+  const cells: string[][] = targetColumns.map(() => []);
   for (let r = 0; r < count; r++) {
-    const { cells, line } = body[r];
-    if (isBlank(body[r])) throw new DataError(`${file}:${line}: blank line, expected ${width} columns`);
-    if (cells.length !== width) throw new DataError(`${file}:${line}: expected ${width} columns, found ${cells.length}`);
+    const row = body[r];
+    if (isBlank(row)) throw new DataError(`${file}:${row.line}: blank line, expected ${width} columns`);
+    if (row.cells.length !== width) throw new DataError(`${file}:${row.line}: expected ${width} columns, found ${row.cells.length}`);
     for (let f = 0; f < featureColumns.length; f++) {
       const c = featureColumns[f];
-      const v = parseNumber(cells[c]);
-      if (v === null) throw new DataError(`${file}:${line}: column ${columnName(c)} holds ${JSON.stringify(cells[c])}, expected a number`);
+      const v = parseNumber(row.cells[c]);
+      if (v === null) throw new DataError(`${file}:${row.line}: column ${columnName(c)} holds ${JSON.stringify(row.cells[c])}, expected a number`);
       x[r * featureColumns.length + f] = v;
     }
-    for (let t = 0; t < targetCount; t++) {
-      const c = targetColumns[t];
-      const v = parseNumber(cells[c]);
-      if (v === null) {
-        const expected = setting.classes !== null ? `a class index 0…${setting.classes - 1}` : "a number";
-        throw new DataError(`${file}:${line}: label column ${columnName(c)} holds ${JSON.stringify(cells[c])}, expected ${expected}`);
-      }
-      raw[r * targetCount + t] = v;
-    }
+    targetColumns.forEach((columns, t) => {
+      for (const c of columns) cells[t].push(row.cells[c].trim());
+    });
   }
 
-  const xShape = [featureColumns.length];
-  const asClasses = setting.classes !== null || (setting.targets === null && allClassIndices(raw));
-  if (asClasses) {
-    const t = classTargets(raw, setting.classes, (r) => `${file}:${body[r].line}: column ${columnName(label)}`);
-    return { x, xShape, y: t.y, yShape: t.yShape, count, classes: t.classes };
+  const inputs: Column[] = [];
+  let offset = 0;
+  for (const n of counts) {
+    const values = new Float32Array(count * n);
+    for (let r = 0; r < count; r++) values.set(x.subarray(r * featureColumns.length + offset, r * featureColumns.length + offset + n), r * n);
+    inputs.push({ values, shape: [n] });
+    offset += n;
   }
-  return { x, xShape, y: Float32Array.from(raw), yShape: [targetCount], count, classes: null };
+  const where = (r: number): string => `${file}:${body[r].line}`;
+  const labels = optional ? [] : targetColumns.map((columns, t): RawLabels => labelsOf(cells[t], columns, setting.targets !== null, (i) => `${where(Math.floor(i / columns.length))}: column ${columnName(columns[i % columns.length])}`));
+  return { count, inputs, labels, file, where };
+}
+
+/**
+ * A label column's cells as numbers, or as class names when any cell is not a number (never when
+ * `targets` says the values are real). An empty cell is an error either way.
+ */
+function labelsOf(cells: readonly string[], columns: readonly number[], real: boolean, at: (i: number) => string): RawLabels {
+  const numbers = new Float64Array(cells.length);
+  let named = false;
+  for (let i = 0; i < cells.length; i++) {
+    if (cells[i] === "") throw new DataError(`${at(i)} is empty, expected a ${real ? "number" : "label"}`);
+    const v = parseNumber(cells[i]);
+    if (v === null) {
+      if (real) throw new DataError(`${at(i)} holds ${JSON.stringify(cells[i])}, expected a number (\`targets\` makes the labels real values)`);
+      named = true;
+      break;
+    }
+    numbers[i] = v;
+  }
+  if (named) return { kind: "names", names: cells };
+  return { kind: "numbers", values: numbers, shape: columns.length === 1 ? [] : [columns.length] };
+}
+
+/** The labels of `setting` a file to predict on has: by name in its header, by index when it has more columns than the features. */
+function presentLabels(setting: CsvSetting, names: readonly string[], hasHeader: boolean, width: number): (string | number)[] {
+  const features = setting.features && setting.features.reduce((a, b) => a + b, 0);
+  return setting.label.filter((l) => (typeof l === "string" ? hasHeader && names.includes(l) : features === null ? l < width : width > features));
 }
 
 function labelColumn(label: string | number, names: readonly string[], hasHeader: boolean, file: string): number {

@@ -2,12 +2,15 @@
  * IDX files (the format MNIST is distributed in): a 4-byte magic number — two zero bytes, a type
  * byte, the number of dimensions — then each dimension as a big-endian uint32, then the values,
  * big-endian, in row-major order. `idx(images, labels, shape, classes)` reads one file of examples
- * and one of class labels; unsigned-byte images are scaled to [0, 1] as pixel intensities.
+ * and one of labels (one number per example); unsigned-byte images are scaled to [0, 1] as pixel
+ * intensities.
  */
-import { DataError, sizeOf, type Examples } from "./examples.js";
-import { classTargets, formatShape, readDataFile, requireExamples } from "./user-files.js";
+import { DataError, sizeOf } from "./examples.js";
+import { checkIdxSize, parseIdxHeader, type IdxType } from "./headers.js";
+import type { RawExamples } from "./targets.js";
+import { formatShape, readDataFile, requireExamples } from "./user-files.js";
 
-export type IdxType = "ubyte" | "byte" | "short" | "int" | "float" | "double";
+export type { IdxType } from "./headers.js";
 
 export type IdxArray = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 
@@ -22,17 +25,7 @@ export interface IdxSetting {
   readonly images: string;
   readonly labels: string;
   readonly shape: readonly number[] | null;
-  readonly classes: number | null;
 }
-
-const TYPES: ReadonlyMap<number, { type: IdxType; bytes: number }> = new Map([
-  [0x08, { type: "ubyte", bytes: 1 }],
-  [0x09, { type: "byte", bytes: 1 }],
-  [0x0b, { type: "short", bytes: 2 }],
-  [0x0c, { type: "int", bytes: 4 }],
-  [0x0d, { type: "float", bytes: 4 }],
-  [0x0e, { type: "double", bytes: 8 }],
-]);
 
 /** Reads an IDX file (a relative path is taken from the working folder); errors call it `name`. */
 export function readIdx(path: string, name = path): IdxFile {
@@ -41,31 +34,12 @@ export function readIdx(path: string, name = path): IdxFile {
 
 /** Parses the bytes of an IDX file; errors name the file as `name`. */
 export function parseIdx(bytes: Uint8Array, name: string): IdxFile {
-  if (bytes.length < 4) throw new DataError(`${name}: not an IDX file: ${bytes.length} bytes, shorter than the 4-byte magic number`);
+  // The header is parsed in headers.ts, which `nnc check` reads too.
+  const header = parseIdxHeader(bytes, name);
+  checkIdxSize(header, bytes.length, name);
+  const { dims, headerBytes } = header;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const kind = TYPES.get(bytes[2]);
-  const rank = bytes[3];
-  if (bytes[0] !== 0 || bytes[1] !== 0 || !kind || rank === 0) {
-    const magic = view.getUint32(0, false).toString(16).padStart(8, "0");
-    throw new DataError(
-      `${name}: not an IDX file: magic number 0x${magic}, expected 0x0000 then a type byte (08 ubyte, 09 byte, 0B short, 0C int, 0D float, 0E double) and a dimension count of at least 1`,
-    );
-  }
-  const headerBytes = 4 + 4 * rank;
-  if (bytes.length < headerBytes) {
-    throw new DataError(`${name}: file too short: the header declares ${rank} dimensions, which take ${headerBytes} bytes, but the file has ${bytes.length}`);
-  }
-  const dims: number[] = [];
-  for (let i = 0; i < rank; i++) dims.push(view.getUint32(4 + 4 * i, false));
-  const count = sizeOf(dims);
-  const expected = count * kind.bytes;
-  const found = bytes.length - headerBytes;
-  if (found !== expected) {
-    throw new DataError(
-      `${name}: size mismatch: dimensions ${formatShape(dims)} of ${kind.type} need ${expected} bytes of data after the ${headerBytes}-byte header, but the file has ${found}`,
-    );
-  }
-  return { dims, type: kind.type, data: values(view, headerBytes, count, kind.type) };
+  return { dims, type: header.type, data: values(view, headerBytes, sizeOf(dims), header.type) };
 }
 
 /** The values, converted from big-endian; DataView because the data is neither host order nor aligned. */
@@ -98,8 +72,8 @@ function values(view: DataView, offset: number, count: number, type: IdxType): I
   }
 }
 
-/** Loads `idx(images, labels, shape, classes)`; paths are relative to `baseDir`, the `.nn` file's folder. */
-export function loadIdx(setting: IdxSetting, baseDir: string): Examples {
+/** Reads `idx(images, labels, shape)`; paths are relative to `baseDir`, the `.nn` file's folder. */
+export function readIdxData(setting: IdxSetting, baseDir: string): RawExamples {
   const images = parseIdx(readDataFile(setting.images, baseDir), setting.images);
   const labels = parseIdx(readDataFile(setting.labels, baseDir), setting.labels);
   const count = images.dims[0];
@@ -140,6 +114,11 @@ export function loadIdx(setting: IdxSetting, baseDir: string): Examples {
       x[i] = v;
     }
   }
-  const targets = classTargets(labels.data, setting.classes, (row) => `${setting.labels}: example ${row}`);
-  return { x, xShape, y: targets.y, yShape: targets.yShape, count, classes: targets.classes };
+  return {
+    count,
+    inputs: [{ values: x, shape: xShape }],
+    labels: [{ kind: "numbers", values: Float64Array.from(labels.data), shape: [] }],
+    file: `${setting.images}, ${setting.labels}`,
+    where: (row) => `${setting.labels}: example ${row}`,
+  };
 }

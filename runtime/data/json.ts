@@ -2,23 +2,31 @@
  * JSON files (`json(path, shape, classes, targets)`), in either of two layouts:
  *
  *     [{"x": [[0, 1], [2, 3]], "y": 1}, …]        an array of examples
- *     {"x": [[[0, 1], [2, 3]], …], "y": [1, …]}   two parallel arrays
+ *     {"x": [[[0, 1], [2, 3]], …], "y": [1, …]}   parallel arrays
  *
- * Each x is a nested array of numbers (or one number); every example's shape is checked against
- * `shape` (a missing trailing channel axis of 1 is accepted), or without `shape` against the first
- * example's. Each y is a class index or a target vector: class labels (one-hot rows) when `classes`
- * is given, or when neither `classes` nor `targets` is given and every y is a non-negative integer
- * (classes = largest + 1); otherwise regression targets of shape [targets], or the first y's shape.
+ * Keys name the model's inputs and outputs: `x` and `y` for a model with one of each (or the
+ * input's and output's own names), and for several, the names the model declares
+ * (`{"image": …, "meta": …, "kind": "cat"}`). Each input is a nested array of numbers (or one
+ * number); every example's shape is checked against `shape` (a missing trailing channel axis of 1
+ * is accepted), or without `shape` against the first example's. Each target is a number, a nested
+ * array of numbers, or a class name (a string); targets.ts decides what they mean.
  * Examples are numbered from 0, as JSON arrays are indexed.
  */
-import { DataError, sizeOf, type Examples } from "./examples.js";
-import { classTargets, fitsShape, formatShape, readDataFile, requireExamples } from "./user-files.js";
+import { DataError, sizeOf, type Column } from "./examples.js";
+import type { RawExamples, RawLabels } from "./targets.js";
+import { fitsShape, formatShape, readDataFile, requireExamples } from "./user-files.js";
 
 export interface JsonSetting {
   readonly path: string;
   readonly shape: readonly number[] | null;
-  readonly classes: number | null;
-  readonly targets: number | null;
+  /** For files to predict on (`nnc predict`): target keys may be absent, and are not read when present. Unset for training data. */
+  readonly targetsOptional?: boolean;
+}
+
+/** The model's input and output names, which the keys of a file for several of them must be. */
+export interface TensorNames {
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
 }
 
 /** One value of one example, flattened, with the shape it had. */
@@ -27,12 +35,9 @@ interface Nested {
   readonly values: number[];
 }
 
-/** Loads `json(path, shape, classes, targets)`; the path is relative to `baseDir`, the `.nn` file's folder. */
-export function loadJson(setting: JsonSetting, baseDir: string): Examples {
+/** Reads `json(path, shape)`; the path is relative to `baseDir`, the `.nn` file's folder. */
+export function readJson(setting: JsonSetting, baseDir: string, names: TensorNames | null): RawExamples {
   const file = setting.path;
-  if (setting.classes !== null && setting.targets !== null) {
-    throw new DataError(`${file}: both \`classes\` and \`targets\` are given; keep one`);
-  }
   const text = readDataFile(file, baseDir).toString("utf8");
   let document: unknown;
   try {
@@ -40,70 +45,99 @@ export function loadJson(setting: JsonSetting, baseDir: string): Examples {
   } catch (error) {
     throw new DataError(`${file}: not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const rows = examplesOf(document, file);
+  const keys = keysOf(document, file, names ?? { inputs: ["x"], outputs: ["y"] }, setting.targetsOptional === true);
+  const rows = examplesOf(document, file, [...keys.inputs, ...keys.outputs]);
   const count = rows.length;
   requireExamples(count, file);
-  const at = (i: number): string => `${file}: example ${i}`;
-
-  const first = nested(rows[0].x, "x", at(0));
-  const expectedX = setting.shape ?? first.dims;
-  const xShape = expectedX.length === 0 ? [1] : [...expectedX];
-  if (sizeOf(xShape) === 0) throw new DataError(`${at(0)}: x is empty (shape ${formatShape(xShape)}), expected numbers`);
-  const rowSize = sizeOf(xShape);
-  const x = new Float32Array(count * rowSize);
-  for (let i = 0; i < count; i++) {
-    const xi = i === 0 ? first : nested(rows[i].x, "x", at(i));
-    if (!fitsShape(xi.dims, xShape)) {
-      const source = setting.shape ? "" : " (the shape of example 0)";
-      throw new DataError(`${at(i)}: x has shape ${formatShape(xi.dims)}, expected ${formatShape(xShape)}${source}`);
-    }
-    x.set(xi.values, i * rowSize);
-  }
-
-  const ys = rows.map((row, i) => nested(row.y, "y", at(i)));
-  const scalar = (y: Nested): boolean => y.dims.length === 0 || (y.dims.length === 1 && y.dims[0] === 1);
-  const asClasses =
-    setting.classes !== null ||
-    (setting.targets === null && ys.every((y) => y.dims.length === 0 && Number.isInteger(y.values[0]) && y.values[0] >= 0));
-  if (asClasses) {
-    const labels = ys.map((y, i) => {
-      if (!scalar(y)) throw new DataError(`${at(i)}: y has shape ${formatShape(y.dims)}, expected a class index (one number)`);
-      return y.values[0];
-    });
-    const t = classTargets(labels, setting.classes, (i) => `${at(i)}: y`);
-    return { x, xShape, y: t.y, yShape: t.yShape, count, classes: t.classes };
-  }
-  const expectedY = setting.targets !== null ? [setting.targets] : ys[0].dims.length === 0 ? [1] : ys[0].dims;
-  const ySize = sizeOf(expectedY);
-  const y = new Float32Array(count * ySize);
-  ys.forEach((yi, i) => {
-    if (!fitsShape(yi.dims, expectedY)) {
-      const source = setting.targets !== null ? " from `targets`" : " (the shape of example 0)";
-      throw new DataError(`${at(i)}: y has shape ${formatShape(yi.dims)}, expected ${formatShape(expectedY)}${source}`);
-    }
-    y.set(yi.values, i * ySize);
-  });
-  return { x, xShape, y, yShape: [...expectedY], count, classes: null };
+  const where = (i: number): string => `${file}: example ${i}`;
+  const inputs = keys.inputs.map((key) => inputColumn(rows, key, keys.inputs.length === 1 ? setting.shape : null, where));
+  const labels = keys.outputs.map((key) => labelsOf(rows, key, where));
+  return { count, inputs, labels, file, where };
 }
 
-/** The examples of either layout, as (x, y) pairs. */
-function examplesOf(document: unknown, file: string): { x: unknown; y: unknown }[] {
+function inputColumn(rows: readonly Record<string, unknown>[], key: string, shape: readonly number[] | null, where: (i: number) => string): Column {
+  const first = nested(rows[0][key], key, where(0));
+  const expected = shape ?? first.dims;
+  const columnShape = expected.length === 0 ? [1] : [...expected];
+  if (sizeOf(columnShape) === 0) throw new DataError(`${where(0)}: ${key} is empty (shape ${formatShape(columnShape)}), expected numbers`);
+  const size = sizeOf(columnShape);
+  const values = new Float32Array(rows.length * size);
+  for (let i = 0; i < rows.length; i++) {
+    const xi = i === 0 ? first : nested(rows[i][key], key, where(i));
+    if (!fitsShape(xi.dims, columnShape) && !(xi.dims.length === 0 && size === 1)) {
+      const source = shape ? "" : " (the shape of example 0)";
+      throw new DataError(`${where(i)}: ${key} has shape ${formatShape(xi.dims)}, expected ${formatShape(columnShape)}${source}`);
+    }
+    values.set(xi.values, i * size);
+  }
+  return { values, shape: columnShape };
+}
+
+/** An output's targets: class names when the first is a string, else numbers of the first's shape. */
+function labelsOf(rows: readonly Record<string, unknown>[], key: string, where: (i: number) => string): RawLabels {
+  if (typeof rows[0][key] === "string") {
+    const names = rows.map((row, i) => {
+      const v = row[key];
+      if (typeof v !== "string" || v === "") throw new DataError(`${where(i)}: ${key} is ${describe(v)}, expected a class name like example 0's`);
+      return v;
+    });
+    return { kind: "names", names };
+  }
+  const first = nested(rows[0][key], key, where(0));
+  const size = first.values.length;
+  const values = new Float64Array(rows.length * size);
+  rows.forEach((row, i) => {
+    const yi = i === 0 ? first : nested(row[key], key, where(i));
+    if (yi.dims.join() !== first.dims.join()) throw new DataError(`${where(i)}: ${key} has shape ${formatShape(yi.dims)}, expected ${formatShape(first.dims)} (the shape of example 0)`);
+    values.set(yi.values, i * size);
+  });
+  return { kind: "numbers", values, shape: first.dims };
+}
+
+/**
+ * Which keys hold the inputs and outputs: for one input (output), `x` (`y`) or the model's name for
+ * it; for several, the model's names. A missing key is reported with the keys the file has.
+ */
+function keysOf(document: unknown, file: string, names: TensorNames, withoutOutputs = false): TensorNames {
+  const sample = Array.isArray(document) ? document[0] : document;
+  const present = typeof sample === "object" && sample !== null && !Array.isArray(sample) ? Object.keys(sample) : [];
+  const pick = (wanted: readonly string[], single: string, what: string): string[] => {
+    if (wanted.length === 1) {
+      if (present.includes(single) || !present.includes(wanted[0])) return [single];
+      return [wanted[0]];
+    }
+    const missing = wanted.filter((w) => !present.includes(w));
+    if (present.length && missing.length) {
+      throw new DataError(`${file}: the model's ${what} are ${wanted.map((w) => JSON.stringify(w)).join(", ")}, but the examples have no key ${missing.map((w) => JSON.stringify(w)).join(", ")} (they have ${present.map((p) => JSON.stringify(p)).join(", ")}); name each ${what.slice(0, -1)} by its key`);
+    }
+    return [...wanted];
+  };
+  return { inputs: pick(names.inputs, "x", "inputs"), outputs: withoutOutputs ? [] : pick(names.outputs, "y", "outputs") };
+}
+
+/** The examples of either layout, as objects holding every key. */
+function examplesOf(document: unknown, file: string, keys: readonly string[]): Record<string, unknown>[] {
+  const shown = keys.map((k) => JSON.stringify(k)).join(" and ");
   if (Array.isArray(document)) {
     return document.map((row: unknown, i) => {
-      if (typeof row !== "object" || row === null || Array.isArray(row) || !("x" in row) || !("y" in row)) {
-        throw new DataError(`${file}: example ${i}: expected an object with "x" and "y", found ${describe(row)}`);
+      if (typeof row !== "object" || row === null || Array.isArray(row) || keys.some((k) => !(k in row))) {
+        throw new DataError(`${file}: example ${i}: expected an object with ${shown}, found ${describe(row)}`);
       }
-      return { x: row.x, y: row.y };
+      return row as Record<string, unknown>;
     });
   }
-  if (typeof document === "object" && document !== null && "x" in document && "y" in document) {
-    const { x, y } = document;
-    if (!Array.isArray(x)) throw new DataError(`${file}: "x" is ${describe(x)}, expected an array of examples`);
-    if (!Array.isArray(y)) throw new DataError(`${file}: "y" is ${describe(y)}, expected an array of targets`);
-    if (x.length !== y.length) throw new DataError(`${file}: "x" holds ${x.length} examples but "y" holds ${y.length} targets; they must match one to one`);
-    return x.map((xi: unknown, i) => ({ x: xi, y: y[i] as unknown }));
+  if (typeof document === "object" && document !== null && !Array.isArray(document) && keys.every((k) => k in document)) {
+    const columns = document as Record<string, unknown>;
+    let count = -1;
+    for (const k of keys) {
+      const column = columns[k];
+      if (!Array.isArray(column)) throw new DataError(`${file}: ${JSON.stringify(k)} is ${describe(column)}, expected an array with one item per example`);
+      if (count >= 0 && column.length !== count) throw new DataError(`${file}: ${JSON.stringify(keys[0])} holds ${count} items but ${JSON.stringify(k)} holds ${column.length}; they must match one to one`);
+      count = column.length;
+    }
+    return Array.from({ length: count }, (_, i) => Object.fromEntries(keys.map((k) => [k, (columns[k] as unknown[])[i]])));
   }
-  throw new DataError(`${file}: expected an array of {"x": …, "y": …} examples or an object {"x": […], "y": […]}, found ${describe(document)}`);
+  throw new DataError(`${file}: expected an array of examples, objects with ${shown}, or an object of parallel arrays ${shown}, found ${describe(document)}`);
 }
 
 /**

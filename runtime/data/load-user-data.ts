@@ -1,70 +1,95 @@
 /**
- * Loads the user data files a training names (`idx`, `csv`, `npy`, `json`), dispatching on the
- * dataset's kind. Paths are relative to the `.nn` file's folder; every loader validates each row and
- * throws a `DataError` naming the file, the row and what was expected.
+ * Reads the files a user data source names (`idx`, `csv`, `npy`, `json`, `images`), dispatching on
+ * its kind: its training files, or the files of its test or validation part, which have the same
+ * layout. Paths are relative to the `.nn` file's folder; every reader validates each row and throws
+ * a `DataError` naming the file, the row and what was expected.
  */
 import { settled, type DataSetting, type Tunable } from "../settings.js";
-import { loadCsv, type CsvSetting } from "./csv.js";
-import type { Examples } from "./examples.js";
-import { loadIdx, type IdxSetting } from "./idx.js";
-import { loadJson, type JsonSetting } from "./json.js";
-import { loadNpy, type NpySetting } from "./npy.js";
+import { readCsv } from "./csv.js";
+import { DataError } from "./examples.js";
+import { readIdxData } from "./idx.js";
+import { readImageFolder } from "./images.js";
+import { readJson, type TensorNames } from "./json.js";
+import { readNpyData } from "./npy.js";
+import type { RawExamples, TargetRule } from "./targets.js";
 
-/** A user-file dataset with every value resolved: what the loaders read. */
-export type UserDataSetting =
-  | ({ readonly kind: "idx" } & IdxSetting)
-  | ({ readonly kind: "csv" } & CsvSetting)
-  | ({ readonly kind: "npy" } & NpySetting)
-  | ({ readonly kind: "json" } & JsonSetting);
+export type UserDataSetting = Extract<DataSetting, { readonly kind: "idx" | "csv" | "npy" | "json" | "images" }>;
 
-/** The same datasets as the resolved training holds them, where a value may still be a search space. */
-export type TunableUserDataSetting = Extract<DataSetting, { readonly kind: UserDataSetting["kind"] }>;
+export function isUserData(setting: DataSetting): setting is UserDataSetting {
+  return setting.kind !== "mnist" && setting.kind !== "adding_problem";
+}
 
-/**
- * Loads a user-file dataset. It also takes the training's own `DataSetting` (whose values are
- * `Tunable`), so the caller needs no conversion; a value that is still a search space is an error.
- */
-export function loadUserData(setting: UserDataSetting | TunableUserDataSetting, baseDir: string): Examples {
-  const s = settle(setting);
-  switch (s.kind) {
+const one = <T>(value: Tunable<T>, key: string): T => settled(value, `data.${key}`);
+
+/** The number of files a source's part names: one per file the source itself names. */
+export function partArity(setting: UserDataSetting): number {
+  switch (setting.kind) {
     case "idx":
-      return loadIdx(s, baseDir);
-    case "csv":
-      return loadCsv(s, baseDir);
+      return 2;
     case "npy":
-      return loadNpy(s, baseDir);
-    case "json":
-      return loadJson(s, baseDir);
+      return setting.x.length + setting.y.length;
+    default:
+      return 1;
   }
 }
 
-/** The setting with each value settled; `data.<key>` names the one that is not, if any. */
-export function settle(setting: UserDataSetting | TunableUserDataSetting): UserDataSetting {
-  const one = <T>(value: Tunable<T>, key: string): T => settled(value, `data.${key}`);
-  const optional = <T>(value: Tunable<T> | null, key: string): T | null => (value === null ? null : one(value, key));
-  const shape = (value: readonly Tunable<number>[] | null): number[] | null => value && value.map((d, i) => one(d, `shape[${i}]`));
+/**
+ * Reads a source's training files, or — given `paths` — a part's files in their place. `names` are
+ * the model's inputs and outputs (JSON keys name them); null when no model is known.
+ */
+export function readUserData(setting: UserDataSetting, baseDir: string, names: TensorNames | null, paths?: readonly string[]): RawExamples {
+  if (paths && paths.length !== partArity(setting)) {
+    throw new DataError(`a part of \`${setting.kind}\` names ${paths.length} files, expected ${partArity(setting)} like the training files`);
+  }
   switch (setting.kind) {
     case "idx":
-      return { kind: "idx", images: one(setting.images, "images"), labels: one(setting.labels, "labels"), shape: shape(setting.shape), classes: optional(setting.classes, "classes") };
+      return readIdxData(
+        { images: paths?.[0] ?? one(setting.images, "images"), labels: paths?.[1] ?? one(setting.labels, "labels"), shape: shapeOf(setting.shape) },
+        baseDir,
+      );
     case "csv":
-      return {
-        kind: "csv",
-        path: one(setting.path, "path"),
-        label: one(setting.label, "label"),
-        features: optional(setting.features, "features"),
-        classes: optional(setting.classes, "classes"),
-        targets: optional(setting.targets, "targets"),
-      };
-    case "npy":
-      return {
-        kind: "npy",
-        x: one(setting.x, "x"),
-        y: one(setting.y, "y"),
-        shape: shape(setting.shape),
-        classes: optional(setting.classes, "classes"),
-        targets: optional(setting.targets, "targets"),
-      };
+      return readCsv(
+        {
+          path: paths?.[0] ?? one(setting.path, "path"),
+          label: setting.label,
+          features: setting.features && setting.features.map((n, i) => one(n, `features[${i}]`)),
+          targets: setting.targets === null ? null : one(setting.targets, "targets"),
+        },
+        baseDir,
+      );
+    case "npy": {
+      const x = paths ? paths.slice(0, setting.x.length) : setting.x.map((p, i) => one(p, `x[${i}]`));
+      const y = paths ? paths.slice(setting.x.length) : setting.y.map((p, i) => one(p, `y[${i}]`));
+      return readNpyData({ x, y, shape: shapeOf(setting.shape) }, baseDir);
+    }
     case "json":
-      return { kind: "json", path: one(setting.path, "path"), shape: shape(setting.shape), classes: optional(setting.classes, "classes"), targets: optional(setting.targets, "targets") };
+      return readJson({ path: paths?.[0] ?? one(setting.path, "path"), shape: shapeOf(setting.shape) }, baseDir, names);
+    case "images": {
+      const dir = paths?.[0] ?? one(setting.path, "path");
+      const size = setting.size && ([one(setting.size[0], "size[0]"), one(setting.size[1], "size[1]")] as const);
+      const folder = readImageFolder(dir, baseDir, { size, color: setting.color, scale: one(setting.scale, "scale") });
+      return {
+        count: folder.labels.length,
+        inputs: [{ values: folder.x, shape: folder.shape }],
+        labels: [{ kind: "names", names: Array.from(folder.labels, (c) => folder.classes[c]) }],
+        file: dir,
+        where: (row) => `${dir.replace(/\/+$/, "")}/${folder.files[row]}`,
+      };
+    }
   }
+}
+
+function shapeOf(shape: readonly Tunable<number>[] | null): number[] | null {
+  return shape && shape.map((d, i) => one(d, `shape[${i}]`));
+}
+
+/**
+ * How each output's labels are read: `classes` and `targets` describe the targets of a source
+ * with one output; the model's output shapes decide the rest (targets.ts).
+ */
+export function targetRules(setting: UserDataSetting, outputs: readonly (readonly (number | null)[])[] | null, count: number): TargetRule[] {
+  const single = count === 1;
+  const classes = single ? setting.classes : null;
+  const targets = single && "targets" in setting && setting.targets !== null ? one(setting.targets, "targets") : null;
+  return Array.from({ length: count }, (_, i) => ({ classes, targets, output: outputs?.[i] ?? null }));
 }

@@ -6,7 +6,7 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { DataError, type Examples } from "./examples.js";
+import { DataError, indexNames, singleColumn, type Examples } from "./examples.js";
 
 export interface MnistRequest {
   readonly train: number;
@@ -19,6 +19,7 @@ const OFFICIAL_TRAIN = 60_000;
 const OFFICIAL_TEST = 10_000;
 const SIDE = 28;
 const PIXELS = SIDE * SIDE;
+const DIGITS = indexNames(10);
 
 function dataFolder(): string {
   try {
@@ -54,7 +55,7 @@ function part(images: string, labels: string, first: number, count: number, flat
   const classes = readRows(labels, 8, 1, first, count);
   const y = new Float32Array(count * 10);
   for (let i = 0; i < count; i++) y[i * 10 + classes[i]] = 1;
-  return { x, xShape: flat ? [PIXELS] : [SIDE, SIDE, 1], y, yShape: [10], count, classes: 10 };
+  return singleColumn(x, flat ? [PIXELS] : [SIDE, SIDE, 1], y, [10], DIGITS, count);
 }
 
 /** Loads the requested parts; `limit` caps each part (for quick runs). */

@@ -4,16 +4,17 @@
  * `shape`, then the values in C order. Only little-endian (or byte-sized) numeric types are read:
  * that is what NumPy writes on every common machine.
  *
- * `npy(x, y, shape, classes, targets)`: x's first axis is the example axis. y holds either class
- * labels — shape [n] or [n, 1] of an integer (or bool) type, or any type with `classes` given — that
- * become one-hot rows, or regression targets [n, k] (or [n], read as k = 1). Without `classes` and
- * `targets`, an integer y of one value per example is taken as class labels and anything else as
- * targets. x values are used as stored (no scaling, even for uint8: the user chose the values).
+ * `npy(x, y, shape, classes, targets)`: one x file per model input and one y file per output; the
+ * first axis of each is the example axis, and their lengths must agree. y values are labels whose
+ * meaning (class indices or real values) targets.ts decides. x values are used as stored (no
+ * scaling, even for uint8: the user chose the values).
  */
-import { DataError, sizeOf, type Examples } from "./examples.js";
-import { classTargets, fitsShape, formatShape, readDataFile, requireExamples } from "./user-files.js";
+import { DataError, sizeOf, type Column } from "./examples.js";
+import { checkNpySize, parseNpyHeader, type NpyDtype } from "./headers.js";
+import type { RawExamples, RawLabels } from "./targets.js";
+import { fitsShape, formatShape, readDataFile, requireExamples } from "./user-files.js";
 
-export type NpyDtype = "<f4" | "<f8" | "<i4" | "<i8" | "|u1" | "<u2" | "<i2" | "|i1" | "|b1";
+export type { NpyDtype } from "./headers.js";
 
 export type NpyArray = Float32Array | Float64Array | Int32Array | Int16Array | Int8Array | Uint8Array | Uint16Array;
 
@@ -27,26 +28,13 @@ export interface NpyFile {
 }
 
 export interface NpySetting {
-  readonly x: string;
-  readonly y: string;
+  /** One file per model input. */
+  readonly x: readonly string[];
+  /** One file per model output. */
+  readonly y: readonly string[];
+  /** The example shape of the (only) input. */
   readonly shape: readonly number[] | null;
-  readonly classes: number | null;
-  readonly targets: number | null;
 }
-
-const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
-
-const DTYPES: Readonly<Record<NpyDtype, { bytes: number; integer: boolean }>> = {
-  "<f4": { bytes: 4, integer: false },
-  "<f8": { bytes: 8, integer: false },
-  "<i4": { bytes: 4, integer: true },
-  "<i8": { bytes: 8, integer: true },
-  "|u1": { bytes: 1, integer: true },
-  "<u2": { bytes: 2, integer: true },
-  "<i2": { bytes: 2, integer: true },
-  "|i1": { bytes: 1, integer: true },
-  "|b1": { bytes: 1, integer: true },
-};
 
 /** Reads a `.npy` file (a relative path is taken from the working folder); errors call it `name`. */
 export function readNpy(path: string, name = path): NpyFile {
@@ -55,68 +43,13 @@ export function readNpy(path: string, name = path): NpyFile {
 
 /** Parses the bytes of a `.npy` file; errors name the file as `name`. */
 export function parseNpy(bytes: Uint8Array, name: string): NpyFile {
-  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
-    throw new DataError(`${name}: not a NumPy .npy file: it does not start with the magic "\\x93NUMPY"`);
-  }
+  // The header is parsed in headers.ts, which `nnc check` reads too.
+  const header = parseNpyHeader(bytes, name);
+  checkNpySize(header, bytes.length, name);
+  const { dims, dtype, integer, dataStart } = header;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const major = bytes[6];
-  if (major < 1 || major > 3) throw new DataError(`${name}: .npy format version ${major}.${bytes[7]}, expected 1, 2 or 3`);
-  const lengthBytes = major === 1 ? 2 : 4;
-  if (bytes.length < 8 + lengthBytes) throw new DataError(`${name}: file too short: it ends inside the .npy preamble`);
-  const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
-  const headerStart = 8 + lengthBytes;
-  const dataStart = headerStart + headerLength;
-  if (bytes.length < dataStart) {
-    throw new DataError(`${name}: file too short: the header takes ${headerLength} bytes after the preamble, but the file has ${bytes.length - headerStart}`);
-  }
-  const header = Buffer.from(bytes.buffer, bytes.byteOffset + headerStart, headerLength).toString(major === 3 ? "utf8" : "latin1");
-  const { dtype, dims } = parseHeader(header, name);
-  const { bytes: itemBytes, integer } = DTYPES[dtype];
   const count = sizeOf(dims);
-  const expected = count * itemBytes;
-  const found = bytes.length - dataStart;
-  if (found !== expected) {
-    throw new DataError(`${name}: size mismatch: shape ${formatShape(dims)} of ${dtype} needs ${expected} bytes of data, but the file has ${found}`);
-  }
   return { dims, dtype, integer, data: values(view, dataStart, count, dtype) };
-}
-
-/** The header is a Python dict literal; the three keys NumPy always writes are picked out of it. */
-function parseHeader(header: string, name: string): { dtype: NpyDtype; dims: number[] } {
-  const descr = /['"]descr['"]\s*:\s*(?:'([^']*)'|"([^"]*)"|(\[))/.exec(header);
-  if (!descr) throw new DataError(`${name}: the .npy header has no 'descr' (data type): ${header.trim()}`);
-  if (descr[3]) throw new DataError(`${name}: the array has a structured data type; expected a plain numeric one (${supported()})`);
-  const dtype = normalizeDescr(descr[1] ?? descr[2], name);
-  const fortran = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(header);
-  if (!fortran) throw new DataError(`${name}: the .npy header has no 'fortran_order': ${header.trim()}`);
-  if (fortran[1] === "True") {
-    throw new DataError(`${name}: the array is stored in Fortran (column-major) order; save it in C order (np.save(path, np.ascontiguousarray(a)))`);
-  }
-  const shape = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(header);
-  if (!shape) throw new DataError(`${name}: the .npy header has no 'shape': ${header.trim()}`);
-  const dims = shape[1]
-    .split(",")
-    .map((d) => d.trim().replace(/L$/, "")) // Python 2 wrote longs as 3L
-    .filter((d) => d !== "")
-    .map((d) => {
-      if (!/^\d+$/.test(d)) throw new DataError(`${name}: the .npy header's shape (${shape[1]}) holds "${d}", expected a dimension`);
-      return Number(d);
-    });
-  return { dtype, dims };
-}
-
-function normalizeDescr(descr: string, name: string): NpyDtype {
-  // Byte-sized types have no byte order: NumPy writes `|`, but `<` and `=` mean the same.
-  const oneByte = /^[<|=]([uib]1)$/.exec(descr);
-  if (oneByte) return `|${oneByte[1]}` as NpyDtype;
-  if (descr.startsWith(">")) throw new DataError(`${name}: the data type ${descr} is big-endian; expected little-endian (${supported()})`);
-  const little = descr.replace(/^=/, "<");
-  if (little in DTYPES) return little as NpyDtype;
-  throw new DataError(`${name}: unsupported data type ${descr}; expected one of ${supported()}`);
-}
-
-function supported(): string {
-  return Object.keys(DTYPES).join(" ");
 }
 
 /** The values, read little-endian; DataView because the data offset need not be aligned. */
@@ -161,53 +94,37 @@ function values(view: DataView, offset: number, count: number, dtype: NpyDtype):
   }
 }
 
-/** Loads `npy(x, y, shape, classes, targets)`; paths are relative to `baseDir`, the `.nn` file's folder. */
-export function loadNpy(setting: NpySetting, baseDir: string): Examples {
-  if (setting.classes !== null && setting.targets !== null) {
-    throw new DataError(`npy("${setting.x}", "${setting.y}"): both \`classes\` and \`targets\` are given; keep one`);
+/** Reads `npy(x, y, shape)`; paths are relative to `baseDir`, the `.nn` file's folder. */
+export function readNpyData(setting: NpySetting, baseDir: string): RawExamples {
+  const xs = setting.x.map((path) => parseNpy(readDataFile(path, baseDir), path));
+  const ys = setting.y.map((path) => parseNpy(readDataFile(path, baseDir), path));
+  const files = [...setting.x.map((path, i) => ({ path, array: xs[i] })), ...setting.y.map((path, i) => ({ path, array: ys[i] }))];
+  for (const { path, array } of files) {
+    if (array.dims.length === 0) throw new DataError(`${path}: the array is a scalar; expected examples on its first axis`);
   }
-  const xs = parseNpy(readDataFile(setting.x, baseDir), setting.x);
-  const ys = parseNpy(readDataFile(setting.y, baseDir), setting.y);
-  if (xs.dims.length === 0) throw new DataError(`${setting.x}: the array is a scalar; expected examples on its first axis`);
-  if (ys.dims.length === 0) throw new DataError(`${setting.y}: the array is a scalar; expected targets on its first axis`);
-  const count = xs.dims[0];
-  if (ys.dims[0] !== count) {
-    throw new DataError(`${setting.x} holds ${count} examples (shape ${formatShape(xs.dims)}) but ${setting.y} holds ${ys.dims[0]} (shape ${formatShape(ys.dims)}); the first axes must match`);
-  }
-  requireExamples(count, setting.x);
-
-  const exampleShape = xs.dims.slice(1);
-  let xShape: number[];
-  if (setting.shape) {
-    if (!fitsShape(exampleShape, setting.shape)) {
-      throw new DataError(`${setting.x}: examples have shape ${formatShape(exampleShape)} (array ${formatShape(xs.dims)}), expected ${formatShape(setting.shape)} from \`shape\``);
+  const count = files[0].array.dims[0];
+  for (const { path, array } of files.slice(1)) {
+    if (array.dims[0] !== count) {
+      throw new DataError(`${files[0].path} holds ${count} examples (shape ${formatShape(files[0].array.dims)}) but ${path} holds ${array.dims[0]} (shape ${formatShape(array.dims)}); the first axes must match`);
     }
-    xShape = [...setting.shape];
-  } else {
-    xShape = exampleShape.length === 0 ? [1] : exampleShape;
   }
-  const x = toFloat32(xs, setting.x);
-
-  const targetShape = ys.dims.slice(1);
-  const oneLabel = sizeOf(targetShape) === 1 && targetShape.length <= 1;
-  const asClasses = setting.classes !== null || (setting.targets === null && ys.integer && oneLabel);
-  if (asClasses) {
-    if (!oneLabel) {
-      throw new DataError(`${setting.y}: targets have shape ${formatShape(targetShape)} per example, expected one class index per example (array [${count}])`);
+  requireExamples(count, files[0].path);
+  const inputs = xs.map((array, i): Column => {
+    const exampleShape = array.dims.slice(1);
+    let shape: number[];
+    if (setting.shape && xs.length === 1) {
+      if (!fitsShape(exampleShape, setting.shape)) {
+        throw new DataError(`${setting.x[i]}: examples have shape ${formatShape(exampleShape)} (array ${formatShape(array.dims)}), expected ${formatShape(setting.shape)} from \`shape\``);
+      }
+      shape = [...setting.shape];
+    } else {
+      shape = exampleShape.length === 0 ? [1] : exampleShape;
     }
-    const t = classTargets(ys.data, setting.classes, (row) => `${setting.y}: example ${row}`);
-    return { x, xShape, y: t.y, yShape: t.yShape, count, classes: t.classes };
-  }
-  let yShape: number[];
-  if (setting.targets !== null) {
-    if (!fitsShape(targetShape, [setting.targets])) {
-      throw new DataError(`${setting.y}: targets have shape ${formatShape(targetShape)} per example (array ${formatShape(ys.dims)}), expected [${setting.targets}] from \`targets\``);
-    }
-    yShape = [setting.targets];
-  } else {
-    yShape = targetShape.length === 0 ? [1] : targetShape;
-  }
-  return { x, xShape, y: toFloat32(ys, setting.y), yShape, count, classes: null };
+    return { values: toFloat32(array, setting.x[i]), shape };
+  });
+  const labels = ys.map((array): RawLabels => ({ kind: "numbers", values: array.data instanceof Float64Array ? array.data : Float64Array.from(array.data), shape: array.dims.slice(1) }));
+  const last = setting.y[setting.y.length - 1];
+  return { count, inputs, labels, file: [...setting.x, ...setting.y].join(", "), where: (row) => `${setting.y.length === 1 ? last : setting.x[0]}: example ${row}` };
 }
 
 /** The values as float32, rejecting NaN and infinities with the example and position that hold them. */

@@ -48,11 +48,12 @@ export function imageGeometry(xShape: readonly number[]): ImageGeometry {
 export function expandExamples(data: Examples, transforms: readonly Transform[], rng: Rng): Examples {
   if (transforms.length === 0) return data;
   transforms.forEach(checkTransform);
-  const warper = new Warper(imageGeometry(data.xShape));
+  if (data.inputs.length !== 1) throw new Error(`expand transforms the images of a model with one input; this one has ${data.inputs.length}`);
+  const image = data.inputs[0];
+  const warper = new Warper(imageGeometry(image.shape));
   const xs = warper.size;
-  const ys = sizeOf(data.yShape);
   const n = data.count;
-  if (data.x.length !== n * xs) throw new Error(`expand: ${n} examples of shape [${data.xShape.join(", ")}] need ${n * xs} values, got ${data.x.length}`);
+  if (image.values.length !== n * xs) throw new Error(`expand: ${n} examples of shape [${image.shape.join(", ")}] need ${n * xs} values, got ${image.values.length}`);
 
   // One entry per block of copies: the step that writes one example's copy into that block.
   const variants: ((src: Float32Array, so: number, dst: Float32Array, dOff: number) => void)[] = [];
@@ -79,17 +80,19 @@ export function expandExamples(data: Examples, transforms: readonly Transform[],
 
   const blocks = 1 + variants.length;
   const x = new Float32Array(blocks * n * xs);
-  const y = new Float32Array(blocks * n * ys);
-  const originalX = data.x.subarray(0, n * xs);
-  const originalY = data.y.subarray(0, n * ys);
+  const originalX = image.values.subarray(0, n * xs);
   x.set(originalX, 0);
-  y.set(originalY, 0);
   variants.forEach((apply, v) => {
     const base = (v + 1) * n;
     for (let i = 0; i < n; i++) apply(originalX, i * xs, x, (base + i) * xs);
-    y.set(originalY, base * ys);
   });
-  return { ...data, x, y, count: blocks * n };
+  const targets = data.targets.map((t) => {
+    const ys = sizeOf(t.shape);
+    const y = new Float32Array(blocks * n * ys);
+    for (let b = 0; b < blocks; b++) y.set(t.values.subarray(0, n * ys), b * n * ys);
+    return { ...t, values: y };
+  });
+  return { inputs: [{ values: x, shape: image.shape }], targets, count: blocks * n };
 }
 
 /**

@@ -1,23 +1,29 @@
 /**
  * What the user-file loaders (`idx`, `csv`, `npy`, `json`) share: reading a file relative to the
- * `.nn` file's folder, shape comparison and printing, and turning class labels into one-hot rows.
+ * `.nn` file's folder, and shape comparison and printing. What labels mean is decided in targets.ts.
  * Every error is a `DataError` naming the file as the user wrote it, so it can be found in the source.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { DataError, oneHot } from "./examples.js";
+import { DataError } from "./examples.js";
 
 /** Reads a data file; `path` is as written in the `.nn` file, relative to `baseDir`. */
 export function readDataFile(path: string, baseDir: string): Buffer {
   const resolved = resolve(baseDir, path);
   try {
+    // A device, a FIFO or a folder would be read forever or not at all: only regular files are data.
+    const stat = statSync(resolved);
+    if (stat.isDirectory()) throw Object.assign(new Error("folder"), { code: "EISDIR" });
+    if (!stat.isFile()) throw new DataError(`data file "${path}" (resolved to ${resolved}) is not a regular file (a device, socket or pipe); give a file`);
     return readFileSync(resolved);
   } catch (error) {
-    throw new DataError(`cannot read data file "${path}" (resolved to ${resolved}): ${readProblem(error)}`);
+    if (error instanceof DataError) throw error;
+    throw new DataError(`cannot read data file "${path}" (resolved to ${resolved}): ${describeError(error)}`);
   }
 }
 
-function readProblem(error: unknown): string {
+/** What went wrong reading or listing a file, in a few words: "no such file", "permission denied". */
+export function describeError(error: unknown): string {
   const code = typeof error === "object" && error !== null && "code" in error ? error.code : undefined;
   switch (code) {
     case "ENOENT":
@@ -47,37 +53,6 @@ export function sameShape(a: readonly number[], b: readonly number[]): boolean {
  */
 export function fitsShape(found: readonly number[], expected: readonly number[]): boolean {
   return sameShape(found, expected) || sameShape([...found, 1], expected);
-}
-
-/** Whether every label is a class index (a non-negative integer), the test for "these are classes". */
-export function allClassIndices(labels: ArrayLike<number>): boolean {
-  for (let i = 0; i < labels.length; i++) {
-    const v = labels[i];
-    if (!Number.isInteger(v) || v < 0) return false;
-  }
-  return true;
-}
-
-/**
- * One-hot targets for class labels. Without `classes` the count is the largest label + 1, which
- * needs every label to be a class index first (a negative label would otherwise shrink the count).
- */
-export function classTargets(
-  labels: ArrayLike<number>,
-  classes: number | null,
-  describe: (row: number) => string,
-): { y: Float32Array; yShape: number[]; classes: number } {
-  let n = classes;
-  if (n === null) {
-    let max = -1;
-    for (let i = 0; i < labels.length; i++) {
-      const v = labels[i];
-      if (!Number.isInteger(v) || v < 0) throw new DataError(`${describe(i)}: label ${v} is not a class index (a non-negative integer)`);
-      if (v > max) max = v;
-    }
-    n = max + 1;
-  }
-  return { y: oneHot(labels, n, describe), yShape: [n], classes: n };
 }
 
 /** The loaders reject a file with no examples: training on nothing is never what was meant. */

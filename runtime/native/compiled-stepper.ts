@@ -6,7 +6,8 @@
  * order), so a run may resume on either path.
  */
 import * as tf from "@tensorflow/tfjs";
-import { sizeOf, type Examples } from "../data/examples.js";
+import type { Examples } from "../data/examples.js";
+import { rowsOf } from "../train/batches.js";
 import type { NamedTensor } from "../run/checkpoint.js";
 import type { StepResult, VariableRole } from "../train/step.js";
 import type { BatchAugment, Stepper } from "../train/stepper.js";
@@ -65,11 +66,14 @@ export class CompiledStepper implements Stepper {
     const weights = this.variables.map(ownedValues);
     // Dropout masks come from the step's number, so a resumed run draws the same masks.
     const seed = (this.seed * 1_000_003 + stepNumber) % 2 ** 52;
+    // The compiled network trains models of one input and one output (choose-stepper.ts).
+    const [x] = data.inputs;
+    const [y] = data.targets;
     if (this.augment) {
-      const { x, y } = gatherRows(data, order, from, to);
-      this.network.step(this.augment(x, to - from), y, null, 0, to - from, weights, this.lr, seed, this.out, this.states.map(ownedValues));
+      const rows = this.augment(rowsOf(x, order, from, to), to - from);
+      this.network.step(rows, rowsOf(y, order, from, to), null, 0, to - from, weights, this.lr, seed, this.out, this.states.map(ownedValues));
     } else {
-      this.network.step(data.x, data.y, order, from, to, weights, this.lr, seed, this.out, this.states.map(ownedValues));
+      this.network.step(x.values, y.values, order, from, to, weights, this.lr, seed, this.out, this.states.map(ownedValues));
     }
     return { loss: this.out[0]!, metricSums: this.metrics.map((m) => this.metricSum(m, this.out)), squaredNorms: this.norms() };
   }
@@ -94,7 +98,7 @@ export class CompiledStepper implements Stepper {
 
   evaluate(data: Examples): Record<string, number> {
     const out = new Float64Array(3);
-    this.network.evaluate(data.x, data.y, data.count, this.variables.map(ownedValues), out, this.states.map(ownedValues));
+    this.network.evaluate(data.inputs[0].values, data.targets[0].values, data.count, this.variables.map(ownedValues), out, this.states.map(ownedValues));
     const n = Math.max(1, data.count);
     return { loss: out[0]! / n, ...Object.fromEntries(this.metrics.map((m) => [m, this.metricSum(m, out) / n])) };
   }
@@ -127,15 +131,4 @@ export class CompiledStepper implements Stepper {
       }),
     );
   }
-}
-
-function gatherRows(data: Examples, order: Uint32Array, from: number, to: number): { x: Float32Array; y: Float32Array } {
-  const xs = sizeOf(data.xShape), ys = sizeOf(data.yShape);
-  const x = new Float32Array((to - from) * xs), y = new Float32Array((to - from) * ys);
-  for (let i = from; i < to; i++) {
-    const r = order[i]!;
-    x.set(data.x.subarray(r * xs, (r + 1) * xs), (i - from) * xs);
-    y.set(data.y.subarray(r * ys, (r + 1) * ys), (i - from) * ys);
-  }
-  return { x, y };
 }

@@ -2,6 +2,7 @@
  * `report.html` of a run folder: one self-contained page (inline CSS and SVG, no scripts, fonts or
  * network) with the run's summary and its learning curves, readable offline and years later.
  */
+import { formatMetric, isRate } from "../metric-format.js";
 import type { EpochRecord, LayerNorms } from "../history.js";
 import { escapeHtml } from "./escape.js";
 import { formatValue, lineChart, PALETTE, type ChartSeries } from "./svg-chart.js";
@@ -25,14 +26,9 @@ export interface RunReportData {
 
 const esc = escapeHtml;
 
-/** Accuracy-like metrics (fractions of examples) are shown as percent. */
-function isFraction(metric: string): boolean {
-  return /accuracy|^acc$|^top_\d+$/.test(metric);
-}
-
 function showMetric(metric: string, value: number): string {
   if (!Number.isFinite(value)) return String(value);
-  return isFraction(metric) ? `${(value * 100).toFixed(2)}%` : formatValue(value);
+  return isRate(metric) ? formatMetric(metric, value) : formatValue(value);
 }
 
 /** Keys in the order they first appear, so curves follow the training's own metric order. */
@@ -59,7 +55,7 @@ function metricCharts(run: RunReportData, marker: { markerX: number | null; mark
   // The loss first, then the other metrics in the order the training reports them.
   const ordered = [...names.filter((n) => n === "loss"), ...names.filter((n) => n !== "loss")];
   return ordered.map((metric) => {
-    const percent = isFraction(metric);
+    const percent = isRate(metric);
     const scale = (v: number | undefined) => (v === undefined ? null : percent ? v * 100 : v);
     const series: ChartSeries[] = [{ name: "training", color: PALETTE[0], points: h.map((r) => ({ x: r.epoch, y: scale(r.train[metric]) })) }];
     if (withValidation) {

@@ -9,6 +9,7 @@ import { CompiledStepper } from "../native/compiled-stepper.js";
 import { compileNetwork, planNetwork } from "../native/network.js";
 import { NATIVE_BACKEND } from "../native/register.js";
 import type { ClipSetting, LossSetting, OptimizerSetting } from "../settings.js";
+import type { InputDtypes } from "./batches.js";
 import type { Metric } from "./metrics.js";
 import type { penalizedVariables } from "./regularization.js";
 import type { StepContext } from "./step.js";
@@ -16,12 +17,14 @@ import { TapeStepper, type BatchAugment, type Stepper } from "./stepper.js";
 
 export interface StepperInputs {
   readonly context: StepContext;
-  readonly lossSetting: LossSetting;
+  /** Each output's loss (one for every output, or one per output). */
+  readonly lossSettings: readonly LossSetting[];
+  readonly outputs: number;
   readonly optimizerSetting: OptimizerSetting;
   readonly clip: ClipSetting | null;
   readonly metrics: readonly Metric[];
   readonly augment: BatchAugment;
-  readonly inputDtype: "float32" | "int32";
+  readonly inputDtypes: InputDtypes;
   readonly seed: number;
   /** One training example's input shape. */
   readonly dataShape: readonly number[];
@@ -42,12 +45,13 @@ function penaltiesByLayer(model: tf.LayersModel, penalized: ReturnType<typeof pe
 function compiledUnavailable(inputs: StepperInputs): string | null {
   if (tf.getBackend() !== NATIVE_BACKEND) return null;
   if (process.env.NNC_COMPILED_STEP === "0") return "NNC_COMPILED_STEP=0";
-  if (inputs.inputDtype !== "float32") return "the model takes integer inputs";
+  if (inputs.inputDtypes.length !== 1 || inputs.outputs !== 1) return `the model has ${inputs.inputDtypes.length} inputs and ${inputs.outputs} outputs; the compiled network trains one of each`;
+  if (inputs.inputDtypes[0] !== "float32") return "the model takes integer inputs";
   return "";
 }
 
 export function chooseStepper(inputs: StepperInputs): { stepper: Stepper; note: string | null } {
-  const tape = new TapeStepper(inputs.context, inputs.augment, inputs.inputDtype);
+  const tape = new TapeStepper(inputs.context, inputs.augment, inputs.inputDtypes);
   const unavailable = compiledUnavailable(inputs);
   if (unavailable === null) return { stepper: tape, note: null };
   if (unavailable) return { stepper: tape, note: `steps: TensorFlow.js autograd on the native kernels (${unavailable})` };
@@ -55,7 +59,7 @@ export function chooseStepper(inputs: StepperInputs): { stepper: Stepper; note: 
   const { model, roles, penalized } = inputs.context;
   const planned = planNetwork({
     model,
-    loss: inputs.lossSetting,
+    loss: inputs.lossSettings[0],
     optimizer: inputs.optimizerSetting,
     clip: inputs.clip,
     penalties: penaltiesByLayer(model, penalized),

@@ -5,12 +5,14 @@
 import * as tf from "@tensorflow/tfjs";
 import type { DataSplits } from "../data/examples.js";
 import type { EpochRecord, LayerNorms } from "../history.js";
+import { formatMetric } from "../metric-format.js";
 import { EpochProgress } from "../progress.js";
 import { permutation, Rng } from "../random.js";
 import { loadCheckpoint, saveCheckpoint, type EarlyStoppingState } from "../run/checkpoint.js";
 import type { MonitoredName } from "../settings.js";
 import { evaluate } from "./evaluate.js";
-import type { LossFunction } from "./losses.js";
+import type { InputDtypes } from "./batches.js";
+import type { ModelLoss } from "./losses.js";
 import type { Metric } from "./metrics.js";
 import type { LearningRateSchedule } from "./schedules.js";
 import type { Stepper } from "./stepper.js";
@@ -27,13 +29,13 @@ export interface FitOptions {
   /** Whether steps report per-layer gradient norms (`monitor: [gradient_norms]`). */
   readonly monitorGradients: boolean;
   readonly data: DataSplits;
-  readonly loss: LossFunction;
+  readonly loss: ModelLoss;
   readonly metrics: readonly Metric[];
   readonly schedule: LearningRateSchedule;
   readonly batchSize: number;
   readonly epochs: number;
   readonly rng: Rng;
-  readonly inputDtype: "float32" | "int32";
+  readonly inputDtypes: InputDtypes;
   readonly earlyStopping: EarlyStopping | null;
   readonly monitorWeights: boolean;
   readonly checkpoint: { readonly dir: string; readonly every: number; readonly fingerprint: string } | null;
@@ -51,6 +53,8 @@ export interface FitResult {
   readonly stoppedEarly: boolean;
   /** The epoch the run resumed after, when it started from a checkpoint. */
   readonly resumedFrom: number | null;
+  /** The epoch whose weights the model holds at the end: early stopping's best, else the last. */
+  readonly keptEpoch: number | null;
 }
 
 /** Thrown when the cost stops being a finite number. */
@@ -58,7 +62,9 @@ export class TrainingDiverged extends Error {
   override readonly name = "TrainingDiverged";
 }
 
+/** A NaN or infinite value is never an improvement: a diverged epoch must not become the best one. */
 function improved(value: number, best: number | null, monitor: MonitoredName, minDelta: number): boolean {
+  if (!Number.isFinite(value)) return false;
   if (best === null) return true;
   return monitor.endsWith("accuracy") ? value > best + minDelta : value < best - minDelta;
 }
@@ -158,7 +164,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
     }
     const trainMetrics: Record<string, number> = { loss: lossSum / train.count };
     o.metrics.forEach((m, i) => (trainMetrics[m.name] = metricSums[i] / train.count));
-    const validation = o.data.validation && o.data.validation.count > 0 ? (stepper.evaluate?.(o.data.validation) ?? evaluate(model, o.data.validation, o.loss, o.metrics, o.inputDtype)) : null;
+    const validation = o.data.validation && o.data.validation.count > 0 ? (stepper.evaluate?.(o.data.validation) ?? evaluate(model, o.data.validation, o.loss, o.metrics, o.inputDtypes)) : null;
     const gradientNorms = o.monitorGradients
       ? Object.fromEntries([...normSums].map(([layer, s]) => [layer, { weights: s.weights / steps, biases: s.biases === null ? null : s.biases / steps }]))
       : null;
@@ -205,12 +211,14 @@ export async function fit(o: FitOptions): Promise<FitResult> {
     }
   }
 
+  let keptEpoch: number | null = history[history.length - 1]?.epoch ?? null;
   if (o.earlyStopping && bestWeights) {
     model.setWeights(bestWeights);
+    keptEpoch = early.bestEpoch;
     if (stoppedEarly) o.log(`stopped early: no improvement of ${o.earlyStopping.monitor} in ${o.earlyStopping.patience} epochs; restored the weights of epoch ${early.bestEpoch}`);
     bestWeights.forEach((t) => t.dispose());
   }
-  return { history, bestEpoch: o.earlyStopping ? early.bestEpoch : bestByLoss(history), stoppedEarly, resumedFrom };
+  return { history, bestEpoch: o.earlyStopping ? early.bestEpoch : bestByLoss(history), stoppedEarly, resumedFrom, keptEpoch };
 }
 
 /** Without early stopping, the best epoch is the one with the best validation accuracy or loss. */
@@ -220,18 +228,15 @@ function bestByLoss(history: readonly EpochRecord[]): number | null {
     const key = r.validation ? (r.validation.accuracy !== undefined ? "accuracy" : "loss") : null;
     if (!key || !r.validation) continue;
     const v = r.validation[key];
+    if (!Number.isFinite(v)) continue;
     const b = best?.validation?.[key];
     if (b === undefined || (key === "accuracy" ? v > b : v < b)) best = r;
   }
   return best?.epoch ?? null;
 }
 
-function format(name: string, value: number): string {
-  return name.includes("accuracy") || name.startsWith("top_") ? `${name} ${(value * 100).toFixed(2)}%` : `${name} ${value.toFixed(4)}`;
-}
-
 export function describeEpoch(r: EpochRecord, epochs: number): string {
-  const parts = Object.entries(r.train).map(([k, v]) => format(k, v));
-  for (const [k, v] of Object.entries(r.validation ?? {})) parts.push(format(`val_${k}`, v));
+  const parts = Object.entries(r.train).map(([k, v]) => `${k} ${formatMetric(k, v)}`);
+  for (const [k, v] of Object.entries(r.validation ?? {})) parts.push(`val_${k} ${formatMetric(k, v)}`);
   return `epoch ${r.epoch}/${epochs}  ${r.seconds.toFixed(1)}s  lr ${Number(r.lr.toPrecision(4))}  ${parts.join("  ")}`;
 }

@@ -49,3 +49,22 @@ export function lossFunction(setting: LossSetting): LossFunction {
       };
   }
 }
+
+/** The cost of a model's outputs: each output's loss, weighted, summed. */
+export interface ModelLoss {
+  readonly outputs: readonly { readonly loss: LossFunction; readonly weight: number }[];
+}
+
+/** One loss for every output, or one per output; weights default to 1. */
+export function modelLoss(losses: readonly LossSetting[], weights: readonly number[] | null, outputs: number): ModelLoss {
+  if (losses.length !== 1 && losses.length !== outputs) throw new Error(`${losses.length} losses for ${outputs} outputs; give one, or one per output`);
+  if (weights && weights.length !== outputs) throw new Error(`${weights.length} loss weights for ${outputs} outputs; give one per output`);
+  const functions = losses.map(lossFunction);
+  return { outputs: Array.from({ length: outputs }, (_, i) => ({ loss: functions[losses.length === 1 ? 0 : i], weight: weights?.[i] ?? 1 })) };
+}
+
+/** The total cost Σ wᵢ·Lᵢ(yᵢ, aᵢ) of one batch. */
+export function totalLoss(loss: ModelLoss, targets: readonly tf.Tensor[], predictions: readonly tf.Tensor[]): tf.Scalar {
+  const parts = loss.outputs.map((o, i) => (o.weight === 1 ? o.loss(targets[i], predictions[i]) : tf.mul(o.weight, o.loss(targets[i], predictions[i]))));
+  return (parts.length === 1 ? parts[0] : tf.addN(parts)) as tf.Scalar;
+}

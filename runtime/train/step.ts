@@ -6,8 +6,8 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ClipSetting } from "../settings.js";
 import { settled } from "../settings.js";
-import type { Batch } from "./batches.js";
-import type { LossFunction } from "./losses.js";
+import { applyModel, type Batch } from "./batches.js";
+import { totalLoss, type ModelLoss } from "./losses.js";
 import type { Metric } from "./metrics.js";
 import { penaltyTerm, type penalizedVariables } from "./regularization.js";
 // Autograd through average pooling with padding needs the exact gradient registered there.
@@ -21,7 +21,7 @@ export interface VariableRole {
 
 export interface StepContext {
   readonly model: tf.LayersModel;
-  readonly loss: LossFunction;
+  readonly loss: ModelLoss;
   readonly metrics: readonly Metric[];
   readonly optimizer: tf.Optimizer;
   readonly variables: readonly tf.Variable[];
@@ -32,7 +32,7 @@ export interface StepContext {
 }
 
 export interface StepResult {
-  /** The batch's mean cost without the regularization term. */
+  /** The batch's mean cost (weighted over outputs) without the regularization term. */
   readonly loss: number;
   /** Sum over the batch of each metric, in `metrics` order. */
   readonly metricSums: readonly number[];
@@ -71,11 +71,11 @@ export function trainStep(ctx: StepContext, batch: Batch): StepResult {
   let names: string[] = [];
   const values = tf.tidy(() => {
     const { grads } = tf.variableGrads(() => {
-      const prediction = ctx.model.apply(batch.x, { training: true }) as tf.Tensor;
-      const dataLoss = ctx.loss(batch.y, prediction);
-      // Metrics are computed inside the forward scope, where the prediction is alive; keep() lets
+      const predictions = applyModel(ctx.model, batch.xs, true);
+      const dataLoss = totalLoss(ctx.loss, batch.ys, predictions);
+      // Metrics are computed inside the forward scope, where the predictions are alive; keep() lets
       // them outlive it (the tape ignores them: they do not feed the cost).
-      kept.push(tf.keep(dataLoss.clone()), ...ctx.metrics.map((m) => tf.keep(m.sum(batch.y, prediction))));
+      kept.push(tf.keep(dataLoss.clone()), ...ctx.metrics.map((m) => tf.keep(m.sum(batch.ys[m.output], predictions[m.output]))));
       const penalty = penaltyTerm(ctx.penalized);
       return penalty ? tf.add(dataLoss, penalty) : dataLoss;
     }, [...ctx.variables]);

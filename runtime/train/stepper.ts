@@ -6,11 +6,11 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Examples } from "../data/examples.js";
 import type { NamedTensor } from "../run/checkpoint.js";
-import { makeBatch } from "./batches.js";
+import { disposeBatch, makeBatch, type InputDtypes } from "./batches.js";
 import { setLearningRate } from "./optimizers.js";
 import { trainStep, type StepContext, type StepResult } from "./step.js";
 
-/** Changes a batch's inputs in place of the originals (augmentation), or null. */
+/** Changes a batch's inputs (of a model with one image input) in place of the originals (augmentation), or null. */
 export type BatchAugment = ((x: Float32Array, count: number) => Float32Array) | null;
 
 export interface Stepper {
@@ -35,22 +35,21 @@ export class TapeStepper implements Stepper {
   constructor(
     private readonly context: StepContext,
     private readonly augment: BatchAugment,
-    private readonly inputDtype: "float32" | "int32",
+    private readonly inputDtypes: InputDtypes,
   ) {}
 
   step(data: Examples, order: Uint32Array, from: number, to: number): StepResult {
-    let batch = makeBatch(data, order, from, to, this.inputDtype);
+    let batch = makeBatch(data, order, from, to, this.inputDtypes);
     if (this.augment) {
-      const changed = this.augment(batch.x.dataSync() as Float32Array, batch.size);
-      const x = tf.tensor(changed, batch.x.shape);
-      batch.x.dispose();
-      batch = { ...batch, x };
+      const original = batch.xs[0];
+      const changed = this.augment(original.dataSync() as Float32Array, batch.size);
+      batch = { ...batch, xs: [tf.tensor(changed, original.shape)] };
+      original.dispose();
     }
     try {
       return trainStep(this.context, batch);
     } finally {
-      batch.x.dispose();
-      batch.y.dispose();
+      disposeBatch(batch);
     }
   }
 

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { OptimizerSetting } from "../../runtime/settings.js";
-import { lossFunction } from "../../runtime/train/losses.js";
+import { modelLoss } from "../../runtime/train/losses.js";
 import { makeOptimizer, setLearningRate } from "../../runtime/train/optimizers.js";
 import { trainableVariables, trainStep } from "../../runtime/train/step.js";
 
@@ -24,13 +24,13 @@ function runSteps(setting: OptimizerSetting, steps: number, rates?: number[]): n
   const model = tf.model({ inputs: input, outputs: output });
   const optimizer = makeOptimizer(setting);
   const { variables } = trainableVariables(model);
-  const ctx = { model, loss: lossFunction({ kind: "quadratic" }), metrics: [], optimizer, variables, penalized: [], clip: null, roles: null };
+  const ctx = { model, loss: modelLoss([{ kind: "quadratic" }], null, 1), metrics: [], optimizer, variables, penalized: [], clip: null, roles: null };
   const weights: number[] = [];
   for (let s = 0; s < steps; s++) {
     if (rates) setLearningRate(optimizer, rates[s]);
     const x = tf.tensor([[X]]);
     const y = tf.tensor([[Y]]);
-    trainStep(ctx, { x, y, size: 1 });
+    trainStep(ctx, { xs: [x], ys: [y], size: 1 });
     x.dispose();
     y.dispose();
     weights.push(model.getWeights()[0].dataSync()[0]);

@@ -5,7 +5,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadMnist } from "../../runtime/data/mnist.js";
 import { fileHandler } from "../../runtime/run/save-model.js";
 import { evaluate } from "../../runtime/train/evaluate.js";
-import { lossFunction } from "../../runtime/train/losses.js";
+import { indexNames, singleColumn } from "../../runtime/data/examples.js";
+import { modelLoss } from "../../runtime/train/losses.js";
 import { metricsFor } from "../../runtime/train/metrics.js";
 import { fit } from "../../runtime/train/fit.js";
 import { makeOptimizer } from "../../runtime/train/optimizers.js";
@@ -71,7 +72,9 @@ train Mlp { data: mnist(flat: true) loss: cross_entropy ${BASE} epochs: 3 }`;
     expect(report.history).toHaveLength(3);
     const model = await tf.loadLayersModel(fileHandler(join(report.runDir, "model.json")));
     const validation = loadMnist({ train: 50000, validation: 10000, test: 10000, flat: true }, 200).validation!;
-    const saved = evaluate(model, validation, lossFunction({ kind: "cross_entropy", fromLogits: false }), metricsFor([{ kind: "accuracy" }]), "float32");
+    expect(validation.targets[0].classes).toEqual(indexNames(10));
+    const loss = modelLoss([{ kind: "cross_entropy", fromLogits: false }], null, 1);
+    const saved = evaluate(model, validation, loss, metricsFor([{ kind: "accuracy" }], [{ name: "out", classes: true }], loss), ["float32"]);
     expect(saved.loss).toBeCloseTo(report.history[0].validation!.loss, 5);
     expect(saved.loss).not.toBeCloseTo(report.history[2].validation!.loss, 5);
     model.dispose();
@@ -137,14 +140,14 @@ train Deep {
     const count = 40;
     const x = Float32Array.from({ length: count * 4 }, (_, i) => (i % 7) / 7);
     const y = Float32Array.from({ length: count }, (_, i) => i % 3);
-    const data = { train: { x, xShape: [4], y, yShape: [1], count, classes: null }, validation: null, test: null, description: "synthetic" };
+    const data = { train: singleColumn(x, [4], y, [1], null, count), validation: null, test: null, description: "synthetic", preprocessing: [{ kind: "none" as const }] };
     const optimizer = makeOptimizer({ kind: "sgd", lr: 0.01, momentum: 0, nesterov: false });
-    const loss = lossFunction({ kind: "mse" });
+    const loss = modelLoss([{ kind: "mse" }], null, 1);
     const dir = join(process.cwd(), ".test-out", "diverged", String(process.pid));
     rmSync(dir, { recursive: true, force: true });
     const run = fit({
       model,
-      stepper: new TapeStepper({ model, loss, metrics: [], optimizer, variables: trainableVariables(model).variables, penalized: [], clip: null, roles: null }, null, "float32"),
+      stepper: new TapeStepper({ model, loss, metrics: [], optimizer, variables: trainableVariables(model).variables, penalized: [], clip: null, roles: null }, null, ["float32"]),
       monitorGradients: false,
       data,
       loss,
@@ -153,7 +156,7 @@ train Deep {
       batchSize: 4,
       epochs: 3,
       rng: new Rng(1),
-      inputDtype: "float32",
+      inputDtypes: ["float32"],
       earlyStopping: null,
       monitorWeights: false,
       checkpoint: { dir, every: 1, fingerprint: "test" },

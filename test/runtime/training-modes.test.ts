@@ -94,7 +94,9 @@ train Conv { data: mnist(train: 40, validation: 10, test: 10) loss: cross_entrop
       validation: { kind: "dataset_part" },
       normalize: "standardize",
     } as unknown as ResolvedTraining;
-    const data = loadTrainingData(settings, { baseDir: ".", seed: 1 });
+    const data = loadTrainingData(settings, { baseDir: ".", seed: 1, splitSeed: 0, model: null });
+    expect(data.preprocessing).toHaveLength(1);
+    expect(data.preprocessing[0].kind).toBe("standardize");
     const features = 10;
     const mean = (x: Float32Array, f: number) => {
       let s = 0;
@@ -102,9 +104,9 @@ train Conv { data: mnist(train: 40, validation: 10, test: 10) loss: cross_entrop
       return s / (x.length / features);
     };
     for (let f = 0; f < features; f += 2) {
-      expect(Math.abs(mean(data.train.x, f))).toBeLessThan(1e-4);
+      expect(Math.abs(mean(data.train.inputs[0].values, f))).toBeLessThan(1e-4);
       // Other parts are shifted by the training mean, not centred on their own.
-      expect(Math.abs(mean(data.test!.x, f))).toBeGreaterThan(1e-4);
+      expect(Math.abs(mean(data.test!.inputs[0].values, f))).toBeGreaterThan(1e-4);
     }
   });
 

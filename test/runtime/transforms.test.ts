@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Examples } from "../../runtime/data/examples.js";
+import { indexNames, singleColumn, type Examples } from "../../runtime/data/examples.js";
 import { augmentBatch, expandExamples, imageGeometry, type Transform } from "../../runtime/data/transforms.js";
 import { Rng } from "../../runtime/random.js";
 
@@ -8,7 +8,7 @@ import { Rng } from "../../runtime/random.js";
 function examples(x: Float32Array, count: number, xShape: readonly number[]): Examples {
   const y = new Float32Array(count * 10);
   for (let i = 0; i < count; i++) y[i * 10 + (i % 10)] = 1;
-  return { x, xShape, y, yShape: [10], count, classes: 10 };
+  return singleColumn(x, xShape, y, [10], indexNames(10), count);
 }
 
 function randomImages(count: number, size: number, seed: number): Float32Array {
@@ -18,9 +18,10 @@ function randomImages(count: number, size: number, seed: number): Float32Array {
 
 /** The `block`-th copy of example `i` in an expanded set. */
 function copyOf(data: Examples, block: number, originals: number, i = 0): Float32Array {
-  const size = data.x.length / data.count;
+  const x = data.inputs[0].values;
+  const size = x.length / data.count;
   const row = block * originals + i;
-  return data.x.slice(row * size, (row + 1) * size);
+  return x.slice(row * size, (row + 1) * size);
 }
 
 /** A 5×5 single-channel image with one lit pixel. */
@@ -60,12 +61,36 @@ describe("expandExamples", () => {
     const data = examples(randomImages(n, 28 * 28, 7), n, [28, 28, 1]);
     const out = expandExamples(data, [{ kind: "shift", pixels: 1 }], new Rng(1));
     expect(out.count).toBe(5 * n);
-    expect(out.x.length).toBe(5 * n * 784);
-    expect(out.y.length).toBe(5 * n * 10);
-    expect(out.xShape).toEqual([28, 28, 1]);
-    expect(out.classes).toBe(10);
-    expect(Array.from(out.x.subarray(0, n * 784))).toEqual(Array.from(data.x));
-    for (let b = 0; b < 5; b++) expect(Array.from(out.y.subarray(b * n * 10, (b + 1) * n * 10))).toEqual(Array.from(data.y));
+    expect(out.inputs).toHaveLength(1);
+    expect(out.inputs[0].values.length).toBe(5 * n * 784);
+    expect(out.targets[0].values.length).toBe(5 * n * 10);
+    expect(out.inputs[0].shape).toEqual([28, 28, 1]);
+    expect(out.targets[0].shape).toEqual([10]);
+    expect(out.targets[0].classes).toEqual(indexNames(10));
+    expect(Array.from(out.inputs[0].values.subarray(0, n * 784))).toEqual(Array.from(data.inputs[0].values));
+    for (let b = 0; b < 5; b++) expect(Array.from(out.targets[0].values.subarray(b * n * 10, (b + 1) * n * 10))).toEqual(Array.from(data.targets[0].values));
+  });
+
+  it("copies every target column with its images, each keeping its shape and classes", () => {
+    const n = 2;
+    const data = examples(randomImages(n, 16, 4), n, [4, 4, 1]);
+    const size: Examples["targets"][number] = { values: Float32Array.of(0.5, 1.5), shape: [1], classes: null };
+    const steps: Examples["targets"][number] = { values: Float32Array.of(1, 0, 0, 1, 0, 1, 1, 0), shape: [2, 2], classes: ["a", "b"] };
+    const out = expandExamples({ ...data, targets: [...data.targets, size, steps] }, [{ kind: "rotate", degrees: 5 }], new Rng(1));
+    expect(out.count).toBe(3 * n);
+    expect(out.targets.map((t) => [t.shape, t.classes])).toEqual([
+      [[10], indexNames(10)],
+      [[1], null],
+      [[2, 2], ["a", "b"]],
+    ]);
+    expect(Array.from(out.targets[1].values)).toEqual([0.5, 1.5, 0.5, 1.5, 0.5, 1.5]);
+    expect(Array.from(out.targets[2].values)).toEqual([1, 0, 0, 1, 0, 1, 1, 0, 1, 0, 0, 1, 0, 1, 1, 0, 1, 0, 0, 1, 0, 1, 1, 0]);
+  });
+
+  it("refuses a model with several inputs", () => {
+    const data = examples(randomImages(1, 16, 4), 1, [4, 4, 1]);
+    const two = { ...data, inputs: [...data.inputs, { values: Float32Array.of(1), shape: [1] }] };
+    expect(() => expandExamples(two, [{ kind: "shift", pixels: 1 }], new Rng(1))).toThrow("expand transforms the images of a model with one input; this one has 2");
   });
 
   it("counts copies per transform: shift 4, rotate 2, skew 2, elastic 1", () => {
@@ -109,9 +134,9 @@ describe("expandExamples", () => {
   it("works on flat [784] inputs and keeps their shape", () => {
     const data = examples(randomImages(2, 784, 2), 2, [784]);
     const out = expandExamples(data, [{ kind: "shift", pixels: 2 }], new Rng(1));
-    expect(out.xShape).toEqual([784]);
-    const shaped = expandExamples({ ...data, xShape: [28, 28, 1] }, [{ kind: "shift", pixels: 2 }], new Rng(1));
-    expect(Array.from(out.x)).toEqual(Array.from(shaped.x));
+    expect(out.inputs[0].shape).toEqual([784]);
+    const shaped = expandExamples({ ...data, inputs: [{ ...data.inputs[0], shape: [28, 28, 1] }] }, [{ kind: "shift", pixels: 2 }], new Rng(1));
+    expect(Array.from(out.inputs[0].values)).toEqual(Array.from(shaped.inputs[0].values));
   });
 
   it("throws a clear error on a [10] input", () => {
@@ -148,7 +173,7 @@ describe("augmentBatch", () => {
     }
     const data = examples(x, 3, [8, 8]);
     const out = expandExamples(data, [{ kind: "rotate", degrees: 0 }, { kind: "skew", amount: 0 }], new Rng(1));
-    for (let b = 1; b < 5; b++) expect(Array.from(out.x.subarray(b * 3 * 64, (b + 1) * 3 * 64))).toEqual(Array.from(x));
+    for (let b = 1; b < 5; b++) expect(Array.from(out.inputs[0].values.subarray(b * 3 * 64, (b + 1) * 3 * 64))).toEqual(Array.from(x));
   });
 
   it("the same seed gives the same augmentation, different seeds and later batches differ", () => {
@@ -215,9 +240,9 @@ describe("properties", () => {
         const shift = [{ kind: "shift", pixels: p }] satisfies Transform[];
         const once = expandExamples(examples(x, count, shape), shift, new Rng(1));
         // Blocks: 1 up, 2 down, 3 left, 4 right. Up then down keeps rows ≥ p; left then right keeps columns ≥ p.
-        const pick = (d: Examples, block: number) => examples(d.x.slice(block * count * h * w * c, (block + 1) * count * h * w * c), count, shape);
-        const upDown = pick(expandExamples(pick(once, 1), shift, new Rng(1)), 2).x;
-        const leftRight = pick(expandExamples(pick(once, 3), shift, new Rng(1)), 4).x;
+        const pick = (d: Examples, block: number) => examples(d.inputs[0].values.slice(block * count * h * w * c, (block + 1) * count * h * w * c), count, shape);
+        const upDown = pick(expandExamples(pick(once, 1), shift, new Rng(1)), 2).inputs[0].values;
+        const leftRight = pick(expandExamples(pick(once, 3), shift, new Rng(1)), 4).inputs[0].values;
         for (let i = 0; i < count; i++) {
           for (let r = 0; r < h; r++) {
             for (let col = 0; col < w; col++) {
@@ -246,7 +271,7 @@ describe("properties", () => {
                 for (let k = 0; k < c; k++) {
                   const [sr, sc] = [r - dy, col - dx];
                   const expected = sr >= 0 && sr < h && sc >= 0 && sc < w ? x[((i * h + sr) * w + sc) * c + k] : 0;
-                  expect(out.x[((((m + 1) * count + i) * h + r) * w + col) * c + k]).toBe(expected);
+                  expect(out.inputs[0].values[((((m + 1) * count + i) * h + r) * w + col) * c + k]).toBe(expected);
                 }
               }
             }

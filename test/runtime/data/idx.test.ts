@@ -4,7 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { dataErrorOf as errorOf } from "../../support/data-errors.js";
-import { loadIdx, readIdx, type IdxSetting } from "../../../runtime/data/idx.js";
+import { readAndEncode, type RuleOptions } from "../../support/user-data.js";
+import { indexNames } from "../../../runtime/data/examples.js";
+import { readIdx, readIdxData, type IdxSetting } from "../../../runtime/data/idx.js";
 
 const dir = mkdtempSync(join(tmpdir(), "nnc-idx-"));
 
@@ -35,9 +37,13 @@ function write(name: string, bytes: Uint8Array): string {
 }
 
 function setting(images: string, labels: string, more: Partial<IdxSetting> = {}): IdxSetting {
-  return { images, labels, shape: null, classes: null, ...more };
+  return { images, labels, shape: null, ...more };
 }
 
+/** Reads the files and encodes the labels as a training without a model would, with the rule's `classes`. */
+function loadIdx(s: IdxSetting, rule: RuleOptions = {}) {
+  return readAndEncode(readIdxData(s, dir), rule);
+}
 
 describe("readIdx", () => {
   it("reads each type, big-endian", () => {
@@ -74,49 +80,57 @@ describe("readIdx", () => {
   });
 });
 
-describe("loadIdx", () => {
+describe("readIdxData", () => {
   const images = write("images.idx", idxBytes("ubyte", [3, 2, 2], [0, 255, 51, 102, 255, 0, 0, 0, 1, 2, 3, 4]));
   const labels = write("labels.idx", idxBytes("ubyte", [3], [2, 0, 1]));
 
   it("scales unsigned bytes to [0, 1], adds a channel axis to 2-D images and one-hot encodes labels", () => {
-    const data = loadIdx(setting(images, labels), dir);
+    const raw = readIdxData(setting(images, labels), dir);
+    expect(raw.labels).toEqual([{ kind: "numbers", values: Float64Array.of(2, 0, 1), shape: [] }]);
+    expect(raw.where(2)).toBe("labels.idx: example 2");
+    const data = loadIdx(setting(images, labels));
     expect(data.count).toBe(3);
-    expect(data.xShape).toEqual([2, 2, 1]);
-    expect(Array.from(data.x.subarray(0, 4))).toEqual([0, 1, 0.2, 0.4].map(Math.fround));
-    expect(data.classes).toBe(3);
-    expect(data.yShape).toEqual([3]);
-    expect(Array.from(data.y)).toEqual([0, 0, 1, 1, 0, 0, 0, 1, 0]);
+    expect(data.inputs[0].shape).toEqual([2, 2, 1]);
+    expect(Array.from(data.inputs[0].values.subarray(0, 4))).toEqual([0, 1, 0.2, 0.4].map(Math.fround));
+    expect(data.targets[0].classes).toEqual(indexNames(3));
+    expect(data.targets[0].shape).toEqual([3]);
+    expect(Array.from(data.targets[0].values)).toEqual([0, 0, 1, 1, 0, 0, 0, 1, 0]);
   });
 
   it("takes `classes` and `shape` when given", () => {
-    const data = loadIdx(setting(images, labels, { shape: [4], classes: 10 }), dir);
-    expect(data.xShape).toEqual([4]);
-    expect(data.yShape).toEqual([10]);
-    expect(data.classes).toBe(10);
-    expect(Array.from(data.y.subarray(0, 10))).toEqual([0, 0, 1, 0, 0, 0, 0, 0, 0, 0]);
+    const data = loadIdx(setting(images, labels, { shape: [4] }), { classes: 10 });
+    expect(data.inputs[0].shape).toEqual([4]);
+    expect(data.targets[0].shape).toEqual([10]);
+    expect(data.targets[0].classes).toEqual(indexNames(10));
+    expect(Array.from(data.targets[0].values.subarray(0, 10))).toEqual([0, 0, 1, 0, 0, 0, 0, 0, 0, 0]);
+    // Class names in index order name the indices.
+    expect(loadIdx(setting(images, labels), { classes: ["zero", "one", "two"] }).targets[0].classes).toEqual(["zero", "one", "two"]);
   });
 
   it("keeps other types' values and 3-D images as they are", () => {
     const floats = write("floats.idx", idxBytes("float", [2, 1, 2, 2], [0.5, -2, 3, 4, 5, 6, 7, 8]));
     const two = write("two.idx", idxBytes("int", [2], [1, 0]));
-    const data = loadIdx(setting(floats, two), dir);
-    expect(data.xShape).toEqual([1, 2, 2]);
-    expect(Array.from(data.x)).toEqual([0.5, -2, 3, 4, 5, 6, 7, 8]);
-    expect(Array.from(data.y)).toEqual([0, 1, 1, 0]);
+    const data = loadIdx(setting(floats, two));
+    expect(data.inputs[0].shape).toEqual([1, 2, 2]);
+    expect(Array.from(data.inputs[0].values)).toEqual([0.5, -2, 3, 4, 5, 6, 7, 8]);
+    expect(Array.from(data.targets[0].values)).toEqual([0, 1, 1, 0]);
   });
 
   it("names the files and what was expected", () => {
-    expect(errorOf(() => loadIdx(setting(images, labels, { shape: [28, 28, 1] }), dir))).toBe(
+    expect(errorOf(() => loadIdx(setting(images, labels, { shape: [28, 28, 1] })))).toBe(
       "images.idx: each image has shape [2, 2] (4 values), expected [28, 28, 1] (784 values) from `shape`",
     );
     const fewer = write("fewer.idx", idxBytes("ubyte", [2], [0, 1]));
-    expect(errorOf(() => loadIdx(setting(images, fewer), dir))).toBe("images.idx holds 3 images but fewer.idx holds 2 labels; they must match one to one");
-    expect(errorOf(() => loadIdx(setting(images, labels, { classes: 2 }), dir))).toBe("labels.idx: example 0: label 2 is not a class index in 0…1");
+    expect(errorOf(() => loadIdx(setting(images, fewer)))).toBe("images.idx holds 3 images but fewer.idx holds 2 labels; they must match one to one");
+    expect(errorOf(() => loadIdx(setting(images, labels), { classes: 2 }))).toBe("labels.idx: example 0: label 2 is not a class index in 0…1");
+    expect(errorOf(() => loadIdx(setting(images, labels), { classes: ["a", "b"] }))).toBe('labels.idx: example 0: label 2 is not a class index in 0…1 ("a", "b")');
     const wide = write("wide.idx", idxBytes("ubyte", [3, 2], [0, 1, 0, 1, 0, 1]));
-    expect(errorOf(() => loadIdx(setting(images, wide), dir))).toBe("wide.idx: each label has shape [2], expected a single class index per example");
+    expect(errorOf(() => loadIdx(setting(images, wide)))).toBe("wide.idx: each label has shape [2], expected a single class index per example");
     const negative = write("negative.idx", idxBytes("byte", [3], [0, -1, 1]));
-    expect(errorOf(() => loadIdx(setting(images, negative), dir))).toBe("negative.idx: example 1: label -1 is not a class index (a non-negative integer)");
-    expect(errorOf(() => loadIdx(setting("nope.idx", labels), dir))).toBe(`cannot read data file "nope.idx" (resolved to ${join(dir, "nope.idx")}): no such file`);
+    expect(errorOf(() => loadIdx(setting(images, negative), { classes: 3 }))).toBe("negative.idx: example 1: label -1 is not a class index in 0…2");
+    // Without `classes` or a model, a negative label makes the labels real values.
+    expect(loadIdx(setting(images, negative)).targets[0]).toMatchObject({ shape: [1], classes: null, values: Float32Array.of(0, -1, 1) });
+    expect(errorOf(() => loadIdx(setting("nope.idx", labels)))).toBe(`cannot read data file "nope.idx" (resolved to ${join(dir, "nope.idx")}): no such file`);
   });
 
   it("round-trips random float images and labels", () => {
@@ -133,12 +147,13 @@ describe("loadIdx", () => {
           const name = `prop-${n++}`;
           write(`${name}-x.idx`, idxBytes("float", [count, ...shape], values));
           write(`${name}-y.idx`, idxBytes("ubyte", [count], classes));
-          const data = loadIdx(setting(`${name}-x.idx`, `${name}-y.idx`, { classes: 4 }), dir);
+          const data = loadIdx(setting(`${name}-x.idx`, `${name}-y.idx`), { classes: 4 });
           expect(data.count).toBe(count);
-          expect(data.xShape).toEqual(shape.length === 2 ? [...shape, 1] : shape);
-          expect(Array.from(data.x)).toEqual(values);
-          classes.forEach((c, i) => expect(data.y[i * 4 + c]).toBe(1));
-          expect(data.y.reduce((a, b) => a + b, 0)).toBe(count);
+          expect(data.inputs[0].shape).toEqual(shape.length === 2 ? [...shape, 1] : shape);
+          expect(Array.from(data.inputs[0].values)).toEqual(values);
+          const y = data.targets[0].values;
+          classes.forEach((c, i) => expect(y[i * 4 + c]).toBe(1));
+          expect(y.reduce((a, b) => a + b, 0)).toBe(count);
         },
       ),
       { numRuns: 40 },

@@ -4,7 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { dataErrorOf as errorOf } from "../../support/data-errors.js";
-import { loadNpy, readNpy, type NpySetting } from "../../../runtime/data/npy.js";
+import { readAndEncode, type RuleOptions } from "../../support/user-data.js";
+import { indexNames } from "../../../runtime/data/examples.js";
+import { readNpy, readNpyData, type NpySetting } from "../../../runtime/data/npy.js";
 
 const dir = mkdtempSync(join(tmpdir(), "nnc-npy-"));
 
@@ -54,8 +56,13 @@ function write(name: string, bytes: Uint8Array): string {
   return name;
 }
 
-function setting(x: string, y: string, more: Partial<NpySetting> = {}): NpySetting {
-  return { x, y, shape: null, classes: null, targets: null, ...more };
+function setting(x: string | readonly string[], y: string | readonly string[], more: Partial<NpySetting> = {}): NpySetting {
+  return { x: typeof x === "string" ? [x] : x, y: typeof y === "string" ? [y] : y, shape: null, ...more };
+}
+
+/** Reads the files and encodes the labels with `rule` (`classes`, `targets`, the output's shape). */
+function loadNpy(s: NpySetting, rule: RuleOptions = {}) {
+  return readAndEncode(readNpyData(s, dir), rule);
 }
 
 
@@ -113,53 +120,85 @@ describe("readNpy", () => {
   });
 });
 
-describe("loadNpy", () => {
+describe("readNpyData", () => {
   const x = write("x.npy", npyBytes("<f4", [3, 2, 2], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]));
   const labels = write("labels.npy", npyBytes("<i8", [3], [2, 0, 1]));
 
   it("one-hot encodes integer labels and keeps the example shape", () => {
-    const data = loadNpy(setting(x, labels), dir);
-    expect(data).toMatchObject({ count: 3, xShape: [2, 2], yShape: [3], classes: 3 });
-    expect(Array.from(data.x)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
-    expect(Array.from(data.y)).toEqual([0, 0, 1, 1, 0, 0, 0, 1, 0]);
+    const raw = readNpyData(setting(x, labels), dir);
+    expect(raw.labels).toEqual([{ kind: "numbers", values: Float64Array.of(2, 0, 1), shape: [] }]);
+    expect(raw.where(2)).toBe("labels.npy: example 2");
+    const data = loadNpy(setting(x, labels));
+    expect(data.count).toBe(3);
+    expect(data.inputs[0].shape).toEqual([2, 2]);
+    expect(data.targets[0]).toMatchObject({ shape: [3], classes: indexNames(3) });
+    expect(Array.from(data.inputs[0].values)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(Array.from(data.targets[0].values)).toEqual([0, 0, 1, 1, 0, 0, 0, 1, 0]);
   });
 
   it("accepts `shape` with a trailing channel of 1 and `classes` over float labels", () => {
     const floatLabels = write("float-labels.npy", npyBytes("<f8", [3, 1], [1, 0, 1]));
-    const data = loadNpy(setting(x, floatLabels, { shape: [2, 2, 1], classes: 2 }), dir);
-    expect(data).toMatchObject({ xShape: [2, 2, 1], yShape: [2], classes: 2 });
-    expect(Array.from(data.y)).toEqual([0, 1, 1, 0, 0, 1]);
+    const data = loadNpy(setting(x, floatLabels, { shape: [2, 2, 1] }), { classes: 2 });
+    expect(data.inputs[0].shape).toEqual([2, 2, 1]);
+    expect(data.targets[0]).toMatchObject({ shape: [2], classes: indexNames(2) });
+    expect(Array.from(data.targets[0].values)).toEqual([0, 1, 1, 0, 0, 1]);
   });
 
   it("reads float targets as regression", () => {
     const targets = write("targets.npy", npyBytes("<f4", [3, 2], [0.5, 1, 1.5, 2, 2.5, 3]));
-    const data = loadNpy(setting(x, targets, { targets: 2 }), dir);
-    expect(data).toMatchObject({ yShape: [2], classes: null });
-    expect(Array.from(data.y)).toEqual([0.5, 1, 1.5, 2, 2.5, 3]);
+    const data = loadNpy(setting(x, targets), { targets: 2 });
+    expect(data.targets[0]).toMatchObject({ shape: [2], classes: null });
+    expect(Array.from(data.targets[0].values)).toEqual([0.5, 1, 1.5, 2, 2.5, 3]);
     const single = write("single.npy", npyBytes("<f8", [3], [0.5, 1, 1.5]));
-    expect(loadNpy(setting(x, single), dir)).toMatchObject({ yShape: [1], classes: null });
-    expect(loadNpy(setting(x, labels, { targets: 1 }), dir)).toMatchObject({ yShape: [1], classes: null, y: Float32Array.of(2, 0, 1) });
+    expect(loadNpy(setting(x, single)).targets[0]).toMatchObject({ shape: [1], classes: null });
+    expect(loadNpy(setting(x, labels), { targets: 1 }).targets[0]).toMatchObject({ shape: [1], classes: null, values: Float32Array.of(2, 0, 1) });
     const bytes = write("bytes.npy", npyBytes("|u1", [3, 2], [0, 255, 1, 2, 3, 4]));
-    expect(loadNpy(setting(bytes, single), dir)).toMatchObject({ xShape: [2], x: Float32Array.of(0, 255, 1, 2, 3, 4) });
+    expect(loadNpy(setting(bytes, single)).inputs[0]).toEqual({ shape: [2], values: Float32Array.of(0, 255, 1, 2, 3, 4) });
+  });
+
+  it("reads one x file per model input and one y file per output", () => {
+    const second = write("x2.npy", npyBytes("<i4", [3, 4], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]));
+    const sizes = write("sizes.npy", npyBytes("<f4", [3], [0.5, 1.5, 2.5]));
+    const raw = readNpyData(setting([x, second], [labels, sizes]), dir);
+    expect(raw.count).toBe(3);
+    expect(raw.inputs.map((c) => c.shape)).toEqual([[2, 2], [4]]);
+    expect(Array.from(raw.inputs[1].values)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(raw.labels.map((l) => l.kind === "numbers" && Array.from(l.values))).toEqual([
+      [2, 0, 1],
+      [0.5, 1.5, 2.5],
+    ]);
+    expect(raw.file).toBe("x.npy, x2.npy, labels.npy, sizes.npy");
+    // With several y files, rows are named by the first x file.
+    expect(raw.where(1)).toBe("x.npy: example 1");
+    const data = readAndEncode(raw, [{ output: [3] }, { output: [1] }]);
+    expect(data.targets.map((t) => [t.shape, t.classes])).toEqual([
+      [[3], indexNames(3)],
+      [[1], null],
+    ]);
+    const short = write("short2.npy", npyBytes("<f4", [2, 4], [1, 2, 3, 4, 5, 6, 7, 8]));
+    expect(errorOf(() => readNpyData(setting([x, short], [labels]), dir))).toBe(
+      "x.npy holds 3 examples (shape [3, 2, 2]) but short2.npy holds 2 (shape [2, 4]); the first axes must match",
+    );
   });
 
   it("names the files and what was expected", () => {
-    expect(errorOf(() => loadNpy(setting(x, labels, { shape: [4] }), dir))).toBe("x.npy: examples have shape [2, 2] (array [3, 2, 2]), expected [4] from `shape`");
+    expect(errorOf(() => loadNpy(setting(x, labels, { shape: [4] })))).toBe("x.npy: examples have shape [2, 2] (array [3, 2, 2]), expected [4] from `shape`");
     const two = write("two.npy", npyBytes("<i4", [2], [0, 1]));
-    expect(errorOf(() => loadNpy(setting(x, two), dir))).toBe("x.npy holds 3 examples (shape [3, 2, 2]) but two.npy holds 2 (shape [2]); the first axes must match");
+    expect(errorOf(() => loadNpy(setting(x, two)))).toBe("x.npy holds 3 examples (shape [3, 2, 2]) but two.npy holds 2 (shape [2]); the first axes must match");
     const targets = write("targets3.npy", npyBytes("<f4", [3, 3], [0, 0, 0, 0, 0, 0, 0, 0, 0]));
-    expect(errorOf(() => loadNpy(setting(x, targets, { targets: 2 }), dir))).toBe(
-      "targets3.npy: targets have shape [3] per example (array [3, 3]), expected [2] from `targets`",
-    );
-    expect(errorOf(() => loadNpy(setting(x, targets, { classes: 3 }), dir))).toBe(
-      "targets3.npy: targets have shape [3] per example, expected one class index per example (array [3])",
-    );
-    expect(errorOf(() => loadNpy(setting(x, labels, { classes: 2 }), dir))).toBe("labels.npy: example 0: label 2 is not a class index in 0…1");
+    expect(errorOf(() => loadNpy(setting(x, targets), { targets: 2 }))).toBe("targets3.npy: example 0: each target holds 3 values, expected 2 from `targets`");
+    // `classes` over labels of shape [3]: one class per step, no longer an error.
+    expect(loadNpy(setting(x, targets), { classes: 3 }).targets[0]).toMatchObject({ shape: [3, 3], classes: indexNames(3) });
+    expect(errorOf(() => loadNpy(setting(x, labels), { classes: 2 }))).toBe("labels.npy: example 0: label 2 is not a class index in 0…1");
     const fractional = write("fractional.npy", npyBytes("<f4", [3], [0, 0.5, 1]));
-    expect(errorOf(() => loadNpy(setting(x, fractional, { classes: 2 }), dir))).toBe("fractional.npy: example 1: label 0.5 is not a class index in 0…1");
+    expect(errorOf(() => loadNpy(setting(x, fractional), { classes: 2 }))).toBe("fractional.npy: example 1: label 0.5 is not a class index in 0…1");
     const nan = write("nan.npy", npyBytes("<f4", [2, 2], [1, 2, NaN, 4]));
-    expect(errorOf(() => loadNpy(setting(nan, two), dir))).toBe("nan.npy: example 1 holds NaN at value 0, expected a finite float32 number");
-    expect(errorOf(() => loadNpy(setting(x, "missing.npy"), dir))).toBe(`cannot read data file "missing.npy" (resolved to ${join(dir, "missing.npy")}): no such file`);
+    expect(errorOf(() => loadNpy(setting(nan, two)))).toBe("nan.npy: example 1 holds NaN at value 0, expected a finite float32 number");
+    const nanTargets = write("nan-targets.npy", npyBytes("<f4", [3], [1, NaN, 2]));
+    expect(errorOf(() => loadNpy(setting(x, nanTargets)))).toBe("nan-targets.npy: example 1: the target holds NaN, expected a finite number");
+    const scalar = write("scalar-y.npy", npyBytes("<i4", [], [9], { header: "{'descr': '<i4', 'fortran_order': False, 'shape': (), }" }));
+    expect(errorOf(() => loadNpy(setting(x, scalar)))).toBe("scalar-y.npy: the array is a scalar; expected examples on its first axis");
+    expect(errorOf(() => loadNpy(setting(x, "missing.npy")))).toBe(`cannot read data file "missing.npy" (resolved to ${join(dir, "missing.npy")}): no such file`);
   });
 
   it("round-trips random float32 arrays and integer labels", () => {
@@ -177,12 +216,13 @@ describe("loadNpy", () => {
           const name = `prop-${n++}`;
           write(`${name}-x.npy`, npyBytes("<f4", [count, ...shape], values, { version }));
           write(`${name}-y.npy`, npyBytes("<i4", [count], classes, { version }));
-          const data = loadNpy(setting(`${name}-x.npy`, `${name}-y.npy`, { classes: 3 }), dir);
+          const data = loadNpy(setting(`${name}-x.npy`, `${name}-y.npy`), { classes: 3 });
           expect(data.count).toBe(count);
-          expect(data.xShape).toEqual(shape.length === 0 ? [1] : shape);
+          expect(data.inputs[0].shape).toEqual(shape.length === 0 ? [1] : shape);
           // Object.is equality, so -0 must come back as -0.
-          expect(Array.from(data.x)).toEqual(values);
-          classes.forEach((c, i) => expect(Array.from(data.y.subarray(i * 3, i * 3 + 3))).toEqual([0, 1, 2].map((k) => (k === c ? 1 : 0))));
+          expect(Array.from(data.inputs[0].values)).toEqual(values);
+          const y = data.targets[0].values;
+          classes.forEach((c, i) => expect(Array.from(y.subarray(i * 3, i * 3 + 3))).toEqual([0, 1, 2].map((k) => (k === c ? 1 : 0))));
         },
       ),
       { numRuns: 40 },

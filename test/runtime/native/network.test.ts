@@ -5,13 +5,13 @@
 import * as tf from "@tensorflow/tfjs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Examples } from "../../../runtime/data/examples.js";
+import { indexNames, singleColumn, type Examples } from "../../../runtime/data/examples.js";
 import { loadNativeAddon } from "../../../runtime/native/addon.js";
 import { CompiledStepper } from "../../../runtime/native/compiled-stepper.js";
 import { compileNetwork, planNetwork } from "../../../runtime/native/network.js";
 import { NATIVE_BACKEND } from "../../../runtime/native/register.js";
 import { settled, type ClipSetting, type LossSetting, type OptimizerSetting } from "../../../runtime/settings.js";
-import { lossFunction } from "../../../runtime/train/losses.js";
+import { modelLoss } from "../../../runtime/train/losses.js";
 import { metricsFor } from "../../../runtime/train/metrics.js";
 import { makeOptimizer } from "../../../runtime/train/optimizers.js";
 import { penalizedVariables } from "../../../runtime/train/regularization.js";
@@ -112,7 +112,7 @@ function examples(k: Case): Examples {
   const count = k.batch * 2;
   const y = new Float32Array(count * k.classes);
   for (let i = 0; i < count; i++) y[i * k.classes + ((i * 7 + k.seed) % k.classes)] = 1;
-  return { x: valuesFor([count, xs], k.seed), xShape: [k.h, k.w, k.c], y, yShape: [k.classes], count, classes: k.classes };
+  return singleColumn(valuesFor([count, xs], k.seed), [k.h, k.w, k.c], y, [k.classes], indexNames(k.classes), count);
 }
 
 /** Two steps of the case on `backend`, through the compiled network or through autograd. */
@@ -127,20 +127,20 @@ async function train(k: Settings, backend: string, compiled: boolean, initial: t
   const weightsBefore = Object.fromEntries(model.weights.map((w) => [w.originalName, tf.tensor(Float32Array.from(w.read().dataSync()), w.shape as number[])]));
   const lossSetting: LossSetting = { kind: k.loss, fromLogits: false } as LossSetting;
   const optimizerSetting = k.optimizer;
-  const loss = lossFunction(lossSetting);
-  const metrics = metricsFor([{ kind: "accuracy" }, { kind: "mae" }]);
+  const loss = modelLoss([lossSetting], null, 1);
+  const metrics = metricsFor([{ kind: "accuracy" }, { kind: "mae" }], [{ name: "out", classes: true }], loss);
   const { variables, roles } = trainableVariables(model);
   const penalized = penalizedVariables(model, { l1: k.l1, l2: k.l2 }, {}, data.count);
   const order = Uint32Array.from({ length: data.count }, (_, i) => (i * 5) % data.count);
   let stepper;
   if (compiled) {
     const penalties = new Map(penalized.map((p) => [model.layers.find((l) => l.trainableWeights.some((w) => w.read() === p.variable))!.name, { l1: p.l1, l2: p.l2 }]));
-    const planned = planNetwork({ model, loss: lossSetting, optimizer: optimizerSetting, clip: k.clip, penalties, metrics: ["accuracy", "mae"], dataShape: data.xShape });
+    const planned = planNetwork({ model, loss: lossSetting, optimizer: optimizerSetting, clip: k.clip, penalties, metrics: ["accuracy", "mae"], dataShape: data.inputs[0].shape });
     if (!planned.ok) throw new Error(planned.reason);
     stepper = new CompiledStepper(compileNetwork(loadNativeAddon().addon!, planned.value.plan), planned.value, roles, 1, null);
   } else {
     const optimizer = makeOptimizer(optimizerSetting);
-    stepper = new TapeStepper({ model, loss, metrics, optimizer, variables, penalized, clip: k.clip, roles }, null, "float32");
+    stepper = new TapeStepper({ model, loss, metrics, optimizer, variables, penalized, clip: k.clip, roles }, null, ["float32"]);
   }
   stepper.setLearningRate(settled(k.optimizer.lr));
   const steps = [stepper.step(data, order, 0, k.batch, 0), stepper.step(data, order, k.batch, 2 * k.batch, 1)];
@@ -273,7 +273,7 @@ describe.skipIf(!nativeAvailable)("the compiled network", () => {
         const count = 2 * r.batch;
         const y = new Float32Array(count * k.classes);
         for (let i = 0; i < count; i++) y[i * k.classes + ((i * 7 + r.seed) % k.classes)] = 1;
-        const data: Examples = { x: valuesFor([count, r.steps * r.features], r.seed), xShape: [r.steps, r.features], y, yShape: [k.classes], count, classes: k.classes };
+        const data: Examples = singleColumn(valuesFor([count, r.steps * r.features], r.seed), [r.steps, r.features], y, [k.classes], null, count);
         await expectSameTraining(k, build, data);
       }),
       { numRuns: Number(process.env.NNC_PROPERTY_RUNS ?? 40) },

@@ -5,14 +5,14 @@
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
 import { makeOptimizer } from "../../../runtime/train/optimizers.js";
-import { lossFunction } from "../../../runtime/train/losses.js";
+import { modelLoss } from "../../../runtime/train/losses.js";
 import { trainableVariables } from "../../../runtime/train/step.js";
 import { TapeStepper, type Stepper } from "../../../runtime/train/stepper.js";
 import { CompiledStepper } from "../../../runtime/native/compiled-stepper.js";
 import { compileNetwork, planNetwork } from "../../../runtime/native/network.js";
 import { loadNativeAddon } from "../../../runtime/native/addon.js";
 import { NATIVE_BACKEND } from "../../../runtime/native/register.js";
-import type { Examples } from "../../../runtime/data/examples.js";
+import { indexNames, singleColumn, type Examples } from "../../../runtime/data/examples.js";
 import { nativeAvailable } from "../../support/native-oracle.js";
 import { loadProgram } from "../../support/train-source.js";
 
@@ -92,14 +92,14 @@ describe.skipIf(!nativeAvailable)("training on the native backend", () => {
   it("tensor count and process memory stay flat over 10,000 training steps, compiled or through autograd", async () => {
     await tf.setBackend(NATIVE_BACKEND);
     const count = 64;
-    const data: Examples = {
-      x: Float32Array.from({ length: count * 36 }, (_, i) => Math.sin(i)),
-      xShape: [6, 6, 1],
-      y: Float32Array.from({ length: count * 3 }, (_, i) => (i % 3 === (Math.floor(i / 3) % 3) ? 1 : 0)),
-      yShape: [3],
+    const data: Examples = singleColumn(
+      Float32Array.from({ length: count * 36 }, (_, i) => Math.sin(i)),
+      [6, 6, 1],
+      Float32Array.from({ length: count * 3 }, (_, i) => (i % 3 === (Math.floor(i / 3) % 3) ? 1 : 0)),
+      [3],
+      indexNames(3),
       count,
-      classes: 3,
-    };
+    );
     const build = () => {
       const input = tf.input({ shape: [6, 6, 1] });
       let x = tf.layers.conv2d({ filters: 2, kernelSize: 3, activation: "relu" }).apply(input) as tf.SymbolicTensor;
@@ -121,9 +121,9 @@ describe.skipIf(!nativeAvailable)("training on the native backend", () => {
     const tapeModel = build();
     const tfOptimizer = makeOptimizer(optimizer);
     const tape = new TapeStepper(
-      { model: tapeModel, loss: lossFunction(loss), metrics: [], optimizer: tfOptimizer, variables: trainableVariables(tapeModel).variables, penalized: [], clip: null, roles: null },
+      { model: tapeModel, loss: modelLoss([loss], null, 1), metrics: [], optimizer: tfOptimizer, variables: trainableVariables(tapeModel).variables, penalized: [], clip: null, roles: null },
       null,
-      "float32",
+      ["float32"],
     );
     for (const stepper of [compiled, tape]) {
       stepper.setLearningRate(0.05);

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { plotArea, tagsBalance } from "../../support/svg-checks.js";
 import type { EpochRecord, LayerNorms } from "../../../runtime/history.js";
+import { isRate } from "../../../runtime/metric-format.js";
 import { renderReport, type RunReportData } from "../../../runtime/report/report.js";
 
 const HOSTILE = `<script>alert(1)</script>`;
@@ -231,5 +232,25 @@ describe("renderReport", () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  it("writes the rates among the test metrics of several outputs as percentages", () => {
+    const test = { loss: 0.25, kind_loss: 0.2, kind_accuracy: 0.8, size_mae: 0.125 };
+    const html = renderReport(run(epochs(2), { test }));
+    expect(html).toContain("kind_accuracy <strong>80.00%</strong>");
+    expect(html).toContain("size_mae <strong>0.125</strong>");
+    expect(html).toContain("kind_loss <strong>0.2</strong>");
+  });
+
+  // Known runtime bug: report.ts decides percentages with its own pattern (/accuracy|^acc$|^top_\d+$/),
+  // not metric-format.ts's isRate, so a per-output top_k (`kind_top_5`) is written as a fraction in
+  // the summary and its chart while the terminal writes 90.00%. Drop `.fails` once report.ts uses isRate.
+  it("writes every metric metric-format calls a rate as a percentage, top_k of an output included", () => {
+    const test = { top_5: 0.75, kind_accuracy: 0.8, kind_top_5: 0.9 };
+    const html = renderReport(run(epochs(2), { test }));
+    for (const [name, value] of Object.entries(test)) {
+      expect(isRate(name)).toBe(true);
+      expect(html).toContain(`${name} <strong>${(value * 100).toFixed(2)}%</strong>`);
+    }
   });
 });

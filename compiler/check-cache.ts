@@ -5,6 +5,9 @@
  * again when each lookup still finds the same declaration, so an edit re-checks the declarations it
  * touched and those that use them, and nothing else.
  *
+ * A training's check also looks at data files: every stamp it took (data-files.ts) is a lookup too,
+ * so a training whose data file appears, disappears or changes is checked again.
+ *
  * What an entry keeps points into the syntax tree, which moves with the text, except its
  * diagnostics: messages quote line numbers and fixes hold positions of their own, and neither would
  * follow a declaration that moved. So an entry that reported something is used again only while its
@@ -16,6 +19,7 @@ import type { ModelGraph } from "./checker/graph.js";
 import type { Declared, FileScope, Program } from "./checker/program.js";
 import type { Value } from "./schema/values.js";
 import type { ValueRecord } from "./recorded-values.js";
+import type { DataFileAccess } from "./training/data-files.js";
 
 /** What a cached piece of checking reads and writes; the cache records all of it. */
 export interface CheckContext {
@@ -27,6 +31,8 @@ export interface CheckContext {
   recordValues(run: readonly ValueRecord[]): void;
   /** The graph of a root model elaborated with its defaults, when there is one. */
   defaultGraph(model: ModelDecl): ModelGraph | undefined;
+  /** How data files are looked at; undefined when they are not. */
+  readonly dataFiles?: DataFileAccess;
 }
 
 /** A question a piece of checking asked, and whether it still gets the same answer now. */
@@ -66,7 +72,8 @@ export class CheckCache {
       if (kept.values.length > 0) context.recordValues(kept.values);
       return kept.result as T;
     }
-    const lookups: Lookup[] = [];
+    const looksAtData = context.dataFiles !== undefined;
+    const lookups: Lookup[] = [(now) => (now.dataFiles !== undefined) === looksAtData];
     const called: BlockDecl[] = [];
     const values: ValueRecord[] = [];
     const diagnostics: Diagnostic[] = [];
@@ -95,12 +102,29 @@ export class CheckCache {
         found.push(model);
         return graph;
       },
+      dataFiles: context.dataFiles && recordingDataFiles(context.dataFiles, lookups),
     };
     const result = compute(recording);
     const anchors = diagnostics.length === 0 ? [] : found.map(({ range: { start } }) => ({ start, offset: start.offset, line: start.line, column: start.column }));
     this.entries.set(key, { result, lookups, called, values, diagnostics, anchors });
     return result;
   }
+}
+
+/** Data files seen through `files`, each stamp taken recorded as a lookup: the entry holds while every stamp does. */
+function recordingDataFiles(files: DataFileAccess, lookups: Lookup[]): DataFileAccess {
+  const stamped = new Set<string>();
+  return {
+    stat: (path) => {
+      const stat = files.stat(path);
+      const key = `${path}\0${stat.stamp}`;
+      if (!stamped.has(key)) {
+        stamped.add(key);
+        lookups.push((now) => now.dataFiles?.stat(path).stamp === stat.stamp);
+      }
+      return stat;
+    },
+  };
 }
 
 function unmoved(anchor: Anchor): boolean {

@@ -17,6 +17,7 @@ import { loadProgram, trainingName, type Program, type SourceHost } from "./chec
 import { MODEL_RULES } from "./checker/rules/index.js";
 import { literalBindContext } from "./schema/literal-context.js";
 import { checkTraining } from "./training/check-training.js";
+import { diskDataFiles } from "./training/data-files.js";
 import type { ResolvedTraining } from "./training/resolved.js";
 
 /** A training with the model it trains, elaborated with the training's arguments. */
@@ -43,8 +44,17 @@ export interface CheckResult {
   readonly values: ReadonlyMap<Expr | Identifier, readonly Value[]>;
 }
 
+/**
+ * How a check reads: sources through the `SourceHost`; data files (the paths trainings name) from
+ * the disk, unless `dataFiles` is false: then they are not looked at (neither E107/E108 for them,
+ * nor shapes from their headers).
+ */
+export interface CheckHost extends SourceHost {
+  readonly dataFiles?: boolean;
+}
+
 /** Reads files from disk. */
-export const diskHost: SourceHost = {
+export const diskHost: CheckHost = {
   readFile(path) {
     try {
       return readFileSync(path, "utf8");
@@ -59,7 +69,7 @@ export const diskHost: SourceHost = {
  * one per document), models and trainings whose declarations and lookups are unchanged since the
  * last check are taken from it rather than checked again; the result is the same either way.
  */
-export function checkProgram(paths: readonly string[], host: SourceHost = diskHost, cache?: CheckCache): CheckResult {
+export function checkProgram(paths: readonly string[], host: CheckHost = diskHost, cache?: CheckCache): CheckResult {
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
   const report = (d: Diagnostic): void => {
@@ -80,6 +90,7 @@ export function checkProgram(paths: readonly string[], host: SourceHost = diskHo
     recordValue: (node, value) => values.record(node, value),
     recordValues: (run) => values.recordAll(run),
     defaultGraph: (decl) => byDecl.get(decl),
+    dataFiles: host.dataFiles === false ? undefined : diskDataFiles,
   };
   const run = <T>(key: ModelDecl | TrainDecl, compute: (context: CheckContext) => T): T => (cache ? cache.run(key, context, compute) : compute(context));
 
@@ -130,13 +141,13 @@ function checkTrainingDecl(decl: TrainDecl, root: string, context: CheckContext)
       for (const rule of MODEL_RULES) rule(graph, { file: model.file, report });
     }
   }
-  const resolved = checkTraining(decl, { file: root, report, model: graph });
+  const resolved = checkTraining(decl, { file: root, report, model: graph, dataFiles: context.dataFiles });
   return { decl, file: root, name, model: graph, resolved };
 }
 
-/** Checks one source text as if it were a file at `path`; `use`d files are read from disk. */
-export function checkSource(text: string, path = "input.nn", host: SourceHost = diskHost): CheckResult {
-  return checkProgram([path], { readFile: (p) => (p === path ? text : host.readFile(p)) });
+/** Checks one source text as if it were a file at `path`; `use`d files are read from the host, data files from disk. */
+export function checkSource(text: string, path = "input.nn", host: CheckHost = diskHost): CheckResult {
+  return checkProgram([path], { readFile: (p) => (p === path ? text : host.readFile(p)), dataFiles: host.dataFiles });
 }
 
 /** W401 for blocks that no model calls, in files that declare models (a file of blocks is a library). */

@@ -1,11 +1,14 @@
 /**
  * `nnc compile FILES… --out-dir DIR [--watch]`: one TypeScript module per source. With `--watch`,
  * recompiles when a source or a file it uses is saved, printing diagnostics as `nnc check` does.
+ * A training whose code cannot be generated is left out of the module and reported (exit 1); the
+ * module holds everything else.
  */
 import { watch, type FSWatcher } from "node:fs";
 import { basename, resolve } from "node:path";
 import { CodegenError } from "../codegen/emit-layer.js";
 import { compileFiles, outputName } from "../codegen/compile-file.js";
+import type { CodegenFailure } from "../codegen/emit-module.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import { requireFiles, writeDiagnostics } from "./check-command.js";
 import { parseOptions, UsageError, type CommandIO } from "./io.js";
@@ -19,8 +22,11 @@ async function compileOnce(sources: readonly string[], outDir: string, io: Comma
       io.stderr("nothing written: fix the errors above\n");
       return { code: 1, watched };
     }
-    for (const f of outcome.files) io.stderr(`${f.written ? "wrote" : "unchanged"} ${f.output}\n`);
-    return { code: 0, watched };
+    for (const f of outcome.files) {
+      io.stderr(`${f.written ? "wrote" : "unchanged"} ${f.output}\n`);
+      for (const failure of f.failures) io.stderr(`${describeFailure(failure)}\n`);
+    }
+    return { code: outcome.files.some((f) => f.failures.length > 0) ? 1 : 0, watched };
   } catch (error) {
     if (error instanceof CodegenError) {
       io.stderr(`error: cannot generate code: ${error.message}\n`);
@@ -28,6 +34,11 @@ async function compileOnce(sources: readonly string[], outDir: string, io: Comma
     }
     throw error;
   }
+}
+
+/** `error: cannot generate training L: …`, as `nnc compile` and `nnc train` print it. */
+export function describeFailure(failure: CodegenFailure): string {
+  return `error: cannot generate ${failure.kind} ${failure.name}: ${failure.message}`;
 }
 
 export async function runCompile(args: string[], io: CommandIO): Promise<number> {

@@ -4,16 +4,17 @@
  */
 import { dirname, resolve } from "node:path";
 import { checkProgram } from "../check.js";
-import { CodegenError } from "../codegen/emit-layer.js";
-import { emitModule } from "../codegen/emit-module.js";
+import { generateModule } from "../codegen/emit-module.js";
 import { identifierPart } from "../codegen/literal.js";
 import { importGeneratedModule } from "../codegen/load-module.js";
 import { sourceName } from "../codegen/compile-file.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import { requireFiles, writeDiagnostics } from "./check-command.js";
+import { describeFailure } from "./compile-command.js";
 import { parseOptions, UsageError, type CommandIO } from "./io.js";
 import type { TrainingReport, TrainOptions } from "../../runtime/program.js";
 import { requestedBackend } from "../../runtime/backend.js";
+import { describeMetrics } from "../../runtime/metric-format.js";
 
 function positiveInteger(value: string | boolean | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
@@ -22,9 +23,15 @@ function positiveInteger(value: string | boolean | undefined, flag: string): num
   return n;
 }
 
-function percentOrValue(name: string, value: number): string {
-  return name.includes("accuracy") || name.startsWith("top_") ? `${(value * 100).toFixed(2)}%` : value.toFixed(4);
+/** The line a finished training ends with: test metrics, which epoch's weights were kept, speed, where. */
+function summaryLine(report: TrainingReport): string {
+  const test = report.test ? describeMetrics(report.test, "test ") : "no test data";
+  const several = report.members ?? report.folds?.runs ?? null;
+  const best = report.bestEpoch !== null && report.bestEpoch !== report.keptEpoch ? ` (the best validation epoch was ${report.bestEpoch})` : "";
+  const kept = several ? `${several.length} networks` : report.keptEpoch === null ? "no epochs trained" : `kept the weights of epoch ${report.keptEpoch}${best}`;
+  return `${report.label}: ${test}; ${kept}; ${report.seconds.perEpoch.toFixed(1)} s per epoch; run folder ${report.runDir}`;
 }
+
 
 export async function runTrain(args: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseOptions(args, {
@@ -54,16 +61,14 @@ export async function runTrain(args: string[], io: CommandIO): Promise<number> {
     const labels = trainings.map((t) => t.name).join(", ");
     throw new UsageError(wanted === undefined ? `${file} has several trainings; choose one with --train (${labels})` : `no training labelled \`${wanted}\` in ${file}; it has ${labels}`);
   }
-  let module: Record<string, unknown>;
-  try {
-    module = await importGeneratedModule(await emitModule({ result, file: training.file, sourceName: sourceName(file) }));
-  } catch (error) {
-    if (error instanceof CodegenError) {
-      io.stderr(`error: cannot generate code: ${error.message}\n`);
-      return 1;
-    }
-    throw error;
+  const generated = await generateModule({ result, file: training.file, sourceName: sourceName(file) });
+  // Another training that cannot be generated does not stop this one.
+  const failure = generated.failures.find((f) => f.kind === "training" && f.name === training.name);
+  if (failure) {
+    io.stderr(`${describeFailure(failure)}\n`);
+    return 1;
   }
+  const module = await importGeneratedModule(generated.text);
   const run = module[`train${identifierPart(training.name)}`] as (options: TrainOptions) => Promise<TrainingReport>;
   const options: TrainOptions = {
     epochs,
@@ -74,8 +79,7 @@ export async function runTrain(args: string[], io: CommandIO): Promise<number> {
   };
   try {
     const report = await run(options);
-    const test = report.test ? Object.entries(report.test).map(([k, v]) => `${k} ${percentOrValue(k, v)}`).join(", ") : "no test data";
-    io.stdout(`${report.label}: ${test}; best epoch ${report.bestEpoch ?? "n/a"}; ${report.seconds.perEpoch.toFixed(1)} s per epoch; run folder ${report.runDir}\n`);
+    io.stdout(`${summaryLine(report)}\n`);
     return 0;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

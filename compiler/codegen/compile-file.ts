@@ -1,18 +1,21 @@
 /**
  * Compiling sources to modules on disk: check, emit, and write each module only when its text
- * changed (so an unchanged source rewrites nothing and build tools see no change).
+ * changed (so an unchanged source rewrites nothing and build tools see no change). A model or
+ * training whose code cannot be generated is left out of its module and listed with the file.
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import { checkProgram, type CheckResult } from "../check.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import { writeFileAtomic } from "../../runtime/run/atomic.js";
-import { emitModule } from "./emit-module.js";
+import { generateModule, type CodegenFailure } from "./emit-module.js";
 
 export interface CompiledFile {
   readonly source: string;
   readonly output: string;
   readonly written: boolean;
+  /** Models and trainings left out of the module because their code could not be generated. */
+  readonly failures: readonly CodegenFailure[];
 }
 
 export interface CompileOutcome {
@@ -38,11 +41,11 @@ export async function compileFiles(sources: readonly string[], outDir: string): 
   const files: CompiledFile[] = [];
   for (const source of sources) {
     const root = result.program.roots.find((r) => resolve(r) === resolve(source)) ?? source;
-    const text = await emitModule({ result, file: root, sourceName: sourceName(source) });
+    const { text, failures } = await generateModule({ result, file: root, sourceName: sourceName(source) });
     const output = join(outDir, outputName(source));
     const unchanged = existsSync(output) && readFileSync(output, "utf8") === text;
     if (!unchanged) writeFileAtomic(output, text);
-    files.push({ source, output, written: !unchanged });
+    files.push({ source, output, written: !unchanged, failures });
   }
   return { result, files };
 }

@@ -13,7 +13,6 @@ export interface EmittedModel {
   /** Statements of the build function's body. */
   readonly statements: readonly string[];
   readonly penalties: Readonly<Record<string, NonNullable<LayerCode["penalty"]>>>;
-  readonly inputDtype: "float32" | "int32";
 }
 
 export function emitModel(graph: ModelGraph): EmittedModel {
@@ -48,6 +47,5 @@ export function emitModel(graph: ModelGraph): EmittedModel {
   const inputs = graph.inputs.map((i) => inputNames.get(i.name)).join(", ");
   const outputs = graph.outputs.map((o) => ref(o.tensor)).join(", ");
   statements.push(`return tf.model({ inputs: [${inputs}], outputs: [${outputs}], name: ${literal(graph.name)} });`);
-  const inputDtype = graph.inputs[0]?.dtype === "int32" ? "int32" : "float32";
-  return { statements, penalties, inputDtype };
+  return { statements, penalties };
 }

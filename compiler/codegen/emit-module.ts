@@ -6,11 +6,13 @@
  */
 import { Project, VariableDeclarationKind, type SourceFile } from "ts-morph";
 import * as prettier from "prettier";
-import type { CheckResult } from "../check.js";
+import type { CheckedTraining, CheckResult } from "../check.js";
 import type { ModelGraph } from "../checker/graph.js";
 import { CodegenError } from "./emit-layer.js";
 import { emitModel, type EmittedModel } from "./emit-model.js";
 import { commentText, identifierPart, literal } from "./literal.js";
+import { addModelUse } from "./emit-model-use.js";
+import { inputSpecs, outputSpecs } from "./tensor-specs.js";
 import { variantsOf } from "./variants.js";
 
 export const RUNTIME_MODULE = "nnc/runtime";
@@ -43,13 +45,52 @@ function addBuild(file: SourceFile, name: string, emitted: EmittedModel, exporte
   });
 }
 
-/** The module's text, formatted. Throws `CodegenError` for what cannot be generated. */
+/** Something of the module that could not be generated: a model's build function or a training. */
+export interface CodegenFailure {
+  readonly kind: "model" | "training";
+  /** The model's name or the training's label. */
+  readonly name: string;
+  readonly message: string;
+}
+
+/** A module's text and what was left out of it. */
+export interface GeneratedModule {
+  readonly text: string;
+  /** Models and trainings whose code could not be generated; everything else is in `text`. */
+  readonly failures: readonly CodegenFailure[];
+}
+
+/**
+ * The module's text, formatted. Throws `CodegenError` when anything could not be generated; use
+ * `generateModule` to get the rest of the module and the failures instead.
+ */
 export async function emitModule(input: ModuleInput): Promise<string> {
+  const { text, failures } = await generateModule(input);
+  const [first] = failures;
+  if (first) throw new CodegenError(`${first.kind} ${first.name}: ${first.message}`);
+  return text;
+}
+
+/**
+ * The module of one root file. A model or training whose code cannot be generated (`CodegenError`)
+ * is left out and listed in `failures`; the others are generated, so one bad training does not keep
+ * the others from running.
+ */
+export async function generateModule(input: ModuleInput): Promise<GeneratedModule> {
   const { result, file: root } = input;
   const project = new Project({ useInMemoryFileSystem: true });
   const file = project.createSourceFile("module.ts", "", { overwrite: true });
   file.addImportDeclaration({ moduleSpecifier: RUNTIME_MODULE, namedImports: ["tf"] });
   file.addImportDeclaration({ moduleSpecifier: RUNTIME_MODULE, namespaceImport: "nnc" });
+  const failures: CodegenFailure[] = [];
+  const attempt = (kind: CodegenFailure["kind"], name: string, generate: () => void): void => {
+    try {
+      generate();
+    } catch (error) {
+      if (!(error instanceof CodegenError)) throw error;
+      failures.push({ kind, name, message: error.message });
+    }
+  };
 
   /** Build functions by their body, so equal bindings share one function. */
   const builds = new Map<string, string>();
@@ -57,65 +98,83 @@ export async function emitModule(input: ModuleInput): Promise<string> {
     const decl = result.program.units.get(root)?.ast.decls.find((d) => d.kind === "Model" && d.name.name === graph.name);
     const needsArgs = decl?.kind === "Model" && decl.params.some((p) => p.default === undefined && p.type?.kind !== "ShapeType");
     if (needsArgs) continue;
-    const emitted = emitModel(graph);
-    const name = `build${identifierPart(graph.name)}`;
-    const doc = docText(modelDoc(result, graph));
-    addBuild(file, name, emitted, true, [...(doc ? [doc] : []), `Builds model \`${commentText(graph.name)}\` with its parameters' defaults.`]);
-    builds.set(emitted.statements.join("\n"), name);
+    attempt("model", graph.name, () => {
+      const emitted = emitModel(graph);
+      const name = `build${identifierPart(graph.name)}`;
+      const doc = docText(modelDoc(result, graph));
+      addBuild(file, name, emitted, true, [...(doc ? [doc] : []), `Builds model \`${commentText(graph.name)}\` with its parameters' defaults.`]);
+      builds.set(emitted.statements.join("\n"), name);
+    });
   }
 
-  for (const training of result.trainings.filter((t) => t.file === root)) {
-    const resolved = training.resolved;
-    if (!resolved) throw new CodegenError(`training ${training.name} has errors`);
-    const label = identifierPart(training.name);
-    const variants = variantsOf(result, training);
-    const penalties: Record<string, unknown> = {};
-    let inputDtype: "float32" | "int32" = "float32";
-    const entries: string[] = [];
-    for (const [i, variant] of variants.entries()) {
-      if (variant.graph.inputs.length !== 1 || variant.graph.outputs.length !== 1) {
-        throw new CodegenError(`training ${training.name}: the runtime trains models with one input and one output; ${variant.graph.name} has ${variant.graph.inputs.length} and ${variant.graph.outputs.length}`);
-      }
-      const emitted = emitModel(variant.graph);
-      Object.assign(penalties, emitted.penalties);
-      inputDtype = emitted.inputDtype;
-      const body = emitted.statements.join("\n");
-      let name = builds.get(body);
-      if (!name) {
-        name = `build${label}Variant${variants.length > 1 ? i + 1 : ""}`;
-        addBuild(file, name, emitted, false, [`Model \`${commentText(variant.graph.name)}\` as training \`${commentText(training.name)}\` binds it: ${commentText(JSON.stringify(variant.args))}.`]);
-        builds.set(body, name);
-      }
-      entries.push(`${literal(variant.key)}: ${name}`);
-    }
-    file.addVariableStatement({
-      isExported: true,
-      declarationKind: VariableDeclarationKind.Const,
-      docs: [`Every setting of training \`${commentText(training.name)}\`, resolved (defaults filled in).`],
-      declarations: [{ name: `settings${label}`, type: "nnc.ResolvedTraining", initializer: literal(resolved) }],
-    });
-    file.addFunction({
-      isExported: true,
-      name: `train${label}`,
-      docs: [`Runs training \`${commentText(training.name)}\` of model \`${commentText(training.model?.name ?? "")}\` and returns its report.`],
-      parameters: [{ name: "options", type: "nnc.TrainOptions", initializer: "{}" }],
-      returnType: "Promise<nnc.TrainingReport>",
-      statements: [
-        `const builds: Record<string, (options: nnc.BuildOptions) => tf.LayersModel> = { ${entries.join(", ")} };`,
-        `return nnc.runTraining(
-          {
-            label: ${literal(training.name)},
-            source: ${literal(input.sourceName)},
-            settings: settings${label},
-            inputDtype: ${literal(inputDtype)},
-            layerPenalties: ${literal(penalties)},
-            build: (args, buildOptions) => nnc.pickBuild(builds, args)(buildOptions),
-          },
-          options,
-        );`,
-      ],
-    });
+  const trainings = result.trainings.filter((t) => t.file === root);
+  for (const training of trainings) {
+    attempt("training", training.name, () => addTraining(file, builds, training, input));
   }
+  // Using a trained model: per model of this file that is built with its defaults or trained here.
+  const used = new Map<string, readonly ModelGraph[]>();
+  for (const graph of result.models.filter((m) => m.file === root && !m.incomplete)) used.set(graph.name, [graph]);
+  for (const training of trainings) {
+    const graph = training.model;
+    if (!graph || graph.incomplete || used.has(graph.name) || failures.some((f) => f.name === training.name)) continue;
+    used.set(graph.name, variantsOf(result, training).map((v) => v.graph));
+  }
+  for (const [name, graphs] of used) addModelUse(file, name, inputSpecs(graphs), outputSpecs(graphs));
   const header = `// Generated by nnc from ${literal(commentText(input.sourceName))}. Do not edit: change the source and run \`nnc compile\` again.\n`;
-  return prettier.format(header + file.getFullText(), { parser: "typescript", printWidth: 110 });
+  const text = await prettier.format(header + file.getFullText(), { parser: "typescript", printWidth: 110 });
+  return { text, failures };
+}
+
+/**
+ * Adds `settingsL` and `trainL` for one training, and the build functions of its model variants.
+ * Everything is generated before anything is added, so a `CodegenError` leaves the module unchanged.
+ */
+function addTraining(file: SourceFile, builds: Map<string, string>, training: CheckedTraining, input: ModuleInput): void {
+  const resolved = training.resolved;
+  if (!resolved) throw new CodegenError(`training ${training.name} has errors`);
+  const label = identifierPart(training.name);
+  const variants = variantsOf(input.result, training);
+  const emittedVariants = variants.map((variant) => ({ variant, emitted: emitModel(variant.graph) }));
+  const penalties: Record<string, unknown> = {};
+  const entries: string[] = [];
+  for (const [i, { variant, emitted }] of emittedVariants.entries()) {
+    Object.assign(penalties, emitted.penalties);
+    const body = emitted.statements.join("\n");
+    let name = builds.get(body);
+    if (!name) {
+      name = `build${label}Variant${variants.length > 1 ? i + 1 : ""}`;
+      addBuild(file, name, emitted, false, [`Model \`${commentText(variant.graph.name)}\` as training \`${commentText(training.name)}\` binds it: ${commentText(JSON.stringify(variant.args))}.`]);
+      builds.set(body, name);
+    }
+    entries.push(`${literal(variant.key)}: ${name}`);
+  }
+  const graphs = variants.map((v) => v.graph);
+  file.addVariableStatement({
+    isExported: true,
+    declarationKind: VariableDeclarationKind.Const,
+    docs: [`Every setting of training \`${commentText(training.name)}\`, resolved (defaults filled in).`],
+    declarations: [{ name: `settings${label}`, type: "nnc.ResolvedTraining", initializer: literal(resolved) }],
+  });
+  file.addFunction({
+    isExported: true,
+    name: `train${label}`,
+    docs: [`Runs training \`${commentText(training.name)}\` of model \`${commentText(training.model?.name ?? "")}\` and returns its report.`],
+    parameters: [{ name: "options", type: "nnc.TrainOptions", initializer: "{}" }],
+    returnType: "Promise<nnc.TrainingReport>",
+    statements: [
+      `const builds: Record<string, (options: nnc.BuildOptions) => tf.LayersModel> = { ${entries.join(", ")} };`,
+      `return nnc.runTraining(
+        {
+          label: ${literal(training.name)},
+          source: ${literal(input.sourceName)},
+          settings: settings${label},
+          inputs: ${literal(inputSpecs(graphs))},
+          outputs: ${literal(outputSpecs(graphs))},
+          layerPenalties: ${literal(penalties)},
+          build: (args, buildOptions) => nnc.pickBuild(builds, args)(buildOptions),
+        },
+        options,
+      );`,
+    ],
+  });
 }

@@ -20,6 +20,7 @@ export const DIAGNOSTIC_CODES = {
   E105: "argument out of range",
   E106: "cycle in blocks or in `use`",
   E107: "`use` or data file not found",
+  E108: "data file does not fit its description",
   E200: "layer given an input of the wrong rank",
   E201: "window does not fit its input",
   E202: "merged tensors have incompatible shapes",

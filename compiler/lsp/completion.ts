@@ -146,8 +146,11 @@ function typeItems(type: ValueType | undefined): CompletionItem[] {
       return type.values.map((v) => ({ label: v, kind: CompletionItemKind.EnumMember, detail: type.what, sortText: `0${v}` }));
     case "ctor":
       return type.ctors.map((c) => ({ label: c.name, kind: CompletionItemKind.Constructor, detail: signatureLabel(c), documentation: c.doc, sortText: `0${c.name}` }));
-    case "union":
-      return type.of.flatMap(typeItems);
+    case "union": {
+      // `loss: mse` or `loss: [mse, …]`: the alternatives offer the same names once.
+      const seen = new Set<string>();
+      return type.of.flatMap(typeItems).filter((item) => !seen.has(item.label) && seen.add(item.label));
+    }
     case "list":
       return typeItems(type.of);
     case "bool":

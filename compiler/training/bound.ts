@@ -6,7 +6,8 @@ import type { Expr, Range, TrainDecl, TrainEntry } from "../ast.js";
 import type { ModelGraph } from "../checker/graph.js";
 import { SEARCH_SPACES } from "../schema/bind.js";
 import { concrete, type BoundArgs, type SearchSpace, type Value } from "../schema/values.js";
-import { datasetInfo, type DatasetInfo } from "./datasets.js";
+import type { DataFacts } from "./check-data-files.js";
+import { datasetInfo, type DatasetInfo } from "./dataset-info.js";
 import type { TrainingKey } from "./keys.js";
 
 export interface BoundEntry {
@@ -24,10 +25,35 @@ export interface BoundTraining {
   readonly entries: ReadonlyMap<TrainingKey, BoundEntry>;
   /** What `data` provides; undefined when `data` is missing or wrong (already reported). */
   readonly data?: DatasetInfo;
+  /** `data`, and a dataset given as the `validation` key, with what each provides (when known). */
+  readonly datasets: readonly DatasetEntry[];
 }
 
-export function boundTraining(decl: TrainDecl, model: ModelGraph | undefined, entries: ReadonlyMap<TrainingKey, BoundEntry>): BoundTraining {
-  return { decl, name: decl.label?.name || decl.model.name, model, entries, data: datasetInfo(entries.get("data")?.value) };
+/** A dataset a training reads: its key, its entry, and what it provides. */
+export interface DatasetEntry {
+  readonly key: "data" | "validation";
+  readonly entry: BoundEntry;
+  readonly info: DatasetInfo;
+}
+
+/**
+ * `facts` holds what the data files' headers say about each dataset key (check-data-files.ts),
+ * for what the dataset's arguments leave open.
+ */
+export function boundTraining(
+  decl: TrainDecl,
+  model: ModelGraph | undefined,
+  entries: ReadonlyMap<TrainingKey, BoundEntry>,
+  facts: ReadonlyMap<"data" | "validation", DataFacts> = new Map(),
+): BoundTraining {
+  const datasets: DatasetEntry[] = [];
+  for (const key of ["data", "validation"] as const) {
+    const entry = entries.get(key);
+    const info = entry && datasetInfo(entry.value, facts.get(key));
+    if (entry && info) datasets.push({ key, entry, info });
+  }
+  const data = datasets.find((d) => d.key === "data")?.info;
+  return { decl, name: decl.label?.name || decl.model.name, model, entries, data, datasets };
 }
 
 /** A key's bound value, when the key is given. */
@@ -51,6 +77,62 @@ export function numberAt(training: BoundTraining, key: TrainingKey): number | un
   const v = valueOf(training, key);
   const c = v && concrete(v);
   return c?.kind === "number" ? c.value : undefined;
+}
+
+/** Whether the trained model has several outputs (a loss and targets per output). */
+export function hasSeveralOutputs(training: BoundTraining): boolean {
+  return (training.model?.outputs.length ?? 0) > 1;
+}
+
+/**
+ * The metric a monitor argument watches (`early_stopping: patience(3)`'s `monitor`): as written;
+ * when not written, `val_loss` for a model with several outputs (their accuracies are not one
+ * number), else the signature's default.
+ */
+export function watchedMetric(training: BoundTraining, args: BoundArgs, param: string): string | undefined {
+  if (!args.get(param)?.node && hasSeveralOutputs(training)) return "val_loss";
+  return enumArg(args, param);
+}
+
+/** One model output's loss: the constructor and the expression that gives it. */
+export interface OutputLoss {
+  readonly name: string;
+  readonly args: BoundArgs;
+  readonly at: Expr;
+}
+
+/**
+ * The `loss` of each model output, in output order: one loss written for all, or the list's item for
+ * each. An entry is undefined when its loss is unknown, or when the list's length fits neither one
+ * nor the number of outputs (reported by the losses-per-output rule).
+ */
+export function outputLosses(training: BoundTraining): (OutputLoss | undefined)[] {
+  const outputs = training.model?.outputs.length ?? 0;
+  const entry = training.entries.get("loss");
+  if (!entry) return Array.from({ length: outputs }, () => undefined);
+  const expr = entry.entry.value;
+  const value = concrete(entry.value);
+  const written: { value: Value; at: Expr }[] =
+    value.kind === "list" ? value.items.map((item, i) => ({ value: item, at: expr.kind === "List" ? (expr.items[i] ?? expr) : expr })) : [{ value, at: expr }];
+  const pick = (i: number) => (written.length === 1 ? written[0] : written.length === outputs ? written[i] : undefined);
+  return Array.from({ length: outputs }, (_, i) => {
+    const chosen = pick(i);
+    const loss = chosen && ctorOf(chosen.value);
+    return loss && chosen ? { ...loss, at: chosen.at } : undefined;
+  });
+}
+
+/** Every loss written, each with its expression (a list's items, or the one loss). */
+export function writtenLosses(training: BoundTraining): OutputLoss[] {
+  const entry = training.entries.get("loss");
+  if (!entry) return [];
+  const expr = entry.entry.value;
+  const value = concrete(entry.value);
+  const items = value.kind === "list" ? value.items.map((item, i) => ({ item, at: expr.kind === "List" ? (expr.items[i] ?? expr) : expr })) : [{ item: value, at: expr }];
+  return items.flatMap(({ item, at }) => {
+    const loss = ctorOf(item);
+    return loss ? [{ ...loss, at }] : [];
+  });
 }
 
 /** The name of an enum argument of a constructor (`monitor: val_loss` → "val_loss"). */

@@ -1,8 +1,9 @@
 /**
  * Checks one `train` block: binds every entry to its key's type (E101 duplicate key, E102 unknown key,
  * E103 missing key, and through the binder E100/E104/E105/E304 inside values), checks what the types
- * cannot say about datasets and schedules, runs the training rules (E300–E304, W403), and resolves
- * the settings with their defaults.
+ * cannot say about datasets and schedules, checks the data files it names (E107, E108; what their
+ * headers say feeds the rules), runs the training rules (E300–E304, W403), and resolves the settings
+ * with their defaults.
  */
 import type { Range, TrainDecl, TrainEntry } from "../ast.js";
 import type { ModelGraph } from "../checker/graph.js";
@@ -12,7 +13,9 @@ import { bindValue, replaceWith, type BindContext } from "../schema/bind.js";
 import { literalBindContext } from "../schema/literal-context.js";
 import type { Value } from "../schema/values.js";
 import { boundTraining, type BoundEntry } from "./bound.js";
-import { checkDataset } from "./datasets.js";
+import { checkDataFiles, type DataFacts } from "./check-data-files.js";
+import { checkDataset } from "./check-dataset.js";
+import type { DataFileAccess } from "./data-files.js";
 import { TRAINING_KEY_NAMES, TRAINING_KEYS, trainingKey, type TrainingKey, type TrainingKeySpec } from "./keys.js";
 import { bindLabels } from "./labels.js";
 import { resolveTraining } from "./resolve.js";
@@ -25,6 +28,8 @@ export interface TrainingContext {
   report(d: Diagnostic): void;
   /** The trained model, elaborated with this training's arguments; undefined when it is unknown. */
   readonly model?: ModelGraph;
+  /** How data files are looked at (E107, E108, shapes from headers); undefined: they are not. */
+  readonly dataFiles?: DataFileAccess;
 }
 
 /** What a missing required key would typically be, for the help line. */
@@ -75,10 +80,30 @@ export function checkTraining(decl: TrainDecl, ctx: TrainingContext): ResolvedTr
   }
   reportMissingKeys(decl, entries, meant, bind);
 
-  const training = boundTraining(decl, ctx.model, entries);
+  const facts = ctx.dataFiles ? checkTrainingFiles(entries, ctx.file, ctx.dataFiles, report) : undefined;
+  const training = boundTraining(decl, ctx.model, entries, facts);
   for (const rule of TRAINING_RULES) rule(training, { file: ctx.file, report });
   if (failed || !ctx.model || ctx.model.incomplete) return undefined;
   return resolveTraining(training);
+}
+
+/**
+ * Checks the files of `data` and of a dataset given as the `validation` key (not its parts: it is
+ * used whole, and parts there are E303); returns what their headers say, per key.
+ */
+function checkTrainingFiles(
+  entries: ReadonlyMap<TrainingKey, BoundEntry>,
+  file: string,
+  files: DataFileAccess,
+  report: (d: Diagnostic) => void,
+): Map<"data" | "validation", DataFacts> {
+  const facts = new Map<"data" | "validation", DataFacts>();
+  for (const key of ["data", "validation"] as const) {
+    const bound = entries.get(key);
+    const found = bound && checkDataFiles(bound.value, bound.entry.value, { file, files, report }, key === "data");
+    if (found) facts.set(key, found);
+  }
+  return facts;
 }
 
 function bindEntry(spec: TrainingKeySpec, entry: TrainEntry, model: ModelGraph | undefined, ctx: BindContext): Value {

@@ -1,40 +1,61 @@
 /**
- * The datasets a training can read (`data:` and `validation:`), as one constructor type, and what each
- * provides: the per-example input shape, the kind of targets, and whether it has a validation part.
+ * The datasets a training can read (`data:` and `validation:`), as one constructor type.
  *
- * The built-in sets (`mnist`, `adding_problem`) know their shapes. User files (`idx`, `csv`, `npy`,
- * `json`) get their shapes from the file at run time, where every row is validated; they may state
- * them as arguments, and then the compiler checks them against the model:
+ * The built-in sets (`mnist`, `adding_problem`) know their shapes. User sources (`idx`, `csv`, `npy`,
+ * `json`, `images`) get their shapes from the files at run time, where every row is validated; they
+ * may state them as arguments, and then the compiler checks them against the model:
  *
- *     idx("train-images.idx", "train-labels.idx", shape: [28, 28, 1], classes: 10)
- *     csv("digits.csv", label: "digit", features: 784, classes: 10)
- *     npy("x.npy", "y.npy", shape: [50, 2], targets: 1)
- *     json("examples.json", shape: [12], classes: 3)
+ *     idx("train-images.idx", "train-labels.idx", shape: [28, 28, 1], classes: 10, test: 0.2)
+ *     csv("digits.csv", label: "digit", features: 784, classes: 10, validation: "val.csv")
+ *     csv("houses.csv", label: ["price", "days"], features: [12, 4])   // two inputs, two outputs
+ *     npy(["image.npy", "meta.npy"], "y.npy", test: [["ti.npy", "tm.npy"], "ty.npy"])
+ *     json("examples.json", shape: [12], classes: ["cat", "dog", "bird"])
+ *     images("photos/", size: [64, 64], color: rgb, validation: 0.1)
  *
- * `classes: n` means the targets are class indices 0…n−1 (one-hot `[n]` for `cross_entropy`);
- * `targets: k` means regression targets of shape `[k]`. User files have no validation part of their
- * own: the training key `validation` takes a fraction of them, or another dataset.
+ * What each provides is in dataset-info.ts; what the signatures cannot say is checked in
+ * check-dataset.ts, and the form of `test:`/`validation:` parts in dataset-parts.ts.
  */
-import type { Expr, Range } from "../ast.js";
-import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
-import { BOOL, NON_NEGATIVE_INT, POSITIVE_INT, STRING, type ParamSpec, type Signature, type ValueType } from "../schema/types.js";
-import { concrete, flag, num, type BoundArgs, type Value } from "../schema/values.js";
-import { dimConst } from "../shapes/dim.js";
-import type { Shape } from "../shapes/shape.js";
+import { BOOL, NON_NEGATIVE_INT, POSITIVE_FLOAT, POSITIVE_INT, STRING, type ParamSpec, type Signature, type ValueType } from "../schema/types.js";
+import { flag, named, num } from "../schema/values.js";
+import { PART } from "./dataset-parts.js";
 
 /** The official MNIST training set (the lectures take validation from its end) and test set. */
 export const MNIST_TRAINING_IMAGES = 60_000;
 export const MNIST_TEST_IMAGES = 10_000;
 export const MNIST_CLASSES = 10;
 
-const PATH: ValueType = { kind: "path" };
+/** The user sources: files read at run time, with `test:`, `validation:` and `classes:` arguments. */
+export const USER_SOURCES = ["idx", "csv", "npy", "json", "images"] as const;
+
+export const PATH: ValueType = { kind: "path" };
+const PATHS: ValueType = { kind: "union", what: "file or list of files", of: [PATH, { kind: "list", of: PATH, minItems: 1 }] };
 const SHAPE: ValueType = { kind: "list", of: POSITIVE_INT, minItems: 1 };
-const CLASSES: ValueType = { kind: "int", range: { min: 2 } };
+const CLASS_NAMES: ValueType = { kind: "list", of: STRING, minItems: 1 };
+const CLASSES: ValueType = { kind: "union", what: "class count or class names", of: [{ kind: "int", range: { min: 2 } }, CLASS_NAMES] };
 const COLUMN: ValueType = { kind: "union", what: "column name or index", of: [STRING, NON_NEGATIVE_INT] };
+const COLUMNS: ValueType = { kind: "union", what: "column or list of columns", of: [STRING, NON_NEGATIVE_INT, { kind: "list", of: COLUMN, minItems: 1 }] };
+const FEATURES: ValueType = { kind: "union", what: "feature count or list of counts", of: [POSITIVE_INT, { kind: "list", of: POSITIVE_INT, minItems: 1 }] };
+export const COLOR_MODES = ["grayscale", "rgb", "rgba"] as const;
+/** Channels per pixel of each color mode. */
+export const CHANNELS: Readonly<Record<(typeof COLOR_MODES)[number], number>> = { grayscale: 1, rgb: 3, rgba: 4 };
 
 const shapeParam: ParamSpec = { name: "shape", type: SHAPE, doc: "the shape of one example, e.g. `[28, 28, 1]`; read from the file when not given" };
-const classesParam: ParamSpec = { name: "classes", type: CLASSES, doc: "the targets are class indices 0…classes−1" };
+const classesParam: ParamSpec = {
+  name: "classes",
+  type: CLASSES,
+  doc: "the targets are classes: their count (`10`: classes 0…9), or their names in index order (`[\"cat\", \"dog\"]`)",
+};
 const targetsParam: ParamSpec = { name: "targets", type: POSITIVE_INT, doc: "the targets are real vectors of this length (regression)" };
+
+/** `test:` and `validation:` of a user source; `files` says what its own files are. */
+function partParams(files: string): ParamSpec[] {
+  const form = (part: string) =>
+    `a fraction of the training files split off as the ${part} part (\`0.1\`, seeded by the training's \`seed\`), or ${files}`;
+  return [
+    { name: "test", type: PART, doc: `the test part: ${form("test")}` },
+    { name: "validation", type: PART, doc: `the validation part: ${form("validation")}; not together with the training key \`validation\`` },
+  ];
+}
 
 export const DATASETS: readonly Signature[] = [
   {
@@ -59,188 +80,85 @@ export const DATASETS: readonly Signature[] = [
   },
   {
     name: "idx",
-    doc: "A pair of IDX files (the format MNIST is distributed in): images and labels; the shape comes from the images' header.",
+    doc: "A pair of IDX files (the format MNIST is distributed in): examples and class labels, for a model with one input and one output. The shape comes from the examples' header; integer examples may feed an `int32` input.",
     params: [
       { name: "images", type: PATH, required: true, doc: "the IDX file of examples" },
       { name: "labels", type: PATH, required: true, doc: "the IDX file of class labels" },
       shapeParam,
       classesParam,
+      ...partParams("two IDX files of its own, `[images, labels]`"),
     ],
   },
   {
     name: "csv",
-    doc: "A CSV file with a header row: one example per row, the label in one column, the features in the others.",
+    doc: "A CSV file with a header row, one example per row: label columns (one per model output) and feature columns (the others, left to right, shared among the model's inputs). Class labels may be numbers or names.",
     params: [
       { name: "path", type: PATH, required: true, doc: "the CSV file" },
-      { name: "label", type: COLUMN, required: true, doc: "the label column: its name in the header, or its 0-based index" },
-      { name: "features", type: POSITIVE_INT, doc: "the number of feature columns: each example is `[features]`" },
+      {
+        name: "label",
+        type: COLUMNS,
+        required: true,
+        doc: "the label column, by its name in the header or its 0-based index; a list gives one column per model output, in output order",
+      },
+      {
+        name: "features",
+        type: FEATURES,
+        doc: "how many feature columns each example has (`784`: one input of `[784]`); a list gives one count per model input, taken left to right among the non-label columns. Default: every non-label column, for one input",
+      },
       classesParam,
       targetsParam,
+      ...partParams("a CSV file of its own with the same columns"),
     ],
   },
   {
     name: "npy",
-    doc: "Two NumPy `.npy` arrays: examples and targets, with the examples on the first axis.",
+    doc: "NumPy `.npy` arrays, examples on the first axis: one file of examples per model input and one file of targets per model output.",
     params: [
-      { name: "x", type: PATH, required: true, doc: "the examples" },
-      { name: "y", type: PATH, required: true, doc: "the targets" },
+      { name: "x", type: PATHS, required: true, doc: "the examples: one file, or a list with one file per model input, in input order" },
+      { name: "y", type: PATHS, required: true, doc: "the targets: one file, or a list with one file per model output, in output order" },
       shapeParam,
       classesParam,
       targetsParam,
+      ...partParams("files of its own, `[x, y]`, with x and y written as in `x:` and `y:`"),
     ],
   },
   {
     name: "json",
-    doc: 'A JSON file: an array of `{"x": …, "y": …}` examples.',
-    params: [{ name: "path", type: PATH, required: true, doc: "the JSON file" }, shapeParam, classesParam, targetsParam],
+    doc: 'A JSON file: an array of `{"x": …, "y": …}` examples. For a model with several inputs or outputs, `x` and `y` are objects keyed by the input and output names.',
+    params: [
+      { name: "path", type: PATH, required: true, doc: "the JSON file" },
+      { ...shapeParam, doc: "the shape of one example, for a model with one input, e.g. `[12]`; read from the file when not given" },
+      classesParam,
+      targetsParam,
+      ...partParams("a JSON file of its own"),
+    ],
+  },
+  {
+    name: "images",
+    doc: "A folder of images (PNG or JPEG) with one subfolder per class; the subfolder names are the class names, sorted unless `classes` lists them. Each image is one example of shape `[height, width, channels]`.",
+    params: [
+      { name: "path", type: PATH, required: true, doc: "the folder; each subfolder holds the images of one class" },
+      {
+        name: "size",
+        type: SHAPE,
+        doc: "`[height, width]` every image is resized to; without it every image must already have the same size, known only when they are read",
+      },
+      {
+        name: "color",
+        type: { kind: "enum", what: "color mode", values: COLOR_MODES },
+        default: named("rgb"),
+        doc: "`grayscale` (1 channel), `rgb` (3) or `rgba` (4)",
+      },
+      { name: "scale", type: POSITIVE_FLOAT, default: num(1 / 255), doc: "each pixel value 0…255 is multiplied by this (1 / 255: values in [0, 1])" },
+      { name: "classes", type: CLASS_NAMES, doc: "the subfolder names in class-index order; every subfolder must be listed" },
+      ...partParams("a folder of its own with the same subfolders"),
+    ],
   },
 ];
 
 export const DATASET: ValueType = { kind: "ctor", what: "dataset", ctors: DATASETS };
 
-/** What a dataset's targets are: class indices, real vectors, or not known until the file is read. */
-export type Targets =
-  | { readonly kind: "classes"; readonly classes: number }
-  | { readonly kind: "regression"; readonly shape: Shape }
-  | { readonly kind: "unknown" };
-
-/** What a dataset provides, as far as the compiler can know it. */
-export interface DatasetInfo {
-  /** The constructor: `mnist`, `csv`, … */
-  readonly name: string;
-  /** The shape of one example, or undefined when it comes from the file at run time. */
-  readonly example?: Shape;
-  /** Which argument fixed the example shape (`flat`, `length`, `shape`, `features`), for messages. */
-  readonly exampleFrom?: string;
-  readonly targets: Targets;
-  /** Whether the dataset has a validation part of its own. */
-  readonly hasValidation: boolean;
-  /** The number of training examples, when known. */
-  readonly trainSize?: number;
-  /** Whether examples are images (`augment` and `expand` apply); undefined when not known. */
-  readonly images?: boolean;
-}
-
-/** What a bound dataset value provides; undefined when the value is unknown (already reported). */
-export function datasetInfo(value: Value | undefined): DatasetInfo | undefined {
-  const v = value && concrete(value);
-  if (!v || v.kind !== "ctor") return undefined;
-  const args = v.args;
-  switch (v.signature.name) {
-    case "mnist": {
-      const flat = bool(args, "flat") ?? false;
-      return {
-        name: "mnist",
-        example: flat ? shape([784]) : shape([28, 28, 1]),
-        exampleFrom: flat ? "flat" : undefined,
-        targets: { kind: "classes", classes: MNIST_CLASSES },
-        hasValidation: (number(args, "validation") ?? 0) > 0,
-        trainSize: number(args, "train"),
-        images: true,
-      };
-    }
-    case "adding_problem": {
-      const length = number(args, "length");
-      return {
-        name: "adding_problem",
-        example: length === undefined ? undefined : shape([length, 2]),
-        exampleFrom: "length",
-        targets: { kind: "regression", shape: shape([1]) },
-        hasValidation: (number(args, "validation") ?? 0) > 0,
-        trainSize: number(args, "train"),
-        images: false,
-      };
-    }
-    default: {
-      const features = number(args, "features");
-      const given = numbers(args, "shape");
-      const example = features !== undefined ? shape([features]) : given && shape(given);
-      return {
-        name: v.signature.name,
-        example,
-        exampleFrom: features !== undefined ? "features" : given ? "shape" : undefined,
-        targets: userTargets(args),
-        hasValidation: false,
-        images: example ? example.length >= 2 : undefined,
-      };
-    }
-  }
-}
-
-function userTargets(args: BoundArgs): Targets {
-  const classes = number(args, "classes");
-  if (classes !== undefined) return { kind: "classes", classes };
-  const targets = number(args, "targets");
-  if (targets !== undefined) return { kind: "regression", shape: shape([targets]) };
-  return { kind: "unknown" };
-}
-
-/**
- * Checks what the signature cannot say about a dataset: MNIST has only 60,000 training and 10,000
- * test images (E105), and a user file gives either `classes` or `targets`, not both (E303).
- */
-export function checkDataset(value: Value, expr: Expr, ctx: { readonly file: string; report(d: Diagnostic): void }): void {
-  const v = concrete(value);
-  if (v.kind !== "ctor") return;
-  const args = v.args;
-  const at = (name: string): Range => args.get(name)?.node?.range ?? expr.range;
-  const outOfRange = (range: Range, message: string, help: string): void =>
-    ctx.report(diagnostic({ code: "E105", file: ctx.file, range, message, help }));
-  if (v.signature.name === "mnist") {
-    const train = number(args, "train") ?? 0;
-    const validation = number(args, "validation") ?? 0;
-    const test = number(args, "test") ?? 0;
-    if (train > MNIST_TRAINING_IMAGES) {
-      outOfRange(at("train"), `mnist has ${MNIST_TRAINING_IMAGES} training images; \`train: ${train}\` asks for more`, `use at most \`train: ${MNIST_TRAINING_IMAGES - validation}\` next to \`validation: ${validation}\``);
-    } else if (train + validation > MNIST_TRAINING_IMAGES) {
-      const culprit = args.get("validation")?.node ? "validation" : "train";
-      outOfRange(
-        at(culprit),
-        `mnist has ${MNIST_TRAINING_IMAGES} training images, but train ${train} + validation ${validation} = ${train + validation}`,
-        `validation images come from the end of the training set: lower \`train\` to ${MNIST_TRAINING_IMAGES - validation} or \`validation\` to ${MNIST_TRAINING_IMAGES - train}`,
-      );
-    }
-    if (test > MNIST_TEST_IMAGES) {
-      outOfRange(at("test"), `mnist has ${MNIST_TEST_IMAGES} test images; \`test: ${test}\` asks for more`, `use at most \`test: ${MNIST_TEST_IMAGES}\``);
-    }
-    return;
-  }
-  const classes = args.get("classes")?.node;
-  const targets = args.get("targets")?.node;
-  if (classes && targets) {
-    ctx.report(
-      diagnostic({
-        code: "E303",
-        file: ctx.file,
-        range: targets.range,
-        message: `\`${v.signature.name}\` is given both \`classes\` (classification) and \`targets\` (regression)`,
-        labels: [{ file: ctx.file, range: classes.range, message: "classes given here" }],
-        help: "keep `classes` for class labels, or `targets` for real-valued targets",
-      }),
-    );
-  }
-}
-
-function shape(dims: readonly number[]): Shape {
-  return dims.map(dimConst);
-}
-
-function number(args: BoundArgs, name: string): number | undefined {
-  const v = args.get(name)?.value;
-  const c = v && concrete(v);
-  return c?.kind === "number" ? c.value : undefined;
-}
-
-function bool(args: BoundArgs, name: string): boolean | undefined {
-  const v = args.get(name)?.value;
-  const c = v && concrete(v);
-  return c?.kind === "bool" ? c.value : undefined;
-}
-
-function numbers(args: BoundArgs, name: string): number[] | undefined {
-  const v = args.get(name)?.value;
-  const c = v && concrete(v);
-  if (c?.kind !== "list") return undefined;
-  const items = c.items.map(concrete);
-  return items.every((i) => i.kind === "number") ? items.map((i) => (i.kind === "number" ? i.value : 0)) : undefined;
+/** Whether a dataset name is a user source. */
+export function isUserSource(name: string): name is (typeof USER_SOURCES)[number] {
+  return (USER_SOURCES as readonly string[]).includes(name);
 }

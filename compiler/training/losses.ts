@@ -40,6 +40,9 @@ export const LOSSES: readonly Signature[] = [
 
 export const LOSS: ValueType = { kind: "ctor", what: "loss", ctors: LOSSES };
 
+/** The `loss` key: one loss for every output, or a list with one per model output. */
+export const LOSSES_KEY: ValueType = { kind: "union", what: "loss or list of losses", of: [LOSS, { kind: "list", of: LOSS, minItems: 1 }] };
+
 /** Losses that compare class probabilities: they need class targets. */
 export const CLASSIFICATION_LOSSES: readonly string[] = ["cross_entropy", "binary_cross_entropy", "sparse_cross_entropy"];
 

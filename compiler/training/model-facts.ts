@@ -1,6 +1,6 @@
 /**
  * What training rules need to know about a model: whether an input shape accepts a dataset's examples
- * (binding the input's dimension symbols), the output's concrete shape, and the activation the output
+ * (binding the input's dimension symbols), an output's concrete shape, and the activation each output
  * layer applies.
  */
 import type { LayerNode, ModelGraph } from "../checker/graph.js";
@@ -32,6 +32,20 @@ export function matchInput(declared: Shape, example: Shape): Map<string, number>
   return sizes;
 }
 
+/**
+ * The sizes every input's dimension symbols take from the examples each input receives (`examples`
+ * in input order; an undefined entry is not known). A symbol met twice keeps its first size.
+ */
+export function inputSizes(inputs: readonly { readonly shape: Shape }[], examples: readonly (Shape | undefined)[]): Map<string, number> {
+  const sizes = new Map<string, number>();
+  inputs.forEach((input, i) => {
+    const example = examples[i];
+    const matched = example && matchInput(input.shape, example);
+    for (const [name, n] of matched ?? []) if (!sizes.has(name)) sizes.set(name, n);
+  });
+  return sizes;
+}
+
 /** The size of a dimension given the input symbols' sizes (`T - 2` with T = 50 is 48), or undefined. */
 export function sizeOf(dim: Dim, sizes: ReadonlyMap<string, number>): number | undefined {
   const bindings = new Map([...sizes].map(([name, n]) => [name, dimConst(n)]));
@@ -49,23 +63,22 @@ export function sizesOf(shape: Shape, sizes: ReadonlyMap<string, number>): numbe
   return result;
 }
 
-/** The layer that produces the model's only output, when there is exactly one and it is a layer. */
-export function outputLayer(model: ModelGraph): LayerNode | undefined {
-  if (model.outputs.length !== 1) return undefined;
-  const source = model.outputs[0].tensor.source;
-  return source.kind === "layer" ? model.layers[source.layerId] : undefined;
+/** The layer that produces output `index` of the model, when it is made by a layer. */
+export function outputLayer(model: ModelGraph, index = 0): LayerNode | undefined {
+  const source = model.outputs[index]?.tensor.source;
+  return source?.kind === "layer" ? model.layers[source.layerId] : undefined;
 }
 
 /** Layers that pass their input's values through unchanged in meaning (a softmax stays a softmax). */
 const TRANSPARENT = new Set(["regularization", "reshaping"]);
 
 /**
- * The activation the model's output applies (`softmax`, `sigmoid`, `linear`, …), looking through
- * dropout and reshaping layers, together with the layer that applies it. Undefined when the model has
- * several outputs or the output is not made by a layer.
+ * The activation output `index` of the model applies (`softmax`, `sigmoid`, `linear`, …), looking
+ * through dropout and reshaping layers, together with the layer that applies it. Undefined when the
+ * output is not made by a layer (a model input passed straight through).
  */
-export function outputActivation(model: ModelGraph): { readonly activation: string; readonly layer: LayerNode } | undefined {
-  let layer = outputLayer(model);
+export function outputActivation(model: ModelGraph, index = 0): { readonly activation: string; readonly layer: LayerNode } | undefined {
+  let layer = outputLayer(model, index);
   while (layer) {
     const activation = layer.def.activation?.(layer.args);
     if (activation !== undefined) return { activation, layer };

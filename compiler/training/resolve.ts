@@ -3,13 +3,16 @@
  * defaults filled in (see resolved.ts), search spaces kept where they occur and listed in `search`.
  */
 import { concrete, type BoundArgs, type Value } from "../schema/values.js";
-import { validationSource, type BoundTraining } from "./bound.js";
+import { hasSeveralOutputs, validationSource, type BoundTraining } from "./bound.js";
 import { INITIALIZERS } from "../schema/initializers.js";
-import type { Targets } from "./datasets.js";
+import { partSetting } from "./dataset-parts.js";
+import type { Targets } from "./dataset-info.js";
 import type { TrainingKey } from "./keys.js";
 import type {
   CheckpointSetting,
+  ClassesSetting,
   ClipSetting,
+  ColorMode,
   DataSetting,
   EarlyStoppingSetting,
   InitializerSetting,
@@ -19,6 +22,7 @@ import type {
   MonitoredName,
   ObjectiveSetting,
   OptimizerSetting,
+  PartSetting,
   RegularizationSetting,
   ResolvedTraining,
   ScheduleSetting,
@@ -50,6 +54,7 @@ function resolve(training: BoundTraining): ResolvedTraining {
     return v === undefined ? null : convert(v);
   };
   const targets: Targets = training.data?.targets ?? { kind: "unknown" };
+  const severalOutputs = hasSeveralOutputs(training);
   const validationKey = at("validation");
   let data = tunable(required(at("data")), dataSetting);
   if (validationKey && !isSearchSpec(data) && (data.kind === "mnist" || data.kind === "adding_problem")) data = { ...data, validation: 0 };
@@ -61,13 +66,14 @@ function resolve(training: BoundTraining): ResolvedTraining {
     validation: validationKey ? validationSetting(validationKey) : validationSource(training) === "dataset" ? { kind: "dataset_part" } : { kind: "none" },
     folds: optional("folds", num),
     normalize: at("normalize") ? enumOf(required(at("normalize")), ["none", "standardize", "minmax"] as const) : "none",
-    loss: tunable(required(at("loss")), lossSetting),
+    loss: losses(required(at("loss"))),
+    lossWeights: optional("loss_weights", (v) => list(v, num)),
     optimizer: tunable(required(at("optimizer")), optimizerSetting),
     schedule: at("schedule") ? tunable(required(at("schedule")), scheduleSetting) : { kind: "constant" },
     regularization: optional("regularization", (v) => tunable(v, regularizationSetting)),
     batchSize: optional("batch_size", num) ?? 32,
     epochs: optional("epochs", num) ?? 10,
-    earlyStopping: optional("early_stopping", (v) => tunable(v, earlyStoppingSetting)),
+    earlyStopping: optional("early_stopping", (v) => tunable(v, (c) => earlyStoppingSetting(c, training))),
     augment: optional("augment", (v) => list(v, (t) => tunable(t, transformSetting))) ?? [],
     expand: optional("expand", (v) => list(v, (t) => tunable(t, transformSetting))) ?? [],
     metrics: optional("metrics", (v) => list(v, (m) => tunable(m, metricSetting))) ?? defaultMetrics(targets),
@@ -82,20 +88,22 @@ function resolve(training: BoundTraining): ResolvedTraining {
     freeze: optional("freeze", labels) ?? [],
     reinit: optional("reinit", labels) ?? [],
     tune,
-    objective: optional("objective", objectiveSetting) ?? (tune ? defaultObjective(targets) : null),
+    objective: optional("objective", objectiveSetting) ?? (tune ? defaultObjective(targets, severalOutputs) : null),
   };
   const search: SearchEntry[] = [];
   collectSearch(resolved, "", search);
   return { ...resolved, search };
 }
 
-function defaultMetrics(targets: Targets): MetricSetting[] {
+/** Accuracy for class targets, mae for real values; null when only the data will tell (user files). */
+function defaultMetrics(targets: Targets): MetricSetting[] | null {
   if (targets.kind === "classes") return [{ kind: "accuracy" }];
-  return [{ kind: targets.kind === "regression" ? "mae" : "loss" }];
+  return targets.kind === "regression" ? [{ kind: "mae" }] : null;
 }
 
-function defaultObjective(targets: Targets): ObjectiveSetting {
-  return targets.kind === "classes" ? { kind: "maximize", metric: "val_accuracy" } : { kind: "minimize", metric: "val_loss" };
+/** Accuracy for class targets of one output; the loss otherwise (several outputs have one accuracy each). */
+function defaultObjective(targets: Targets, severalOutputs: boolean): ObjectiveSetting {
+  return targets.kind === "classes" && !severalOutputs ? { kind: "maximize", metric: "val_accuracy" } : { kind: "minimize", metric: "val_loss" };
 }
 
 // ——— values ———
@@ -179,37 +187,98 @@ function ctor(value: Value) {
 function dataSetting(value: Value): DataSetting {
   const c = ctor(value);
   const shape = (v: Value) => list(v, num);
+  const parts = () => ({ test: c.optional("test", part), validation: c.optional("validation", part) });
   switch (c.name) {
     case "mnist":
       return { kind: "mnist", train: c.num("train"), validation: c.num("validation"), test: c.num("test"), flat: c.bool("flat") };
     case "adding_problem":
       return { kind: "adding_problem", length: c.num("length"), train: c.num("train"), validation: c.num("validation"), test: c.num("test") };
     case "idx":
-      return { kind: "idx", images: c.str("images"), labels: c.str("labels"), shape: c.optional("shape", shape), classes: c.optional("classes", num) };
+      return { kind: "idx", images: c.str("images"), labels: c.str("labels"), shape: c.optional("shape", shape), classes: c.optional("classes", classes), ...parts() };
     case "csv":
       return {
         kind: "csv",
         path: c.str("path"),
-        label: tunable(c.get("label"), (v) => {
-          if (v.kind === "string" || v.kind === "number") return v.value;
-          throw new Unresolvable();
-        }),
-        features: c.optional("features", num),
-        classes: c.optional("classes", num),
+        label: oneOrMany(c.get("label"), column),
+        features: c.optional("features", (v) => oneOrMany(v, num)),
+        classes: c.optional("classes", classes),
         targets: c.optional("targets", num),
+        ...parts(),
       };
     case "npy":
-      return { kind: "npy", x: c.str("x"), y: c.str("y"), shape: c.optional("shape", shape), classes: c.optional("classes", num), targets: c.optional("targets", num) };
+      return {
+        kind: "npy",
+        x: oneOrMany(c.get("x"), str),
+        y: oneOrMany(c.get("y"), str),
+        shape: c.optional("shape", shape),
+        classes: c.optional("classes", classes),
+        targets: c.optional("targets", num),
+        ...parts(),
+      };
     case "json":
-      return { kind: "json", path: c.str("path"), shape: c.optional("shape", shape), classes: c.optional("classes", num), targets: c.optional("targets", num) };
+      return { kind: "json", path: c.str("path"), shape: c.optional("shape", shape), classes: c.optional("classes", classes), targets: c.optional("targets", num), ...parts() };
+    case "images":
+      return {
+        kind: "images",
+        path: c.str("path"),
+        size: c.optional("size", (v) => {
+          const [height, width, ...rest] = list(v, num);
+          if (width === undefined || rest.length > 0) throw new Unresolvable();
+          return [height, width] as const;
+        }),
+        color: colorMode(c.get("color")),
+        scale: c.num("scale"),
+        classes: c.optional("classes", (v) => list(v, plainString)),
+        ...parts(),
+      };
   }
   throw new Unresolvable();
+}
+
+/** A value written as one item or a list of them, as a list. */
+function oneOrMany<T>(value: Value, convert: (v: Value) => T): T[] {
+  return value.kind === "list" ? value.items.map(convert) : [convert(value)];
+}
+
+function plainString(value: Value): string {
+  if (value.kind !== "string") throw new Unresolvable();
+  return value.value;
+}
+
+/** A csv column: its name, or its 0-based index. */
+function column(value: Value): string | number {
+  if (value.kind === "string" || value.kind === "number") return value.value;
+  throw new Unresolvable();
+}
+
+/** `classes: 10` or `classes: ["cat", "dog"]`; never a search space (E304). */
+function classes(value: Value): ClassesSetting {
+  if (value.kind === "number") return value.value;
+  return list(value, plainString);
+}
+
+function colorMode(value: Value): ColorMode {
+  const name = value.kind === "enum" ? (["grayscale", "rgb", "rgba"] as const).find((n) => n === value.name) : undefined;
+  if (name === undefined) throw new Unresolvable();
+  return name;
+}
+
+/** A `test:` or `validation:` part of a user source. */
+function part(value: Value): PartSetting {
+  const setting = partSetting(value);
+  if (!setting) throw new Unresolvable();
+  return setting;
 }
 
 function validationSetting(value: Value): ValidationSetting {
   const v = concrete(value);
   if (v.kind === "ctor") return { kind: "dataset", data: tunable(value, dataSetting) };
   return { kind: "fraction", fraction: num(value) };
+}
+
+/** `loss: mse` (one loss for every output) or `loss: [cross_entropy, mse]` (one per output), as a list. */
+function losses(value: Value): Tunable<LossSetting>[] {
+  return value.kind === "list" ? value.items.map((item) => tunable(item, lossSetting)) : [tunable(value, lossSetting)];
 }
 
 function lossSetting(value: Value): LossSetting {
@@ -276,9 +345,12 @@ function regularizationSetting(value: Value): RegularizationSetting {
   throw new Unresolvable();
 }
 
-function earlyStoppingSetting(value: Value): EarlyStoppingSetting {
+/** `patience(n)`; a monitor left to its default watches `val_loss` on a model with several outputs. */
+function earlyStoppingSetting(value: Value, training: BoundTraining): EarlyStoppingSetting {
   const c = ctor(value);
-  return { kind: "patience", patience: c.num("n"), monitor: c.monitored("monitor"), minDelta: c.num("min_delta") };
+  const defaulted = value.kind === "ctor" && !value.args.get("monitor")?.node;
+  const monitor = defaulted && hasSeveralOutputs(training) ? "val_loss" : c.monitored("monitor");
+  return { kind: "patience", patience: c.num("n"), monitor, minDelta: c.num("min_delta") };
 }
 
 function transformSetting(value: Value): TransformSetting {

@@ -43,7 +43,7 @@ export const EARLY_STOPPING_RULES: readonly Signature[] = [
     doc: "Stop when the monitored metric has not improved for `n` epochs, and keep the best weights.",
     params: [
       { name: "n", type: POSITIVE_INT, required: true, doc: "epochs without improvement before stopping" },
-      { name: "monitor", type: MONITORED, default: named("val_accuracy"), doc: "the metric to watch" },
+      { name: "monitor", type: MONITORED, default: named("val_accuracy"), doc: "the metric to watch; when not given, `val_loss` for a model with several outputs" },
       { name: "min_delta", type: NON_NEGATIVE_FLOAT, default: num(0), doc: "the smallest change that counts as an improvement" },
     ],
   },

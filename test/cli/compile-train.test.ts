@@ -117,7 +117,47 @@ describe("nnc train", () => {
     const runDir = join(dir, "run");
     const r = await run("train", join(dir, "a.nn"), "--train", "fast", "--limit", "100", "--backend", "cpu", "--run-dir", runDir);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^fast: loss \d\.\d{4}, accuracy \d+\.\d\d%; best epoch 1; [\d.]+ s per epoch; run folder /);
+    expect(r.stdout).toMatch(/^fast: test loss \d\.\d{4}, test accuracy \d+\.\d\d%; kept the weights of epoch 1; [\d.]+ s per epoch; run folder /);
     for (const f of ["metrics.jsonl", "model.json", "weights.bin", "report.html", "report.json", "settings.json"]) expect(existsSync(join(runDir, f)), f).toBe(true);
+  }, 60_000);
+});
+
+describe("a training whose code cannot be generated", () => {
+  // `kernel = 99` does not fit the image: only the search's other option checks, when code is generated.
+  const SOURCE = `model Conv(kernel: int = 3) {
+  input image: [28, 28, 1]
+  image -> conv2d(2, kernel: kernel) -> flatten -> dense(10, activation: softmax)
+}
+train good: Conv { data: mnist() loss: cross_entropy optimizer: sgd(lr: 0.1) batch_size: 20 epochs: 1 seed: 1 }
+train bad: Conv(kernel: choice(3, 99)) { data: mnist() loss: cross_entropy optimizer: sgd(lr: 0.1) tune: grid }
+`;
+
+  it("nnc compile writes the module without it, names it, and exits 1", async () => {
+    const dir = folder();
+    writeFileSync(join(dir, "conv.nn"), SOURCE);
+    const r = await run("compile", join(dir, "conv.nn"), "--out-dir", join(dir, "gen"));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: cannot generate training bad: model Conv with kernel = 99 does not check: /m);
+    const text = readFileSync(join(dir, "gen", "conv.ts"), "utf8");
+    expect(text).toContain("export function traingood(");
+    expect(text).not.toContain("trainbad");
+  }, 30_000);
+
+  it("nnc train of it prints the error and exits 1", async () => {
+    const dir = folder();
+    writeFileSync(join(dir, "conv.nn"), SOURCE);
+    const r = await run("train", join(dir, "conv.nn"), "--train", "bad", "--limit", "20", "--backend", "cpu", "--run-dir", join(dir, "run"));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("error: cannot generate training bad: ");
+    expect(existsSync(join(dir, "run"))).toBe(false);
+  }, 30_000);
+
+  it("nnc train of another training in the same file trains", async () => {
+    const dir = folder();
+    writeFileSync(join(dir, "conv.nn"), SOURCE);
+    const r = await run("train", join(dir, "conv.nn"), "--train", "good", "--limit", "40", "--backend", "cpu", "--run-dir", join(dir, "run"));
+    expect(r.stderr).not.toContain("cannot generate");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^good: /);
   }, 60_000);
 });

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compileFiles } from "../../compiler/codegen/compile-file.js";
 import { importGeneratedModule } from "../../compiler/codegen/load-module.js";
@@ -44,6 +44,10 @@ train Evil_Model {
 }
 `,
     );
+    // The hostile path names a real file, as `nnc check` requires of data files.
+    const data = join(dir, HOSTILE);
+    mkdirSync(dirname(data), { recursive: true });
+    writeFileSync(data, "a,b,c,d,y\n1,2,3,4,0\n");
     const outDir = join(dir, "out");
     const outcome = await compileFiles([source], outDir);
     expect(outcome.result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);

@@ -107,6 +107,12 @@ train M {
     expectClean(train("schedule: on_plateau(monitor: val_accuracy, patience: 10, factor: 0.5, min_lr: 0.03 / 128)\n  metrics: accuracy\n  augment: shift(1)\n  init: he_normal"));
   });
 
+  it("takes one loss or a list of losses, and loss weights as non-negative numbers", () => {
+    expectClean(train("").replace("loss: cross_entropy", "loss: [cross_entropy]"));
+    expectDiagnostics(train("").replace("loss: cross_entropy", "loss: [cross_entropy, mse, hubber]   // expect: E100 expect: E303"));
+    expectDiagnostics(train('loss_weights: ["one"]   // expect: E104'));
+  });
+
   it("reports multistep epochs out of order", () => {
     expectDiagnostics(train("epochs: 30\n  schedule: multistep(at: [20, 10])   // expect: E105"));
   });

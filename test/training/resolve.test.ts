@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { checkSource } from "../../compiler/check.js";
+import { checkWithoutData as checkSource } from "./support/without-data-files.js";
 import type { ResolvedTraining } from "../../compiler/training/resolved.js";
 
 const ACCEPTANCE = "/work/shared/acceptance/ok";
@@ -26,7 +26,8 @@ describe("resolved trainings", () => {
       validation: { kind: "dataset_part" },
       folds: null,
       normalize: "none",
-      loss: { kind: "cross_entropy", fromLogits: false },
+      loss: [{ kind: "cross_entropy", fromLogits: false }],
+      lossWeights: null,
       optimizer: { kind: "sgd", lr: 0.1, momentum: 0, nesterov: false },
       schedule: { kind: "constant" },
       regularization: null,
@@ -124,5 +125,88 @@ train M {
   optimizer: sgd(lr: 0.1)
 }`);
     expect(result.trainings[0].resolved).toBeUndefined();
+  });
+
+  it("resolves user sources with parts, lists of columns and files, and class names", () => {
+    const two = `
+model Two {
+  input a: [4]
+  input b: [2]
+  output kind = concat(a, b) -> dense(3, activation: softmax)
+  output size = concat(a, b) -> dense(1)
+}`;
+    const [csv, npy] = resolved(`${two}
+train csv_run: Two {
+  data: csv("d.csv", label: ["kind", 5], features: [4, 2], test: 0.2, validation: "val.csv")
+  loss: [cross_entropy, mse]
+  loss_weights: [1, 0.25]
+  optimizer: adam
+}
+train npy_run: Two {
+  data: npy(["a.npy", "b.npy"], ["k.npy", "s.npy"], test: [["ta.npy", "tb.npy"], ["tk.npy", "ts.npy"]])
+  loss: mse
+  optimizer: adam
+}`);
+    expect(csv.data).toEqual({
+      kind: "csv",
+      path: "d.csv",
+      label: ["kind", 5],
+      features: [4, 2],
+      classes: null,
+      targets: null,
+      test: { kind: "fraction", fraction: 0.2 },
+      validation: { kind: "files", paths: ["val.csv"] },
+    });
+    expect(csv.validation).toEqual({ kind: "dataset_part" });
+    expect(csv.loss).toEqual([{ kind: "cross_entropy", fromLogits: false }, { kind: "mse" }]);
+    expect(csv.lossWeights).toEqual([1, 0.25]);
+    // User files: accuracy or mae per output, decided when the data is read.
+    expect(csv.metrics).toBeNull();
+    expect(npy.data).toMatchObject({ x: ["a.npy", "b.npy"], y: ["k.npy", "s.npy"], test: { kind: "files", paths: ["ta.npy", "tb.npy", "tk.npy", "ts.npy"] }, validation: null });
+    expect(npy.loss).toEqual([{ kind: "mse" }]);
+    expect(npy.lossWeights).toBeNull();
+    expect(npy.validation).toEqual({ kind: "none" });
+
+    const [single] = resolved(`
+model M {
+  input x: [4]
+  x -> dense(3, activation: softmax)
+}
+train M {
+  data: csv("d.csv", label: "y", features: 4, classes: ["a", "b", "c"])
+  loss: choice(cross_entropy, mse)
+  optimizer: adam
+  tune: grid
+  objective: minimize(loss)
+}`);
+    expect(single.data).toMatchObject({ label: ["y"], features: [4], classes: ["a", "b", "c"], test: null, validation: null });
+    expect(single.loss).toEqual([{ search: "choice", options: [{ kind: "cross_entropy", fromLogits: false }, { kind: "mse" }] }]);
+    expect(single.search.map((s) => s.path)).toEqual(["loss[0]"]);
+  });
+
+  it("resolves images with their defaults", () => {
+    const [t] = resolved(`
+model I {
+  input image: [16, 16, 1]
+  image -> flatten -> dense(2, activation: softmax)
+}
+train I {
+  data: images("pics", size: [16, 16], color: grayscale, classes: ["cat", "dog"], validation: 0.1)
+  loss: cross_entropy
+  optimizer: adam
+  augment: shift(2)
+}`);
+    expect(t.data).toEqual({ kind: "images", path: "pics", size: [16, 16], color: "grayscale", scale: 1 / 255, classes: ["cat", "dog"], test: null, validation: { kind: "fraction", fraction: 0.1 } });
+    expect(t.metrics).toEqual([{ kind: "accuracy" }]);
+    expect(resolved(`
+model I {
+  input image: [16, 16, 3]
+  image -> flatten -> dense(2, activation: softmax)
+}
+train I {
+  data: images("pics")
+  loss: cross_entropy
+  optimizer: adam
+}`)[0].data).toEqual({ kind: "images", path: "pics", size: null, color: "rgb", scale: 1 / 255, classes: null, test: null, validation: null });
   });
 });

@@ -1,8 +1,9 @@
 /**
  * A training is only valid if its hyper-parameter search can run (E304), beyond what the binder checks
  * of each space: `tune: grid` enumerates values, so it cannot search a continuous `uniform` or
- * `log_uniform` range (reported on that range); `random` and `bayesian` need at least one trial; and
- * the search settings themselves (`tune`, `objective`) are not searched.
+ * `log_uniform` range (reported on that range); `random` and `bayesian` need at least one trial;
+ * the search settings themselves (`tune`, `objective`) are not searched; and a model argument takes
+ * finitely many values (`choice`, `int_uniform`), because generated code builds one model per value.
  */
 import type { Range } from "../../ast.js";
 import { diagnostic } from "../../diagnostics/diagnostic.js";
@@ -17,13 +18,21 @@ export const searchSpace: TrainingRule = (training, ctx) => {
     if (space.key === "tune" || space.key === "objective") {
       invalid(space.range, `\`${space.key}\` says how to search; it cannot be searched itself`, "write a single value");
     }
+    if (space.key === undefined && (space.kind === "uniform" || space.kind === "log_uniform")) {
+      invalid(
+        space.range,
+        `the model argument \`${space.path.replace(/^model\./, "")}\` is searched over a continuous range, but generated code builds one model per value`,
+        "list the values to try with `choice(…)`, or use `int_uniform(…)` for an integer",
+      );
+    }
   }
   const tune = ctorOf(valueOf(training, "tune"));
   const tuneExpr = exprOf(training, "tune");
   if (!tune || !tuneExpr) return;
   if (tune.name === "grid") {
     for (const space of spaces) {
-      if (space.kind !== "uniform" && space.kind !== "log_uniform") continue;
+      // A model argument's continuous range is reported above.
+      if ((space.kind !== "uniform" && space.kind !== "log_uniform") || space.key === undefined) continue;
       invalid(
         space.range,
         `\`tune: grid\` tries every value, but \`${space.kind}(…)\` at \`${space.path}\` is a continuous range`,

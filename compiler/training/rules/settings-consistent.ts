@@ -4,7 +4,9 @@
  * `ensemble`; `objective` needs `tune`, `tune` needs a search space and a search space needs `tune`;
  * `freeze` and `reinit` need `init_from` and exclude each other; a schedule must take effect within
  * `epochs`; Nesterov needs momentum; validation data is given once; cross-entropy needs class
- * targets; image transforms need images; a batch is no larger than the training set.
+ * targets; image transforms need images; a batch is no larger than the training set. Validation
+ * data comes from one place: the key, folds, or the source's own part; a dataset given as the
+ * `validation` key has no parts of its own.
  */
 import type { Expr, Range } from "../../ast.js";
 import { diagnostic, type Label } from "../../diagnostics/diagnostic.js";
@@ -19,8 +21,11 @@ import {
   searchSpaces,
   validationSource,
   valueOf,
+  watchedMetric,
+  writtenLosses,
   type BoundTraining,
 } from "../bound.js";
+import { isUserSource } from "../datasets.js";
 import { CLASSIFICATION_LOSSES } from "../losses.js";
 import { isLossMetric, isValidationMetric } from "../settings.js";
 import type { TrainingRule, TrainingRuleContext } from "./rule.js";
@@ -48,7 +53,7 @@ export const settingsConsistent: TrainingRule = (training, ctx) => {
 function watched(training: BoundTraining): { name: string; at: Expr; what: string }[] {
   const found: { name: string; at: Expr; what: string }[] = [];
   const add = (args: BoundArgs, param: string, fallback: Expr, what: string): void => {
-    const name = enumArg(args, param);
+    const name = watchedMetric(training, args, param);
     if (name) found.push({ name, at: args.get(param)?.node ?? fallback, what });
   };
   const early = ctorOf(valueOf(training, "early_stopping"));
@@ -92,7 +97,7 @@ function metrics(training: BoundTraining, report: Report): void {
       return;
     }
     const k = metric.name === "top_k" ? numberArg(metric.args, "k") : undefined;
-    if (k !== undefined && info.targets.kind === "classes" && k >= info.targets.classes) {
+    if (k !== undefined && info.targets.kind === "classes" && info.targets.classes !== undefined && k >= info.targets.classes) {
       report((metric.args.get("k")?.node ?? at).range, `\`top_k(${k})\` is always 1: \`${info.name}\` has only ${info.targets.classes} classes`, `use a k below ${info.targets.classes}`);
     }
   });
@@ -201,29 +206,44 @@ function validation(training: BoundTraining, report: Report, ctx: TrainingRuleCo
   const folds = exprOf(training, "folds");
   const data = ctorOf(valueOf(training, "data"));
   const own = data?.args.get("validation");
-  if (key && own?.node && (numberArg(data?.args ?? new Map(), "validation") ?? 0) > 0) {
-    report(key.range, `validation data is given twice: by \`validation\` and by \`${data?.name}(validation: …)\``, "keep one of the two", [
-      { file: ctx.file, range: own.node.range, message: "the dataset's validation part" },
-    ]);
+  // mnist and adding_problem always have a validation count; a user source has a part only when written.
+  const hasOwn = own?.node && (data && isUserSource(data.name) ? true : (numberArg(data?.args ?? new Map(), "validation") ?? 0) > 0);
+  const ownLabel = own?.node ? [{ file: ctx.file, range: own.node.range, message: "the dataset's validation part" }] : [];
+  if (key && hasOwn) {
+    report(key.range, `validation data is given twice: by \`validation\` and by \`${data?.name}(validation: …)\``, "keep one of the two", ownLabel);
   }
   if (folds && key) {
     report(folds.range, "cross-validation validates on folds of the training data, but `validation` gives other validation data", "remove `folds` or `validation`", [
       { file: ctx.file, range: key.range, message: "validation data given here" },
     ]);
+  } else if (folds && hasOwn && data && isUserSource(data.name)) {
+    report(folds.range, `cross-validation validates on folds of the training data, but \`${data.name}(validation: …)\` gives a validation part`, `remove \`folds\` or the \`validation\` part of \`${data.name}\``, ownLabel);
+  }
+  // A dataset given as the validation key is validation data as a whole: parts of it would be ignored.
+  const separate = ctorOf(valueOf(training, "validation"));
+  if (separate && isUserSource(separate.name)) {
+    for (const part of ["test", "validation"] as const) {
+      const node = separate.args.get(part)?.node;
+      if (node) {
+        report(node.range, `the validation dataset is used whole: its \`${part}\` part would be ignored`, `remove \`${part}:\` here; parts belong to the \`data\` source`);
+      }
+    }
   }
 }
 
 function dataUse(training: BoundTraining, report: Report): void {
   const info = training.data;
   if (!info) return;
-  const loss = ctorOf(valueOf(training, "loss"));
-  const lossExpr = exprOf(training, "loss");
-  if (loss && lossExpr && CLASSIFICATION_LOSSES.includes(loss.name) && info.targets.kind === "regression") {
-    report(lossExpr.range, `\`${loss.name}\` needs class targets, but \`${info.name}\` has real-valued targets`, "use `mse`, `mae` or `huber`");
+  for (const loss of writtenLosses(training)) {
+    if (CLASSIFICATION_LOSSES.includes(loss.name) && info.targets.kind === "regression") {
+      report(loss.at.range, `\`${loss.name}\` needs class targets, but \`${info.name}\` has real-valued targets`, "use `mse`, `mae` or `huber`");
+    }
   }
+  // Several inputs are reported by the transforms-one-input rule.
+  const severalInputs = (training.model?.inputs.length ?? 0) > 1;
   for (const key of ["augment", "expand"] as const) {
     const expr = exprOf(training, key);
-    if (expr && info.images === false) {
+    if (expr && info.images === false && !severalInputs) {
       report(expr.range, `\`${key}\` transforms images, but \`${info.name}\` gives ${info.name === "adding_problem" ? "sequences" : "vectors"}`, `remove \`${key}\``);
     }
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { diagnosticWith, expectClean, expectDiagnostics } from "../../support/expect-diagnostics.js";
+import { diagnosticWith, expectClean, expectDiagnostics } from "../support/without-data-files.js";
 
 const FLAT = `
 model M {
@@ -124,5 +124,87 @@ train M {
   loss: cross_entropy
   optimizer: sgd(lr: 0.1)
 }`);
+  });
+});
+
+describe("E300 with several inputs and integer inputs", () => {
+  const TWO = `
+model Two {
+  input image: [784]
+  input meta: [12]
+  let a = image -> dense(16, activation: relu)
+  let b = meta -> dense(16, activation: tanh)
+  output concat(a, b) -> dense(3, activation: softmax)
+}`;
+  const trainTwo = (data: string) => `${TWO}
+train Two {
+  data: ${data}
+  loss: cross_entropy
+  optimizer: sgd(lr: 0.1)
+}`;
+
+  it("accepts data that gives one tensor per input: csv features, npy x files, json", () => {
+    expectClean(trainTwo('csv("d.csv", label: "y", features: [784, 12], classes: 3)'));
+    expectClean(trainTwo('npy(["image.npy", "meta.npy"], "y.npy", classes: 3)'));
+    expectClean(trainTwo('json("d.json", classes: 3)'));
+  });
+
+  it("reports a count mismatch, naming each input, with the form that fits", () => {
+    const csv = diagnosticWith(expectDiagnostics(trainTwo('csv("d.csv", label: "y", features: 784)   // expect: E300')), "E300");
+    expect(csv.message).toBe("model `Two` has 2 inputs (`image`, `meta`), but `csv` gives one tensor per example");
+    expect(csv.labels.map((l) => l.message)).toEqual(["input `image` is [784]", "input `meta` is [12]"]);
+    expect(csv.help).toContain("`features: [784, 12]`");
+    const npy = diagnosticWith(expectDiagnostics(trainTwo('npy(["a.npy", "b.npy", "c.npy"], "y.npy")   // expect: E300')), "E300");
+    expect(npy.help).toContain('`x: ["image.npy", "meta.npy"]`');
+    expectDiagnostics(trainTwo('idx("i.idx", "l.idx")   // expect: E300'));
+  });
+
+  it("checks each input's shape where the data states it", () => {
+    const d = diagnosticWith(expectDiagnostics(trainTwo('csv("d.csv", label: "y", features: [784, 10])   // expect: E300')), "E300");
+    expect(d.message).toBe("`csv` gives examples of shape [10] for input `meta`, but model `Two` takes [12]");
+  });
+
+  it("reports a json shape, which describes one input, for a model with several", () => {
+    const d = diagnosticWith(expectDiagnostics(trainTwo('json("d.json", shape: [784])   // expect: E300')), "E300");
+    expect(d.help).toContain("remove `shape`");
+  });
+
+  it("accepts integer token ids from files (the runtime checks the values)", () => {
+    const tokens = (data: string) => `
+model Tokens {
+  input tokens: int32[8]
+  tokens -> embedding(100, 4) -> flatten -> dense(3, activation: softmax)
+}
+train Tokens {
+  data: ${data}
+  loss: cross_entropy
+  optimizer: sgd(lr: 0.1)
+}`;
+    expectClean(tokens('json("tokens.json", shape: [8], classes: 3)'));
+    expectClean(tokens('csv("tokens.csv", label: "y", features: 8)'));
+    expectClean(tokens('npy("x.npy", "y.npy", shape: [8])'));
+    expectClean(tokens('idx("x.idx", "y.idx", shape: [8], classes: 3)'));
+    expectDiagnostics(tokens('json("tokens.json", shape: [9])   // expect: E300'));
+    const images = diagnosticWith(expectDiagnostics(tokens('images("pics", size: [8, 8])   // expect: E300')), "E300");
+    expect(images.message).toContain("real-valued");
+  });
+
+  it("checks images against the input, suggesting the color mode that gives its channels", () => {
+    const model = (shape: string, data: string) => `
+model I {
+  input image: ${shape}
+  image -> flatten -> dense(2, activation: softmax)
+}
+train I {
+  data: ${data}
+  loss: cross_entropy
+  optimizer: sgd(lr: 0.1)
+}`;
+    expectClean(model("[32, 32, 3]", 'images("pics", size: [32, 32])'));
+    expectClean(model("[32, 32, 1]", 'images("pics", size: [32, 32], color: grayscale)'));
+    expectClean(model("[32, 32, 3]", 'images("pics")'));
+    const d = diagnosticWith(expectDiagnostics(model("[32, 32, 1]", 'images("pics", size: [32, 32])   // expect: E300')), "E300");
+    expect(d.help).toBe("declare the input as [32, 32, 3], or use `color: grayscale` for 1 channel");
+    expect(diagnosticWith(expectDiagnostics(model("[32, 32, 3]", 'images("pics", size: [28, 28])   // expect: E300')), "E300").help).toContain("change `size`");
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { diagnosticWith, expectClean, expectDiagnostics } from "../../support/expect-diagnostics.js";
+import { diagnosticWith, expectClean, expectDiagnostics } from "../support/without-data-files.js";
 
 const model = (last: string) => `
 model M {
@@ -50,5 +50,40 @@ describe("E302 loss does not fit the output", () => {
   it("needs a softmax output for sparse_cross_entropy", () => {
     expectDiagnostics(model("dense(10)") + train("sparse_cross_entropy", "E302"));
     expectClean(model("dense(10, activation: softmax)") + train("sparse_cross_entropy"));
+  });
+});
+
+describe("E302 per output", () => {
+  const TWO = `
+model Two {
+  input x: [8]
+  let h = x -> dense(16, activation: relu)
+  output kind = h -> dense(3, activation: softmax)
+  output size = h -> dense(1)
+}`;
+  const train = (loss: string) => `${TWO}
+train Two {
+  data: json("d.json")
+  loss: ${loss}
+  optimizer: adam
+}`;
+
+  it("checks each output against its own loss", () => {
+    expectClean(train("[cross_entropy, mse]"));
+    const result = expectDiagnostics(train("[mse, cross_entropy]   // expect: E302 expect: W403"));
+    const d = diagnosticWith(result, "E302");
+    expect(d.message).toBe("`cross_entropy` needs a softmax output, but the layer of output `size` `dense_3` has no activation");
+    // On the list item that is the output's loss.
+    expect(d.fixes.map((f) => f.edits[0].newText)).toEqual([", activation: softmax", "cross_entropy(from_logits: true)"]);
+    expect(d.fixes[1].edits[0].range.start.column).toBe(result.diagnostics.find((x) => x.code === "E302")!.range.start.column);
+  });
+
+  it("applies one loss written once to every output", () => {
+    const d = diagnosticWith(expectDiagnostics(train("cross_entropy   // expect: E302")), "E302");
+    expect(d.message).toContain("output `size`");
+  });
+
+  it("uses a one-item list for every output", () => {
+    expectDiagnostics(train("[cross_entropy]   // expect: E302"));
   });
 });

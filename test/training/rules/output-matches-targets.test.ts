@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { diagnosticWith, expectClean, expectDiagnostics } from "../../support/expect-diagnostics.js";
+import { diagnosticWith, expectClean, expectDiagnostics } from "../support/without-data-files.js";
 
 const model = (last: string) => `
 model M {
@@ -66,8 +66,88 @@ model M {
 }
 train M {
   data: mnist(flat: true)            // expect: E301
-  loss: mse
+  loss: mse                          // expect: W403
   optimizer: sgd(lr: 0.1)
 }`);
+  });
+});
+
+describe("E301 with several outputs and sequence targets", () => {
+  const TWO = `
+model Two {
+  input x: [8]
+  let h = x -> dense(16, activation: relu)
+  output kind = h -> dense(3, activation: softmax)
+  output size = h -> dense(1)
+}`;
+  const trainTwo = (data: string, loss = "[cross_entropy, mse]") => `${TWO}
+train Two {
+  data: ${data}
+  loss: ${loss}
+  optimizer: adam
+}`;
+
+  it("accepts data that names one target per output: csv label columns, npy y files, json", () => {
+    expectClean(trainTwo('csv("d.csv", label: ["kind", "size"], features: 8)'));
+    expectClean(trainTwo('npy("x.npy", ["kind.npy", "size.npy"], shape: [8])'));
+    expectClean(trainTwo('json("d.json", shape: [8])'));
+  });
+
+  it("reports a count mismatch, naming each output, with the form that fits", () => {
+    const d = diagnosticWith(expectDiagnostics(trainTwo('csv("d.csv", label: "kind", features: 8)   // expect: E301')), "E301");
+    expect(d.message).toBe("model `Two` has 2 outputs (`kind`, `size`), but `csv` has one target per example");
+    expect(d.labels.map((l) => l.message)).toEqual(["output `kind` is [3]", "output `size` is [1]"]);
+    expect(d.help).toContain('`label: ["kind", "size"]`');
+    const npy = diagnosticWith(expectDiagnostics(trainTwo('npy("x.npy", ["a.npy", "b.npy", "c.npy"])   // expect: E301')), "E301");
+    expect(npy.help).toContain('`y: ["kind.npy", "size.npy"]`');
+  });
+
+  it("reports json classes or targets, which describe one output, for a model with several", () => {
+    const d = diagnosticWith(expectDiagnostics(trainTwo('json("d.json", classes: 3)   // expect: E301')), "E301");
+    expect(d.help).toContain("remove `classes`");
+  });
+
+  it("checks a dataset given as the validation key too", () => {
+    expectDiagnostics(`${TWO}
+train Two {
+  data: csv("d.csv", label: ["kind", "size"], features: 8)
+  validation: csv("v.csv", label: "kind")   // expect: E301
+  loss: [cross_entropy, mse]
+  optimizer: adam
+}`);
+  });
+
+  it("accepts [T, classes] where a label may be a sequence, and not where each example has one", () => {
+    const tagger = (data: string) => `
+model Tagger {
+  input tokens: int32[T]
+  tokens -> embedding(100, 8) -> lstm(16, return_sequences: true) -> time_distributed(dense(5, activation: softmax))
+}
+train Tagger {
+  data: ${data}
+  loss: cross_entropy
+  optimizer: adam
+}`;
+    expectClean(tagger('npy("x.npy", "y.npy", shape: [20], classes: 5)'));
+    expectClean(tagger('json("d.json", shape: [20], classes: ["a", "b", "c", "d", "e"])'));
+    expectDiagnostics(tagger('npy("x.npy", "y.npy", shape: [20], classes: 4)   // expect: E301'));
+    expectDiagnostics(tagger('csv("d.csv", label: "y", features: 20, classes: 5)   // expect: E301'));
+  });
+
+  it("checks that images, whose classes come from the folders, get a one-per-class output", () => {
+    const model = (head: string) => `
+model I {
+  input image: [8, 8, 3]
+  image -> ${head}
+}
+train I {
+  data: images("pics", size: [8, 8])
+  loss: cross_entropy
+  optimizer: adam
+}`;
+    expectClean(model("flatten -> dense(7, activation: softmax)"));
+    const rank3 = model("conv2d(7, kernel: 8, activation: softmax)").replace('images("pics", size: [8, 8])', 'images("pics", size: [8, 8])   // expect: E301');
+    const d = diagnosticWith(expectDiagnostics(rank3), "E301");
+    expect(d.message).toContain("one class per example");
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { diagnosticWith, expectClean, expectDiagnostics } from "../../support/expect-diagnostics.js";
+import { diagnosticWith, expectClean, expectDiagnostics } from "../support/without-data-files.js";
 
 const model = (last: string) => `
 model M {
@@ -30,5 +30,38 @@ describe("W403 quadratic cost on a saturating output", () => {
   it("is silent on a linear output or with cross_entropy", () => {
     expectClean(model("dense(10)") + train("mse"));
     expectClean(model("dense(10, activation: softmax)") + train("cross_entropy"));
+  });
+});
+
+describe("W403 per output", () => {
+  const TWO = `
+model Two {
+  input x: [8]
+  let h = x -> dense(16, activation: relu)
+  output kind = h -> dense(3, activation: softmax)
+  output size = h -> dense(1)
+}`;
+  const train = (loss: string) => `${TWO}
+train Two {
+  data: json("d.json")
+  loss: ${loss}
+  optimizer: adam
+}`;
+
+  it("warns on the list item of the saturating output, with a fix", () => {
+    const d = diagnosticWith(expectDiagnostics(train("[mse, mse]   // expect: W403")), "W403");
+    expect(d.message).toContain("output `kind`");
+    expect(d.fixes[0].edits[0].newText).toBe("cross_entropy");
+    expect(d.range.end.column - d.range.start.column).toBe(3);
+  });
+
+  it("suggests one loss per output, without a fix, when one loss is written for all", () => {
+    const d = diagnosticWith(expectDiagnostics(train("mse   // expect: W403")), "W403");
+    expect(d.help).toContain("`loss: [cross_entropy, mse]`");
+    expect(d.fixes).toEqual([]);
+  });
+
+  it("is silent when the saturating output has cross_entropy", () => {
+    expectClean(train("[cross_entropy, mse]"));
   });
 });

@@ -62,4 +62,25 @@ train M {
   tune: random(trials: 4)
 }`);
   });
+
+  it("reports a model argument searched over a continuous range: generated code builds one model per value", () => {
+    const model = `
+model Mlp(rate: float = 0.5) {
+  input x: [784]
+  x -> dense(30, activation: relu) -> dropout(rate) -> dense(10, activation: softmax)
+}`;
+    const source = (arg: string, tune: string, expect = "") => `${model}
+train Mlp(rate: ${arg}) {${expect}
+  data: mnist(flat: true)
+  loss: cross_entropy
+  optimizer: sgd(lr: 0.1)
+  tune: ${tune}
+}`;
+    const d = diagnosticWith(expectDiagnostics(source("uniform(0.1, 0.5)", "random(trials: 3)", "   // expect: E304")), "E304");
+    expect(d.message).toContain("`rate`");
+    expect(d.help).toContain("choice");
+    // Under grid search the same range is reported once.
+    expectDiagnostics(source("log_uniform(0.1, 0.5)", "grid", "   // expect: E304"));
+    expectClean(source("choice(0.1, 0.5)", "grid"));
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { diagnosticWith, expectClean, expectDiagnostics } from "../../support/expect-diagnostics.js";
+import { diagnosticWith, expectClean, expectDiagnostics } from "../support/without-data-files.js";
 
 const MLP = `
 model M {
@@ -121,7 +121,8 @@ train Mlp(hidden: choice(30, 100)) {
     });
 
     it("reports a layer both frozen and re-initialised", () => {
-      expectDiagnostics(MLP + train('init_from: "m.json"\n  freeze: [h, out]\n  reinit: [out]   // expect: E303'));
+      // Freezing both layers also leaves nothing to train (the something-to-train rule).
+      expectDiagnostics(MLP + train('init_from: "m.json"\n  freeze: [h, out]   // expect: E303\n  reinit: [out]   // expect: E303'));
     });
   });
 
@@ -165,6 +166,30 @@ train M {
   optimizer: adam
   augment: [shift(1)]                      // expect: E303
 }`);
+  });
+
+  describe("a user source's own validation part", () => {
+    const csv = (args: string) => `csv("d.csv", label: "y", features: 784, classes: 10${args})`;
+
+    it("counts as validation data for val_* monitors", () => {
+      expectClean(MLP + train("early_stopping: patience(3)", csv(", validation: 0.1")));
+      expectClean(MLP + train("early_stopping: patience(3)", csv(', validation: "val.csv"')));
+      expectDiagnostics(MLP + train("early_stopping: patience(3)   // expect: E303", csv(", test: 0.1")));
+    });
+
+    it("reports it next to the validation key, or next to folds", () => {
+      const source = MLP + train("validation: 0.2   // expect: E303", csv(", validation: 0.1"));
+      const d = diagnosticWith(expectDiagnostics(source), "E303");
+      expect(d.message).toBe("validation data is given twice: by `validation` and by `csv(validation: …)`");
+      expect(d.labels[0].message).toBe("the dataset's validation part");
+      expectDiagnostics(MLP + train("folds: 5   // expect: E303", csv(', validation: "val.csv"')));
+      expectClean(MLP + train("folds: 5", csv(", test: 0.2")));
+    });
+
+    it("reports parts of a dataset given as the validation key, which is used whole", () => {
+      const d = diagnosticWith(expectDiagnostics(MLP + train(`validation: ${csv(", test: 0.5")}   // expect: E303`, csv(""))), "E303");
+      expect(d.message).toBe("the validation dataset is used whole: its `test` part would be ignored");
+    });
   });
 
   it("reports a batch larger than the training set", () => {

@@ -1,6 +1,6 @@
 /**
  * The `nnc` command line: a thin adapter over the compiler. Exit codes: 0 success, 1 errors in the
- * sources (or a failed training), 2 a usage error.
+ * sources (or a failed training, or a run folder or data that cannot be used), 2 a usage error.
  */
 import { runCheck } from "./check-command.js";
 import { runFmt } from "./fmt-command.js";
@@ -17,11 +17,41 @@ const COMMAND_USAGE: Record<string, readonly [synopsis: string, purpose: string]
     "nnc train FILE [--train LABEL] [--epochs N] [--limit N] [--backend tensorflow|native|cpu] [--run-dir DIR]",
     "compile and run a training (NNC_BACKEND also chooses the backend)",
   ],
+  evaluate: ["nnc evaluate RUN [--data PATH[,PATH…]] [--format text|json]", "measure a trained model on its run's test part, or on other labelled files"],
+  predict: ["nnc predict RUN INPUTS… [--format csv|json] [--out FILE] [--force]", "predict with a trained model on new files (CSV, JSON, NPY, IDX, images)"],
   fmt: ["nnc fmt FILES… [--check]", "format sources in place (--check: only report)"],
   lsp: ["nnc lsp --stdio", "run the language server (for editors)"],
 };
 
-const EXIT_CODES = "Exit codes: 0 success, 1 errors in the sources or a failed training, 2 a usage error.";
+const EXIT_CODES = "Exit codes: 0 success, 1 errors in the sources, a failed training, a bad run folder or data, 2 a usage error.";
+
+/** More about a command than its synopsis, for `nnc help COMMAND`. */
+const COMMAND_DETAILS: Record<string, string> = {
+  evaluate: `RUN is a run folder a training wrote (it holds nnc-package.json). Without --data, the run's
+own test part is read again as the training read it; --data gives other labelled files in the
+layout of the training's data source (comma-separated, or --data repeated): a CSV with the same
+columns, a JSON file, NPY x and y files, IDX images and labels, an image folder with one subfolder
+per class; for a model trained on mnist, IDX images,labels or one such image folder.
+Prints the metrics the training reported (an ensemble's are those of its vote) and, for each class
+output, precision, recall, F1 and support per class and the confusion matrix.
+
+  --format json   { "run", "data", "count", "metrics", "classes": [per class output: confusion,
+                  perClass, accuracy, macro, weighted] }; notes go to stderr`,
+  predict: `INPUTS are files in the layout of the model's inputs; labels may be present (ignored) or not:
+  .csv            the feature columns (the training's label columns are skipped if present)
+  .json           examples with the input keys (x, or the inputs' names)
+  .npy            one file per model input, in the model's input order
+  IDX             an images file (.idx, *-idx3-ubyte)
+  .png .jpg .jpeg images, and folders searched for them recursively, decoded as the training did
+
+Output: one row per example: source, then per class output the predicted class (\`class\`, or the
+output's name with several) and one probability column per class, p(<class>) (an ensemble: its
+vote and its mean output); per real-valued output its value(s), <output> or <output>[i].
+
+  --format csv    (default) RFC 4180 CSV with a header row
+  --format json   an array of objects, probabilities as an object keyed by class name
+  --out FILE      write FILE atomically instead of stdout; an existing FILE is kept unless --force`,
+};
 
 const USAGE = `nnc — a typed language for neural-network training
 
@@ -34,7 +64,8 @@ ${EXIT_CODES}`;
 
 function commandUsage(command: string): string {
   const [synopsis, purpose] = COMMAND_USAGE[command];
-  return `Usage: ${synopsis}\n\n${purpose[0].toUpperCase()}${purpose.slice(1)}.\n${EXIT_CODES}`;
+  const details = COMMAND_DETAILS[command] ? `\n${COMMAND_DETAILS[command]}\n\n` : "";
+  return `Usage: ${synopsis}\n\n${purpose[0].toUpperCase()}${purpose.slice(1)}.\n${details}${EXIT_CODES}`;
 }
 
 /** Whether `args` ask for help before any `--` that ends the options. */
@@ -47,9 +78,11 @@ const COMMANDS: Record<string, (args: string[], io: CommandIO) => Promise<number
   check: runCheck,
   summary: runSummary,
   fmt: runFmt,
-  // Code generation and training load ts-morph, prettier and TensorFlow.js: only when asked for.
+  // Code generation, training, evaluation and prediction load ts-morph, prettier or TensorFlow.js: only when asked for.
   compile: async (args, io) => (await import("./compile-command.js")).runCompile(args, io),
   train: async (args, io) => (await import("./train-command.js")).runTrain(args, io),
+  evaluate: async (args, io) => (await import("./evaluate-command.js")).runEvaluate(args, io),
+  predict: async (args, io) => (await import("./predict-command.js")).runPredict(args, io),
   // The language server loads vscode-languageserver: only for editors.
   lsp: async (args, io) => (await import("./lsp-command.js")).runLsp(args, io),
 };

@@ -11,10 +11,11 @@ import type { Value } from "../schema/values.js";
 import { num } from "../schema/values.js";
 import { modelArgument } from "../training/resolve.js";
 import { argumentsKey as variantKey } from "../../runtime/pick-build.js";
+import { MAX_MODEL_VARIANTS } from "../training/rules/search-space.js";
 import { CodegenError } from "./emit-layer.js";
 
-/** Enough for any sensible `int_uniform` over layer widths; more would bloat the module. */
-const MAX_VARIANTS = 64;
+/** Enough for any sensible `int_uniform` over layer widths; more would bloat the module (E304 at check time). */
+const MAX_VARIANTS = MAX_MODEL_VARIANTS;
 
 export interface Variant {
   /** The arguments as the runtime sees them (`{ hidden: 30 }`), and their canonical key. */

@@ -24,7 +24,11 @@ interface Context {
 /** Arguments the runtime reads as plain values: a search space cannot stand in for them. */
 const FIXED_ARGUMENTS = ["classes", "label", "color", "test", "validation"] as const;
 
-export function checkDataset(value: Value, expr: Expr, ctx: Context): void {
+/**
+ * `validationReplaced`: the training has a `validation` key, which replaces a built-in set's own
+ * validation part (resolved as `validation: 0`), so that part's default must not count.
+ */
+export function checkDataset(value: Value, expr: Expr, ctx: Context, validationReplaced = false): void {
   const v = concrete(value);
   if (v.kind !== "ctor") return;
   const source = v.signature.name;
@@ -33,7 +37,7 @@ export function checkDataset(value: Value, expr: Expr, ctx: Context): void {
   const report: Report = (code, range, message, help, labels = []) =>
     ctx.report(diagnostic({ code, file: ctx.file, range, message, help, labels: labels.map((l) => ({ ...l, file: ctx.file })) }));
   if (source === "mnist") {
-    checkMnist(args, at, report);
+    checkMnist(args, at, report, validationReplaced);
     return;
   }
   if (!isUserSource(source)) return;
@@ -64,9 +68,9 @@ export function checkDataset(value: Value, expr: Expr, ctx: Context): void {
 
 type Report = (code: "E104" | "E105" | "E303" | "E304", range: Range, message: string, help: string, labels?: { range: Range; message: string }[]) => void;
 
-function checkMnist(args: BoundArgs, at: (name: string) => Range, report: Report): void {
+function checkMnist(args: BoundArgs, at: (name: string) => Range, report: Report, validationReplaced: boolean): void {
   const train = number(args, "train") ?? 0;
-  const validation = number(args, "validation") ?? 0;
+  const validation = validationReplaced && !args.get("validation")?.node ? 0 : (number(args, "validation") ?? 0);
   const test = number(args, "test") ?? 0;
   if (train > MNIST_TRAINING_IMAGES) {
     report("E105", at("train"), `mnist has ${MNIST_TRAINING_IMAGES} training images; \`train: ${train}\` asks for more`, `use at most \`train: ${MNIST_TRAINING_IMAGES - validation}\` next to \`validation: ${validation}\``);

@@ -76,7 +76,7 @@ export function checkTraining(decl: TrainDecl, ctx: TrainingContext): ResolvedTr
       );
       continue;
     }
-    entries.set(spec.name, { entry, value: bindEntry(spec, entry, ctx.model, bind) });
+    entries.set(spec.name, { entry, value: bindEntry(spec, entry, ctx.model, bind, decl) });
   }
   reportMissingKeys(decl, entries, meant, bind);
 
@@ -106,10 +106,11 @@ function checkTrainingFiles(
   return facts;
 }
 
-function bindEntry(spec: TrainingKeySpec, entry: TrainEntry, model: ModelGraph | undefined, ctx: BindContext): Value {
+function bindEntry(spec: TrainingKeySpec, entry: TrainEntry, model: ModelGraph | undefined, ctx: BindContext, decl: TrainDecl): Value {
   if (spec.name === "freeze" || spec.name === "reinit") return bindLabels(spec.name, entry.value, model, ctx);
   const value = bindValue(spec.type, entry.value, ctx);
-  if (spec.name === "data" || spec.name === "validation") checkDataset(value, entry.value, ctx);
+  if (spec.name === "data") checkDataset(value, entry.value, ctx, decl.entries.some((e) => e.key.name === "validation"));
+  if (spec.name === "validation") checkDataset(value, entry.value, ctx);
   if (spec.name === "schedule") checkSchedule(value, ctx);
   return value;
 }

@@ -63,7 +63,7 @@ export class TrainingDiverged extends Error {
 }
 
 /** A NaN or infinite value is never an improvement: a diverged epoch must not become the best one. */
-function improved(value: number, best: number | null, monitor: MonitoredName, minDelta: number): boolean {
+export function improved(value: number, best: number | null, monitor: MonitoredName, minDelta: number): boolean {
   if (!Number.isFinite(value)) return false;
   if (best === null) return true;
   return monitor.endsWith("accuracy") ? value > best + minDelta : value < best - minDelta;
@@ -222,7 +222,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
 }
 
 /** Without early stopping, the best epoch is the one with the best validation accuracy or loss. */
-function bestByLoss(history: readonly EpochRecord[]): number | null {
+export function bestByLoss(history: readonly EpochRecord[]): number | null {
   let best: EpochRecord | undefined;
   for (const r of history) {
     const key = r.validation ? (r.validation.accuracy !== undefined ? "accuracy" : "loss") : null;

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadTrainingData } from "../../runtime/data/load.js";
@@ -72,6 +72,38 @@ train Net(hidden: choice(3, 5)) {
     ]);
     expect(report.folds?.validation.accuracy.mean).toBeGreaterThan(0);
     expect(report.folds?.validation.accuracy.std).toBeGreaterThanOrEqual(0);
+  }, 60_000);
+
+  it("folds: statistics and expansion come from each fold's own training part; the test metrics are the folds' vote", async () => {
+    const text = `model Flat { input image: [28, 28, 1]
+  image -> flatten -> dense(10, activation: softmax) }
+train Flat { data: mnist(train: 30, validation: 0, test: 20) loss: cross_entropy normalize: standardize expand: shift(1) folds: 3 ${QUICK} }`;
+    const report = await (await loadProgram(text)).train("Flat");
+    // Expanded after the split: each fold trains on five times its 20 images and validates on its 10 originals.
+    expect(report.folds?.runs.map((r) => r.examples)).toEqual([
+      { train: 100, validation: 10, test: 20 },
+      { train: 100, validation: 10, test: 20 },
+      { train: 100, validation: 10, test: 20 },
+    ]);
+    const shifts = (report.folds?.runs ?? []).map((r) => {
+      const pkg = JSON.parse(readFileSync(join(r.runDir, "nnc-package.json"), "utf8")) as { inputs: { preprocessing: { shift: number[] } }[] };
+      return pkg.inputs[0].preprocessing.shift;
+    });
+    // Each fold's statistics are its own: no two folds share them.
+    expect(new Set(shifts.map((s) => JSON.stringify(s))).size).toBe(3);
+    expect(report.test?.accuracy).toBeGreaterThanOrEqual(0);
+    expect(report.folds?.test?.accuracy.mean).toBeGreaterThanOrEqual(0);
+    const top = JSON.parse(readFileSync(join(report.runDir, "nnc-package.json"), "utf8")) as { kind: string; vote: string; members: string[] };
+    expect(top).toMatchObject({ kind: "ensemble", vote: "mean", members: ["fold-1", "fold-2", "fold-3"] });
+  }, 60_000);
+
+  it("a watched accuracy of targets that turn out to be real values stops the run before it starts, saying why", async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => `${i % 7},${(i % 5) / 10},${(i * 0.37) % 1}`);
+    const text = `model Reg { input x: [2]
+  x -> dense(1) }
+train Reg { data: csv("r.csv", label: "y", validation: 0.25) loss: mse optimizer: sgd(lr: 0.01) epochs: 2 seed: 1 early_stopping: patience(3) }`;
+    const program = await loadProgram(text, "regression", { "r.csv": `a,b,y\n${rows.join("\n")}\n` });
+    await expect(program.train("Reg")).rejects.toThrow(/early_stopping watches val_accuracy, but the targets are real values, so no accuracy is computed; watch val_loss/);
   }, 60_000);
 
   it("expand: shift(1) trains on five times the data; --limit still caps what is trained on", async () => {

@@ -19,10 +19,14 @@ export interface LoadedProgram {
   settings(label: string): unknown;
 }
 
-/** Checks and loads `text` (as a file named `name` in a fresh folder); throws on errors. */
-export async function loadProgram(text: string, name = "program"): Promise<LoadedProgram> {
+/**
+ * Checks and loads `text` (as a file named `name` in a fresh folder, beside the data `files` it
+ * reads, by name); throws on errors.
+ */
+export async function loadProgram(text: string, name = "program", files: Readonly<Record<string, string>> = {}): Promise<LoadedProgram> {
   const dir = join(TEST_OUT, "programs", `${name}-${process.pid}-${Date.now()}`);
   mkdirSync(dir, { recursive: true });
+  for (const [file, content] of Object.entries(files)) writeFileSync(join(dir, file), content);
   const file = join(dir, `${name}.nn`);
   writeFileSync(file, text);
   const result = checkProgram([file]);

@@ -85,6 +85,12 @@ train M {
     expectClean(train("mnist(flat: true, train: 55000, validation: 5000)"));
   });
 
+  it("counts no validation images of mnist's own when the `validation` key replaces them", () => {
+    expectClean(train("mnist(flat: true, train: 60000)\n  validation: 0.1"));
+    // Written out, mnist's own validation part still counts (and E303 says the two clash).
+    expectDiagnostics(train("mnist(flat: true, train: 60000, validation: 10000)   // expect: E105\n  validation: 0.1   // expect: E303"));
+  });
+
   it("E105 for a negative count, E104 for a path that is not a string", () => {
     expectDiagnostics(train("mnist(flat: true, validation: -1)   // expect: E105"));
     expectDiagnostics(train('csv(42, label: "y")   // expect: E104'));

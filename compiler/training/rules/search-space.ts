@@ -7,8 +7,24 @@
  */
 import type { Range } from "../../ast.js";
 import { diagnostic } from "../../diagnostics/diagnostic.js";
+import type { Value } from "../../schema/values.js";
 import { ctorOf, exprOf, numberArg, searchSpaces, valueOf } from "../bound.js";
 import type { TrainingRule } from "./rule.js";
+
+/** How many models generated code builds at most for one training: one per binding of its model's searched arguments. */
+export const MAX_MODEL_VARIANTS = 64;
+
+/** How many values a model argument takes: one, a choice's options, an integer range's integers. */
+function valueCount(value: Value): number {
+  if (value.kind !== "search") return 1;
+  const { kind, options } = value.space;
+  if (kind === "choice") return options.reduce((n, o) => n + valueCount(o), 0);
+  if (kind === "int_uniform") {
+    const [low, high] = options.map((o) => (o.kind === "number" ? o.value : NaN));
+    return Number.isFinite(low) && Number.isFinite(high) ? Math.max(0, Math.floor(high) - Math.ceil(low) + 1) : 1;
+  }
+  return 1;
+}
 
 export const searchSpace: TrainingRule = (training, ctx) => {
   const invalid = (range: Range, message: string, help: string): void =>
@@ -25,6 +41,14 @@ export const searchSpace: TrainingRule = (training, ctx) => {
         "list the values to try with `choice(…)`, or use `int_uniform(…)` for an integer",
       );
     }
+  }
+  const variants = [...(training.model?.params.values() ?? [])].reduce((n, v) => n * valueCount(v), 1);
+  if (variants > MAX_MODEL_VARIANTS) {
+    invalid(
+      training.decl.model.range,
+      `the search over model arguments builds ${Number.isFinite(variants) ? variants : "too many"} models, more than the ${MAX_MODEL_VARIANTS} generated code holds`,
+      "narrow the arguments' ranges, or search fewer of them at once",
+    );
   }
   const tune = ctorOf(valueOf(training, "tune"));
   const tuneExpr = exprOf(training, "tune");

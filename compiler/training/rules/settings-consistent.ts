@@ -68,12 +68,22 @@ function watched(training: BoundTraining): { name: string; at: Expr; what: strin
   return found;
 }
 
+/** The metrics a `metrics:` list makes the run compute besides the loss; undefined without the key. */
+function listedMetrics(training: BoundTraining): Set<string> | undefined {
+  const list = valueOf(training, "metrics");
+  if (!list || list.kind !== "list") return undefined;
+  return new Set(list.items.flatMap((item) => ctorOf(item)?.name ?? []));
+}
+
 function monitoredMetrics(training: BoundTraining, report: Report): void {
   const source = validationSource(training);
   const targets = training.data?.targets.kind;
+  const listed = listedMetrics(training);
   for (const { name, at, what } of watched(training)) {
     const base = name.replace(/^val_/, "");
-    if (base === "accuracy" && targets === "regression") {
+    if (base === "accuracy" && listed && !listed.has("accuracy")) {
+      report(at.range, `${what} watches \`${name}\`, but \`metrics\` does not compute accuracy`, `add \`accuracy\` to \`metrics\`, or watch \`${name.replace("accuracy", "loss")}\``);
+    } else if (base === "accuracy" && targets === "regression") {
       report(at.range, `${what} watches \`${name}\`, but \`${training.data?.name}\` has real-valued targets: accuracy needs classes`, `watch \`${name.replace("accuracy", "loss")}\` instead`);
     } else if (isValidationMetric(name) && source === "none") {
       const dataset = training.data?.name;

@@ -83,4 +83,22 @@ train Mlp(rate: ${arg}) {${expect}
     expectDiagnostics(source("log_uniform(0.1, 0.5)", "grid", "   // expect: E304"));
     expectClean(source("choice(0.1, 0.5)", "grid"));
   });
+
+  it("reports a search over more model variants than generated code holds, at check time", () => {
+    const source = (hidden: string, expect = "") => `
+model Mlp(hidden: int = 30, depth: int = 1) {
+  input x: [784]
+  x -> dense(hidden, activation: relu) -> dense(10, activation: softmax)
+}
+train Mlp(hidden: ${hidden}, depth: choice(1, 2)) {${expect}
+  data: mnist(flat: true)
+  loss: cross_entropy
+  optimizer: sgd(lr: 0.1)
+  tune: random(trials: 3)
+}`;
+    const d = diagnosticWith(expectDiagnostics(source("int_uniform(20, 200)", "   // expect: E304")), "E304");
+    expect(d.message).toContain("builds 362 models, more than the 64");
+    // 32 × 2 = 64 models fit.
+    expectClean(source("int_uniform(1, 32)"));
+  });
 });

@@ -45,6 +45,14 @@ describe("E303 settings contradict each other", () => {
       expectClean(MLP + train("early_stopping: patience(3, monitor: accuracy)", "mnist(flat: true, validation: 0)"));
     });
 
+    it("reports a watched accuracy that `metrics` does not compute, also where the monitor is the default", () => {
+      const d = diagnosticWith(expectDiagnostics(MLP + train("metrics: [loss]\n  early_stopping: patience(5)   // expect: E303")), "E303");
+      expect(d.message).toContain("`metrics` does not compute accuracy");
+      expect(d.help).toContain("val_loss");
+      expectClean(MLP + train("metrics: [loss]\n  early_stopping: patience(5, monitor: val_loss)"));
+      expectClean(MLP + train("metrics: [accuracy]\n  early_stopping: patience(5)"));
+    });
+
     it("reports accuracy on regression targets", () => {
       expectDiagnostics(`${SEQ}
 train M {

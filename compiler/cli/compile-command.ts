@@ -5,7 +5,7 @@
  * module holds everything else.
  */
 import { watch, type FSWatcher } from "node:fs";
-import { basename, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { CodegenError } from "../codegen/emit-layer.js";
 import { compileFiles, outputName } from "../codegen/compile-file.js";
 import type { CodegenFailure } from "../codegen/emit-module.js";
@@ -54,28 +54,36 @@ export async function runCompile(args: string[], io: CommandIO): Promise<number>
   return watchSources(positionals, outDir, first.watched, io);
 }
 
-/** Watches until interrupted; each save triggers one recompilation (saves within 100 ms coalesce). */
+/**
+ * Watches until interrupted; each save triggers one recompilation (saves within 100 ms coalesce).
+ * The watchers are on the files' folders, not on the files: an editor that saves by writing a new
+ * file and renaming it over the old one (Vim, `sed -i`, many IDEs) replaces the file a watcher on
+ * it would follow, and every later save would go unseen.
+ */
 function watchSources(sources: readonly string[], outDir: string, initial: readonly string[], io: CommandIO): Promise<number> {
   return new Promise((done) => {
-    // One watcher per file, kept across compilations: closing and re-opening them would leave a
+    // One watcher per folder, kept across compilations: closing and re-opening them would leave a
     // moment in which a save goes unseen.
     const watchers = new Map<string, FSWatcher>();
+    let wanted = new Set<string>();
     let timer: NodeJS.Timeout | undefined;
     let running = false;
     // A save during a compilation is not lost: it triggers one more compilation afterwards.
     let pending = false;
     const arm = (files: readonly string[]) => {
-      const wanted = new Set(files.map((f) => resolve(f)));
-      for (const [file, watcher] of watchers) {
-        if (wanted.has(file)) continue;
+      wanted = new Set(files.map((f) => resolve(f)));
+      const folders = new Set([...wanted].map((f) => dirname(f)));
+      for (const [folder, watcher] of watchers) {
+        if (folders.has(folder)) continue;
         watcher.close();
-        watchers.delete(file);
+        watchers.delete(folder);
       }
-      for (const file of wanted) {
-        if (watchers.has(file)) continue;
+      for (const folder of folders) {
+        if (watchers.has(folder)) continue;
         watchers.set(
-          file,
-          watch(file, () => {
+          folder,
+          watch(folder, (_event, name) => {
+            if (name !== null && !wanted.has(join(folder, name.toString()))) return;
             clearTimeout(timer);
             timer = setTimeout(recompile, 100);
           }),

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -85,6 +85,14 @@ describe("nnc compile", () => {
       writeFileSync(source, "model W { input x: [4]\n x -> dense(7) }\n");
       await waitFor(`wrote ${join(dir, "gen", "w.ts")}`, afterError);
       expect(readFileSync(join(dir, "gen", "w.ts"), "utf8")).toContain("units: 7");
+      // Saves by rename, as Vim and `sed -i` do: a new file renamed over the old, twice.
+      for (const units of [8, 9]) {
+        const from = stderr.length;
+        writeFileSync(`${source}.tmp`, `model W { input x: [4]\n x -> dense(${units}) }\n`);
+        renameSync(`${source}.tmp`, source);
+        await waitFor(`wrote ${join(dir, "gen", "w.ts")}`, from);
+        expect(readFileSync(join(dir, "gen", "w.ts"), "utf8")).toContain(`units: ${units}`);
+      }
     } finally {
       child.kill("SIGINT");
     }

@@ -43,15 +43,15 @@ export function describeFailure(failure: CodegenFailure): string {
 
 export async function runCompile(args: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseOptions(args, { "out-dir": { type: "string" }, watch: { type: "boolean" } });
-  requireFiles(positionals);
+  const sources = requireFiles(positionals);
   const outDir = values["out-dir"] as string | undefined;
   if (!outDir) throw new UsageError("--out-dir DIR is required: where the generated modules go");
-  const names = positionals.map(outputName);
+  const names = sources.map(outputName);
   const clash = names.find((n, i) => names.indexOf(n) !== i);
   if (clash) throw new UsageError(`two sources would both compile to ${clash}; compile them into different --out-dir folders`);
-  const first = await compileOnce(positionals, outDir, io);
+  const first = await compileOnce(sources, outDir, io);
   if (!values.watch) return first.code;
-  return watchSources(positionals, outDir, first.watched, io);
+  return watchSources(sources, outDir, first.watched, io);
 }
 
 /**

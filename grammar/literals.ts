@@ -2,6 +2,19 @@
  * The values of number and string literals, as the lexer leaves them: pure functions of the text.
  */
 
+/** A number as the language writes it: digits grouped by single underscores between digits. */
+const WELL_FORMED_NUMBER = /^\d+(?:_\d+)*(?:\.\d+(?:_\d+)*)?(?:[eE][+-]?\d+(?:_\d+)*)?$/;
+
+/**
+ * What is wrong with a number literal the lexer took (`1__0`, `1_`, `1_.5`), with the number it
+ * was probably meant to be; undefined for a well-formed one.
+ */
+export function numberFormProblem(text: string): { message: string; fixed: string } | undefined {
+  if (WELL_FORMED_NUMBER.test(text)) return undefined;
+  const fixed = text.replace(/_+/g, "_").replace(/_(?!\d)/g, "").replace(/(^|\D)_/g, "$1");
+  return { message: `malformed number \`${text}\`: \`_\` goes between two digits, one at a time, as in \`60_000\``, fixed };
+}
+
 /** The value of a number literal (`60_000` → 60000) and whether it may stand where an `int` goes. */
 export function numberValue(text: string): { value: number; isInteger: boolean } {
   return { value: Number(text.replace(/_/g, "")), isInteger: !/[.eE]/.test(text) };

@@ -12,9 +12,11 @@ import type { Comment, Decl, SourceFile } from "../compiler/ast.js";
 import { diagnostic, type Diagnostic } from "../compiler/diagnostics/diagnostic.js";
 import { AstBuilder } from "./build-ast.js";
 import { MAX_NESTING, TokenContext, withTokens } from "./messages.js";
+import { createTokenInstance } from "./chevrotain.js";
 import { parser } from "./parser.js";
 import { tokenEnd } from "./positions.js";
 import type { MutablePosition } from "./relocate.js";
+import { numberFormProblem } from "./literals.js";
 import { lex, type Lexed } from "./relex.js";
 import * as T from "./tokens.js";
 
@@ -95,6 +97,11 @@ export function parseReusing(text: string, path: string, lexed: Lexed, reuse: Ch
     );
   }
   for (const t of tokens) {
+    if (t.tokenType === T.NumberLiteral) {
+      const problem = numberFormProblem(t.image);
+      if (problem) diagnostics.push(diagnostic({ code: "E002", file: path, range: lines.token(t), message: problem.message, help: `write \`${problem.fixed}\`` }));
+      continue;
+    }
     if (t.tokenType !== T.UnterminatedString) continue;
     diagnostics.push(
       diagnostic({
@@ -134,15 +141,19 @@ export function parseReusing(text: string, path: string, lexed: Lexed, reuse: Ch
     diagnostics.push(d);
   };
 
-  // Brackets nested too deep for the recursive parser: parse up to them, report them once, and
-  // leave the rest of the file unchecked.
-  const limit = context.tooDeep >= 0 ? context.tooDeep : tokens.length;
+  // Brackets nested too deep for the recursive parser: report them once, and leave the rest of the
+  // file unchecked. The bracket group that holds them (the outermost inside the declaration) is read
+  // as holding a hole, `f(…)`, which the checker is silent about; and the parser never has to recover
+  // out of 64 open brackets, which costs Chevrotain tens of milliseconds.
+  const tooDeep = context.tooDeep;
+  const limit = tooDeep >= 0 ? context.tooDeepGroup + 1 : tokens.length;
+  const filler = tooDeep >= 0 ? holeIn(tokens[context.tooDeepGroup]) : [];
   if (limit < tokens.length) {
     syntax(
       diagnostic({
         code: "E001",
         file: path,
-        range: lines.token(tokens[limit]),
+        range: lines.token(tokens[tooDeep]),
         message: `brackets nest more than ${MAX_NESTING} levels deep here; the rest of the file is not checked`,
         help: "split the expression with `let` bindings",
       }),
@@ -159,25 +170,29 @@ export function parseReusing(text: string, path: string, lexed: Lexed, reuse: Ch
     const extent = { start: first === 0 ? 0 : tokenEnd(tokens[first - 1]), end: tokenEnd(tokens[end - 1]), tokenCount: end - first };
     const reused = reuse?.(extent);
     if (reused) {
-      decls.push(...reused.decls);
+      for (const decl of reused.decls) decls.push(decl);
       chunks.push({ ...reused, ...extent });
       continue;
     }
     context.chunkEnd = tokens[end];
-    const { cst, errors } = withTokens(context, () => parseTokens(tokens.slice(first, end)));
+    const input = end === limit && filler.length > 0 ? [...tokens.slice(first, end), ...filler] : tokens.slice(first, end);
+    const { cst, errors } = withTokens(context, () => parseTokens(input));
     if (!cst) syntax(diagnostic({ code: "E001", file: path, range: lines.token(tokens[first]), message: "this declaration could not be parsed" }));
     for (const error of errors) {
       const token: IToken = error.token;
       const atEnd = token.tokenType.name === "EOF" || !Number.isFinite(token.startOffset);
-      if (atEnd && end === limit && limit < tokens.length) continue; // cut off above
+      if ((atEnd && end === limit && limit < tokens.length) || filler.includes(token)) continue; // cut off above
       const range = !atEnd ? lines.token(token) : end < tokens.length ? lines.token(tokens[end]) : lines.point(text.length);
       syntax(diagnostic({ code: "E001", file: path, range, message: error.message, help: context.helps.get(error.message) }));
     }
     const builder = new AstBuilder(path, lines, tokens, commentTokens);
-    const chunkDecls = cst ? builder.file([cst], text.length).decls : [];
-    decls.push(...chunkDecls);
+    const chunkDecls = cst ? buildDecls(builder, cst, text.length) : [];
+    if (cst && !chunkDecls) {
+      syntax(diagnostic({ code: "E001", file: path, range: lines.token(tokens[first]), message: "this declaration nests too deeply to be read", help: "split the expression with `let` bindings" }));
+    }
+    for (const decl of chunkDecls ?? []) decls.push(decl);
     built.push(builder.diagnostics);
-    chunks.push({ ...extent, decls: chunkDecls, clean: cst !== undefined && errors.length === 0 && builder.diagnostics.length === 0 });
+    chunks.push({ ...extent, decls: chunkDecls ?? [], clean: chunkDecls !== undefined && errors.length === 0 && builder.diagnostics.length === 0 });
   }
   for (const d of built.flat()) {
     if (d.code === "E001") syntax(d);
@@ -206,6 +221,41 @@ function declarationStarts(tokens: readonly IToken[], limit: number): number[] {
     if (isDeclaration || i === 0) starts.push(i);
   }
   return starts;
+}
+
+/**
+ * What stands for the inside of a bracket group cut off for nesting too deep: a number token and the
+ * group's closer, zero-width at the end of `opener` and marked as inserted, so that the parser reads
+ * an expression (`f(…)`, `[…]`, `(…)`) and the AST builder, which ignores inserted tokens, makes it a
+ * hole.
+ */
+function holeIn(opener: IToken): IToken[] {
+  const at = tokenEnd(opener);
+  const closer = opener.image === "(" ? T.RParen : opener.image === "[" ? T.RBracket : T.RBrace;
+  return [T.NumberLiteral, closer].map((type) => {
+    const token = createTokenInstance(type, "", at, at - 1, opener.endLine ?? NaN, opener.endLine ?? NaN, NaN, NaN);
+    token.isInsertedInRecovery = true;
+    return token;
+  });
+}
+
+/**
+ * The declarations of one chunk's CST, or undefined if building them ran out of stack. The bracket
+ * limit (`MAX_NESTING`) keeps the builder far from that and chains are built by iterating; this is
+ * the guarantee that parsing never throws, whatever the caller's stack.
+ */
+function buildDecls(builder: AstBuilder, cst: CstNode, textLength: number): Decl[] | undefined {
+  try {
+    return builder.file([cst], textLength).decls;
+  } catch (error) {
+    if (isStackOverflow(error)) return undefined;
+    throw error;
+  }
+}
+
+/** V8's "Maximum call stack size exceeded", and no other RangeError (those are bugs). */
+export function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /call stack/i.test(error.message);
 }
 
 /** Runs the parser over some tokens; a crash inside Chevrotain (it should not happen) gives no CST. */

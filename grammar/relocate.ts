@@ -9,21 +9,24 @@ import type { Position } from "../compiler/ast.js";
 
 export type MutablePosition = { -readonly [K in keyof Position]: Position[K] };
 
-/** Every position reachable from `roots`, each once however often it is shared: what `reparse` moves. */
+/**
+ * Every position reachable from `roots`, each once however often it is shared: what `reparse` moves.
+ * The walk keeps its own stack: a chain of stages or operators is a tree as deep as it is long.
+ */
 export function positionsIn(roots: readonly object[]): MutablePosition[] {
   const found = new Set<MutablePosition>();
-  const visit = (value: object): void => {
+  const pending: object[] = [...roots];
+  for (let value = pending.pop(); value; value = pending.pop()) {
     if (Array.isArray(value)) {
-      for (const item of value) if (typeof item === "object" && item !== null) visit(item);
+      for (const item of value) if (typeof item === "object" && item !== null) pending.push(item);
     } else if (typeof (value as Partial<Position>).offset === "number") {
       found.add(value as MutablePosition);
     } else {
       for (const key in value) {
         const child = (value as Record<string, unknown>)[key];
-        if (typeof child === "object" && child !== null) visit(child);
+        if (typeof child === "object" && child !== null) pending.push(child);
       }
     }
-  };
-  for (const root of roots) visit(root);
+  }
   return [...found];
 }

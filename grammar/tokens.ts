@@ -49,7 +49,12 @@ export const False = keyword("false");
 /** The keywords that start a declaration: recovery resynchronises at them. */
 export const DECLARATION_KEYWORDS: readonly TokenType[] = [Use, Block, Model, Train];
 
-/** `10`, `0.5`, `1e-3`, `60_000`: a leading digit is required (`.5` is not a number). */
+/**
+ * `10`, `0.5`, `1e-3`, `60_000`: a leading digit is required (`.5` is not a number). Underscores go
+ * between two digits, one at a time; the pattern still takes `1__0` and `1_` as one number so that a
+ * misplaced underscore is one E002 at the number (`parse.ts`, `numberFormProblem`) rather than a
+ * number followed by a name.
+ */
 export const NumberLiteral = createToken({
   name: "NumberLiteral",
   pattern: /\d[\d_]*(?:\.\d[\d_]*)?(?:[eE][+-]?\d[\d_]*)?/,

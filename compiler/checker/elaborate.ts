@@ -3,16 +3,31 @@
  * statement, applies each layer to its input (inferring the output shape), and inlines block calls,
  * binding their generic dimension symbols afresh at each call. Every mistake becomes a diagnostic;
  * a value that could not be computed becomes `unknown`, and nothing is reported about it again.
+ *
+ * Depth and size come from the input, so neither may exhaust the stack or grow without bound:
+ * - Chains that the grammar reads as loops (`x -> a -> b …`, `a + b + c …`, `- - - 1`) nest
+ *   without limit in the AST; they are evaluated by iterating along them, never by recursion.
+ * - What does nest (parentheses and calls, at most 64 brackets deep per the parser; block calls) is
+ *   bounded: block calls nest at most `MAX_BLOCK_DEPTH` deep (E105, or E106 when the blocks form a
+ *   cycle longer than that), evaluation at most `MAX_EVALUATION_DEPTH` deep.
+ * - Inlining multiplies (a block that calls another twice, ten levels deep, makes 1,024 calls), so
+ *   one model expands to at most `MAX_EXPANSIONS` layers and block calls more than its source has
+ *   characters (E105).
+ * - Sizes: a layer whose output holds more than 2^31 − 1 values per example, or whose weights do,
+ *   cannot be built (E105), nor can a size that overflows exact arithmetic.
+ * If the stack runs out all the same, the model is reported as too deep instead of crashing.
  */
-import type { Arg, BinaryExpr, BlockDecl, CallExpr, Expr, Identifier, ModelDecl, PipeExpr, Range, Stmt, TypeRef } from "../ast.js";
+import type { Arg, BinaryExpr, BlockDecl, CallExpr, Expr, Identifier, ModelDecl, PipeExpr, Range, Stmt, TypeRef, UnaryExpr } from "../ast.js";
 import { diagnostic, type Diagnostic, type DiagnosticInit, type Location } from "../diagnostics/diagnostic.js";
+import { isStackOverflow } from "../../grammar/parse.js";
 import type { LayerDef, ShapeProblem } from "../layers/layer.js";
 import { LAYER_NAMES, lookupLayer } from "../layers/registry.js";
 import { bindArgs, checkValue, reportUnknownName, type BindContext } from "../schema/bind.js";
 import { describeType, type ValueType } from "../schema/types.js";
 import { acceptsNames } from "../schema/accepts-names.js";
 import { UNKNOWN, type BoundArgs, type TensorValue, type Value } from "../schema/values.js";
-import { add, dimConst, dimSymbol, type Dim } from "../shapes/dim.js";
+import { add, constValue, dimConst, dimSymbol, exactly, lowerBound, type Dim } from "../shapes/dim.js";
+import { countText, MAX_TENSOR_VALUES, MAX_TENSOR_VALUES_TEXT, numberTooLarge, TENSOR_LIMIT_HELP } from "../shapes/limits.js";
 import { shapeToString, type Shape } from "../shapes/shape.js";
 import { arithmetic } from "./arithmetic.js";
 import { bindBlockCall, paramSignature } from "./block-call.js";
@@ -34,6 +49,32 @@ export interface ElaborationHost {
   recordValue?(node: Expr | Identifier, value: Value): void;
 }
 
+/**
+ * How deep block calls may nest. Real networks nest blocks a handful of levels. Measured on Node 20's
+ * default stack, block calls alone run out of stack at about 870 levels; each level also counts
+ * towards `MAX_EVALUATION_DEPTH` (one or two levels), which is what bounds mixed nesting.
+ */
+export const MAX_BLOCK_DEPTH = 64;
+
+/**
+ * How deep expression evaluation may nest: parentheses, calls and lists inside each other, summed
+ * over the block calls that lead there. Chains (`->`, `+`, unary `-`) do not count; they are loops.
+ * Measured on Node 20's default stack, the costliest nesting (a layer call as the named argument of
+ * another, `dense(x, units: dense(…))`, through block calls) runs out of stack at about 660 levels;
+ * this keeps a margin of three for callers that are already deep (an editor's request handler).
+ */
+export const MAX_EVALUATION_DEPTH = 200;
+
+/**
+ * How many layers and block calls one model may expand to beyond the size of its source: the budget
+ * is this plus one per character of the model's declaration and of each block it expands, so a
+ * model written out layer by layer is never stopped, while inlining that multiplies (blocks calling
+ * blocks twice) stops after a bounded amount of work: checking time stays linear in the input plus
+ * this constant. (Only those declarations count, not the whole program, so that a cached result
+ * stays valid while they are unchanged.) The largest hand-written networks have a few thousand layers.
+ */
+export const MAX_EXPANSIONS = 20_000;
+
 /** A layer node while the graph is being built: names are given at the end, once all labels are known. */
 interface PendingLayer extends Omit<LayerNode, "name"> {
   readonly label?: Identifier;
@@ -44,7 +85,15 @@ interface PendingLayer extends Omit<LayerNode, "name"> {
  * in `params` take their defaults, and an `int` parameter without a default stays symbolic.
  */
 export function elaborateModel(model: Declared<ModelDecl>, params: ReadonlyMap<string, Value>, host: ElaborationHost): ModelGraph {
-  return new Elaborator(model, host).run(params);
+  const elaborator = new Elaborator(model, host);
+  try {
+    return elaborator.run(params);
+  } catch (error) {
+    // The limits above keep evaluation far from the end of the stack; should some path still reach
+    // it (a caller that was already deep), the model is reported rather than the check crashing.
+    if (!isStackOverflow(error)) throw error;
+    return elaborator.stackExhausted();
+  }
 }
 
 class Elaborator {
@@ -52,18 +101,33 @@ class Elaborator {
   private readonly inputs: ModelInput[] = [];
   private readonly outputs: ModelOutput[] = [];
   private readonly labels = new Map<string, Location>();
+  private readonly params = new Map<string, Value>();
   private failed = false;
+  /** How deep `evaluate` is nested right now. */
+  private depth = 0;
+  /** Layers made and blocks called so far, against `expansionBudget`. */
+  private expansions = 0;
+  /** `MAX_EXPANSIONS` plus the length of the model's declaration and of each block expanded so far. */
+  private expansionBudget: number;
+  /** The blocks whose length is in the budget. */
+  private readonly budgeted = new Set<BlockDecl>();
+  /** The limits reported so far: once per model is enough. */
+  private readonly limitsReported = new Set<"depth" | "expansions">();
+  /** The blocks each block's body names as callees, computed when a cycle is looked for. */
+  private readonly callees = new Map<BlockDecl, Declared<BlockDecl>[]>();
 
   constructor(
     private readonly model: Declared<ModelDecl>,
     private readonly host: ElaborationHost,
-  ) {}
+  ) {
+    this.expansionBudget = MAX_EXPANSIONS + lengthOf(model.decl.range);
+  }
 
   run(given: ReadonlyMap<string, Value>): ModelGraph {
     const { decl, file } = this.model;
     const scope = this.host.program.scopes.get(file)!;
     const frame: Frame = { file, scope, env: new Map(), blockPath: [], callStack: [], isModel: true };
-    const params = new Map<string, Value>();
+    const params = this.params;
     for (const param of decl.params) {
       const name = param.name.name;
       if (!name) continue;
@@ -94,6 +158,20 @@ class Elaborator {
     return this.finish(params);
   }
 
+  /** The graph as far as it got when the stack ran out, with the model reported. */
+  stackExhausted(): ModelGraph {
+    const { decl, file } = this.model;
+    this.report({
+      code: "E105",
+      file,
+      range: decl.name.range,
+      message: `model \`${decl.name.name}\` nests too deeply for nnc to check: the stack ran out`,
+      help: "split deeply nested expressions with `let` bindings, and flatten deep chains of blocks",
+    });
+    this.failed = true;
+    return this.finish(this.params);
+  }
+
   private finish(params: ReadonlyMap<string, Value>): ModelGraph {
     const taken = new Set(this.labels.keys());
     const counters = new Map<string, number>();
@@ -111,7 +189,14 @@ class Elaborator {
       return { ...node, name };
     });
     let total: Dim | undefined = dimConst(0);
-    for (const layer of layers) total = layer.params && total ? add(total, layer.params) : undefined;
+    for (const layer of layers) {
+      if (!layer.params || !total) {
+        total = undefined;
+        break;
+      }
+      const sum = exactly(() => add(total!, layer.params!));
+      total = sum.ok ? sum.value : undefined;
+    }
     return {
       name: this.model.decl.name.name,
       file: this.model.file,
@@ -176,6 +261,17 @@ class Elaborator {
     }
     const declared = evaluateShape(type, frame, this.shapeCtx(frame), "declare");
     if (!declared) return this.bindUnknownInput(name, frame);
+    const values = leastValues(declared.shape);
+    if (values > MAX_TENSOR_VALUES) {
+      this.report({
+        code: "E105",
+        file: frame.file,
+        range: type.range,
+        message: `an example of ${declared.text} holds ${atLeast(declared.shape)}${countText(values)} values, more than a tensor holds, ${MAX_TENSOR_VALUES_TEXT}`,
+        help: TENSOR_LIMIT_HELP,
+      });
+      return this.bindUnknownInput(name, frame);
+    }
     const tensor: TensorValue = { kind: "tensor", shape: declared.shape, dtype: declared.dtype, source: { kind: "input", name: name.name, file: frame.file, range: name.range } };
     this.host.recordValue?.(name, tensor);
     if (name.name) {
@@ -232,7 +328,23 @@ class Elaborator {
 
   /** Evaluates an expression; `type` is the expected type where one is known (arguments). */
   evaluate(expr: Expr, frame: Frame, type?: ValueType): Value {
-    const value = this.evaluateExpr(expr, frame, type);
+    if (this.depth >= MAX_EVALUATION_DEPTH) {
+      this.reportLimitOnce("depth", {
+        code: "E105",
+        file: frame.file,
+        range: expr.range,
+        message: `expressions nest more than ${MAX_EVALUATION_DEPTH} levels deep here, counting the block calls that lead here; nnc evaluates at most ${MAX_EVALUATION_DEPTH}`,
+        help: "split nested expressions with `let` bindings, and flatten deep chains of blocks",
+      });
+      return this.fail();
+    }
+    this.depth++;
+    let value: Value;
+    try {
+      value = this.evaluateExpr(expr, frame, type);
+    } finally {
+      this.depth--;
+    }
     this.host.recordValue?.(expr, value);
     return value;
   }
@@ -240,8 +352,13 @@ class Elaborator {
   private evaluateExpr(expr: Expr, frame: Frame, type?: ValueType): Value {
     switch (expr.kind) {
       case "Error":
-        return UNKNOWN;
+        // A hole left by a syntax error: the model is incomplete, so "no output" would be a cascade.
+        return this.fail();
       case "Number":
+        if (!Number.isFinite(expr.value)) {
+          this.report({ code: "E105", file: frame.file, range: expr.range, message: numberTooLarge(expr.text) });
+          return UNKNOWN;
+        }
         return { kind: "number", value: expr.value, integer: expr.isInteger };
       case "String":
         return { kind: "string", value: expr.value };
@@ -253,17 +370,57 @@ class Elaborator {
         return { kind: "list", items: expr.items.map((item) => this.evaluate(item, frame, type?.kind === "list" ? type.of : undefined)) };
       case "Name":
         return this.evaluateName(expr.name, frame, type);
-      case "Unary": {
-        const operand = this.evaluate(expr.operand, frame);
-        return arithmetic("-", { kind: "number", value: 0, integer: true }, operand, expr, this.scopeCtx(frame));
-      }
+      case "Unary":
+        return this.evaluateNegations(expr, frame);
       case "Binary":
-        return this.evaluateBinary(expr, frame);
+        return this.evaluateBinaryChain(expr, frame);
       case "Call":
         return this.evaluateCall(expr, frame);
       case "Pipe":
-        return this.evaluatePipe(expr, frame);
+        return this.evaluatePipeline(expr, frame);
     }
+  }
+
+  /**
+   * `- - … - operand`: the operand, then each minus from the inside out. Every node's value is
+   * recorded as `evaluate` would (the outermost by `evaluate` itself).
+   */
+  private evaluateNegations(outermost: UnaryExpr, frame: Frame): Value {
+    const negations: UnaryExpr[] = [];
+    let operand: Expr = outermost;
+    for (; operand.kind === "Unary"; operand = operand.operand) negations.push(operand);
+    let value = this.evaluate(operand, frame);
+    for (let i = negations.length - 1; i >= 0; i--) {
+      value = arithmetic("-", { kind: "number", value: 0, integer: true }, value, negations[i], this.scopeCtx(frame));
+      if (i > 0) this.host.recordValue?.(negations[i], value);
+    }
+    return value;
+  }
+
+  /** `a + b - c * d …`: down the left operands to the first, then each operator from the inside out. */
+  private evaluateBinaryChain(outermost: BinaryExpr, frame: Frame): Value {
+    const operations: BinaryExpr[] = [];
+    let left: Expr = outermost;
+    for (; left.kind === "Binary"; left = left.left) operations.push(left);
+    let value = this.evaluate(left, frame);
+    for (let i = operations.length - 1; i >= 0; i--) {
+      value = this.evaluateBinary(operations[i], value, this.evaluate(operations[i].right, frame), frame);
+      if (i > 0) this.host.recordValue?.(operations[i], value);
+    }
+    return value;
+  }
+
+  /** `x -> a -> b …`: down to the source, then each stage in order. */
+  private evaluatePipeline(outermost: PipeExpr, frame: Frame): Value {
+    const stages: PipeExpr[] = [];
+    let source: Expr = outermost;
+    for (; source.kind === "Pipe"; source = source.source) stages.push(source);
+    let value = this.evaluate(source, frame);
+    for (let i = stages.length - 1; i >= 0; i--) {
+      value = this.evaluatePipe(stages[i], value, frame);
+      if (i > 0) this.host.recordValue?.(stages[i], value);
+    }
+    return value;
   }
 
   private evaluateName(id: Identifier, frame: Frame, type: ValueType | undefined): Value {
@@ -289,9 +446,7 @@ class Elaborator {
     return UNKNOWN;
   }
 
-  private evaluateBinary(expr: BinaryExpr, frame: Frame): Value {
-    const left = this.evaluate(expr.left, frame);
-    const right = this.evaluate(expr.right, frame);
+  private evaluateBinary(expr: BinaryExpr, left: Value, right: Value, frame: Frame): Value {
     if (left.kind === "tensor" || right.kind === "tensor") {
       if (left.kind === "unknown" || right.kind === "unknown") return UNKNOWN;
       if (expr.op !== "+" || left.kind !== "tensor" || right.kind !== "tensor") {
@@ -318,7 +473,7 @@ class Elaborator {
       let rest = call.args;
       const takesTensors = (a: Arg | undefined): a is Arg => !!a && !a.name;
       if (layer.arity === "many") {
-        inputs.push(...rest.filter(takesTensors).map((a) => this.evaluate(a.value, frame)));
+        for (const a of rest) if (takesTensors(a)) inputs.push(this.evaluate(a.value, frame));
         rest = rest.filter((a) => a.name);
       } else if (takesTensors(rest[0])) {
         inputs.push(this.evaluate(rest[0].value, frame));
@@ -331,8 +486,8 @@ class Elaborator {
     return this.unknownCallee(call, frame);
   }
 
-  private evaluatePipe(pipe: PipeExpr, frame: Frame): Value {
-    const source = this.evaluate(pipe.source, frame);
+  /** Applies one stage of a pipeline to the value of its source. */
+  private evaluatePipe(pipe: PipeExpr, source: Value, frame: Frame): Value {
     const stage = pipe.stage;
     const name = stage.callee.name;
     if (!name) return UNKNOWN;
@@ -350,7 +505,7 @@ class Elaborator {
       const inputs: Value[] = [input];
       let rest = stage.args;
       if (layer.arity === "many") {
-        inputs.push(...rest.filter((a) => !a.name).map((a) => this.evaluate(a.value, frame)));
+        for (const a of rest) if (!a.name) inputs.push(this.evaluate(a.value, frame));
         rest = rest.filter((a) => a.name);
       }
       return this.applyLayer(layer, inputs, rest, stage, frame, pipe.label, pipe.doc);
@@ -381,6 +536,7 @@ class Elaborator {
   // ---------------------------------------------------------------- layers
 
   private applyLayer(def: LayerDef, inputs: readonly Value[], argExprs: readonly Arg[], node: CallExpr | BinaryExpr, frame: Frame, label?: Identifier, doc?: string): Value {
+    if (!this.expand(node.range, frame)) return this.fail();
     const args = bindArgs(def.signature, argExprs, node.range, this.bindCtx(frame));
     if (label?.name) this.claimLabel(label, frame);
     if (def.arity === "many" && inputs.length < 2 && inputs.every((i) => i.kind !== "unknown")) {
@@ -414,17 +570,24 @@ class Elaborator {
       return this.fail();
     }
     let broken = false;
-    const output = def.infer({
-      inputs: tensors,
-      args,
-      report: (problem) => {
-        if (problem.severity !== "warning") broken = true;
-        this.reportProblem(problem, def, tensors, args, node, frame);
-      },
-    });
+    const inferred = exactly(() =>
+      def.infer({
+        inputs: tensors,
+        args,
+        report: (problem) => {
+          if (problem.severity !== "warning") broken = true;
+          this.reportProblem(problem, def, tensors, args, node, frame);
+        },
+      }),
+    );
+    if (!inferred.ok) return this.reportOverflow(def, "output shape", inferred.reason, tensors, node, frame);
+    const output = inferred.value;
     if (!output || broken) return this.fail();
-    const id = this.layers.length;
     const shapes = tensors.map((t) => t.shape);
+    const counted = exactly(() => def.countParams(shapes, args, output));
+    if (!counted.ok) return this.reportOverflow(def, "parameter count", counted.reason, tensors, node, frame);
+    if (!this.fitsInTensors(def, output, counted.value, node, frame)) return this.fail();
+    const id = this.layers.length;
     const definedAt = { file: frame.file, range: node.range };
     const tensor: TensorValue = { kind: "tensor", shape: output, dtype: def.outputDType ?? "float32", source: { kind: "layer", layerId: id } };
     this.layers.push({
@@ -435,7 +598,7 @@ class Elaborator {
       args,
       inputs: tensors,
       output: tensor,
-      params: def.countParams(shapes, args, output),
+      params: counted.value,
       definedAt,
       site: frame.site ?? definedAt,
       blockPath: frame.blockPath,
@@ -447,6 +610,68 @@ class Elaborator {
   private fail(): Value {
     this.failed = true;
     return UNKNOWN;
+  }
+
+  /** E105 for a layer whose shape arithmetic would not be exact (`DimOverflow`'s reason). */
+  private reportOverflow(def: LayerDef, what: string, reason: string, inputs: readonly TensorValue[], node: CallExpr | BinaryExpr, frame: Frame): Value {
+    this.report({
+      code: "E105",
+      file: frame.file,
+      range: node.range,
+      message: `${def.name} cannot compute its ${what} exactly: ${reason}`,
+      label: inputs[0] ? this.describeInput(inputs[0], frame) : undefined,
+      help: "use smaller sizes",
+    });
+    return this.fail();
+  }
+
+  /**
+   * E105 when a layer's output holds more than 2^31 − 1 values per example, or its weights do:
+   * no backend could build it. Symbols count as 1, the least they can be.
+   */
+  private fitsInTensors(def: LayerDef, output: Shape, params: Dim, node: CallExpr | BinaryExpr, frame: Frame): boolean {
+    const values = leastValues(output);
+    if (values > MAX_TENSOR_VALUES) {
+      this.report({
+        code: "E105",
+        file: frame.file,
+        range: node.range,
+        message: `${def.name} gives ${shapeToString(output)}: one example would hold ${atLeast(output)}${countText(values)} values, more than a tensor holds, ${MAX_TENSOR_VALUES_TEXT}`,
+        help: TENSOR_LIMIT_HELP,
+      });
+      return false;
+    }
+    const weights = lowerBound(params);
+    if (weights > MAX_TENSOR_VALUES) {
+      this.report({
+        code: "E105",
+        file: frame.file,
+        range: node.range,
+        message: `${def.name} would have ${constValue(params) === undefined ? "at least " : ""}${countText(weights)} parameters, more than a layer's weights may hold, ${MAX_TENSOR_VALUES_TEXT}`,
+        help: TENSOR_LIMIT_HELP,
+      });
+      return false;
+    }
+    return true;
+  }
+
+  /** Counts one more layer or block call; false (after reporting once) past the budget. */
+  private expand(range: Range, frame: Frame): boolean {
+    if (++this.expansions <= this.expansionBudget) return true;
+    this.reportLimitOnce("expansions", {
+      code: "E105",
+      file: frame.file,
+      range,
+      message: `model \`${this.model.decl.name.name}\` expands to more than ${countText(this.expansionBudget)} layers and block calls; nnc stops here`,
+      help: "a block that calls another block several times multiplies its layers at every level: call each block fewer times",
+    });
+    return false;
+  }
+
+  private reportLimitOnce(limit: "depth" | "expansions", init: DiagnosticInit): void {
+    if (this.limitsReported.has(limit)) return;
+    this.limitsReported.add(limit);
+    this.report(init);
   }
 
   private claimLabel(label: Identifier, frame: Frame): void {
@@ -530,10 +755,33 @@ class Elaborator {
     const decl = block.decl;
     this.host.blockCalled?.(decl);
     if (frame.callStack.includes(decl)) {
-      const chain = [...frame.callStack.slice(frame.callStack.indexOf(decl)).map((b) => b.name.name), decl.name.name];
-      this.report({ code: "E106", file: frame.file, range: call.callee.range, message: `block \`${decl.name.name}\` calls itself: ${chain.join(" → ")}`, help: "a network has a fixed depth: unroll the repetition by hand" });
+      const chain = [...frame.callStack.slice(frame.callStack.indexOf(decl)), decl];
+      this.reportCycle(chain, call, frame);
       return this.fail();
     }
+    if (frame.callStack.length >= MAX_BLOCK_DEPTH) {
+      // The blocks past the limit are called all the same: W401 about them would be noise.
+      this.markReachableCalled(block);
+      // A cycle longer than the limit is still a cycle: say so rather than blame the depth.
+      const cycle = this.cycleThrough(block, frame.callStack);
+      if (cycle) this.reportCycle(cycle, call, frame);
+      else {
+        const chain = elide([...frame.callStack, decl].map((b) => b.name.name));
+        this.report({
+          code: "E105",
+          file: frame.file,
+          range: call.callee.range,
+          message: `blocks nest more than ${MAX_BLOCK_DEPTH} calls deep here (${chain}); nnc expands at most ${MAX_BLOCK_DEPTH} levels`,
+          help: "call the blocks one after another in the model instead of each from the one before",
+        });
+      }
+      return this.fail();
+    }
+    if (!this.budgeted.has(decl)) {
+      this.budgeted.add(decl);
+      this.expansionBudget += lengthOf(decl.range);
+    }
+    if (!this.expand(call.range, frame)) return this.fail();
     const inner: Frame = {
       file: block.file,
       scope: this.host.program.scopes.get(block.file)!,
@@ -581,6 +829,99 @@ class Elaborator {
     return result.value;
   }
 
+  /** E106 for blocks that call themselves; `chain` starts and ends with the same block. */
+  private reportCycle(chain: readonly BlockDecl[], call: CallExpr, frame: Frame): void {
+    const first = chain[0].name.name;
+    this.report({
+      code: "E106",
+      file: frame.file,
+      range: call.callee.range,
+      message: `block \`${first}\` calls itself: ${elide(chain.map((b) => b.name.name))}`,
+      help: "a network has a fixed depth: unroll the repetition by hand",
+    });
+  }
+
+  /**
+   * A cycle of block calls that `block`, called at the end of `stack`, closes, found from the
+   * blocks' bodies without expanding them: the blocks of `stack` from the one reached again, then the
+   * calls from `block` back to it. Undefined when `block` reaches no block of the stack.
+   */
+  private cycleThrough(block: Declared<BlockDecl>, stack: readonly BlockDecl[]): BlockDecl[] | undefined {
+    const targets = new Map<BlockDecl, number>(stack.map((b, i) => [b, i]));
+    const cameFrom = new Map<BlockDecl, BlockDecl | undefined>([[block.decl, undefined]]);
+    const queue: Declared<BlockDecl>[] = [block];
+    for (let head = 0; head < queue.length; head++) {
+      const current = queue[head];
+      for (const callee of this.calleesOf(current)) {
+        const index = targets.get(callee.decl);
+        if (index !== undefined || callee.decl === block.decl) {
+          const path: BlockDecl[] = [];
+          for (let b: BlockDecl | undefined = current.decl; b; b = cameFrom.get(b)) path.push(b);
+          path.reverse();
+          return index === undefined ? [...path, block.decl] : [...stack.slice(index), ...path, callee.decl];
+        }
+        if (cameFrom.has(callee.decl)) continue;
+        cameFrom.set(callee.decl, current.decl);
+        queue.push(callee);
+      }
+    }
+    return undefined;
+  }
+
+  /** Tells the host that every block `block` calls, directly or not, is called. */
+  private markReachableCalled(block: Declared<BlockDecl>): void {
+    const seen = new Set<BlockDecl>([block.decl]);
+    const pending = [block];
+    for (let current = pending.pop(); current; current = pending.pop()) {
+      this.host.blockCalled?.(current.decl);
+      for (const callee of this.calleesOf(current)) {
+        if (seen.has(callee.decl)) continue;
+        seen.add(callee.decl);
+        pending.push(callee);
+      }
+    }
+  }
+
+  /** The blocks a block's parameters and body name as callees, resolved in the block's file. */
+  private calleesOf(block: Declared<BlockDecl>): Declared<BlockDecl>[] {
+    const known = this.callees.get(block.decl);
+    if (known) return known;
+    const blocks = this.host.program.scopes.get(block.file)?.blocks;
+    const found = new Set<Declared<BlockDecl>>();
+    const pending: Expr[] = [];
+    for (const p of block.decl.params) if (p.default) pending.push(p.default);
+    for (const stmt of block.decl.body) if (stmt.kind !== "Input") pending.push(stmt.value);
+    // An explicit stack: chains in the AST are as deep as they are long.
+    for (let expr = pending.pop(); expr; expr = pending.pop()) {
+      switch (expr.kind) {
+        case "Call": {
+          const callee = blocks?.get(expr.callee.name);
+          if (callee) found.add(callee);
+          for (const a of expr.args) pending.push(a.value);
+          break;
+        }
+        case "Pipe":
+          pending.push(expr.source, expr.stage);
+          break;
+        case "Binary":
+          pending.push(expr.left, expr.right);
+          break;
+        case "Unary":
+          pending.push(expr.operand);
+          break;
+        case "Paren":
+          pending.push(expr.inner);
+          break;
+        case "List":
+          for (const item of expr.items) pending.push(item);
+          break;
+      }
+    }
+    const result = [...found];
+    this.callees.set(block.decl, result);
+    return result;
+  }
+
   // ---------------------------------------------------------------- contexts
 
   private bindCtx(frame: Frame): BindContext {
@@ -609,6 +950,29 @@ class Elaborator {
     if (d.severity === "error") this.failed = true;
     this.host.report(d);
   }
+}
+
+/** How many characters of source a range spans. */
+function lengthOf(range: Range): number {
+  return range.end.offset - range.start.offset;
+}
+
+/** The fewest values an example of `shape` can hold (each symbolic dimension at its least, and at least 1). */
+function leastValues(shape: Shape): number {
+  let values = 1;
+  for (const d of shape) values *= Math.max(1, lowerBound(d));
+  return values;
+}
+
+/** "at least " when a shape has symbolic dimensions, whose sizes are not known yet. */
+function atLeast(shape: Shape): string {
+  return shape.some((d) => constValue(d) === undefined) ? "at least " : "";
+}
+
+/** `A → B → C`, with the middle of a long chain left out: `A → B → C → … (994 more) … → X → Y → Z`. */
+function elide(names: readonly string[]): string {
+  if (names.length <= 12) return names.join(" → ");
+  return [...names.slice(0, 6), `… (${names.length - 12} more) …`, ...names.slice(-6)].join(" → ");
 }
 
 function symbolic(name: string): Value {

@@ -6,7 +6,9 @@
 import type { Expr, ShapeType } from "../ast.js";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { DType, Value } from "../schema/values.js";
+import { numberText } from "../schema/bind.js";
 import { constValue, dimConst, dimEquals, dimSymbol, dimToString, type Dim } from "../shapes/dim.js";
+import { MAX_TENSOR_VALUES, MAX_TENSOR_VALUES_TEXT, TENSOR_LIMIT_HELP } from "../shapes/limits.js";
 import type { Shape } from "../shapes/shape.js";
 import type { Frame } from "./frame.js";
 
@@ -109,12 +111,24 @@ export function evaluateShape(type: ShapeType, frame: Frame, ctx: ShapeContext, 
   };
 }
 
-/** A declared dimension: a positive integer, a bound symbol or arithmetic of them. */
+/** A declared dimension: a positive integer (at most 2^31 − 1), a bound symbol or arithmetic of them. */
 function dimOf(expr: Expr, ctx: ShapeContext): Dim | undefined {
   const value = ctx.evaluate(expr);
   if (value.kind === "unknown") return undefined;
   if (value.kind === "dim") return value.dim;
   if (value.kind === "number" && Number.isInteger(value.value)) {
+    if (value.value > MAX_TENSOR_VALUES) {
+      ctx.report(
+        diagnostic({
+          code: "E105",
+          file: ctx.file,
+          range: expr.range,
+          message: `the dimension ${numberText(value.value, expr)} is too large: a dimension is at most ${MAX_TENSOR_VALUES_TEXT}`,
+          help: TENSOR_LIMIT_HELP,
+        }),
+      );
+      return undefined;
+    }
     if (value.value > 0) return dimConst(value.value);
     ctx.report(diagnostic({ code: "E105", file: ctx.file, range: expr.range, message: `a dimension must be a positive integer, found ${value.value}` }));
     return undefined;

@@ -1,6 +1,6 @@
 /** `nnc fmt FILES… [--check]`: rewrites files in canonical layout; --check only reports. */
-import { readFileSync } from "node:fs";
 import { format } from "../format/format.js";
+import { readSourceFile } from "../checker/program.js";
 import { writeFileAtomic } from "../../runtime/run/atomic.js";
 import { renderDiagnostics } from "../diagnostics/render.js";
 import { requireFiles } from "./check-command.js";
@@ -8,10 +8,15 @@ import { parseOptions, type CommandIO } from "./io.js";
 
 export function runFmt(args: string[], io: CommandIO): number {
   const { values, positionals } = parseOptions(args, { check: { type: "boolean" } });
-  requireFiles(positionals);
   let status = 0;
-  for (const path of positionals) {
-    const text = readFileSync(path, "utf8");
+  for (const path of requireFiles(positionals)) {
+    // Read as `nnc check` reads sources: a folder, a device or a huge file is a message, not a crash.
+    const text = readSourceFile(path);
+    if (typeof text !== "string") {
+      io.stderr(`nnc fmt: cannot read \`${path}\`: ${text?.problem ?? "no such file"}\n`);
+      status = 1;
+      continue;
+    }
     const result = format(text, path);
     if (result.diagnostics.some((d) => d.severity === "error")) {
       // A file with syntax errors is left untouched: formatting it could lose what the user wrote.
@@ -24,10 +29,17 @@ export function runFmt(args: string[], io: CommandIO): number {
     if (values.check) {
       io.stdout(`${path}: not formatted\n`);
       status = 1;
-    } else {
-      writeFileAtomic(path, result.text);
-      io.stdout(`formatted ${path}\n`);
+      continue;
     }
+    try {
+      writeFileAtomic(path, result.text);
+    } catch (error) {
+      const reason = (error as { code?: string }).code === "EACCES" ? "permission denied" : error instanceof Error ? error.message : String(error);
+      io.stderr(`nnc fmt: cannot write \`${path}\`: ${reason}\n`);
+      status = 1;
+      continue;
+    }
+    io.stdout(`formatted ${path}\n`);
   }
   return status;
 }

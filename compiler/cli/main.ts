@@ -1,6 +1,7 @@
 /**
  * The `nnc` command line: a thin adapter over the compiler. Exit codes: 0 success, 1 errors in the
- * sources (or a failed training, or a run folder or data that cannot be used), 2 a usage error.
+ * sources (or a failed training, or a run folder or data that cannot be used), 2 a usage error, 70
+ * an internal error (a bug in nnc; `INTERNAL_ERROR_EXIT`).
  */
 import { runCheck } from "./check-command.js";
 import { runFmt } from "./fmt-command.js";
@@ -23,7 +24,13 @@ const COMMAND_USAGE: Record<string, readonly [synopsis: string, purpose: string]
   lsp: ["nnc lsp --stdio", "run the language server (for editors)"],
 };
 
-const EXIT_CODES = "Exit codes: 0 success, 1 errors in the sources, a failed training, a bad run folder or data, 2 a usage error.";
+const EXIT_CODES = "Exit codes: 0 success, 1 errors in the sources, a failed training, a bad run folder or data, 2 a usage error, 70 an internal error.";
+
+/**
+ * The exit code of an exception no command expected: EX_SOFTWARE of sysexits(3), so that scripts
+ * can tell a bug in nnc from errors in the sources (1) and mistakes in the command line (2).
+ */
+export const INTERNAL_ERROR_EXIT = 70;
 
 /** More about a command than its synopsis, for `nnc help COMMAND`. */
 const COMMAND_DETAILS: Record<string, string> = {
@@ -122,6 +129,21 @@ export async function main(argv: readonly string[], io: CommandIO = defaultIO())
       io.stderr(`nnc ${command}: ${error.message}\n${commandUsage(command).split("\n")[0]}\n`);
       return 2;
     }
-    throw error;
+    return reportInternalError(command, error, io);
   }
+}
+
+/**
+ * One line for the user instead of a stack trace, and a note that it is nnc's fault; the stack only
+ * when NNC_DEBUG is set, for whoever fixes it.
+ */
+function reportInternalError(command: string, error: unknown, io: CommandIO): number {
+  const message = error instanceof Error ? `${error.message || error.name}` : String(error);
+  const debug = !!process.env.NNC_DEBUG;
+  io.stderr(
+    `nnc ${command}: internal error: ${message}\n` +
+      `This is a bug in nnc, not in your files; please report it with the input that caused it${debug ? "." : " (NNC_DEBUG=1 shows where it happened)."}\n`,
+  );
+  if (debug && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
+  return INTERNAL_ERROR_EXIT;
 }

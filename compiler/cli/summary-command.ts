@@ -37,7 +37,8 @@ export function renderTable(model: ModelSummary): string {
   const rows: string[][] = [["Layer", "Kind", "Output shape", "Params"]];
   for (const input of model.inputs) rows.push([input.name, "input", `${input.dtype ?? ""}${shape(input.shape)}`, "0"]);
   for (const layer of model.layers) rows.push([layer.name, layer.kind, shape(layer.output), count(layer.params)]);
-  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  // A fold, not Math.max(...rows): a model of 200,000 layers would overflow the argument list.
+  const widths = rows[0].map((_, column) => rows.reduce((widest, row) => Math.max(widest, row[column].length), 0));
   const line = (row: string[]): string =>
     row.map((cell, column) => (column === 3 ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join("   ").trimEnd();
   const rule = "─".repeat(widths.reduce((a, b) => a + b, 0) + 3 * (widths.length - 1));

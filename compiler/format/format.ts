@@ -12,11 +12,14 @@
  * Safety: the result is parsed again and must give the same tree (ranges aside) and the same
  * comments; if it does not (a comment inside an argument list, say), the file is left as it was.
  * Formatting never loses what the user wrote.
+ *
+ * Cost: linear in the text. Nothing rescans the text before a position (blank lines are found by
+ * looking back from it) or the comments after one (they are consumed in order).
  */
 import type * as A from "../ast.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { parse } from "../../grammar/parse.js";
-import { printExpr } from "./expressions.js";
+import { isStackOverflow, parse } from "../../grammar/parse.js";
+import { printExpr, printStage } from "./expressions.js";
 import { sameTree } from "./same-tree.js";
 
 const WIDTH = 100;
@@ -32,7 +35,15 @@ export interface FormatResult {
 export function format(text: string, path: string): FormatResult {
   const { file, diagnostics } = parse(text, path);
   if (diagnostics.some((d) => d.severity === "error")) return { text, diagnostics, changed: false };
-  const printed = new Printer(text, file.comments).file(file);
+  let printed: string;
+  try {
+    printed = new Printer(text, file.comments).file(file);
+  } catch (error) {
+    // Printing recurses only as deep as brackets nest, which the parser bounds; should a caller's
+    // stack be that close to its end, the text is kept as written, like any layout not proven safe.
+    if (isStackOverflow(error)) return { text, diagnostics, changed: false };
+    throw error;
+  }
   const again = parse(printed, path);
   if (again.diagnostics.length > 0 || !sameTree(file, again.file)) return { text, diagnostics, changed: false };
   return { text: printed, diagnostics, changed: printed !== text };
@@ -65,12 +76,11 @@ class Printer {
   private leadingComments(offset: number, indent: string, keepGap: boolean): void {
     while (this.next < this.comments.length && this.comments[this.next].range.start.offset < offset) {
       const c = this.comments[this.next++];
-      const before = this.source.slice(0, c.range.start.offset);
-      const gap = /\n[ \t]*\n[ \t]*$/.test(before);
+      const gap = blankLineBefore(this.source, c.range.start.offset);
       if (keepGap && gap && this.lines.length && this.lines[this.lines.length - 1] !== "") this.lines.push("");
       const [first, ...rest] = c.text.split("\n");
       this.lines.push(`${indent}${first}`);
-      this.lines.push(...rest);
+      for (const line of rest) this.lines.push(line);
     }
   }
 
@@ -78,7 +88,8 @@ class Printer {
   private trailingComment(offset: number): void {
     const c = this.comments[this.next];
     if (!c || c.block || c.range.start.offset < offset) return;
-    if (this.source.slice(offset, c.range.start.offset).includes("\n")) return;
+    const lineBreak = this.source.indexOf("\n", offset);
+    if (lineBreak >= 0 && lineBreak < c.range.start.offset) return;
     this.next++;
     const index = this.lines.length - 1;
     this.trailing.set(index, this.lines[index].length);
@@ -93,7 +104,7 @@ class Printer {
       while (j + 1 < indices.length && indices[j + 1] === indices[j] + 1) j++;
       if (j > i) {
         const run = indices.slice(i, j + 1);
-        const column = Math.max(...run.map((k) => this.trailing.get(k)!)) + 2;
+        const column = run.reduce((widest, k) => Math.max(widest, this.trailing.get(k)!), 0) + 2;
         for (const k of run) {
           const code = this.trailing.get(k)!;
           this.lines[k] = this.lines[k].slice(0, code).padEnd(column) + this.lines[k].slice(code + 1);
@@ -151,7 +162,7 @@ class Printer {
   private blankLineIfUserHadOne(offset: number): void {
     const last = this.lines[this.lines.length - 1];
     if (last === undefined || last === "" || last.endsWith("{")) return;
-    if (/\n[ \t]*\n[ \t]*$/.test(this.source.slice(0, offset))) this.lines.push("");
+    if (blankLineBefore(this.source, offset)) this.lines.push("");
   }
 
   private stmt(stmt: A.Stmt): void {
@@ -173,13 +184,12 @@ class Printer {
   private exprLine(prefix: string, value: A.Expr): void {
     const stages: A.PipeExpr[] = [];
     let source = value;
-    while (source.kind === "Pipe") {
-      stages.unshift(source);
-      source = source.source;
-    }
+    for (; source.kind === "Pipe"; source = source.source) stages.push(source);
+    stages.reverse();
     const oneLine = `${prefix}${printExpr(value)}`;
     const writtenOnOneLine = value.range.start.line === value.range.end.line;
-    const hasInnerComments = this.comments.slice(this.next).some((c) => c.range.start.offset < value.range.end.offset);
+    // Comments are in order, so the next one not yet printed is the first that could be inside.
+    const hasInnerComments = this.next < this.comments.length && this.comments[this.next].range.start.offset < value.range.end.offset;
     if (stages.length === 0 || (writtenOnOneLine && oneLine.length <= WIDTH && !hasInnerComments)) {
       this.lines.push(oneLine);
       this.trailingComment(value.range.end.offset);
@@ -189,11 +199,24 @@ class Printer {
     this.trailingComment(source.range.end.offset);
     for (const stage of stages) {
       this.leadingComments(stage.stage.range.start.offset, `${INDENT}${INDENT}`, false);
-      const label = stage.label ? `${stage.label.name}: ` : "";
-      this.lines.push(`${INDENT}${INDENT}-> ${label}${printExpr(stage.stage)}`);
+      this.lines.push(`${INDENT}${INDENT}-> ${printStage(stage)}`);
       this.trailingComment(stage.range.end.offset);
     }
   }
+}
+
+/**
+ * Whether the user left a blank line right before `offset`: two line breaks with only spaces and
+ * tabs after each. Looks back from `offset`, so the cost is the length of that whitespace only.
+ */
+function blankLineBefore(source: string, offset: number): boolean {
+  let i = offset - 1;
+  for (let breaks = 0; breaks < 2; breaks++) {
+    while (i >= 0 && (source[i] === " " || source[i] === "\t")) i--;
+    if (source[i] !== "\n") return false;
+    i--;
+  }
+  return true;
 }
 
 function printParam(p: A.Param): string {

@@ -6,6 +6,7 @@
 import type { Arg, CallExpr, Expr, Range } from "../ast.js";
 import { diagnostic, type Diagnostic, type Fix } from "../diagnostics/diagnostic.js";
 import { didYouMean, formatList } from "../diagnostics/suggest.js";
+import { MAX_EXACT_INTEGER_TEXT, MAX_TENSOR_VALUES, MAX_TENSOR_VALUES_TEXT, TENSOR_LIMIT_HELP } from "../shapes/limits.js";
 import { describeType, type NumericRange, type ParamSpec, type Signature, type ValueType } from "./types.js";
 import { concrete, UNKNOWN, type BoundArg, type SearchSpace, type Value } from "./values.js";
 
@@ -101,10 +102,14 @@ export function bindArgs(
   }
   if (variadic) bound.set(variadic.param.name, { value: { kind: "list", items: variadic.items } });
 
+  // A hole among the arguments is a syntax error, reported already: the argument it stood for may be
+  // the one that looks missing.
+  const hasHole = args.some((a) => a.value.kind === "Error");
+
   for (const param of signature.params) {
     if (bound.has(param.name)) continue;
     if (param.default !== undefined) bound.set(param.name, { value: param.default });
-    else if (param.required && !suggested.has(param.name)) {
+    else if (param.required && !suggested.has(param.name) && !hasHole) {
       ctx.report(
         diagnostic({
           code: "E103",
@@ -268,10 +273,18 @@ export function checkValue(value: Value, type: ValueType, expr: Expr, ctx: BindC
       if (value.kind === "dim") return value;
       if (value.kind !== "number") return wrongKind(describeValue(value));
       if (!value.integer || !Number.isInteger(value.value)) return wrongKind(`\`${value.value}\`, which is not an integer`);
+      // A symbolic int is a size (units, filters, kernel, a block's `int`): it must fit in a tensor.
+      if (type.symbolic && value.value > MAX_TENSOR_VALUES) {
+        return tooLarge(expr, ctx, `${numberText(value.value, expr)} is too large: a size is at most ${MAX_TENSOR_VALUES_TEXT}`, TENSOR_LIMIT_HELP);
+      }
+      if (!Number.isSafeInteger(value.value)) {
+        return tooLarge(expr, ctx, `${numberText(value.value, expr)} is too large to be exact: integers go up to ${MAX_EXACT_INTEGER_TEXT}`);
+      }
       return checkRange(value, type.range, expr, ctx);
     case "float":
       if (value.kind === "dim") return value;
       if (value.kind !== "number") return wrongKind(describeValue(value));
+      if (!Number.isFinite(value.value)) return tooLarge(expr, ctx, `${numberText(value.value, expr)} is not a finite number`);
       return checkRange(value, type.range, expr, ctx);
     case "bool":
       return value.kind === "bool" ? value : wrongKind(describeValue(value));
@@ -306,6 +319,17 @@ export function checkValue(value: Value, type: ValueType, expr: Expr, ctx: BindC
     case "layer":
       return value.kind === "layer" ? value : wrongKind(describeValue(value));
   }
+}
+
+/** E105 for a number beyond what nnc can represent or build; the value becomes unknown. */
+function tooLarge(expr: Expr, ctx: BindContext, message: string, help?: string): Value {
+  ctx.report(diagnostic({ code: "E105", file: ctx.file, range: expr.range, message, help }));
+  return UNKNOWN;
+}
+
+/** A number as the user wrote it when it is a literal (`9007199254740993`, which reads as …992), else its value. */
+export function numberText(value: number, expr: Expr): string {
+  return `\`${expr.kind === "Number" ? expr.text : String(value)}\``;
 }
 
 function checkRange(value: Value & { kind: "number" }, range: NumericRange | undefined, expr: Expr, ctx: BindContext): Value {

@@ -1,14 +1,17 @@
 /**
  * The evaluation context of values written outside a model body: training entries and a training's
  * model arguments. There are no bindings there: a bare name is an enum value or constructor name,
- * and arithmetic is on literals (`min_lr: 0.03 / 128`).
+ * and arithmetic is on literals (`min_lr: 0.03 / 128`). Chains of operators and minus signs are
+ * evaluated by iterating along them: they are as deep in the AST as they are long.
  */
+import type { BinaryExpr, Expr, UnaryExpr } from "../ast.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/diagnostic.js";
 import { arithmetic } from "../checker/arithmetic.js";
+import { numberTooLarge } from "../shapes/limits.js";
 import { acceptsNames } from "./accepts-names.js";
 import { reportUnknownName, type BindContext } from "./bind.js";
-import { describeType } from "./types.js";
+import { describeType, type ValueType } from "./types.js";
 import { UNKNOWN, type Value } from "./values.js";
 
 export function literalBindContext(file: string, report: (d: Diagnostic) => void): BindContext {
@@ -18,6 +21,10 @@ export function literalBindContext(file: string, report: (d: Diagnostic) => void
     evaluate(expr, type): Value {
       switch (expr.kind) {
         case "Number":
+          if (!Number.isFinite(expr.value)) {
+            report(diagnostic({ code: "E105", file, range: expr.range, message: numberTooLarge(expr.text) }));
+            return UNKNOWN;
+          }
           return { kind: "number", value: expr.value, integer: expr.isInteger };
         case "String":
           return { kind: "string", value: expr.value };
@@ -30,9 +37,9 @@ export function literalBindContext(file: string, report: (d: Diagnostic) => void
           reportUnknownName(expr.name.name, expr.name.range, "name", [], ctx);
           return UNKNOWN;
         case "Unary":
-          return arithmetic("-", { kind: "number", value: 0, integer: true }, ctx.evaluate(expr.operand, type), expr, ctx);
+          return negations(expr, type, ctx);
         case "Binary":
-          return arithmetic(expr.op, ctx.evaluate(expr.left, type), ctx.evaluate(expr.right, type), expr, ctx);
+          return binaryChain(expr, type, ctx);
         case "List":
           return { kind: "list", items: expr.items.map((i) => ctx.evaluate(i, type.kind === "list" ? type.of : type)) };
         case "Error":
@@ -52,4 +59,24 @@ export function literalBindContext(file: string, report: (d: Diagnostic) => void
     },
   };
   return ctx;
+}
+
+/** `- - … - operand`: the operand, then each minus from the inside out. */
+function negations(outermost: UnaryExpr, type: ValueType, ctx: BindContext): Value {
+  const chain: UnaryExpr[] = [];
+  let operand: Expr = outermost;
+  for (; operand.kind === "Unary"; operand = operand.operand) chain.push(operand);
+  let value = ctx.evaluate(operand, type);
+  for (let i = chain.length - 1; i >= 0; i--) value = arithmetic("-", { kind: "number", value: 0, integer: true }, value, chain[i], ctx);
+  return value;
+}
+
+/** `a + b * c - …`: down the left operands to the first, then each operator from the inside out. */
+function binaryChain(outermost: BinaryExpr, type: ValueType, ctx: BindContext): Value {
+  const chain: BinaryExpr[] = [];
+  let left: Expr = outermost;
+  for (; left.kind === "Binary"; left = left.left) chain.push(left);
+  let value = ctx.evaluate(left, type);
+  for (let i = chain.length - 1; i >= 0; i--) value = arithmetic(chain[i].op, value, ctx.evaluate(chain[i].right, type), chain[i], ctx);
+  return value;
 }

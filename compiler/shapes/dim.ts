@@ -20,7 +20,52 @@
  * Known limit: sums of several different divisions of one expression are not simplified against each
  * other (`floor(T / 2) + ceil(T / 2)` does not become `T`, and `-floor(-T / 2)` stays `T - floor(T / 2)`
  * rather than `ceil(T / 2)`); shape rules never build such sums or negated divisions.
+ *
+ * Exactness and size: every coefficient and constant is a safe integer (|n| ≤ 2^53 − 1), and a
+ * dimension stays small (at most `MAX_TERMS` terms, `MAX_FACTORS` factors per term, divisions nested
+ * `MAX_NESTED_DIVISIONS` deep, a key of `MAX_KEY_LENGTH` characters), so that every operation costs
+ * time bounded by its operands' size: multiplying sums out could otherwise grow exponentially with
+ * the input (`(a + b) * (c + d) * …`). An operation that would leave these bounds throws
+ * `DimOverflow`; `exactly` turns that into an outcome the caller reports as a diagnostic. Input
+ * that breaks a precondition (a fraction, a divisor ≤ 0, a symbol that is not a name) is a bug in
+ * the caller and throws a `RangeError`.
  */
+
+/** The most terms a dimension keeps (`T * H + 2 * T + 1` has two terms and a constant). */
+export const MAX_TERMS = 64;
+/** The most atoms one term multiplies (`H * W * C` has three). */
+export const MAX_FACTORS = 32;
+/** How deep divisions may nest (`floor((floor(T / 3) * 2) / 3)` nests two). */
+export const MAX_NESTED_DIVISIONS = 16;
+/** The longest canonical key a dimension may have: a bound on its whole size, nested parts included. */
+export const MAX_KEY_LENGTH = 4096;
+
+const SAFE_LIMIT_TEXT = "2^53 − 1 (9,007,199,254,740,991)";
+
+/**
+ * Thrown by the arithmetic of this module when a result would not be exact (a number beyond
+ * 2^53 − 1) or would grow past the size bounds above. Its message completes "… cannot be computed
+ * exactly: " and is meant for a diagnostic; `exactly` catches it.
+ */
+export class DimOverflow extends Error {
+  override readonly name = "DimOverflow";
+}
+
+/** The outcome of a computation on dimensions that may overflow. */
+export type Exact<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
+
+/**
+ * Runs `compute`, which may use any arithmetic of this module, and gives its value, or the reason it
+ * overflowed. Other exceptions (bugs) pass through.
+ */
+export function exactly<T>(compute: () => T): Exact<T> {
+  try {
+    return { ok: true, value: compute() };
+  } catch (error) {
+    if (error instanceof DimOverflow) return { ok: false, reason: error.message };
+    throw error;
+  }
+}
 
 /** A named dimension symbol, such as `T` in `input x: [T, 8]`. */
 export interface SymbolAtom {
@@ -38,6 +83,8 @@ export interface FloorAtom {
   readonly kind: "floor";
   readonly arg: Dim;
   readonly divisor: number;
+  /** How many divisions nest here, this one included (1 for `floor(T / 2)`). */
+  readonly depth: number;
   readonly key: string;
 }
 
@@ -69,9 +116,15 @@ export interface Dim {
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** Throws when `n` is not a safe integer, so that arithmetic never silently loses exactness. */
+/**
+ * `n` when it is a safe integer. An integer too large to be exact (or an infinite result) is an
+ * overflow; a fraction or NaN is a bug in the caller.
+ */
 function checkInteger(n: number, what: string): number {
-  if (!Number.isSafeInteger(n)) throw new RangeError(`${what} must be a safe integer, got ${n}`);
+  if (!Number.isSafeInteger(n)) {
+    if (Number.isNaN(n) || (Number.isFinite(n) && !Number.isInteger(n))) throw new RangeError(`${what} must be an integer, got ${n}`);
+    throw new DimOverflow(`${what} would exceed ${SAFE_LIMIT_TEXT}`);
+  }
   return n === 0 ? 0 : n; // no -0: constValue must give 0, which Object.is-based checks tell apart
 }
 
@@ -85,6 +138,7 @@ function compareTerms(a: DimTerm, b: DimTerm): number {
 }
 
 function makeTerm(coef: number, factors: readonly DimAtom[]): DimTerm {
+  if (factors.length > MAX_FACTORS) throw new DimOverflow(`a product would have more than ${MAX_FACTORS} factors`);
   const sorted = [...factors].sort((x, y) => compareKeys(x.key, y.key));
   return Object.freeze({ coef, factors: Object.freeze(sorted), key: sorted.map((f) => f.key).join("*") });
 }
@@ -103,12 +157,14 @@ function build(constant: number, terms: Iterable<DimTerm>): Dim {
     .filter((t) => t.coef !== 0)
     .map((t) => Object.freeze({ ...t }))
     .sort(compareTerms);
-  const c = checkInteger(constant, "a dimension");
+  if (kept.length > MAX_TERMS) throw new DimOverflow(`it would have more than ${MAX_TERMS} terms`);
+  const c = checkInteger(constant, "a number in it");
   const key = `${kept.map((t) => `${t.coef}:${t.key}`).join(",")}|${c}`;
+  if (key.length > MAX_KEY_LENGTH) throw new DimOverflow("it would grow too large to track symbolically");
   return Object.freeze({ constant: c, terms: Object.freeze(kept), key });
 }
 
-/** A constant dimension; `n` must be an integer. */
+/** A constant dimension; `n` must be an integer (beyond 2^53 − 1 it overflows). */
 export function dimConst(n: number): Dim {
   return build(checkInteger(n, "a constant dimension"), []);
 }
@@ -137,7 +193,7 @@ export function sub(a: Dim, b: Dim): Dim {
 
 function scale(a: Dim, k: number): Dim {
   return build(
-    a.constant * k,
+    checkInteger(a.constant * k, "a number in it"),
     a.terms.map((t) => ({ ...t, coef: checkInteger(t.coef * k, "a coefficient") })),
   );
 }
@@ -149,16 +205,19 @@ function scale(a: Dim, k: number): Dim {
 export function mul(a: Dim, b: Dim): Dim {
   if (a.terms.length === 0) return scale(b, a.constant);
   if (b.terms.length === 0) return scale(a, b.constant);
+  // Bounded by MAX_TERMS² products, so multiplying out never costs more than that.
   const terms: DimTerm[] = [];
   for (const s of a.terms) terms.push({ ...s, coef: checkInteger(s.coef * b.constant, "a coefficient") });
   for (const t of b.terms) terms.push({ ...t, coef: checkInteger(t.coef * a.constant, "a coefficient") });
   for (const s of a.terms) {
     for (const t of b.terms) terms.push(makeTerm(checkInteger(s.coef * t.coef, "a coefficient"), [...s.factors, ...t.factors]));
   }
-  return build(a.constant * b.constant, terms);
+  return build(checkInteger(a.constant * b.constant, "a number in it"), terms);
 }
 
+/** A divisor ≤ 0 or a fraction is a bug in the caller; one beyond 2^53 − 1 (pooling twice by 2^27) overflows. */
 function checkDivisor(k: number): void {
+  if (k > 0 && Number.isInteger(k) && !Number.isSafeInteger(k)) throw new DimOverflow(`a divisor would exceed ${SAFE_LIMIT_TEXT}`);
   if (!Number.isSafeInteger(k) || k <= 0) throw new RangeError(`a dimension divisor must be a positive integer, got ${k}`);
 }
 
@@ -208,7 +267,9 @@ export function floorDiv(a: Dim, k: number): Dim {
     return add(whole, floorDiv(add(scale(rest, atom.divisor), atom.arg), atom.divisor * divisor));
   }
   const arg = build(r0, inner);
-  const atom: FloorAtom = Object.freeze({ kind: "floor", arg, divisor, key: `~f(${arg.key}/${divisor})` });
+  const depth = 1 + Math.max(0, ...arg.terms.flatMap((t) => t.factors.map((f) => (f.kind === "floor" ? f.depth : 0))));
+  if (depth > MAX_NESTED_DIVISIONS) throw new DimOverflow(`it would nest more than ${MAX_NESTED_DIVISIONS} divisions`);
+  const atom: FloorAtom = Object.freeze({ kind: "floor", arg, divisor, depth, key: `~f(${arg.key}/${divisor})` });
   return add(whole, build(0, [makeTerm(1, [atom])]));
 }
 
@@ -219,6 +280,15 @@ export function floorDiv(a: Dim, k: number): Dim {
 export function ceilDiv(a: Dim, k: number): Dim {
   checkDivisor(k);
   return floorDiv(add(a, dimConst(k - 1)), k);
+}
+
+/**
+ * The least value a dimension takes when every symbol is a size of at least 1 (the constant itself
+ * for a constant dimension; may be -Infinity). Used to tell that a size is too large whatever the
+ * symbols turn out to be.
+ */
+export function lowerBound(d: Dim): number {
+  return boundsOf(d).lo;
 }
 
 // ---------------------------------------------------------------------------------------------------

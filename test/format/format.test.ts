@@ -68,3 +68,47 @@ describe("nnc fmt", () => {
     expect(result.diagnostics.map((d) => d.code)).toContain("E001");
   });
 });
+
+describe("nnc fmt on long input", () => {
+  it("formats chains thousands long, which nest as deep in the tree", () => {
+    const relus = `model M { input x: [4]\n x${" -> relu".repeat(5000)} }`;
+    const out = format(relus, "d.nn");
+    expect(out.changed).toBe(true);
+    expect(out.text.split("\n").filter((l) => l === "    -> relu")).toHaveLength(5000);
+    for (const [text, printed] of [
+      // Too long for one line: the stage goes on the next.
+      [`model M { input x: [4]\n x -> dense(${"- ".repeat(5000)}1) }`, `x\n    -> dense(${"-".repeat(5000)}1)`],
+      [`model M { input x: [4]\n x -> dense(${Array(3000).fill("1").join("+")}) }`, `x\n    -> dense(${Array(3000).fill("1").join(" + ")})`],
+      [`model M { input x: [4]\n ${Array(3000).fill("x").join("+")} }`, Array(3000).fill("x").join(" + ")],
+    ]) {
+      const result = format(text, "d.nn");
+      expect(result.changed).toBe(true);
+      expect(result.text).toBe(`model M {\n  input x: [4]\n  ${printed}\n}\n`);
+    }
+  });
+
+  it("tells trees apart however deep they are", () => {
+    const chain = (last: string) => parse(`model M { input x: [4]\n x${" -> relu".repeat(10_000)} -> ${last} }`, "d.nn").file;
+    expect(sameTree(chain("relu"), chain("relu"))).toBe(true);
+    expect(sameTree(chain("relu"), chain("tanh"))).toBe(false);
+  });
+
+  it("keeps blank lines and comments as before on long files, in time linear in their length", () => {
+    const unit = "  let a = x // why\n\n  /* note */\n  let b = a -> relu\n";
+    const program = (n: number) => `model M {\n  input x: [4]\n${Array.from({ length: n }, (_, i) => unit.replace(/\b([ab])\b/g, `$1${i}`)).join("")}  x\n}\n`;
+    expect(format(program(2), "l.nn").text).toBe(program(2));
+    const time = (n: number): number => {
+      const text = program(n);
+      let best = Infinity;
+      for (let r = 0; r < 3; r++) {
+        const start = performance.now();
+        format(text, "l.nn");
+        best = Math.min(best, performance.now() - start);
+      }
+      return best;
+    };
+    time(250); // warm up
+    // 8× the input: linear is about 8× the time; quadratic would be 64×.
+    expect(time(2000) / time(250)).toBeLessThan(24);
+  });
+});

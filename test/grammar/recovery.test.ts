@@ -2,7 +2,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Decl, ExprStmt, InputStmt, LetStmt, ModelDecl, PipeExpr, TrainDecl } from "../../compiler/ast.js";
+import { sameTree } from "../../compiler/format/same-tree.js";
 import { parse } from "../../grammar/parse.js";
+import { reparse } from "../../grammar/reparse.js";
 
 const ACCEPTANCE = join(import.meta.dirname, "../../../shared/acceptance");
 
@@ -220,6 +222,16 @@ describe("pathological input", () => {
     const top = parse("model A { input x: [1] x } ) ".repeat(1000), "s.nn");
     expect(top.diagnostics).toHaveLength(1000);
     expect(top.file.decls).toHaveLength(1000);
+  });
+
+  it("moves the positions of a deep chain on reparse without recursion", () => {
+    const chain = `model M { input x: [4]\n x${" -> relu".repeat(20_000)} }\n`;
+    const before = parse(`${chain}model N { input y: [1] y }`, "c.nn");
+    const text = `// moved\n${chain}model N { input y: [1] y }`;
+    const after = reparse(before, text, "c.nn");
+    expect(after.diagnostics).toEqual([]);
+    expect(sameTree(after.file, parse(text, "c.nn").file)).toBe(true);
+    expect((after.file.decls[0] as ModelDecl).body[1].range.start.line).toBe(3);
   });
 
   it("reads long chains of operators, minus signs and stages without recursion", () => {

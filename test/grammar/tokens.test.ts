@@ -1,4 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { ModelDecl } from "../../compiler/ast.js";
+import { numberFormProblem } from "../../grammar/literals.js";
+import { parse } from "../../grammar/parse.js";
 import { NnLexer } from "../../grammar/tokens.js";
 
 /** The token type names and images of `text`, comments and errors apart. */
@@ -94,5 +97,32 @@ describe("lexer", () => {
       [2, 1],
       [6, 2],
     ]);
+  });
+});
+
+describe("number literals", () => {
+  it("take single underscores between digits, in every part", () => {
+    for (const text of ["60_000", "1_000.000_1", "1e1_0", "1_2.3_4e-5_6", "0", "007"]) expect(numberFormProblem(text), text).toBeUndefined();
+  });
+
+  it("report a misplaced or doubled underscore as E002 at the number, with the number meant", () => {
+    const cases: Record<string, string> = { "1_": "1", "1__0": "1_0", "1_.5": "1.5", "1.5_": "1.5", "1_e3": "1e3", "1e3_": "1e3", "1___000__000": "1_000_000" };
+    for (const [text, fixed] of Object.entries(cases)) {
+      const { diagnostics } = parse(`model M { input x: [4] x -> dense(${text}) }`, "n.nn");
+      expect(diagnostics.map((d) => [d.code, d.range.start.column, d.range.end.column - d.range.start.column, d.message, d.help]), text).toEqual([
+        ["E002", 35, text.length, `malformed number \`${text}\`: \`_\` goes between two digits, one at a time, as in \`60_000\``, `write \`${fixed}\``],
+      ]);
+    }
+  });
+
+  it("keep a malformed number one number token, so the parser goes on as if it were well formed", () => {
+    expect(lex("1__0 x").tokens).toEqual([
+      ["NumberLiteral", "1__0"],
+      ["Identifier", "x"],
+    ]);
+    const { file, diagnostics } = parse("model M { input x: [4] x -> dense(1__0, activation: relu) }\nmodel N { input y: [1] y }", "n.nn");
+    expect(diagnostics.map((d) => d.code)).toEqual(["E002"]);
+    expect(file.decls.map((d) => (d as ModelDecl).name.name)).toEqual(["M", "N"]);
+    expect((file.decls[0] as ModelDecl).body[1]).toMatchObject({ value: { stage: { args: [{ value: { kind: "Number", value: 10, text: "1__0" } }, { name: { name: "activation" } }] } } });
   });
 });

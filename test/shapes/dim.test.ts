@@ -9,11 +9,17 @@ import {
   dimSymbol,
   dimToJson,
   dimToString,
+  DimOverflow,
   evaluateDim,
+  exactly,
   floorDiv,
   isConst,
   isDefinitelyNonPositive,
   isPositive,
+  lowerBound,
+  MAX_FACTORS,
+  MAX_NESTED_DIVISIONS,
+  MAX_TERMS,
   mul,
   neg,
   parseDim,
@@ -176,6 +182,52 @@ describe("construction and queries", () => {
     expect(() => ceilDiv(T, 1.5)).toThrow(RangeError);
     expect(() => dimConst(0.5)).toThrow(RangeError);
     expect(() => dimSymbol("not a name")).toThrow(RangeError);
+  });
+
+  it("gives an overflow outcome, never a rounded value, when a number would pass 2^53 − 1", () => {
+    const big = 2 ** 52;
+    expect(exactly(() => add(n(big), n(big)))).toEqual({ ok: false, reason: "a number in it would exceed 2^53 − 1 (9,007,199,254,740,991)" });
+    expect(exactly(() => mul(n(2 ** 31), n(2 ** 31)))).toMatchObject({ ok: false });
+    expect(exactly(() => mul(T, n(2 ** 31)))).toMatchObject({ ok: true });
+    expect(exactly(() => mul(mul(T, n(2 ** 31)), n(2 ** 31)))).toEqual({ ok: false, reason: "a coefficient would exceed 2^53 − 1 (9,007,199,254,740,991)" });
+    expect(exactly(() => dimConst(2 ** 53))).toEqual({ ok: false, reason: "a constant dimension would exceed 2^53 − 1 (9,007,199,254,740,991)" });
+    expect(exactly(() => dimConst(Infinity))).toMatchObject({ ok: false });
+    // Pooling T by 2^26 and then by 2^27 merges into one division by 2^53.
+    expect(exactly(() => floorDiv(floorDiv(T, 2 ** 26), 2 ** 27))).toEqual({ ok: false, reason: "a divisor would exceed 2^53 − 1 (9,007,199,254,740,991)" });
+    expect(() => add(n(big), n(big))).toThrow(DimOverflow);
+  });
+
+  it("bounds the size of a dimension, so that no operation costs more than its operands' size", () => {
+    // (a + b) * (c + d) * … multiplies out to 2^k terms.
+    const sums = Array.from({ length: 8 }, (_, i) => add(dimSymbol(`a${i}`), dimSymbol(`b${i}`)));
+    expect(exactly(() => sums.reduce(mul))).toEqual({ ok: false, reason: `it would have more than ${MAX_TERMS} terms` });
+    expect(exactly(() => sums.slice(0, 6).reduce(mul))).toMatchObject({ ok: true });
+    const power = (k: number) => Array.from({ length: k }, () => T).reduce(mul);
+    expect(exactly(() => power(MAX_FACTORS))).toMatchObject({ ok: true });
+    expect(exactly(() => power(MAX_FACTORS + 1))).toEqual({ ok: false, reason: `a product would have more than ${MAX_FACTORS} factors` });
+    // floor(floor(T / 3) * 2 / 3)… cannot merge: each step nests one division deeper.
+    let nested: Dim = T;
+    let outcome = exactly(() => nested);
+    let steps = 0;
+    while (outcome.ok) {
+      nested = outcome.value;
+      outcome = exactly(() => floorDiv(mul(nested, n(2)), 3));
+      steps++;
+    }
+    expect(steps).toBe(MAX_NESTED_DIVISIONS + 1);
+    expect(outcome).toEqual({ ok: false, reason: `it would nest more than ${MAX_NESTED_DIVISIONS} divisions` });
+  });
+
+  it("lets other exceptions through `exactly`: they are bugs, not overflows", () => {
+    expect(() => exactly(() => floorDiv(T, 0))).toThrow(RangeError);
+    expect(() => exactly(() => dimConst(0.5))).toThrow(RangeError);
+  });
+
+  it("bounds a dimension from below for sizes of at least 1", () => {
+    expect(lowerBound(n(7))).toBe(7);
+    expect(lowerBound(mul(n(3), mul(T, H)))).toBe(3);
+    expect(lowerBound(sub(T, n(2)))).toBe(-1);
+    expect(lowerBound(neg(T))).toBe(-Infinity);
   });
 
   it("decides positivity where it can", () => {

@@ -14,7 +14,7 @@ const STACK = 4;
 export const vanishingGradient: ModelRule = (graph, ctx) => {
   const depth: number[] = [];
   for (const layer of graph.layers) {
-    const below = Math.max(0, ...layer.inputs.map((t) => (t.source.kind === "layer" ? depth[t.source.layerId] ?? 0 : 0)));
+    const below = layer.inputs.reduce((deepest, t) => Math.max(deepest, t.source.kind === "layer" ? (depth[t.source.layerId] ?? 0) : 0), 0);
     const activation = activationOf(layer);
     let d = below;
     if (layer.def.category === "normalization" || (activation && NON_SATURATING.has(activation))) d = 0;

@@ -10,6 +10,7 @@ export type Severity = "error" | "warning" | "info";
 
 /** Every diagnostic code of the language reference, with its one-line meaning. */
 export const DIAGNOSTIC_CODES = {
+  E000: "internal error: nnc failed while checking (a bug to report)",
   E001: "syntax error",
   E002: "lexical error",
   E100: "unknown name",
@@ -106,6 +107,27 @@ export function diagnostic(init: DiagnosticInit): Diagnostic {
     help: init.help,
     fixes: init.fixes ?? [],
   };
+}
+
+/**
+ * E000: the check itself failed (an exception in nnc, never a mistake in the program). The editor
+ * shows it at the start of the file in place of the diagnostics it could not compute.
+ */
+export function internalErrorDiagnostic(file: string, error: unknown): Diagnostic {
+  let what: string;
+  try {
+    what = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  } catch {
+    what = "an exception that cannot be described";
+  }
+  const start = { line: 1, column: 1, offset: 0 };
+  return diagnostic({
+    code: "E000",
+    file,
+    range: { start, end: start },
+    message: `internal error: ${what.length > 300 ? `${what.slice(0, 300)}…` : what} (please report)`,
+    notes: ["nnc could not check this file; the other diagnostics of this file are not shown"],
+  });
 }
 
 /** Orders diagnostics by file, then position, then code, so output is stable. */

@@ -10,7 +10,18 @@ import * as T from "../../grammar/tokens.js";
 /** An open bracket around the cursor. */
 export type Frame =
   | { readonly kind: "body"; readonly decl: "model" | "block" | "train"; currentKey?: string }
-  | { readonly kind: "call"; readonly callee: string; readonly piped: boolean; readonly trainHeader: boolean; positional: number; currentName?: string }
+  | {
+      readonly kind: "call";
+      readonly callee: string;
+      readonly piped: boolean;
+      readonly trainHeader: boolean;
+      /** Positional arguments before the one being written. */
+      positional: number;
+      /** Names of the named arguments before the one being written. */
+      readonly named: string[];
+      /** The name of the argument being written, after `name:`. */
+      currentName?: string;
+    }
   | { readonly kind: "params" }
   | { readonly kind: "list" }
   | { readonly kind: "group" };
@@ -24,8 +35,8 @@ export type Place =
   | { readonly kind: "stage" }
   /** At the start of a statement in a model or block body. */
   | { readonly kind: "statement" }
-  /** Where an expression goes in a body (after `=`, an operator, `(`). */
-  | { readonly kind: "expression" }
+  /** Where an expression goes in a body (after `=`, an operator, `(`); `operand` after `+ - * /`. */
+  | { readonly kind: "expression"; readonly operand?: boolean }
   /** At the start of a training entry: a key. */
   | { readonly kind: "key" }
   /** The value of a training key (possibly inside its calls and lists, see `frames`). */
@@ -46,7 +57,21 @@ export interface CompletionSite {
   /** The word being typed (possibly empty) and where it starts. */
   readonly prefix: string;
   readonly prefixStart: number;
+  /**
+   * When the innermost open bracket is a call: its arguments after the one being written (read from
+   * the text after the cursor up to the call's `)`), so that what they bind is not offered again.
+   */
+  readonly following?: FollowingArguments;
 }
+
+/** The arguments of a call after the cursor's: their names, and how many are positional. */
+export interface FollowingArguments {
+  readonly names: readonly string[];
+  readonly positional: number;
+}
+
+/** How far after the cursor the arguments of its call are looked for. */
+const FOLLOWING_LIMIT = 4000;
 
 /**
  * Reads the tokens of `text` from `from` (the start of the declaration around the cursor, or 0) up to
@@ -76,7 +101,44 @@ export function completionSite(text: string, offset: number, from = 0): Completi
 
   const frames = scan(tokens);
   const place = placeOf(tokens, frames, slice);
-  return { place, frames, prefix, prefixStart };
+  const top = frames[frames.length - 1];
+  const following = top?.kind === "call" && place.kind !== "none" ? followingArguments(text.slice(offset, offset + FOLLOWING_LIMIT)) : undefined;
+  return { place, frames, prefix, prefixStart, ...(following ? { following } : {}) };
+}
+
+/** Words that start a statement or a declaration: an unclosed call ends before them. */
+const STATEMENT_STARTS = new Set(["let", "input", "output", "model", "block", "train", "use"]);
+
+/**
+ * The arguments after the one at the start of `rest` (the text after the cursor, inside a call):
+ * split at the call's own commas, up to its `)` (or where the call evidently ended unclosed).
+ */
+function followingArguments(rest: string): FollowingArguments {
+  const tokens = T.NnLexer.tokenize(rest).tokens;
+  const names: string[] = [];
+  let positional = 0;
+  let depth = 0;
+  // The argument being written (the first segment) is skipped; `start` is where a later one begins.
+  let start = -1;
+  const close = (end: number): void => {
+    if (start < 0 || end <= start) return;
+    if (end - start >= 2 && isWord(tokens[start]) && tokens[start + 1].image === ":") names.push(tokens[start].image);
+    else positional++;
+  };
+  let i = 0;
+  for (; i < tokens.length; i++) {
+    const image = tokens[i].image;
+    // Braces, `;` and statement keywords never occur inside a call: an unclosed call ends there.
+    if (image === "{" || image === "}" || image === ";" || STATEMENT_STARTS.has(image) || (depth === 0 && (image === ")" || image === "]"))) break;
+    if (image === "(" || image === "[") depth++;
+    else if (image === ")" || image === "]") depth--;
+    else if (image === "," && depth === 0) {
+      close(i);
+      start = i + 1;
+    }
+  }
+  close(i);
+  return { names, positional };
 }
 
 function isWord(t: IToken): boolean {
@@ -104,7 +166,7 @@ function scan(tokens: readonly IToken[]): Frame[] {
       if (frames.length === 0 && (declKeyword === "model" || declKeyword === "block")) frames.push({ kind: "params" });
       else if (before && isWord(before)) {
         const arrow = tokens[i - 2]?.image === "->" || (tokens[i - 2]?.image === ":" && tokens[i - 4]?.image === "->");
-        frames.push({ kind: "call", callee: before.image, piped: arrow, trainHeader: frames.length === 0 && declKeyword === "train", positional: 0 });
+        frames.push({ kind: "call", callee: before.image, piped: arrow, trainHeader: frames.length === 0 && declKeyword === "train", positional: 0, named: [] });
       } else frames.push({ kind: "group" });
     } else if (image === "[") {
       frames.push({ kind: "list" });
@@ -115,6 +177,7 @@ function scan(tokens: readonly IToken[]): Frame[] {
       if (frames.length === 0 && image === "}") declKeyword = undefined;
     } else if (image === "," && top?.kind === "call") {
       if (top.currentName === undefined) top.positional++;
+      else top.named.push(top.currentName);
       top.currentName = undefined;
     } else if (image === ":" && top?.kind === "call" && tokens[i - 1] && isWord(tokens[i - 1]) && isArgStart(tokens, i - 1)) {
       top.currentName = tokens[i - 1].image;
@@ -156,12 +219,12 @@ function placeOf(tokens: readonly IToken[], frames: readonly Frame[], slice: str
     case "call": {
       if (prev === "(" || prev === ",") return { kind: "argument" };
       if (prev === ":" && top.currentName !== undefined) return { kind: "argument-value" };
-      return isOperator(prev) ? { kind: "expression" } : { kind: "none" };
+      return isOperator(prev) ? { kind: "expression", operand: true } : { kind: "none" };
     }
     case "list":
       return prev === "[" || prev === "," ? { kind: frames.some((f) => f.kind === "body" && f.decl === "train") ? "value" : "expression" } : { kind: "none" };
     case "group":
-      return isOperator(prev) || prev === "(" ? { kind: "expression" } : { kind: "none" };
+      return isOperator(prev) ? { kind: "expression", operand: true } : prev === "(" ? { kind: "expression" } : { kind: "none" };
     case "body":
       if (top.decl === "train") {
         if (prev === "{" || prev === ";" || (newLine && prev !== ":")) return { kind: "key" };

@@ -2,7 +2,10 @@
  * Completion: layer and block names after `->`; argument names and their values (activations,
  * initializers, padding, …) inside calls; training keys and their values inside `train`; the
  * trained model's labels in `freeze:` and `reinit:`; the names declared in scope wherever a name
- * goes. Everything offered comes from the tables the checker binds with.
+ * goes. Everything offered comes from the tables the checker binds with, and only what can go
+ * there: inside a call, the names of the parameters no other argument binds, and as a value only
+ * what the parameter's type accepts — its enum values, constructors or search spaces, and the names
+ * in scope that hold such a value (a tensor only where a tensor goes).
  */
 import { CompletionItemKind, type CompletionItem } from "vscode-languageserver";
 import type { Decl } from "../ast.js";
@@ -14,7 +17,8 @@ import type { ValueType } from "../schema/types.js";
 import { TRAINING_KEYS } from "../training/keys.js";
 import { completionSite, type CompletionSite } from "./completion-context.js";
 import { declarationLabel, paramLabel, signatureLabel, typeLabel } from "./describe.js";
-import { resolveFrames } from "./signatures.js";
+import { fits, namesInScope, type ScopeName } from "./names-in-scope.js";
+import { boundParams, resolveFrames } from "./signatures.js";
 import type { Analysis } from "./workspace.js";
 
 export function completions(analysis: Analysis, offset: number): CompletionItem[] {
@@ -52,6 +56,8 @@ function itemsFor(analysis: Analysis, site: CompletionSite, offset: number): Com
     case "statement":
       return [...["input", "let", "output"].map(keyword), ...nameItems(analysis, offset), ...stageItems(analysis)];
     case "expression":
+      // Inside a call the argument's type decides; in a body anything in scope may start an expression.
+      if (site.frames.some((f) => f.kind === "call")) return expressionItems(analysis, site, offset, place.operand === true);
       return [...nameItems(analysis, offset), ...stageItems(analysis)];
     case "key": {
       const given = new Set(trainingDecl(analysis, offset)?.entries.map((e) => e.key.name));
@@ -99,18 +105,23 @@ function stageItems(analysis: Analysis): CompletionItem[] {
   return [...blocks, ...layers];
 }
 
-/** The parameters, dimension symbols, inputs and bindings declared in the body around `offset`. */
-function nameItems(analysis: Analysis, offset: number): CompletionItem[] {
+/**
+ * The parameters, dimension symbols, inputs and bindings the body around `offset` can use there;
+ * with `type`, only those holding a value of that type.
+ */
+function nameItems(analysis: Analysis, offset: number, type?: ValueType): CompletionItem[] {
   const decl = declarationAround(analysis, offset);
   if (!decl || (decl.kind !== "Model" && decl.kind !== "Block")) return [];
   const kinds = { param: CompletionItemKind.Variable, dim: CompletionItemKind.TypeParameter, input: CompletionItemKind.Variable, let: CompletionItemKind.Variable } as const;
-  return analysis.symbols.occurrences
-    .filter((o) => o.declaration && o.file === analysis.path && o.range.start.offset >= decl.range.start.offset && o.range.end.offset <= Math.max(offset, decl.range.end.offset))
-    .flatMap((o) => {
-      const kind = o.symbol.kind;
-      if (kind !== "param" && kind !== "dim" && kind !== "input" && kind !== "let") return [];
-      return [{ label: o.symbol.name, kind: kinds[kind], detail: kind === "let" ? "binding" : kind === "dim" ? "dimension" : kind, sortText: `0${o.symbol.name}` }];
-    });
+  const what = { param: "parameter", dim: "dimension", input: "input", let: "binding" } as const;
+  return namesInScope(analysis, decl, offset)
+    .filter((n) => !type || fits(type, n.holds))
+    .map((n: ScopeName) => ({ label: n.name, kind: kinds[n.kind], detail: `${what[n.kind]}${holdsLabel(n)}`, sortText: `0${n.name}` }));
+}
+
+function holdsLabel(name: ScopeName): string {
+  if (name.kind === "dim" || name.holds.kind === "unknown" || name.holds.kind === "dim") return "";
+  return `: ${typeLabel(name.holds)}`;
 }
 
 function trainingDecl(analysis: Analysis, offset: number) {
@@ -118,24 +129,50 @@ function trainingDecl(analysis: Analysis, offset: number) {
   return decl?.kind === "Train" ? decl : undefined;
 }
 
-/** Argument names and values where an argument or a training value goes. */
+/**
+ * Argument names and values where an argument or a training value goes: the names of the parameters
+ * the call's other arguments leave unbound, and the values of the type expected here.
+ */
 function valueItems(analysis: Analysis, site: CompletionSite, offset: number): CompletionItem[] {
   const scope = analysis.result.program.scopes.get(analysis.path);
   const inTraining = site.frames[0]?.kind === "body" && site.frames[0].decl === "train";
-  const { expected, signature, call, key } = resolveFrames(site.frames, scope);
+  const resolved = resolveFrames(site.frames, scope);
+  const { signature, call, key, param } = resolved;
+  let expected = resolved.expected;
   const trainHeader = call?.trainHeader ?? false;
   const items: CompletionItem[] = [];
   if (site.place.kind === "argument" && signature && call) {
+    const bound = boundParams(resolved, site.following);
     items.push(
       ...signature.params
-        .filter((p) => p.type.kind !== "tensor" || trainHeader)
+        .filter((p) => (p.type.kind !== "tensor" || trainHeader) && !bound.all.has(p.name))
         .map((p) => ({ label: `${p.name}:`, kind: CompletionItemKind.Field, detail: `${paramLabel(p)}: ${typeLabel(p.type)}`, documentation: p.doc, insertText: `${p.name}: `, sortText: `2${p.name}`, filterText: p.name })),
     );
+    // A value written here binds the next positional parameter: nothing, when an argument names it.
+    if (param && bound.named.has(param.name)) expected = undefined;
   }
   if (inTraining && (key === "freeze" || key === "reinit")) return [...items, ...labelItems(analysis, offset)];
   items.push(...typeItems(expected));
-  if (!inTraining && !trainHeader) items.push(...nameItems(analysis, offset));
+  if (expected && !inTraining && !trainHeader) {
+    items.push(...nameItems(analysis, offset, expected));
+    // A layer or block applied in call form gives a tensor: `add(x, dense(x, 4))`.
+    if (expected.kind === "tensor") items.push(...stageItems(analysis));
+  }
   return items;
+}
+
+/**
+ * An expression inside a call (after `(`, `[` or an operator): the values of the argument's type, or
+ * after an operator the names that hold one (the other operand of `2 * n`, `a + b`).
+ */
+function expressionItems(analysis: Analysis, site: CompletionSite, offset: number, operand: boolean): CompletionItem[] {
+  const { expected } = resolveFrames(site.frames, analysis.result.program.scopes.get(analysis.path));
+  if (!expected) return [];
+  const inTraining = site.frames[0]?.kind === "body" && site.frames[0].decl === "train";
+  const names = inTraining ? [] : nameItems(analysis, offset, expected);
+  const stages = expected.kind === "tensor" && !inTraining ? stageItems(analysis) : [];
+  if (operand) return expected.kind === "tensor" || expected.kind === "int" || expected.kind === "float" || expected.kind === "union" ? [...names, ...stages] : [];
+  return [...typeItems(expected), ...names, ...stages];
 }
 
 /** The values a type accepts that can be named: enum values, constructors, `true`/`false`, layers, search spaces. */

@@ -12,17 +12,26 @@ import { SEARCH_SPACES } from "../schema/bind.js";
 import { TENSOR, type ParamSpec, type Signature, type ValueType } from "../schema/types.js";
 import { named, num, type Value } from "../schema/values.js";
 import { trainingKey } from "../training/keys.js";
-import type { Frame } from "./completion-context.js";
+import type { FollowingArguments, Frame } from "./completion-context.js";
 import type { Analysis } from "./workspace.js";
+
+/**
+ * Whether a call where a value of type `expected` goes applies a layer or block: in a model or block
+ * body (`expected` undefined) and where a tensor goes (`add(x, dense(x, 4))`).
+ */
+export function appliesLayers(expected: ValueType | undefined): boolean {
+  return !expected || expected.kind === "tensor";
+}
 
 /** The signature of a call of `name`, where a value of type `expected` goes (undefined: a model or block body). */
 export function callSignature(name: string, expected: ValueType | undefined, scope: FileScope | undefined): Signature | undefined {
-  if (!expected) {
+  if (appliesLayers(expected)) {
     const layer = lookupLayer(name);
     if (layer) return layer.signature;
     const block = scope?.blocks.get(name);
     return block ? declSignature(block.decl) : undefined;
   }
+  if (!expected) return undefined;
   if ((SEARCH_SPACES as readonly string[]).includes(name) && !ctorOf(expected, name)) {
     return { name, doc: "A search space: the values a hyper-parameter search may try.", params: [{ name: "options", type: expected, variadic: true, required: true }] };
   }
@@ -102,7 +111,7 @@ export function typesAlong(analysis: Analysis, chain: readonly Node[]): { expect
       case "Call": {
         signature = callSignature(node.callee.name, expected, scope);
         // A block's first tensor parameter receives the piped value; the arguments bind the rest.
-        if (signature && !expected && !lookupLayer(node.callee.name) && isPipedStage(chain, i)) {
+        if (signature && appliesLayers(expected) && !lookupLayer(node.callee.name) && isPipedStage(chain, i)) {
           const piped = signature.params.find((p) => p.type.kind === "tensor");
           signature = { ...signature, params: signature.params.filter((p) => p !== piped) };
         }
@@ -113,7 +122,7 @@ export function typesAlong(analysis: Analysis, chain: readonly Node[]): { expect
         const parent = chain[i - 1];
         const args = parent?.kind === "Call" || parent?.kind === "Train" ? parent.args : [];
         const positional = args.filter((a) => !a.name);
-        const layer = parent?.kind === "Call" && !expected ? lookupLayer(parent.callee.name) : undefined;
+        const layer = parent?.kind === "Call" && appliesLayers(expected) ? lookupLayer(parent.callee.name) : undefined;
         // A layer applied in call form takes its input tensor(s) first: `dense(h, 10)`.
         const skipped = layer && parent?.kind === "Call" && !isPipedStage(chain, i - 1) ? (layer.arity === "many" ? positional.length : 1) : 0;
         const index = positional.indexOf(node) - skipped;
@@ -150,19 +159,35 @@ export function enclosingSignature(analysis: Analysis, chain: readonly Node[], c
   return typesAlong(analysis, upTo).signatures.get(target);
 }
 
+/** What `resolveFrames` finds. */
+export interface ResolvedFrames {
+  /** The type expected at the cursor; undefined in a body, or where nothing can go. */
+  readonly expected?: ValueType;
+  /** The innermost call and its signature (a piped block's piped parameter left out). */
+  readonly signature?: Signature;
+  readonly call?: Frame & { kind: "call" };
+  /** The parameter the argument being written binds, if it binds one. */
+  readonly param?: ParamSpec;
+  /**
+   * How many positional arguments of the innermost call are its input tensors rather than
+   * parameters: 1 for a layer in call form (`dense(h, 10)`), all of them for a merge, else 0.
+   */
+  readonly inputs: number;
+  /** The training key whose value is being written. */
+  readonly key?: string;
+}
+
 /**
  * The innermost call of a completion site's open brackets, its signature, and the type expected at
  * the cursor: the same resolution as `typesAlong`, from the token scan instead of the tree.
  */
-export function resolveFrames(
-  frames: readonly Frame[],
-  scope: FileScope | undefined,
-): { expected?: ValueType; signature?: Signature; call?: Frame & { kind: "call" }; param?: ParamSpec; key?: string } {
+export function resolveFrames(frames: readonly Frame[], scope: FileScope | undefined): ResolvedFrames {
   let expected: ValueType | undefined;
   let param: ParamSpec | undefined;
   let signature: Signature | undefined;
   let key: string | undefined;
   let call: (Frame & { kind: "call" }) | undefined;
+  let inputs = 0;
   for (const frame of frames) {
     if (frame.kind === "body") {
       key = frame.currentKey;
@@ -174,21 +199,40 @@ export function resolveFrames(
         signature = model ? declSignature(model.decl) : undefined;
       } else {
         signature = callSignature(frame.callee, expected, scope);
-        if (signature && !expected && frame.piped && !lookupLayer(frame.callee)) {
+        if (signature && appliesLayers(expected) && frame.piped && !lookupLayer(frame.callee)) {
           const piped = signature.params.find((p) => p.type.kind === "tensor");
           signature = { ...signature, params: signature.params.filter((p) => p !== piped) };
         }
       }
       // In call form a layer's first argument (every positional one for a merge) is its input tensor.
-      const layer = !expected && !frame.piped && !frame.trainHeader ? lookupLayer(frame.callee) : undefined;
-      const skipped = layer ? (layer.arity === "many" ? Infinity : 1) : 0;
-      param = signature ? paramFor(signature, frame.currentName, frame.positional - skipped) : undefined;
-      expected = param?.type;
+      const layer = appliesLayers(expected) && !frame.piped && !frame.trainHeader ? lookupLayer(frame.callee) : undefined;
+      inputs = layer ? (layer.arity === "many" ? Infinity : 1) : 0;
+      const index = frame.positional - inputs;
+      param = signature ? paramFor(signature, frame.currentName, index) : undefined;
+      expected = frame.currentName === undefined && index < 0 && signature ? TENSOR : param?.type;
     } else if (frame.kind === "list") {
       if (expected?.kind === "list") expected = expected.of;
     } else if (frame.kind === "group") {
       // Parentheses around an expression keep the expected type.
     }
   }
-  return { expected, signature, call, param, key };
+  return { expected, signature, call, param, inputs, key };
+}
+
+/**
+ * The parameters of the innermost call that its other arguments bind, as the binder binds them:
+ * positional arguments (before and after the cursor's, input tensors left out) the first positional
+ * parameters in order, named ones their parameter. `named` holds the parameters bound by name.
+ */
+export function boundParams(resolved: ResolvedFrames, following: FollowingArguments | undefined): { all: Set<string>; named: Set<string> } {
+  const { signature, call, inputs } = resolved;
+  const named = new Set<string>([...(call?.named ?? []), ...(following?.names ?? [])]);
+  const all = new Set(named);
+  if (!signature || !call) return { all, named };
+  const count = call.positional + (following?.positional ?? 0) - inputs;
+  const positional = signature.params.filter((p) => p.positional !== false);
+  for (let i = 0; i < count && i < positional.length; i++) all.add(positional[i].name);
+  const variadic = positional.find((p) => p.variadic);
+  if (variadic && count > positional.indexOf(variadic)) all.add(variadic.name);
+  return { all, named };
 }

@@ -6,12 +6,11 @@
  * declaration (`grammar/reparse.ts`), an unchanged `use`d file is never parsed twice, and each
  * document keeps a `CheckCache`, so an edit re-checks only the declarations it touched.
  */
-import { readFileSync } from "node:fs";
 import type { TextDocuments } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { checkProgram, type CheckResult } from "../check.js";
 import { CheckCache } from "../check-cache.js";
-import type { SourceHost } from "../checker/program.js";
+import { readSourceFile, type SourceHost, type SourceText } from "../checker/program.js";
 import { parse, type ParseResult } from "../../grammar/parse.js";
 import { reparse } from "../../grammar/reparse.js";
 import { LineIndex } from "./positions.js";
@@ -35,22 +34,55 @@ export interface Analysis {
   uriOf(path: string): string;
 }
 
+/**
+ * The check of a document threw (a bug in nnc). Kept for the document's version like an analysis, so
+ * that requests do not check again and fail again; `logged` once the server has reported it.
+ */
+export class AnalysisFailed extends Error {
+  logged = false;
+
+  constructor(
+    readonly uri: string,
+    readonly version: number,
+    readonly error: unknown,
+  ) {
+    super(`checking ${uri} (version ${version}) failed: ${error instanceof Error ? error.message : String(error)}`);
+    this.name = "AnalysisFailed";
+  }
+}
+
+/**
+ * Test-only: when the server is started with NNC_TEST_THROW_IN_CHECK set, checking an open document
+ * whose text contains that string throws, so tests can see what the server does when a check fails.
+ * Never set it otherwise.
+ */
+const THROW_MARKER = process.env.NNC_TEST_THROW_IN_CHECK || undefined;
+
+type Checked = { analysis: Analysis; failure?: undefined } | { analysis?: undefined; failure: AnalysisFailed };
+
 export class Workspace {
-  /** Each analysis with what it read: a file's absolute path → the version of its open document, or "disk". */
-  private readonly analyses = new Map<string, { analysis: Analysis; read: ReadonlyMap<string, number | "disk"> }>();
+  /** Each analysis (or failed check) with what it read: a file's absolute path → the version of its open document, or "disk". */
+  private readonly analyses = new Map<string, Checked & { read: ReadonlyMap<string, number | "disk"> }>();
   private readonly parses = new Map<string, { text: string; result: ParseResult }>();
   private readonly caches = new Map<string, CheckCache>();
 
   constructor(private readonly documents: TextDocuments<TextDocument>) {}
 
-  /** The analysis of an open document at its current version; undefined when it is not open. */
+  /**
+   * The analysis of an open document at its current version; undefined when it is not open. Throws
+   * `AnalysisFailed` when the check threw (the same one until the document or a file it read changes).
+   */
   analyze(uri: string): Analysis | undefined {
     const document = this.documents.get(uri);
     if (!document) return undefined;
     const cached = this.analyses.get(uri);
-    if (cached && this.isCurrent(cached.read)) return cached.analysis;
+    if (cached && this.isCurrent(cached.read)) {
+      if (cached.failure) throw cached.failure;
+      return cached.analysis;
+    }
     const fresh = this.check(document);
     this.analyses.set(uri, fresh);
+    if (fresh.failure) throw fresh.failure;
     return fresh.analysis;
   }
 
@@ -58,9 +90,11 @@ export class Workspace {
   dependents(uri: string): string[] {
     const path = absolutePath(uriToPath(uri));
     const result: string[] = [];
-    for (const [other, { analysis }] of this.analyses) {
+    for (const [other, { analysis, read }] of this.analyses) {
       if (other === uri || !this.documents.get(other)) continue;
-      if ([...analysis.result.program.units.keys()].some((p) => absolutePath(p) === path)) result.push(other);
+      // A failed check has no program: what it read stands for it.
+      const files = analysis ? [...analysis.result.program.units.keys()].map(absolutePath) : [...read.keys()];
+      if (files.includes(path)) result.push(other);
     }
     return result;
   }
@@ -89,9 +123,22 @@ export class Workspace {
     return open;
   }
 
-  private check(document: TextDocument): { analysis: Analysis; read: Map<string, number | "disk"> } {
-    const openByPath = this.openByPath();
+  private check(document: TextDocument): Checked & { read: Map<string, number | "disk"> } {
     const read = new Map<string, number | "disk">();
+    const parsed = new Set<string>();
+    try {
+      return { analysis: this.checkDocument(document, read, parsed), read };
+    } catch (error) {
+      // What the failed check left behind may be half updated: the next check starts afresh.
+      this.caches.delete(document.uri);
+      for (const path of parsed) this.parses.delete(path);
+      if (read.size === 0) read.set(absolutePath(uriToPath(document.uri)), document.version);
+      return { failure: new AnalysisFailed(document.uri, document.version, error), read };
+    }
+  }
+
+  private checkDocument(document: TextDocument, read: Map<string, number | "disk">, parsed: Set<string>): Analysis {
+    const openByPath = this.openByPath();
     const host: SourceHost = {
       readFile: (path) => {
         const absolute = absolutePath(path);
@@ -99,8 +146,15 @@ export class Workspace {
         read.set(absolute, open?.version ?? "disk");
         return open ? open.getText() : this.readDisk(path);
       },
-      parse: (text, path) => this.parse(text, path),
+      parse: (text, path) => {
+        parsed.add(path);
+        return this.parse(text, path);
+      },
     };
+    if (THROW_MARKER !== undefined && document.getText().includes(THROW_MARKER)) {
+      read.set(absolutePath(uriToPath(document.uri)), document.version);
+      throw new Error(`test-only failure: the document contains NNC_TEST_THROW_IN_CHECK's marker`);
+    }
     const path = uriToPath(document.uri);
     let cache = this.caches.get(document.uri);
     if (!cache) this.caches.set(document.uri, (cache = new CheckCache()));
@@ -132,16 +186,16 @@ export class Workspace {
       linesOf,
       uriOf: (p) => openByPath.get(absolutePath(p))?.uri ?? pathToUri(p),
     };
-    return { analysis, read };
+    return analysis;
   }
 
-  /** Files that are not open are read afresh at every check (cheap); their parse is what is cached. */
-  private readDisk(path: string): string | undefined {
-    try {
-      return readFileSync(absolutePath(path), "utf8");
-    } catch {
-      return undefined;
-    }
+  /**
+   * Files that are not open are read afresh at every check (cheap); their parse is what is cached.
+   * Only regular files up to the checker's cap are read: a `use` of a FIFO, a device or a huge file
+   * is E107 and never blocks the server.
+   */
+  private readDisk(path: string): SourceText {
+    return readSourceFile(absolutePath(path));
   }
 
   private parse(text: string, path: string): ParseResult {

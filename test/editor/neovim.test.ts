@@ -50,6 +50,8 @@ describe.skipIf(!installed && !required)("Neovim's LSP client", () => {
     };
     expect(seen.diagnostics.map((d) => [d.code, d.line, d.column])).toEqual([["E100", 5, 50]]);
     expect(seen.diagnostics[0].message).toContain("unknown activation `sofmax`");
+    // Neovim shows only the message: the help travels in it.
+    expect(seen.diagnostics[0].message).toContain("did you mean `softmax`?");
     expect(seen.hover).toContain("[30]");
     expect(seen.definition).toEqual({ line: 0, character: 6 });
     expect(seen.actions[0]).toContain("softmax");

@@ -47,10 +47,10 @@ export class TestClient {
     this.connection.listen();
   }
 
-  /** Starts a server and initializes it. */
-  static async start(initializationOptions: object = {}, cwd = ROOT): Promise<TestClient> {
+  /** Starts a server and initializes it; `env` is added to this process's environment. */
+  static async start(initializationOptions: object = {}, cwd = ROOT, env: Record<string, string> = {}): Promise<TestClient> {
     if (!existsSync(`${ROOT}dist/compiler/lsp/server.js`)) throw new Error("dist/ is not built: run `npm run build` first");
-    const child = spawn(process.execPath, [BIN, "lsp", "--stdio"], { cwd, stdio: "pipe" });
+    const child = spawn(process.execPath, [BIN, "lsp", "--stdio"], { cwd, stdio: "pipe", env: { ...process.env, ...env } });
     const client = new TestClient(child);
     const result = await client.request<InitializeResult>("initialize", {
       processId: process.pid,

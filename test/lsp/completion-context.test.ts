@@ -47,6 +47,24 @@ describe("completion site", () => {
     expect(placeAt("train M(hidden: |").call).toBe("M#hidden");
   });
 
+  it("knows the call's arguments before and after the cursor", () => {
+    const site = (source: string) => {
+      const offset = source.indexOf("|");
+      const result = completionSite(source.replace("|", ""), offset);
+      const call = result.frames[result.frames.length - 1];
+      return { named: call?.kind === "call" ? call.named : undefined, positional: call?.kind === "call" ? call.positional : undefined, following: result.following };
+    };
+    expect(site("model M {\n  input x: [4]\n  x -> conv2d(8, padding: same, |, 5, activation: relu)\n}\n")).toEqual({
+      named: ["padding"],
+      positional: 1,
+      following: { names: ["activation"], positional: 1 },
+    });
+    // The argument being written is not one of the following ones, nested calls and lists are skipped.
+    expect(site("model M {\n  input x: [4]\n  x -> dense(|10, init: normal(std: 1), l2: [1, 2])\n}\n").following).toEqual({ names: ["init", "l2"], positional: 0 });
+    // An unclosed call ends where the next statement starts.
+    expect(site("model M {\n  input x: [4]\n  x -> dense(10, |\n  let y = x -> dense(units: 3)\n}\n").following).toEqual({ names: [], positional: 0 });
+  });
+
   it("takes the word before the cursor as the prefix", () => {
     expect(placeAt("model M {\n  input x: [4]\n  x -> den|").prefix).toBe("den");
     expect(placeAt("model M {\n  input x: [4]\n  x -> |").prefix).toBe("");

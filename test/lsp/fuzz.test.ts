@@ -109,6 +109,8 @@ function expected(text: string, uri: string): string[] {
     .diagnostics.filter((d) => d.file === path)
     .map((d) => {
       const r = lines.range(d.range);
-      return `${d.code} ${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character} ${d.message}`;
+      // The editor's message: the checker's, then its label, notes and help, one a line.
+      const message = [d.message, ...(d.label ? [d.label] : []), ...d.notes.map((n) => `note: ${n}`), ...(d.help ? [`help: ${d.help}`] : [])].join("\n");
+      return `${d.code} ${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character} ${message}`;
     });
 }

@@ -68,14 +68,16 @@ afterAll(async () => {
   expect(await client.shutdown()).toBe(0);
 });
 
-async function nnCheckJson(path: string): Promise<{ code: string; message: string; range: { start: { line: number; column: number }; end: { line: number; column: number } } }[]> {
+async function nnCheckJson(
+  path: string,
+): Promise<{ code: string; message: string; label?: string; help?: string; range: { start: { line: number; column: number }; end: { line: number; column: number } } }[]> {
   let stdout = "";
   await main(["check", "--format", "json", path], { stdout: (t) => (stdout += t), stderr: () => {}, color: false });
   return JSON.parse(stdout).diagnostics.filter((d: { file: string }) => d.file === path);
 }
 
 describe("diagnostics", () => {
-  it("are those of `nnc check`: same code, range and message, for every acceptance program", async () => {
+  it("are those of `nnc check`: same code, range and words (message, label, help), for every acceptance program", async () => {
     const folders = ["../shared/acceptance/errors", "../shared/acceptance/ok", "examples/mnist"];
     for (const folder of folders) {
       for (const name of readdirSync(folder).filter((f) => f.endsWith(".nn"))) {
@@ -85,7 +87,8 @@ describe("diagnostics", () => {
         client.close(uri);
         const expected = (await nnCheckJson(path)).map((d) => ({
           code: d.code,
-          message: d.message,
+          // The message, the label under the span, then the help, one a line.
+          message: [d.message, ...(d.label ? [d.label] : []), ...(d.help ? [`help: ${d.help}`] : [])].join("\n"),
           range: { start: { line: d.range.start.line - 1, character: d.range.start.column - 1 }, end: { line: d.range.end.line - 1, character: d.range.end.column - 1 } },
         }));
         expect(published.diagnostics.map((d) => ({ code: d.code, message: d.message, range: d.range })), `${folder}/${name}`).toEqual(expected);
@@ -99,10 +102,35 @@ describe("diagnostics", () => {
     expect((await client.open(uri, text)).diagnostics).toEqual([]);
     const at = positionOf(text, "relu");
     const broken = await client.change(uri, { range: { start: at, end: { line: at.line, character: at.character + 4 } }, text: "rleu" });
-    expect(broken.diagnostics.map((d) => [d.code, d.message])).toEqual([["E100", "unknown activation `rleu`"]]);
+    expect(broken.diagnostics.map((d) => [d.code, d.message])).toEqual([["E100", "unknown activation `rleu`\nhelp: did you mean `relu`?"]]);
     expect(broken.diagnostics[0].range).toEqual(rangeOf(text, "relu"));
     const fixed = await client.change(uri, { range: { start: at, end: { line: at.line, character: at.character + 4 } }, text: "tanh" });
     expect(fixed.diagnostics).toEqual([]);
+  });
+
+  it("carry the label under the span and the help in the message, and secondary labels as related information", async () => {
+    const uri = uriOf("labels.nn");
+    const text = [
+      "model M {",
+      "  input image: [28, 28, 1]",
+      "  let a = image -> conv2d(16, kernel: 3, padding: same)",
+      "  let b = a -> conv2d(32, kernel: 3, padding: same)",
+      "  output a + b",
+      "}",
+      "",
+    ].join("\n");
+    const [d] = (await client.open(uri, text)).diagnostics;
+    expect(d.code).toBe("E202");
+    expect(d.message).toBe(
+      [
+        "cannot add [28, 28, 16] and [28, 28, 32]: shapes differ in the last dimension",
+        "input is [28, 28, 32], from conv2d at line 4",
+        "help: give both branches the same number of channels (here 16 and 32), for example the same `filters`, or join them with `concat`",
+      ].join("\n"),
+    );
+    // The label and the help are in the message; only the label elsewhere is related information, with its place.
+    expect(d.relatedInformation).toEqual([{ location: { uri, range: rangeOf(text, "conv2d(16, kernel: 3, padding: same)") }, message: "[28, 28, 16] here" }]);
+    client.close(uri);
   });
 
   it("re-check the open files that `use` a changed file", async () => {
@@ -119,7 +147,7 @@ describe("diagnostics", () => {
     await client.change(uriOf("lib.nn"), { range: { start, end: { line: start.line, character: start.character + 5 } }, text: "Layer" });
     const published = await appAgain;
     expect(published.diagnostics.map((d) => d.code)).toEqual(["E100"]);
-    expect(published.diagnostics[0].message).toBe("unknown layer or block `Stage`");
+    expect(published.diagnostics[0].message.split("\n")[0]).toBe("unknown layer or block `Stage`");
     client.close(uriOf("lib.nn"));
     client.close(uriOf("app.nn"));
   });
@@ -197,7 +225,10 @@ describe("requests", () => {
 
   it("completes declared names where a name goes", async () => {
     expect(await complete("  features\n", 2)).toEqual(expect.arrayContaining(["features", "image", "input", "let"]));
-    expect(await complete("x -> conv2d(filters", 12)).toEqual(expect.arrayContaining(["filters", "kernel", "x"]));
+    // Where the number of filters goes: the block's integer parameters, not its tensor `x`.
+    const filters = await complete("x -> conv2d(filters", 12);
+    expect(filters).toEqual(expect.arrayContaining(["filters", "kernel"]));
+    expect(filters).not.toContain("x");
   });
 
   it("gives signature help inside layer calls", async () => {

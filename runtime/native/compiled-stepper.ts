@@ -59,7 +59,8 @@ export class CompiledStepper implements Stepper {
   ) {
     ({ variables: this.variables, states: this.states, metrics: this.metrics } = planned);
     this.optimizer = planned.plan.optimizer.kind;
-    this.out = new Float64Array(3 + this.variables.length);
+    // Cost, correct, absolute error, a squared gradient norm per variable, the first non-finite array.
+    this.out = new Float64Array(4 + this.variables.length);
   }
 
   step(data: Examples, order: Uint32Array, from: number, to: number, stepNumber: number): StepResult {
@@ -75,7 +76,9 @@ export class CompiledStepper implements Stepper {
     } else {
       this.network.step(x.values, y.values, order, from, to, weights, this.lr, seed, this.out, this.states.map(ownedValues));
     }
-    return { loss: this.out[0]!, metricSums: this.metrics.map((m) => this.metricSum(m, this.out)), squaredNorms: this.norms() };
+    // The native update checks each weight as it writes it, and the moving statistics after the forward pass.
+    const weightsFinite = this.out[3 + this.variables.length]! < 0;
+    return { loss: this.out[0]!, metricSums: this.metrics.map((m) => this.metricSum(m, this.out)), squaredNorms: this.norms(), weightsFinite };
   }
 
   private metricSum(metric: CompiledMetric, out: Float64Array): number {

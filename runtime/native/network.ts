@@ -8,6 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { LossSetting, OptimizerSetting, ClipSetting } from "../settings.js";
 import { settled } from "../settings.js";
+import { sourceName } from "../layer-names.js";
 import { functionsOf, type NativeAddon } from "./addon.js";
 
 /** One layer of a compiled plan; sizes are per example, NHWC. */
@@ -105,7 +106,12 @@ export interface NetworkPlan {
 
 /** The addon's compiled network, as the JavaScript side sees it. */
 export interface NativeNetwork {
-  /** One step on rows order[from … to-1] of x/y (rows from … to-1 when order is null). */
+  /**
+   * One step on rows order[from … to-1] of x/y (rows from … to-1 when order is null). `out` gets
+   * the mean cost, the number correct, the summed absolute error, each variable's squared gradient
+   * norm, and last the index of the first array not finite after the step (variables, then
+   * states) or −1: its length is 4 + the number of variables.
+   */
   step(x: Float32Array, y: Float32Array, order: Uint32Array | null, from: number, to: number, weights: Float32Array[], lr: number, seed: number, out: Float64Array, states: Float32Array[]): void;
   /** Summed cost, correct predictions and absolute error over the first `count` rows, without dropout, into out[0…2]. */
   evaluate(x: Float32Array, y: Float32Array, count: number, weights: Float32Array[], out: Float64Array, states: Float32Array[]): void;
@@ -130,7 +136,7 @@ class Unsupported extends Error {}
 
 function activationOf(layer: tf.layers.Layer, config: tf.serialization.ConfigDict): string {
   const name = String(config.activation ?? "linear");
-  if (!ACTIVATIONS.has(name)) throw new Unsupported(`layer "${layer.name}" has activation ${name}`);
+  if (!ACTIVATIONS.has(name)) throw new Unsupported(`layer "${sourceName(layer.name)}" has activation ${name}`);
   return name;
 }
 
@@ -149,7 +155,7 @@ function padding(mode: string, size: number, out: number, kernel: number, stride
 
 function spatial(shape: readonly (number | null)[], layer: tf.layers.Layer): number[] {
   const dims = shape.slice(1);
-  if (dims.length !== 3 || dims.some((d) => d === null)) throw new Unsupported(`layer "${layer.name}" does not have an [h, w, c] shape`);
+  if (dims.length !== 3 || dims.some((d) => d === null)) throw new Unsupported(`layer "${sourceName(layer.name)}" does not have an [h, w, c] shape`);
   return dims as number[];
 }
 
@@ -169,9 +175,9 @@ function chain(model: tf.LayersModel): tf.layers.Layer[] {
   const layers = model.layers.filter((l) => l.getClassName() !== "InputLayer");
   let previous: tf.SymbolicTensor = model.inputs[0]!;
   for (const layer of layers) {
-    if (layer.inboundNodes.length !== 1) throw new Unsupported(`layer "${layer.name}" is used more than once`);
+    if (layer.inboundNodes.length !== 1) throw new Unsupported(`layer "${sourceName(layer.name)}" is used more than once`);
     const inputs = layer.inboundNodes[0]!.inputTensors;
-    if (inputs.length !== 1 || inputs[0] !== previous) throw new Unsupported(`layer "${layer.name}" does not follow the previous layer (the model branches)`);
+    if (inputs.length !== 1 || inputs[0] !== previous) throw new Unsupported(`layer "${sourceName(layer.name)}" does not follow the previous layer (the model branches)`);
     previous = layer.output as tf.SymbolicTensor;
   }
   if (previous !== model.outputs[0]) throw new Unsupported("the model's output is not its last layer");
@@ -233,24 +239,24 @@ function plan({ model, loss, optimizer, clip, penalties, metrics, dataShape }: P
     const config = layer.getConfig();
     const inShape = concrete(shapeOf(layer.input as tf.SymbolicTensor));
     const outShape = concrete(shapeOf(layer.outputShape));
-    if (!(sizeOf(outShape) > 0)) throw new Unsupported(`layer "${layer.name}" has an empty output`);
+    if (!(sizeOf(outShape) > 0)) throw new Unsupported(`layer "${sourceName(layer.name)}" has an empty output`);
     const penalty = penalties.get(layer.name) ?? { l1: 0, l2: 0 };
-    if (!layer.trainable && layer.trainableWeights.length === 0 && layer.weights.length > 0) throw new Unsupported(`layer "${layer.name}" is frozen`);
+    if (!layer.trainable && layer.trainableWeights.length === 0 && layer.weights.length > 0) throw new Unsupported(`layer "${sourceName(layer.name)}" is frozen`);
     if (config.kernelConstraint || config.biasConstraint || config.kernelRegularizer || config.activityRegularizer)
-      throw new Unsupported(`layer "${layer.name}" has a constraint or regularizer of its own`);
+      throw new Unsupported(`layer "${sourceName(layer.name)}" has a constraint or regularizer of its own`);
     const params = (): void => {
-      if (!layer.trainable) throw new Unsupported(`layer "${layer.name}" is frozen`);
+      if (!layer.trainable) throw new Unsupported(`layer "${sourceName(layer.name)}" is frozen`);
       for (const w of layer.trainableWeights) variables.push(w.read() as tf.Variable);
     };
     switch (layer.getClassName()) {
       case "Dense": {
-        if (inShape.length !== 2) throw new Unsupported(`dense layer "${layer.name}" has a rank-${inShape.length - 1} input`);
+        if (inShape.length !== 2) throw new Unsupported(`dense layer "${sourceName(layer.name)}" has a rank-${inShape.length - 1} input`);
         layers.push({ kind: "dense", inputs: inShape[1]!, units: Number(config.units), activation: activationOf(layer, config), bias: Boolean(config.useBias), ...penalty });
         params();
         break;
       }
       case "Conv2D": {
-        if (config.dataFormat !== "channelsLast") throw new Unsupported(`conv layer "${layer.name}" is not channels-last`);
+        if (config.dataFormat !== "channelsLast") throw new Unsupported(`conv layer "${sourceName(layer.name)}" is not channels-last`);
         const input = spatial(inShape, layer), output = spatial(outShape, layer);
         const kernel = pair(config.kernelSize, "kernelSize"), strides = pair(config.strides, "strides"), dilation = pair(config.dilationRate, "dilationRate");
         const mode = String(config.padding);
@@ -262,7 +268,7 @@ function plan({ model, loss, optimizer, clip, penalties, metrics, dataShape }: P
       }
       case "MaxPooling2D":
       case "AveragePooling2D": {
-        if (config.dataFormat !== "channelsLast") throw new Unsupported(`pooling layer "${layer.name}" is not channels-last`);
+        if (config.dataFormat !== "channelsLast") throw new Unsupported(`pooling layer "${sourceName(layer.name)}" is not channels-last`);
         const input = spatial(inShape, layer), output = spatial(outShape, layer);
         const pool = pair(config.poolSize, "poolSize"), strides = pair(config.strides ?? config.poolSize, "strides");
         const mode = String(config.padding);
@@ -275,14 +281,14 @@ function plan({ model, loss, optimizer, clip, penalties, metrics, dataShape }: P
       case "LSTM":
       case "GRU": {
         const cell = CELLS[layer.getClassName()]!;
-        if (cell !== "rnn" && config.recurrentActivation !== "sigmoid") throw new Unsupported(`layer "${layer.name}" has ${String(config.recurrentActivation)} gates`);
-        if (config.returnState || config.goBackwards || config.stateful || config.resetAfter) throw new Unsupported(`layer "${layer.name}" returns states, runs backwards, keeps state or resets after`);
-        if (Number(config.dropout) > 0 || Number(config.recurrentDropout) > 0) throw new Unsupported(`layer "${layer.name}" has dropout`);
-        if (inShape.length !== 3 || inShape[1] === null || inShape[2] === null) throw new Unsupported(`layer "${layer.name}" has no fixed sequence length`);
+        if (cell !== "rnn" && config.recurrentActivation !== "sigmoid") throw new Unsupported(`layer "${sourceName(layer.name)}" has ${String(config.recurrentActivation)} gates`);
+        if (config.returnState || config.goBackwards || config.stateful || config.resetAfter) throw new Unsupported(`layer "${sourceName(layer.name)}" returns states, runs backwards, keeps state or resets after`);
+        if (Number(config.dropout) > 0 || Number(config.recurrentDropout) > 0) throw new Unsupported(`layer "${sourceName(layer.name)}" has dropout`);
+        if (inShape.length !== 3 || inShape[1] === null || inShape[2] === null) throw new Unsupported(`layer "${sourceName(layer.name)}" has no fixed sequence length`);
         const activation = activationOf(layer, config);
-        if (activation === "softmax") throw new Unsupported(`layer "${layer.name}" has activation softmax`);
+        if (activation === "softmax") throw new Unsupported(`layer "${sourceName(layer.name)}" has activation softmax`);
         const { recurrentRegularizer, biasRegularizer, recurrentConstraint } = config;
-        if (recurrentRegularizer || biasRegularizer || recurrentConstraint) throw new Unsupported(`layer "${layer.name}" has a constraint or regularizer of its own`);
+        if (recurrentRegularizer || biasRegularizer || recurrentConstraint) throw new Unsupported(`layer "${sourceName(layer.name)}" has a constraint or regularizer of its own`);
         layers.push({ kind: "recurrent", cell, steps: inShape[1], features: inShape[2], units: Number(config.units), activation, bias: Boolean(config.useBias), returnSequences: Boolean(config.returnSequences), ...penalty });
         params();
         break;
@@ -290,14 +296,14 @@ function plan({ model, loss, optimizer, clip, penalties, metrics, dataShape }: P
       case "BatchNormalization": {
         const rank = inShape.length - 1;
         const axis = Number(config.axis);
-        if (axis !== -1 && axis !== rank) throw new Unsupported(`batch norm layer "${layer.name}" does not normalize the last axis`);
+        if (axis !== -1 && axis !== rank) throw new Unsupported(`batch norm layer "${sourceName(layer.name)}" does not normalize the last axis`);
         const channels = inShape[rank];
-        if (typeof channels !== "number") throw new Unsupported(`batch norm layer "${layer.name}" has no fixed channel count`);
+        if (typeof channels !== "number") throw new Unsupported(`batch norm layer "${sourceName(layer.name)}" has no fixed channel count`);
         layers.push({ kind: "batchnorm", positions: sizeOf(inShape) / channels, channels, momentum: Number(config.momentum), epsilon: Number(config.epsilon), center: Boolean(config.center), scale: Boolean(config.scale) });
         params();
         // tfjs-layers adds moving_mean, then moving_variance.
         const [movingMean, movingVariance, ...others] = layer.nonTrainableWeights;
-        if (!movingMean || !movingVariance || others.length) throw new Unsupported(`batch norm layer "${layer.name}" has unexpected weights`);
+        if (!movingMean || !movingVariance || others.length) throw new Unsupported(`batch norm layer "${sourceName(layer.name)}" has unexpected weights`);
         states.push(movingMean.read() as tf.Variable, movingVariance.read() as tf.Variable);
         break;
       }
@@ -305,14 +311,14 @@ function plan({ model, loss, optimizer, clip, penalties, metrics, dataShape }: P
         // NHWC rows are already flat in tfjs's order: nothing to run.
         break;
       case "Dropout":
-        if (config.noiseShape) throw new Unsupported(`dropout layer "${layer.name}" has a noise shape`);
+        if (config.noiseShape) throw new Unsupported(`dropout layer "${sourceName(layer.name)}" has a noise shape`);
         layers.push({ kind: "dropout", size: sizeOf(inShape), rate: Number(config.rate) });
         break;
       case "Activation":
         layers.push({ kind: "activation", size: sizeOf(inShape), activation: activationOf(layer, config) });
         break;
       default:
-        throw new Unsupported(`layer "${layer.name}" (${layer.getClassName()}) is not compiled`);
+        throw new Unsupported(`layer "${sourceName(layer.name)}" (${layer.getClassName()}) is not compiled`);
     }
   }
   const inputShape = concrete(shapeOf(model.inputs[0]!));

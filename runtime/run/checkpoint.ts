@@ -4,11 +4,13 @@
  * previous checkpoint or the new one, never half of each. Older tensor files are removed after.
  */
 import * as tf from "@tensorflow/tfjs";
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { EpochRecord } from "../history.js";
 import type { PlateauState } from "../train/schedules.js";
-import { writeFileAtomic } from "./atomic.js";
+import { firstNonFinite, TrainingDiverged } from "../train/finite.js";
+import { makeFolder, writeFileAtomic } from "./atomic.js";
+import { describeDataChange, type DataFingerprint } from "./data-fingerprint.js";
 
 /** An optimizer's state variable as tfjs's `getWeights()` gives it (the type is not exported). */
 export interface NamedTensor {
@@ -48,6 +50,8 @@ interface StateFile {
   readonly format: "nnc-checkpoint-1";
   /** Identifies the training (settings and model); a checkpoint of another training is not resumed. */
   readonly fingerprint: string;
+  /** The data trained on (run/data-fingerprint.ts); a checkpoint of other data is not resumed. */
+  readonly data?: DataFingerprint;
   readonly tensorsFile: string;
   readonly epoch: number;
   readonly rng: number;
@@ -59,8 +63,12 @@ interface StateFile {
 
 const STATE = "state.json";
 
-export async function saveCheckpoint(dir: string, fingerprint: string, state: TrainingState): Promise<void> {
-  mkdirSync(dir, { recursive: true });
+export async function saveCheckpoint(dir: string, fingerprint: string, state: TrainingState, data?: DataFingerprint): Promise<void> {
+  // The checkpoint on disk is the last good one: weights that are not finite never replace it.
+  if (firstNonFinite(state.model) >= 0 || (state.best && firstNonFinite(state.best) >= 0)) {
+    throw new TrainingDiverged(`the weights after epoch ${state.epoch} are not finite numbers: the checkpoint in ${dir} is not replaced`);
+  }
+  makeFolder(dir);
   const entries: TensorEntry[] = [];
   const chunks: Uint8Array[] = [];
   let offset = 0;
@@ -85,6 +93,7 @@ export async function saveCheckpoint(dir: string, fingerprint: string, state: Tr
   const file: StateFile = {
     format: "nnc-checkpoint-1",
     fingerprint,
+    ...(data ? { data } : {}),
     tensorsFile,
     epoch: state.epoch,
     rng: state.rng,
@@ -104,8 +113,8 @@ export type LoadedCheckpoint =
   | { readonly kind: "other"; readonly reason: string }
   | { readonly kind: "found"; readonly state: TrainingState };
 
-/** Reads the checkpoint in `dir`, when there is one for this training. */
-export function loadCheckpoint(dir: string, fingerprint: string): LoadedCheckpoint {
+/** Reads the checkpoint in `dir`, when there is one for this training (and, given `data`, for this data). */
+export function loadCheckpoint(dir: string, fingerprint: string, data?: DataFingerprint): LoadedCheckpoint {
   const statePath = join(dir, STATE);
   if (!existsSync(statePath)) return { kind: "none" };
   let file: StateFile;
@@ -116,6 +125,8 @@ export function loadCheckpoint(dir: string, fingerprint: string): LoadedCheckpoi
   }
   if (file.format !== "nnc-checkpoint-1") return { kind: "other", reason: `${statePath} is not an nnc checkpoint` };
   if (file.fingerprint !== fingerprint) return { kind: "other", reason: "it belongs to a different training (the settings or the model changed)" };
+  if (data && !file.data) return { kind: "other", reason: "it does not record the training data it was trained on (a checkpoint of an earlier nnc)" };
+  if (data && file.data && file.data.hash !== data.hash) return { kind: "other", reason: `the training data changed since the checkpoint${describeDataChange(file.data, data)}` };
   const bytes = readFileSync(join(dir, file.tensorsFile));
   const tensorOf = (e: TensorEntry): tf.Tensor => {
     const slice = bytes.buffer.slice(bytes.byteOffset + e.offset, bytes.byteOffset + e.offset + e.length);
@@ -123,6 +134,12 @@ export function loadCheckpoint(dir: string, fingerprint: string): LoadedCheckpoi
   };
   const group = (g: TensorEntry["group"]) => file.tensors.filter((e) => e.group === g);
   const best = group("best");
+  const model = group("model").map(tensorOf);
+  // Written by an nnc that saved diverged runs: nothing to resume from.
+  if (firstNonFinite(model) >= 0) {
+    model.forEach((t) => t.dispose());
+    return { kind: "other", reason: "its weights are not finite numbers (the run it saved had diverged)" };
+  }
   return {
     kind: "found",
     state: {
@@ -131,7 +148,7 @@ export function loadCheckpoint(dir: string, fingerprint: string): LoadedCheckpoi
       schedule: file.schedule,
       early: file.early,
       history: file.history,
-      model: group("model").map(tensorOf),
+      model,
       optimizer: group("optimizer").map((e) => ({ name: e.name, tensor: tensorOf(e) })),
       best: best.length ? best.map(tensorOf) : null,
     },

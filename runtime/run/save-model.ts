@@ -4,14 +4,18 @@
  * without tfjs-node's file system handler (which needs the native package).
  */
 import * as tf from "@tensorflow/tfjs";
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { writeFileAtomic } from "./atomic.js";
+import { nonFiniteWeight, TrainingDiverged } from "../train/finite.js";
+import { makeFolder, writeFileAtomic } from "./atomic.js";
 
 export const WEIGHTS_FILE = "weights.bin";
 
 export async function saveModel(model: tf.LayersModel, dir: string): Promise<string> {
-  mkdirSync(dir, { recursive: true });
+  // A model with a NaN or an infinity predicts nothing: never write one (the run has diverged).
+  const bad = nonFiniteWeight(model);
+  if (bad) throw new TrainingDiverged(`the weights of layer "${bad.layer}" (${bad.weight}) are not finite numbers: the model is not saved in ${dir}. Lower the learning rate, or add \`clip: norm(1)\``);
+  makeFolder(dir);
   const path = join(dir, "model.json");
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {

@@ -5,12 +5,16 @@
 import * as tf from "@tensorflow/tfjs";
 import type { DataSplits } from "../data/examples.js";
 import type { EpochRecord, LayerNorms } from "../history.js";
+import { sourceName } from "../layer-names.js";
 import { formatMetric } from "../metric-format.js";
 import { EpochProgress } from "../progress.js";
 import { permutation, Rng } from "../random.js";
 import { loadCheckpoint, saveCheckpoint, type EarlyStoppingState } from "../run/checkpoint.js";
+import { WriteError } from "../run/atomic.js";
+import type { DataFingerprint } from "../run/data-fingerprint.js";
 import type { MonitoredName } from "../settings.js";
 import { evaluate } from "./evaluate.js";
+import { nonFiniteWeight, TrainingDiverged } from "./finite.js";
 import type { InputDtypes } from "./batches.js";
 import type { ModelLoss } from "./losses.js";
 import type { Metric } from "./metrics.js";
@@ -38,7 +42,8 @@ export interface FitOptions {
   readonly inputDtypes: InputDtypes;
   readonly earlyStopping: EarlyStopping | null;
   readonly monitorWeights: boolean;
-  readonly checkpoint: { readonly dir: string; readonly every: number; readonly fingerprint: string } | null;
+  /** `fingerprint` identifies the settings and model, `data` the examples (a checkpoint of either other is not resumed). */
+  readonly checkpoint: { readonly dir: string; readonly every: number; readonly fingerprint: string; readonly data?: DataFingerprint } | null;
   readonly progress: { write(s: string): unknown; isTTY?: boolean; columns?: number } | null;
   /** Called with the restored history when the run resumes from a checkpoint. */
   readonly onResume?: (history: readonly EpochRecord[]) => void;
@@ -57,10 +62,7 @@ export interface FitResult {
   readonly keptEpoch: number | null;
 }
 
-/** Thrown when the cost stops being a finite number. */
-export class TrainingDiverged extends Error {
-  override readonly name = "TrainingDiverged";
-}
+export { TrainingDiverged };
 
 /** A NaN or infinite value is never an improvement: a diverged epoch must not become the best one. */
 export function improved(value: number, best: number | null, monitor: MonitoredName, minDelta: number): boolean {
@@ -75,7 +77,8 @@ function metricOf(record: EpochRecord, monitor: MonitoredName): number | undefin
 }
 
 function layerNorms(model: tf.LayersModel): Record<string, LayerNorms> {
-  const out: Record<string, LayerNorms> = {};
+  // Entries, then an object of own properties: a layer labelled `__proto__` is a key like any other.
+  const out: [string, LayerNorms][] = [];
   tf.tidy(() => {
     for (const layer of model.layers) {
       let weights = 0;
@@ -87,10 +90,10 @@ function layerNorms(model: tf.LayersModel): Record<string, LayerNorms> {
         if (last.includes("bias") || last === "beta") biases = (biases ?? 0) + sq;
         else weights += sq;
       }
-      if (layer.weights.length) out[layer.name] = { weights: Math.sqrt(weights), biases: biases === null ? null : Math.sqrt(biases) };
+      if (layer.weights.length) out.push([sourceName(layer.name), { weights: Math.sqrt(weights), biases: biases === null ? null : Math.sqrt(biases) }]);
     }
   });
-  return out;
+  return Object.fromEntries(out);
 }
 
 export async function fit(o: FitOptions): Promise<FitResult> {
@@ -101,9 +104,11 @@ export async function fit(o: FitOptions): Promise<FitResult> {
   let bestWeights: tf.Tensor[] | null = null;
   let start = 0;
   let resumedFrom: number | null = null;
+  /** The epoch of the checkpoint on disk (written or resumed from), which a divergence leaves in place. */
+  let checkpointed: number | null = null;
 
   if (o.checkpoint) {
-    const found = loadCheckpoint(o.checkpoint.dir, o.checkpoint.fingerprint);
+    const found = loadCheckpoint(o.checkpoint.dir, o.checkpoint.fingerprint, o.checkpoint.data);
     if (found.kind === "other") o.log(`not resuming from ${o.checkpoint.dir}: ${found.reason}; starting afresh`);
     if (found.kind === "found") {
       const s = found.state;
@@ -117,6 +122,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
       history.push(...s.history);
       start = s.epoch;
       resumedFrom = s.epoch;
+      checkpointed = s.epoch;
       o.onResume?.(history);
       o.log(`resuming after epoch ${s.epoch} from the checkpoint in ${o.checkpoint.dir}`);
     }
@@ -140,11 +146,14 @@ export async function fit(o: FitOptions): Promise<FitResult> {
       const to = Math.min(train.count, from + o.batchSize);
       const result = stepper.step(train, order, from, to, epoch * steps + s);
       const size = to - from;
-      if (!Number.isFinite(result.loss)) {
+      // Both steppers report the same two facts at the same step: the cost of the batch (before the
+      // update), then whether the update left every weight finite.
+      const what = !Number.isFinite(result.loss) ? `the cost became ${result.loss}` : !result.weightsFinite ? `the weights became NaN or infinite${weightOf(model)}` : null;
+      if (what) {
         throw new TrainingDiverged(
-          `the cost became ${result.loss} at epoch ${epoch + 1}, step ${s + 1} (learning rate ${lr}): training stopped` +
-            (o.checkpoint && history.length ? `; the last good checkpoint (epoch ${history.length}) is kept in ${o.checkpoint.dir}` : "") +
-            `. Lower the learning rate, or add \`clip: norm(1)\``,
+          `${what} at epoch ${epoch + 1}, step ${s + 1} (learning rate ${lr}): training stopped` +
+            (o.checkpoint && checkpointed !== null ? `; the last good checkpoint (epoch ${checkpointed}) is kept in ${o.checkpoint.dir}` : "") +
+            `. Lower the learning rate, or add \`clip: norm(1)\`${hugeInputs(train)}`,
         );
       }
       lossSum += result.loss * size;
@@ -198,7 +207,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
     o.onEpoch?.(record);
 
     if (o.checkpoint && ((epoch + 1) % o.checkpoint.every === 0 || epoch + 1 === o.epochs || stoppedEarly)) {
-      await saveCheckpoint(o.checkpoint.dir, o.checkpoint.fingerprint, {
+      const state = {
         epoch: epoch + 1,
         rng: rng.snapshot,
         schedule: o.schedule.state,
@@ -207,7 +216,16 @@ export async function fit(o: FitOptions): Promise<FitResult> {
         model: model.getWeights(),
         optimizer: await stepper.optimizerWeights(),
         best: bestWeights,
-      });
+      };
+      try {
+        await saveCheckpoint(o.checkpoint.dir, o.checkpoint.fingerprint, state, o.checkpoint.data);
+      } catch (error) {
+        // A full disk or a read-only folder: say which file, and what is left to resume from.
+        if (!(error instanceof WriteError)) throw error;
+        const kept = checkpointed === null ? "no checkpoint was written before" : `the last checkpoint (epoch ${checkpointed}) is kept`;
+        throw new WriteError(error.path, error.code, `${error.message}; ${kept}`);
+      }
+      checkpointed = epoch + 1;
     }
   }
 
@@ -219,6 +237,25 @@ export async function fit(o: FitOptions): Promise<FitResult> {
     bestWeights.forEach((t) => t.dispose());
   }
   return { history, bestEpoch: o.earlyStopping ? early.bestEpoch : bestByLoss(history), stoppedEarly, resumedFrom, keptEpoch };
+}
+
+/** Which weight is not finite, for the message: ` (layer "dense_1", kernel)`. */
+function weightOf(model: tf.LayersModel): string {
+  const bad = nonFiniteWeight(model);
+  return bad ? ` (first in layer "${bad.layer}", ${bad.weight})` : "";
+}
+
+/** A hint when the inputs themselves are near float32's limit (3.4e38), which no rate can train on. */
+function hugeInputs(train: DataSplits["train"]): string {
+  let largest = 0;
+  for (const column of train.inputs) {
+    const values = column.values;
+    for (let i = 0; i < values.length; i++) {
+      const v = Math.abs(values[i]!);
+      if (v > largest) largest = v;
+    }
+  }
+  return largest > 1e15 ? `; the inputs reach ${largest.toPrecision(3)}: scale them (\`normalize: standardize\`)` : "";
 }
 
 /** Without early stopping, the best epoch is the one with the best validation accuracy or loss. */

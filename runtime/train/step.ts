@@ -4,11 +4,13 @@
  * the step creates is released before it returns, so the tensor count stays flat across epochs.
  */
 import * as tf from "@tensorflow/tfjs";
+import { sourceName } from "../layer-names.js";
 import type { ClipSetting } from "../settings.js";
 import { settled } from "../settings.js";
 import { applyModel, type Batch } from "./batches.js";
 import { totalLoss, type ModelLoss } from "./losses.js";
 import type { Metric } from "./metrics.js";
+import { tensorFinite } from "./finite.js";
 import { penaltyTerm, type penalizedVariables } from "./regularization.js";
 // Autograd through average pooling with padding needs the exact gradient registered there.
 import "../gradients/avg-pool.js";
@@ -38,6 +40,11 @@ export interface StepResult {
   readonly metricSums: readonly number[];
   /** Per layer: the squared norms of the weight and bias gradients, when monitored. */
   readonly squaredNorms: ReadonlyMap<string, { weights: number; biases: number | null }> | null;
+  /**
+   * Whether every weight the step wrote (its update, and batch norm's moving statistics) is finite
+   * afterwards. A step whose cost is finite can still overflow the weights (a huge rate, huge inputs).
+   */
+  readonly weightsFinite: boolean;
 }
 
 /** The trainable variables of a model and their roles. */
@@ -50,7 +57,7 @@ export function trainableVariables(model: tf.LayersModel): { variables: tf.Varia
       const v = w.read() as tf.Variable;
       variables.push(v);
       const last = w.originalName.split("/").pop() ?? "";
-      roles.set(v.name, { layer: layer.name, role: last.includes("bias") || last === "beta" ? "biases" : "weights" });
+      roles.set(v.name, { layer: sourceName(layer.name), role: last.includes("bias") || last === "beta" ? "biases" : "weights" });
     }
   }
   return { variables, roles };
@@ -100,5 +107,20 @@ export function trainStep(ctx: StepContext, batch: Batch): StepResult {
       squaredNorms!.set(role.layer, entry);
     });
   }
-  return { loss: values[0], metricSums, squaredNorms };
+  // What the step wrote, read in place on the cpu and native backends (one pass, no tensor): the
+  // trained variables and the moving statistics; frozen layers do not change.
+  const weightsFinite = ctx.variables.every(tensorFinite) && movingStatistics(ctx.model).every((w) => tensorFinite(w.read()));
+  return { loss: values[0], metricSums, squaredNorms, weightsFinite };
+}
+
+const moving = new WeakMap<tf.LayersModel, readonly tf.LayerVariable[]>();
+
+/** The weights a forward pass in training mode updates itself (batch norm's moving mean and variance). */
+function movingStatistics(model: tf.LayersModel): readonly tf.LayerVariable[] {
+  let found = moving.get(model);
+  if (!found) {
+    found = model.layers.flatMap((l) => l.nonTrainableWeights.filter((w) => (w.originalName.split("/").pop() ?? "").startsWith("moving_")));
+    moving.set(model, found);
+  }
+  return found;
 }

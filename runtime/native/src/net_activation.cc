@@ -21,7 +21,8 @@ void activate(Activation f, float* v, int64_t rows, int64_t cols) {
     case Activation::Linear:
       return;
     case Activation::Relu:
-      for (int64_t i = 0; i < n; i++) v[i] = v[i] > 0.f ? v[i] : 0.f;
+      // Math.max(0, x), tfjs's relu: NaN passes through (a diverged value must not become 0).
+      for (int64_t i = 0; i < n; i++) v[i] = v[i] > 0.f || v[i] != v[i] ? v[i] : 0.f;
       return;
     case Activation::Sigmoid:
       for (int64_t i = 0; i < n; i++) v[i] = 1.f / (1.f + std::exp(-v[i]));
@@ -48,7 +49,8 @@ void activationGradient(Activation f, const float* a, const float* dA, float* dZ
       if (dZ != dA) std::copy(dA, dA + n, dZ);
       return;
     case Activation::Relu:
-      for (int64_t i = 0; i < n; i++) dZ[i] = a[i] > 0.f ? dA[i] : 0.f;
+      // dA·step(a), where tfjs's step(NaN) is NaN.
+      for (int64_t i = 0; i < n; i++) dZ[i] = a[i] > 0.f ? dA[i] : a[i] != a[i] ? a[i] : 0.f;
       return;
     case Activation::Sigmoid:
       for (int64_t i = 0; i < n; i++) dZ[i] = dA[i] * a[i] * (1.f - a[i]);

@@ -183,14 +183,17 @@ class Network : public Napi::ObjectWrap<Network> {
       for (int64_t j = 0; j < n; j++) {
         switch (loss_) {
           case Loss::Quadratic: {
+            // Squared in float, as tfjs does: a difference past 1.8e19 overflows to ∞ there too.
             const float diff = ar[j] - yr[j];
-            rowCost += 0.5 * diff * diff;
+            const float squared = diff * diff;
+            rowCost += squared;
             dr[j] = diff * scale;
             break;
           }
           case Loss::MeanSquared: {
             const float diff = ar[j] - yr[j];
-            rowCost += static_cast<double>(diff) * diff / n;
+            const float squared = diff * diff;
+            rowCost += static_cast<double>(squared) / n;
             dr[j] = 2.f * diff * unitScale;
             break;
           }
@@ -202,22 +205,28 @@ class Network : public Napi::ObjectWrap<Network> {
             break;
           }
           case Loss::CrossEntropy: {
+            // tfjs's clipByValue lets NaN through (its gradient there is 0): a diverged output
+            // must give a NaN cost, never the clipped log(1) = 0.
             const bool inside = ar[j] >= kEpsilon && ar[j] <= 1.f;
-            const float p = inside ? ar[j] : (ar[j] < kEpsilon ? kEpsilon : 1.f);
+            const float p = inside || ar[j] != ar[j] ? ar[j] : (ar[j] < kEpsilon ? kEpsilon : 1.f);
             rowCost -= yr[j] * std::log(p);
             dr[j] = inside ? -yr[j] / p * scale : 0.f;
             break;
           }
           case Loss::BinaryCrossEntropy: {
             const bool inside = ar[j] >= kEpsilon && ar[j] <= 1.f - kEpsilon;
-            const float p = inside ? ar[j] : (ar[j] < kEpsilon ? kEpsilon : 1.f - kEpsilon);
+            const float p = inside || ar[j] != ar[j] ? ar[j] : (ar[j] < kEpsilon ? kEpsilon : 1.f - kEpsilon);
             rowCost -= yr[j] * std::log(p) + (1.f - yr[j]) * std::log(1.f - p);
             dr[j] = inside ? -(yr[j] / p - (1.f - yr[j]) / (1.f - p)) * scale : 0.f;
             break;
           }
         }
       }
-      total += rowCost;
+      // tfjs sums each example's units into a float32 tensor (perExampleSumMean): a sum past
+      // float's range is ∞ there, and so here.
+      if (loss_ == Loss::Quadratic) total += 0.5 * static_cast<float>(rowCost);
+      else if (loss_ == Loss::CrossEntropy || loss_ == Loss::BinaryCrossEntropy) total += static_cast<float>(rowCost);
+      else total += rowCost;
       double rowAbsolute = 0;
       for (int64_t j = 0; j < n; j++) rowAbsolute += std::fabs(static_cast<double>(yr[j] - ar[j]));
       absolute += rowAbsolute / n;
@@ -232,7 +241,9 @@ class Network : public Napi::ObjectWrap<Network> {
         correct += best == truth;
       }
     }
-    return total / batch;
+    // The cost is a float32 scalar in tfjs: one beyond float's range is reported as ∞, not as a
+    // large double, so both paths see the same divergence.
+    return static_cast<float>(total / batch);
   }
 
   static void bind(const Napi::Value& arrays, std::vector<std::unique_ptr<Parameter>>& into, const char* what) {
@@ -275,8 +286,10 @@ class Network : public Napi::ObjectWrap<Network> {
     });
   }
 
-  // step(x, y, order | null, from, to, weights[], lr, seed, out: Float64Array[3 + parameters], states[]):
-  // the mean cost, the number correct, the summed absolute error, each parameter's squared gradient norm
+  // step(x, y, order | null, from, to, weights[], lr, seed, out: Float64Array[4 + parameters], states[]):
+  // the mean cost, the number correct, the summed absolute error, each parameter's squared gradient
+  // norm, then the index of the first array that is not finite after the step (the parameters in
+  // order, then the states), or −1.
   Napi::Value Step(const Napi::CallbackInfo& info) {
     return guarded(info, [&] {
       const float* x = floatsAt(info, 0);
@@ -286,7 +299,9 @@ class Network : public Napi::ObjectWrap<Network> {
       Napi::Array weights = info[5].As<Napi::Array>();
       const float lr = static_cast<float>(numberAt(info, 6));
       random_.seed(static_cast<uint64_t>(intAt(info, 7)));
-      double* out = info[8].As<Napi::Float64Array>().Data();
+      Napi::Float64Array outArray = info[8].As<Napi::Float64Array>();
+      if (outArray.ElementLength() < 4 + parameters_.size()) throw std::invalid_argument("the step's output array is too short");
+      double* out = outArray.Data();
       bindWeights(weights, info[9]);
       if (batch <= 0) throw std::invalid_argument("empty batch");
       ensureBuffers(batch);
@@ -302,11 +317,26 @@ class Network : public Napi::ObjectWrap<Network> {
         float* dIn = i == 0 ? nullptr : gradients_[i].data();
         layers_[i]->backward(batch, activations_[i].data(), activations_[i + 1].data(), gradients_[i + 1].data(), dIn);
       }
-      update(lr, out + 3);
+      const int64_t badState = firstNonFiniteState();
+      const int64_t badParameter = update(lr, out + 3);
+      out[3 + parameters_.size()] = static_cast<double>(badParameter >= 0 ? badParameter : badState >= 0 ? static_cast<int64_t>(parameters_.size()) + badState : -1);
     });
   }
 
-  void update(float lr, double* squaredNorms) {
+  // The first state array (batch norm's moving statistics, updated by the forward pass) holding a
+  // NaN or an infinity, or −1.
+  int64_t firstNonFiniteState() const {
+    for (size_t k = 0; k < states_.size(); k++) {
+      const float* v = states_[k]->values;
+      for (int64_t i = 0; i < states_[k]->size; i++)
+        if (!std::isfinite(v[i])) return static_cast<int64_t>(k);
+    }
+    return -1;
+  }
+
+  // The update of every parameter; returns the first parameter whose new weights are not all
+  // finite (the optimizer checks as it writes them), or −1.
+  int64_t update(float lr, double* squaredNorms) {
     for (auto& p : parameters_) {
       float* g = p->gradient.data();
       const float* w = p->values;
@@ -319,24 +349,38 @@ class Network : public Napi::ObjectWrap<Network> {
     }
     if (clip_ == Clip::Value) {
       for (auto& p : parameters_)
-        for (float& v : p->gradient) v = std::min(clipMax_, std::max(-clipMax_, v));
+        // As tfjs's clipByValue, NaN passes (std::min/max would turn it into −max).
+        for (float& v : p->gradient) v = v != v ? v : std::min(clipMax_, std::max(-clipMax_, v));
     } else if (clip_ == Clip::Norm) {
-      double total = 0;
-      for (auto& p : parameters_)
-        for (float v : p->gradient) total += static_cast<double>(v) * v;
-      const float scale = static_cast<float>(std::min(1.0, clipMax_ / (std::sqrt(total) + 1e-12)));
+      // As runtime/train/step.ts computes it in float32: each gradient's Σg² (squares in float,
+      // the sum rounded to float), their float sum, its root. A norm past float's range is ∞ there,
+      // which scales every gradient by 0 (NaN where a gradient is ∞): so it does here.
+      float total = 0.f;
+      for (auto& p : parameters_) {
+        double sum = 0;
+        for (float v : p->gradient) {
+          const float squared = v * v;
+          sum += squared;
+        }
+        total += static_cast<float>(sum);
+      }
+      const float norm = std::sqrt(total);
+      const float ratio = clipMax_ / (norm + 1e-12f);
+      const float scale = ratio != ratio ? ratio : std::min(1.f, ratio);
       for (auto& p : parameters_)
         for (float& v : p->gradient) v *= scale;
     }
+    int64_t bad = -1;
     for (size_t k = 0; k < parameters_.size(); k++) {
       Parameter& p = *parameters_[k];
       const float* g = p.gradient.data();
       double sq = 0;
       for (int64_t i = 0; i < p.size; i++) sq += static_cast<double>(g[i]) * g[i];
       squaredNorms[k] = sq;
-      optimizer_->apply(p, lr);
+      if (!optimizer_->apply(p, lr) && bad < 0) bad = static_cast<int64_t>(k);
     }
     optimizer_->finishStep();
+    return bad;
   }
 
   // state(k, s): slot s of parameter k's optimizer state as a Float32Array view (read and written

@@ -2,9 +2,16 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 namespace nnc::net {
+namespace {
+
+// 1 for NaN and ±∞, 0 otherwise, without a branch (so the update loops still vectorize).
+inline unsigned notFinite(float v) { return !(std::fabs(v) <= std::numeric_limits<float>::max()); }
+
+}  // namespace
 
 OptimizerKind optimizerNamed(const std::string& name) {
   if (name == "sgd") return OptimizerKind::Sgd;
@@ -51,7 +58,7 @@ void Optimizer::finishStep() {
   accBeta2_ *= static_cast<float>(spec_.beta2);
 }
 
-void Optimizer::apply(Parameter& p, float lr) const {
+bool Optimizer::apply(Parameter& p, float lr) const {
   float* w = p.values;
   const float* g = p.gradient.data();
   float* s0 = p.slots[0].data();
@@ -59,26 +66,32 @@ void Optimizer::apply(Parameter& p, float lr) const {
   const int64_t n = p.size;
   const float eps = static_cast<float>(spec_.epsilon);
   const float negLr = -lr;
+  unsigned bad = 0;
   switch (spec_.kind) {
     case OptimizerKind::Sgd:
-      for (int64_t i = 0; i < n; i++) w[i] -= lr * g[i];
-      return;
+      for (int64_t i = 0; i < n; i++) {
+        w[i] -= lr * g[i];
+        bad |= notFinite(w[i]);
+      }
+      return bad == 0;
     case OptimizerKind::Momentum: {
       // v ← μv + g; w ← w − η·v, or with Nesterov w ← w − η·(g + μv).
       const float mu = static_cast<float>(spec_.momentum);
       for (int64_t i = 0; i < n; i++) {
         s0[i] = mu * s0[i] + g[i];
         w[i] -= lr * (spec_.nesterov ? g[i] + mu * s0[i] : s0[i]);
+        bad |= notFinite(w[i]);
       }
-      return;
+      return bad == 0;
     }
     case OptimizerKind::Adagrad:
       // a ← a + g²; w ← w − η·g / √(a + ε), with tfjs's ε of 1e-7.
       for (int64_t i = 0; i < n; i++) {
         s0[i] = s0[i] + g[i] * g[i];
         w[i] = (g[i] / std::sqrt(s0[i] + 1e-7f)) * negLr + w[i];
+        bad |= notFinite(w[i]);
       }
-      return;
+      return bad == 0;
     case OptimizerKind::Adadelta: {
       // tfjs divides by the accumulated squares from before this step's gradient is added.
       const float rho = static_cast<float>(spec_.rho), oneMinusRho = static_cast<float>(1.0 - spec_.rho);
@@ -88,8 +101,9 @@ void Optimizer::apply(Parameter& p, float lr) const {
         s1[i] = s1[i] * rho + update * update * oneMinusRho;
         s0[i] = newGrad;
         w[i] = update * negLr + w[i];
+        bad |= notFinite(w[i]);
       }
-      return;
+      return bad == 0;
     }
     case OptimizerKind::Rmsprop: {
       // ms ← ρ·ms + (1 − ρ)·g²; m ← μm + η·g / √(ms + ε); w ← w − m.
@@ -99,8 +113,9 @@ void Optimizer::apply(Parameter& p, float lr) const {
         s0[i] = s0[i] * decay + g[i] * g[i] * oneMinusDecay;
         s1[i] = s1[i] * mu + g[i] * lr / std::sqrt(s0[i] + eps);
         w[i] = w[i] - s1[i];
+        bad |= notFinite(w[i]);
       }
-      return;
+      return bad == 0;
     }
     case OptimizerKind::Adam: {
       const float beta1 = static_cast<float>(spec_.beta1), oneMinusBeta1 = static_cast<float>(1.0 - spec_.beta1);
@@ -111,8 +126,9 @@ void Optimizer::apply(Parameter& p, float lr) const {
         s1[i] = s1[i] * beta2 + g[i] * g[i] * oneMinusBeta2;
         const float m = s0[i] / correction1, v = s1[i] / correction2;
         w[i] = m / (std::sqrt(v) + eps) * negLr + w[i];
+        bad |= notFinite(w[i]);
       }
-      return;
+      return bad == 0;
     }
     case OptimizerKind::Adamax: {
       // tfjs's Adamax with no decay: u ← max(β₂u, |g|); w ← w − η/(1 − β₁ᵗ)·m/(u + ε).
@@ -123,10 +139,12 @@ void Optimizer::apply(Parameter& p, float lr) const {
         s0[i] = s0[i] * beta1 + g[i] * oneMinusBeta1;
         s1[i] = std::max(s1[i] * beta2, std::fabs(g[i]));
         w[i] = rate * (s0[i] / (s1[i] + eps)) + w[i];
+        bad |= notFinite(w[i]);
       }
-      return;
+      return bad == 0;
     }
   }
+  return bad == 0;
 }
 
 }  // namespace nnc::net

@@ -220,9 +220,20 @@ Napi::Value ArgReduce(const Napi::CallbackInfo& info) {
   });
 }
 
+// allFinite(x): whether no value of the Float32Array x is NaN or ±∞ (the autograd step's check of
+// the weights it updated, runtime/train/finite.ts). An integer test of the exponent bits, vectorized.
+Napi::Value AllFinite(const Napi::CallbackInfo& info) {
+  const uint32_t* bits = reinterpret_cast<const uint32_t*>(floatsAt(info, 0));
+  const size_t n = lengthAt(info, 0);
+  uint32_t bad = 0;
+#pragma omp simd reduction(| : bad)
+  for (size_t i = 0; i < n; i++) bad |= (bits[i] & 0x7f800000u) == 0x7f800000u;
+  return Napi::Boolean::New(info.Env(), bad == 0);
+}
+
 const Registration registrations[] = {
     {"sum", Reduce<SumOf>}, {"mean", Reduce<MeanOf>},        {"prod", Reduce<ProdOf>},         {"max", Reduce<MaxOf>},
-    {"min", Reduce<MinOf>}, {"argMax", ArgReduce<true>}, {"argMin", ArgReduce<false>},
+    {"min", Reduce<MinOf>}, {"argMax", ArgReduce<true>}, {"argMin", ArgReduce<false>}, {"allFinite", AllFinite},
 };
 
 }  // namespace

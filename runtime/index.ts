@@ -16,6 +16,7 @@ export type { EpochRecord, LayerNorms } from "./history.js";
 export type * from "./settings.js";
 export { DataError } from "./data/examples.js";
 export { TrainingDiverged } from "./train/fit.js";
+export { WriteError } from "./run/atomic.js";
 export type { TensorSpec } from "./program.js";
 export type { Column, Examples, InputPreprocessing } from "./data/examples.js";
 export { loadPredictor, predict, type Predictor, type OutputPrediction } from "./package/predictor.js";

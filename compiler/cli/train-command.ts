@@ -5,7 +5,6 @@
 import { dirname, resolve } from "node:path";
 import { checkProgram } from "../check.js";
 import { generateModule } from "../codegen/emit-module.js";
-import { identifierPart } from "../codegen/literal.js";
 import { importGeneratedModule } from "../codegen/load-module.js";
 import { sourceName } from "../codegen/compile-file.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
@@ -69,7 +68,7 @@ export async function runTrain(args: string[], io: CommandIO): Promise<number> {
     return 1;
   }
   const module = await importGeneratedModule(generated.text);
-  const run = module[`train${identifierPart(training.name)}`] as (options: TrainOptions) => Promise<TrainingReport>;
+  const run = module[generated.names.trainings.get(training.name)!.train] as (options: TrainOptions) => Promise<TrainingReport>;
   const options: TrainOptions = {
     epochs,
     limit,
@@ -83,7 +82,7 @@ export async function runTrain(args: string[], io: CommandIO): Promise<number> {
     return 0;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const known = error instanceof Error && ["DataError", "TrainingDiverged"].includes(error.name);
+    const known = error instanceof Error && ["DataError", "TrainingDiverged", "WriteError"].includes(error.name);
     io.stderr(`error: training ${training.name} failed: ${message}\n`);
     if (!known && error instanceof Error && error.stack && process.env.NNC_DEBUG) io.stderr(`${error.stack}\n`);
     return 1;

@@ -3,11 +3,11 @@
  * changed (so an unchanged source rewrites nothing and build tools see no change). A model or
  * training whose code cannot be generated is left out of its module and listed with the file.
  */
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import { checkProgram, type CheckResult } from "../check.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
-import { writeFileAtomic } from "../../runtime/run/atomic.js";
+import { makeFolder, writeFileAtomic } from "../../runtime/run/atomic.js";
 import { generateModule, type CodegenFailure } from "./emit-module.js";
 
 export interface CompiledFile {
@@ -37,7 +37,7 @@ export function sourceName(source: string): string {
 export async function compileFiles(sources: readonly string[], outDir: string): Promise<CompileOutcome> {
   const result = checkProgram(sources);
   if (hasErrors(result.diagnostics)) return { result, files: [] };
-  mkdirSync(outDir, { recursive: true });
+  makeFolder(outDir);
   const files: CompiledFile[] = [];
   for (const source of sources) {
     const root = result.program.roots.find((r) => resolve(r) === resolve(source)) ?? source;

@@ -3,6 +3,7 @@
  * Arguments come from the checked graph, so every value here is concrete; names and strings go
  * through `literal`. Layers tfjs-layers lacks (`l2pool`) construct the runtime's own layer classes.
  */
+import { tfjsName } from "../../runtime/layer-names.js";
 import type { LayerNode } from "../checker/graph.js";
 import type { BoundArgs, Value } from "../schema/values.js";
 import { arg, concrete } from "../schema/values.js";
@@ -100,7 +101,8 @@ function innerLayer(value: Value | undefined, input: Shape): string {
 
 function construct(layer: string, args: BoundArgs, inputs: readonly Shape[], name: string | undefined): LayerCode {
   const input = inputs[0] ?? [];
-  const named = name === undefined ? undefined : literal(name);
+  // tfjs-layers rejects names starting with `_`: they are given to it as `nn-_h` (runtime/layer-names.ts).
+  const named = name === undefined ? undefined : literal(tfjsName(name));
   switch (layer) {
     case "dense": {
       const activation = activationOf(args);

@@ -7,6 +7,7 @@ import type { ModelGraph } from "../checker/graph.js";
 import { constValue } from "../shapes/dim.js";
 import type { TensorValue } from "../schema/values.js";
 import { CodegenError, emitLayer, type LayerCode } from "./emit-layer.js";
+import { tfjsName } from "../../runtime/layer-names.js";
 import { literal } from "./literal.js";
 
 export interface EmittedModel {
@@ -25,7 +26,8 @@ export function emitModel(graph: ModelGraph): EmittedModel {
     inputNames.set(input.name, local);
     const shape = input.shape.map((d) => constValue(d) ?? null);
     const dtype = input.dtype === "int32" ? `, dtype: "int32"` : "";
-    statements.push(`const ${local} = tf.input({ shape: ${literal(shape)}, name: ${literal(input.name)}${dtype} });`);
+    // tfjs-layers rejects names starting with `_`: they are given to it as `nn-_x` (runtime/layer-names.ts).
+    statements.push(`const ${local} = tf.input({ shape: ${literal(shape)}, name: ${literal(tfjsName(input.name))}${dtype} });`);
   });
   const ref = (t: TensorValue): string => {
     if (t.source.kind === "input") {
@@ -42,10 +44,11 @@ export function emitModel(graph: ModelGraph): EmittedModel {
     const applied = `${code.construct}.apply(${inputs}) as tf.SymbolicTensor`;
     const value = code.then ? `${code.then}.apply(${applied}) as tf.SymbolicTensor` : applied;
     statements.push(`const layer${node.id} = ${value};`);
-    if (code.penalty) penalties[node.name] = code.penalty;
+    // Keyed by the layer's tfjs name, which the runtime looks up (and never `__proto__`: that is `nn-__proto__`).
+    if (code.penalty) penalties[tfjsName(node.name)] = code.penalty;
   }
   const inputs = graph.inputs.map((i) => inputNames.get(i.name)).join(", ");
   const outputs = graph.outputs.map((o) => ref(o.tensor)).join(", ");
-  statements.push(`return tf.model({ inputs: [${inputs}], outputs: [${outputs}], name: ${literal(graph.name)} });`);
+  statements.push(`return tf.model({ inputs: [${inputs}], outputs: [${outputs}], name: ${literal(tfjsName(graph.name))} });`);
   return { statements, penalties };
 }

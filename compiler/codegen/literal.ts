@@ -14,9 +14,3 @@ export function literal(value: unknown): string {
 export function commentText(text: string): string {
   return text.replace(/[\r\n\u2028\u2029]+/g, " ");
 }
-
-/** An identifier made from a `.nn` name (already `[A-Za-z_][A-Za-z0-9_]*`), defended anyway. */
-export function identifierPart(name: string): string {
-  const cleaned = name.replace(/[^A-Za-z0-9_]/g, "_");
-  return /^[0-9]/.test(cleaned) ? `_${cleaned}` : cleaned;
-}

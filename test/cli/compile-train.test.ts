@@ -49,8 +49,8 @@ describe("nnc compile", () => {
     expect(first.code).toBe(0);
     expect(first.stderr).toContain(`wrote ${join(dir, "gen", "a.ts")}`);
     const text = readFileSync(join(dir, "gen", "a.ts"), "utf8");
-    expect(text).toContain("export function trainfast(");
-    expect(text).toContain("export const settingsslow: nnc.ResolvedTraining");
+    expect(text).toContain("export function trainFast(");
+    expect(text).toContain("export const settingsSlow: nnc.ResolvedTraining");
     const second = await run("compile", join(dir, "a.nn"), "--out-dir", join(dir, "gen"));
     expect(second.stderr).toContain("unchanged");
   }, 30_000);
@@ -147,8 +147,8 @@ train bad: Conv(kernel: choice(3, 99)) { data: mnist() loss: cross_entropy optim
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: cannot generate training bad: model Conv with kernel = 99 does not check: /m);
     const text = readFileSync(join(dir, "gen", "conv.ts"), "utf8");
-    expect(text).toContain("export function traingood(");
-    expect(text).not.toContain("trainbad");
+    expect(text).toContain("export function trainGood(");
+    expect(text).not.toContain("trainBad");
   }, 30_000);
 
   it("nnc train of it prints the error and exits 1", async () => {

@@ -104,14 +104,15 @@ train bad: Conv(kernel: choice(3, 99)) { data: mnist() loss: cross_entropy optim
     expect(generated.failures).toHaveLength(1);
     expect(generated.failures[0]).toMatchObject({ kind: "training", name: "bad" });
     expect(generated.failures[0].message).toContain("kernel = 99");
-    expect(generated.text).toContain("export function traingood(");
+    expect(generated.text).toContain("export function trainGood(");
     expect(generated.text).toContain("export function buildConv(");
-    expect(generated.text).not.toContain("trainbad");
-    expect(generated.text).not.toContain("settingsbad");
+    expect(generated.text).not.toContain("trainBad");
+    expect(generated.text).not.toContain("settingsBad");
     // No build function of the failed training is left behind either.
-    expect(generated.text).not.toContain("buildbadVariant");
+    expect(generated.text).not.toMatch(/function _build\d/);
+    expect([...generated.names.trainings.keys()]).toEqual(["good"]);
     const module = await importGeneratedModule(generated.text);
-    expect(typeof module.traingood).toBe("function");
+    expect(typeof module.trainGood).toBe("function");
   }, 30_000);
 
   it("makes emitModule, which returns the whole module or nothing, throw", async () => {

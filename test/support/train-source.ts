@@ -5,8 +5,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { checkProgram } from "../../compiler/check.js";
-import { emitModule } from "../../compiler/codegen/emit-module.js";
-import { identifierPart } from "../../compiler/codegen/literal.js";
+import { CodegenError } from "../../compiler/codegen/emit-layer.js";
+import { generateModule } from "../../compiler/codegen/emit-module.js";
 import { importGeneratedModule } from "../../compiler/codegen/load-module.js";
 import type { TrainingReport, TrainOptions } from "../../runtime/program.js";
 import type * as tf from "@tensorflow/tfjs";
@@ -32,12 +32,15 @@ export async function loadProgram(text: string, name = "program", files: Readonl
   const result = checkProgram([file]);
   const errors = result.diagnostics.filter((d) => d.severity === "error");
   if (errors.length) throw new Error(errors.map((d) => `${d.code} ${d.message}`).join("\n"));
-  const module = await importGeneratedModule(await emitModule({ result, file: result.program.roots[0], sourceName: file }));
+  const generated = await generateModule({ result, file: result.program.roots[0], sourceName: file });
+  const [failure] = generated.failures;
+  if (failure) throw new CodegenError(`${failure.kind} ${failure.name}: ${failure.message}`);
+  const module = await importGeneratedModule(generated.text);
+  const training = (label: string) => generated.names.trainings.get(label) ?? { train: `no training ${label}`, settings: `no training ${label}` };
   return {
-    train: (label, options = {}) =>
-      (module[`train${identifierPart(label)}`] as (o: TrainOptions) => Promise<TrainingReport>)({ output: null, runDir: join(dir, "runs", label), baseDir: dir, ...options }),
-    build: (model) => (module[`build${identifierPart(model)}`] as () => tf.LayersModel)(),
-    settings: (label) => module[`settings${identifierPart(label)}`],
+    train: (label, options = {}) => (module[training(label).train] as (o: TrainOptions) => Promise<TrainingReport>)({ output: null, runDir: join(dir, "runs", label), baseDir: dir, ...options }),
+    build: (model) => (module[generated.names.models.get(model)?.build ?? `no model ${model}`] as () => tf.LayersModel)(),
+    settings: (label) => module[training(label).settings],
   };
 }
 

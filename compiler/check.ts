@@ -3,7 +3,6 @@
  * run the model rules, check every training, and return all diagnostics in source order. The CLI and
  * the language server are thin adapters over `checkProgram`.
  */
-import { readFileSync } from "node:fs";
 import type { BlockDecl, Expr, Identifier, ModelDecl, TrainDecl } from "./ast.js";
 import type { CheckCache, CheckContext } from "./check-cache.js";
 import { RecordedValues } from "./recorded-values.js";
@@ -13,10 +12,11 @@ import type { Value } from "./schema/values.js";
 import { paramSignature, isTensorParam } from "./checker/block-call.js";
 import { elaborateModel } from "./checker/elaborate.js";
 import type { ModelGraph } from "./checker/graph.js";
-import { loadProgram, trainingName, type Program, type SourceHost } from "./checker/program.js";
+import { loadProgram, readSourceFile, trainingName, type Program, type SourceHost } from "./checker/program.js";
 import { MODEL_RULES } from "./checker/rules/index.js";
 import { literalBindContext } from "./schema/literal-context.js";
 import { checkTraining } from "./training/check-training.js";
+import { reportRunFolderCollisions } from "./training/rules/run-folders.js";
 import { diskDataFiles } from "./training/data-files.js";
 import type { ResolvedTraining } from "./training/resolved.js";
 
@@ -53,15 +53,9 @@ export interface CheckHost extends SourceHost {
   readonly dataFiles?: boolean;
 }
 
-/** Reads files from disk. */
+/** Reads files from disk: regular files of at most `MAX_SOURCE_BYTES`, never a device or a FIFO. */
 export const diskHost: CheckHost = {
-  readFile(path) {
-    try {
-      return readFileSync(path, "utf8");
-    } catch {
-      return undefined;
-    }
-  },
+  readFile: (path) => readSourceFile(path),
 };
 
 /**
@@ -113,6 +107,8 @@ export function checkProgram(paths: readonly string[], host: CheckHost = diskHos
     for (const decl of program.units.get(root)?.ast.decls ?? []) {
       if (decl.kind === "Train") trainings.push(run(decl, (c) => checkTrainingDecl(decl, root, c)));
     }
+    // Across the file's trainings (never cached: it reads only their labels).
+    reportRunFolderCollisions(program.units.get(root)?.ast.decls ?? [], root, report);
   }
 
   reportUnusedBlocks(program, called, report);

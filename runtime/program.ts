@@ -78,6 +78,8 @@ export interface TrialResult extends RunResult {
   /** The values the search chose, by setting path (`optimizer.lr`, `model.args.hidden`). */
   readonly chosen: Readonly<Record<string, unknown>>;
   readonly objective: number | null;
+  /** Why the trial's training stopped (it diverged), or null; such a trial ranks last. */
+  readonly failed: string | null;
 }
 
 export interface TrainingReport extends RunResult {

@@ -4,14 +4,19 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { createHash, randomInt } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { requestedBackend, selectBackend } from "./backend.js";
 import { DataError, takeExamples, type DataSplits, type Examples } from "./data/examples.js";
 import { loadSplits, normalizeSplits, type LoadedSplits, type LoadOptions, type ModelIO } from "./data/load.js";
 import { augmentBatch, expandExamples, type Transform } from "./data/transforms.js";
+import { withDataFileLog } from "./data/user-files.js";
 import type { BuildOptions, CompiledTraining, ModelArguments, OutputStream, RunResult, TrainingReport, TrainOptions, TrialResult } from "./program.js";
 import { permutation, Rng, withSeededMathRandom } from "./random.js";
+import { sourceName, tfjsName } from "./layer-names.js";
+import { runFolderName } from "./run/folder-name.js";
+import { makeWritableFolder, removeStaleTempFiles } from "./run/atomic.js";
+import { dataFingerprint } from "./run/data-fingerprint.js";
 import { RunFolder } from "./run/run-folder.js";
 import { fileHandler } from "./run/save-model.js";
 import { formatMetric, describeMetrics } from "./metric-format.js";
@@ -21,7 +26,7 @@ import { voteMetrics } from "./vote.js";
 import { applyChoice, bayesianTrial, gridTrials, randomTrial, spacesOf, type Chosen } from "./search.js";
 import { settled, type ResolvedTraining, type TransformSetting } from "./settings.js";
 import { evaluate, predictAll } from "./train/evaluate.js";
-import { fit } from "./train/fit.js";
+import { fit, TrainingDiverged } from "./train/fit.js";
 import type { InputDtypes } from "./train/batches.js";
 import { modelLoss } from "./train/losses.js";
 import { metricsFor } from "./train/metrics.js";
@@ -31,11 +36,7 @@ import { penalizedVariables, trainingPenalty } from "./train/regularization.js";
 import { LearningRateSchedule } from "./train/schedules.js";
 import { trainableVariables } from "./train/step.js";
 
-/** A training's label as a folder name: `DeepBn` → `deep_bn`. */
-export function runFolderName(label: string): string {
-  const snake = label.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/[^A-Za-z0-9_.-]+/g, "_").toLowerCase();
-  return snake.replace(/^[._]+/, "") || "run";
-}
+export { runFolderName };
 
 interface Context {
   readonly program: CompiledTraining;
@@ -96,8 +97,12 @@ function checkShapes(model: tf.LayersModel, data: Examples, what: string, ctx: C
 
 /** Loads `init_from`, copies its weights into every layer not in `reinit`, and freezes `freeze`. */
 async function transfer(model: tf.LayersModel, settings: ResolvedTraining, ctx: Context): Promise<void> {
+  // Labels are source names; the layers carry tfjs's (`_h` is `nn-_h`: runtime/layer-names.ts).
+  const freeze = () => {
+    for (const name of settings.freeze) model.getLayer(tfjsName(name)).trainable = false;
+  };
   if (settings.initFrom === null) {
-    for (const name of settings.freeze) model.getLayer(name).trainable = false;
+    freeze();
     return;
   }
   const written = settled(settings.initFrom, "init_from");
@@ -107,24 +112,24 @@ async function transfer(model: tf.LayersModel, settings: ResolvedTraining, ctx: 
     throw new DataError(`init_from: "${written}" does not exist (looked in ${[...new Set(candidates)].join(" and ")}); run the training that saves it first`);
   }
   const source = await tf.loadLayersModel(fileHandler(path));
-  const reinit = new Set(settings.reinit);
+  const reinit = new Set(settings.reinit.map(tfjsName));
   for (const layer of model.layers) {
     if (reinit.has(layer.name) || layer.weights.length === 0) continue;
     let from: tf.layers.Layer;
     try {
       from = source.getLayer(layer.name);
     } catch {
-      throw new DataError(`init_from: ${path} has no layer named "${layer.name}"; add it to \`reinit\` to train it from scratch`);
+      throw new DataError(`init_from: ${path} has no layer named "${sourceName(layer.name)}"; add it to \`reinit\` to train it from scratch`);
     }
     const weights = from.getWeights();
     const mismatch = layer.weights.findIndex((w, i) => !weights[i] || weights[i].shape.join() !== w.shape.join());
     if (weights.length !== layer.weights.length || mismatch >= 0) {
-      throw new DataError(`init_from: layer "${layer.name}" has weights of other shapes in ${path}; add it to \`reinit\``);
+      throw new DataError(`init_from: layer "${sourceName(layer.name)}" has weights of other shapes in ${path}; add it to \`reinit\``);
     }
     layer.setWeights(weights);
   }
   source.dispose();
-  for (const name of settings.freeze) model.getLayer(name).trainable = false;
+  freeze();
   ctx.log(`initialized from ${path}${settings.freeze.length ? `; frozen: ${settings.freeze.join(", ")}` : ""}${reinit.size ? `; re-initialized: ${[...reinit].join(", ")}` : ""}`);
 }
 
@@ -192,7 +197,7 @@ async function trainOnce(ctx: Context, settings: ResolvedTraining, args: ModelAr
       inputDtypes: dtypesOf(ctx.program),
       earlyStopping: early ? { patience: settled(early.patience), monitor: settled(early.monitor), minDelta: settled(early.minDelta) } : null,
       monitorWeights: monitors.includes("weight_norms"),
-      checkpoint: checkpoint ? { dir: folder.checkpointDir, every: settled(checkpoint.epochs), fingerprint: fingerprint(settings, model, ctx.options.limit) } : null,
+      checkpoint: checkpoint ? { dir: folder.checkpointDir, every: settled(checkpoint.epochs), fingerprint: fingerprint(settings, model, ctx.options.limit), data: dataFingerprint(data) } : null,
       progress: ctx.output,
       onEpoch: (record) => folder.appendEpoch(record),
       onResume: (history) => folder.rewriteHistory(history),
@@ -275,7 +280,9 @@ function prepare(ctx: Context, settings: ResolvedTraining, loaded: LoadedSplits,
 }
 
 function loadData(ctx: Context, settings: ResolvedTraining, seed: number): DataSplits {
-  return prepare(ctx, settings, loadSplits(settings, loadOptions(ctx, settings, seed)), seed);
+  // The files read are recorded with the data, for a checkpoint to say how its data changed.
+  const { value: loaded, files } = withDataFileLog(() => loadSplits(settings, loadOptions(ctx, settings, seed)));
+  return { ...prepare(ctx, settings, loaded, seed), files };
 }
 
 function describeTest(test: Readonly<Record<string, number>> | null): string {
@@ -322,7 +329,9 @@ export async function runTraining(program: CompiledTraining, options: TrainOptio
   const seed = settings.seed === null ? randomInt(1, 2 ** 31 - 1) : settled(settings.seed, "seed");
   const ctx: Context = { program, options, output, log, baseDir: options.baseDir ?? dirname(resolve(program.source)), backend, seed };
   const runDir = resolve(options.runDir ?? join("runs", runFolderName(program.label)));
-  mkdirSync(runDir, { recursive: true });
+  // Before the data is read: a full or read-only disk is said at once.
+  makeWritableFolder(runDir);
+  removeStaleTempFiles(runDir);
 
   let report: Omit<TrainingReport, "seconds">;
   if (settings.tune) report = await runSearch(ctx, settings, seed, runDir);
@@ -377,14 +386,27 @@ async function runSearch(ctx: Context, settings: ResolvedTraining, seed: number,
     const trialSettings = applyChoice(settings, chosen);
     ctx.log(`trial ${i + 1} of ${count}: ${Object.entries(chosen).map(([k, v]) => `${k} = ${typeof v === "number" ? Number(v.toPrecision(4)) : JSON.stringify(v)}`).join(", ")}`);
     const data = loadData(ctx, trialSettings, seed);
-    const trained = await trainOnce(ctx, trialSettings, modelArgs(trialSettings), data, seed + i, join(runDir, `trial-${String(i + 1).padStart(2, "0")}`));
+    const trialDir = join(runDir, `trial-${String(i + 1).padStart(2, "0")}`);
+    let trained: Trained;
+    try {
+      trained = await trainOnce(ctx, trialSettings, modelArgs(trialSettings), data, seed + i, trialDir);
+    } catch (error) {
+      // A search explores settings that may diverge (a learning rate too high): such a trial
+      // ranks last and the search goes on, as Optuna and KerasTuner treat a failed trial.
+      if (!(error instanceof TrainingDiverged)) throw error;
+      ctx.log(`trial ${i + 1} diverged: ${error.message}; it ranks last`);
+      const examples = { train: data.train.count, validation: data.validation?.count ?? 0, test: data.test?.count ?? 0 };
+      results.push({ history: [], bestEpoch: null, stoppedEarly: false, resumedFrom: null, keptEpoch: null, test: null, seed: seed + i, runDir: trialDir, examples, trial: i + 1, chosen, objective: null, failed: error.message });
+      continue;
+    }
     totalParams = trained.totalParams;
     trained.model.dispose();
     const { model: _m, totalParams: _t, ...result } = trained;
-    results.push({ ...result, trial: i + 1, chosen, objective: objectiveOf(trialSettings, result) });
+    results.push({ ...result, trial: i + 1, chosen, objective: objectiveOf(trialSettings, result), failed: null });
   }
-  const ranked = [...results].sort((a, b) => (b.objective ?? -Infinity) - (a.objective ?? -Infinity));
+  const ranked = [...results].sort((a, b) => (b.objective ?? -Infinity) - (a.objective ?? -Infinity) || Number(a.failed !== null) - Number(b.failed !== null));
   const best = ranked[0];
+  if (best.failed !== null) throw new TrainingDiverged(`every trial of the search diverged; the first: ${results[0].failed}`);
   ctx.log(`best trial: ${best.trial} (${describeTest(best.test)})`);
   // The run folder's package is the best trial's: `nnc predict RUN` uses the model the search chose.
   writePackageAt(runDir, best.runDir, readPackage(best.runDir));
@@ -401,7 +423,7 @@ async function runSearch(ctx: Context, settings: ResolvedTraining, seed: number,
  */
 async function runFolds(ctx: Context, settings: ResolvedTraining, seed: number, runDir: string): Promise<Omit<TrainingReport, "seconds">> {
   const k = settled(settings.folds!, "folds");
-  const loaded = loadSplits(settings, loadOptions(ctx, settings, seed));
+  const { value: loaded, files } = withDataFileLog(() => loadSplits(settings, loadOptions(ctx, settings, seed)));
   const order = permutation(loaded.train.count, new Rng(seed + 29));
   if (loaded.train.count < k) throw new DataError(`folds: ${k} folds need at least ${k} training examples, found ${loaded.train.count}`);
   const runs: RunResult[] = [];
@@ -415,7 +437,7 @@ async function runFolds(ctx: Context, settings: ResolvedTraining, seed: number, 
     const held = order.subarray(from, to);
     const kept = Uint32Array.from([...order.subarray(0, from), ...order.subarray(to)]);
     ctx.log(`fold ${fold + 1} of ${k}: ${kept.length} training, ${held.length} validation examples`);
-    const split = prepare(ctx, settings, { ...loaded, train: takeExamples(loaded.train, kept), validation: takeExamples(loaded.train, held) }, seed + fold);
+    const split = { ...prepare(ctx, settings, { ...loaded, train: takeExamples(loaded.train, kept), validation: takeExamples(loaded.train, held) }, seed + fold), files };
     lastData = split;
     tests.push(split.test);
     const trained = await trainOnce(ctx, settings, modelArgs(settings), split, seed + fold, join(runDir, `fold-${fold + 1}`));

@@ -4,13 +4,13 @@
  * when monitored, per-layer norms), `report.json` (the typed report) and `checkpoint/`.
  */
 import type * as tf from "@tensorflow/tfjs";
-import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+
 import { join } from "node:path";
 import type { EpochRecord } from "../history.js";
 import type { ModelArguments, TrainingReport } from "../program.js";
 import { renderReport } from "../report/report.js";
 import type { ResolvedTraining } from "../settings.js";
-import { writeFileAtomic } from "./atomic.js";
+import { appendToFile, makeFolder, removeStaleTempFiles, writeFileAtomic } from "./atomic.js";
 import { saveModel } from "./save-model.js";
 
 export class RunFolder {
@@ -24,15 +24,20 @@ export class RunFolder {
     return join(this.dir, "metrics.jsonl");
   }
 
-  /** Creates the folder and starts an empty metrics file (a resumed run rewrites it from its checkpoint). */
+  /**
+   * Creates the folder, removes the temporary files of writes a killed run left in it and in its
+   * checkpoint folder, and starts an empty metrics file (a resumed run rewrites it from its checkpoint).
+   */
   start(settings: ResolvedTraining, args: ModelArguments): void {
-    mkdirSync(this.dir, { recursive: true });
-    writeFileSync(this.metricsPath, "");
+    makeFolder(this.dir);
+    removeStaleTempFiles(this.dir);
+    removeStaleTempFiles(this.checkpointDir);
+    writeFileAtomic(this.metricsPath, "");
     writeFileAtomic(join(this.dir, "settings.json"), `${JSON.stringify({ settings, modelArguments: args }, null, 2)}\n`);
   }
 
   appendEpoch(record: EpochRecord): void {
-    appendFileSync(this.metricsPath, `${JSON.stringify(record)}\n`);
+    appendToFile(this.metricsPath, `${JSON.stringify(record)}\n`);
   }
 
   rewriteHistory(history: readonly EpochRecord[]): void {

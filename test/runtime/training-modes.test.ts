@@ -39,6 +39,17 @@ describe("ensembles, searches, folds and data keys", () => {
     expect(report.bestEpoch).toBe(trials[0].bestEpoch);
   }, 60_000);
 
+  it("tune: a trial that diverges ranks last and the search goes on", async () => {
+    const program = mlpProgram(`optimizer: sgd(lr: choice(1e30, 0.5))\n  batch_size: 20\n  epochs: 1\n  seed: 1\n  tune: grid`, { hidden: 30, activation: "relu" });
+    const report = await (await loadProgram(program)).train("Mlp", { limit: 300 });
+    const trials = report.trials ?? [];
+    expect(trials.map((t) => t.chosen["optimizer.lr"])).toEqual([0.5, 1e30]);
+    expect(trials[1].failed).toMatch(/the cost became (NaN|Infinity)|weights became/);
+    expect(trials[1].objective).toBeNull();
+    expect(trials[0].failed).toBeNull();
+    expect(report.test?.accuracy).toBeGreaterThan(0);
+  }, 60_000);
+
   it("tune: a grid over model arguments builds each model variant it chooses", async () => {
     const text = `model Net(hidden: int = 4) {
   input image: [784]

@@ -100,7 +100,7 @@ describe("nnc fmt on long input", () => {
     const time = (n: number): number => {
       const text = program(n);
       let best = Infinity;
-      for (let r = 0; r < 3; r++) {
+      for (let r = 0; r < 5; r++) {
         const start = performance.now();
         format(text, "l.nn");
         best = Math.min(best, performance.now() - start);

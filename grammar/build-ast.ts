@@ -8,13 +8,18 @@
  * checked here: the grammar tolerates stray and (on one line) missing commas so that the items
  * around them survive, and this builder reports them as E001. Doc comments (`///`) are attached to
  * the declaration or pipeline stage that follows them.
+ *
+ * The slips the parser reads as what they were meant to be (`slips.ts`) are reported here, once
+ * each, and built as their fix would read: `dense(10, activation = softmax)` is the call with
+ * `activation: softmax`, `x -> dense(30) dense(10)` a pipeline of two stages, `(28, 28, 1)` a list,
+ * `Sequential([a, b])` after `->` the stages `a -> b`, and a Keras `input_shape` argument is left out.
  */
 import type { CstNode, IToken } from "chevrotain";
 import type * as A from "../compiler/ast.js";
 import { diagnostic, type Diagnostic } from "../compiler/diagnostics/diagnostic.js";
 import { numberValue, stringValue } from "./literals.js";
-import { describeToken } from "./messages.js";
 import { tokenEnd, type LineMap } from "./positions.js";
+import * as S from "./slips.js";
 import * as T from "./tokens.js";
 
 type Child = CstNode | IToken;
@@ -32,9 +37,38 @@ const ITEMS = {
   dim: { one: "a dimension", many: "dimensions" },
 } as const;
 
+/**
+ * Whether a call is Keras's `Sequential([a, b])` (a list: no block takes one) or PyTorch's
+ * `Sequential(a, b)` (two or more layers, one of them called with parentheses), a slip.
+ */
+function isSequential(call: A.CallExpr): boolean {
+  if (call.callee.name !== "Sequential" || !call.hasParens) return false;
+  const args = call.args;
+  if (args.length === 1 && !args[0].name && args[0].value.kind === "List") return true;
+  return args.length >= 2 && args.every((a) => !a.name && asStage(a.value).length === 1) && args.some((a) => a.value.kind === "Call");
+}
+
+/** The items a `Sequential` call chains. */
+function sequentialItems(call: A.CallExpr): readonly A.Expr[] {
+  const first = call.args[0]?.value;
+  return call.args.length === 1 && first?.kind === "List" ? first.items : call.args.map((a) => a.value);
+}
+
+/** An item of `Sequential` as a stage: a layer or block call, or a name (`relu`); none for anything else. */
+function asStage(item: A.Expr): A.CallExpr[] {
+  if (item.kind === "Call" && item.callee.name !== "") return [item];
+  if (item.kind === "Name" && item.name.name !== "") return [{ kind: "Call", callee: item.name, args: [], hasParens: false, range: item.range }];
+  return [];
+}
+
+/** Callees whose `input_dim` is not an input shape (Keras's `Embedding(input_dim=…)` is the vocabulary). */
+const INPUT_DIM_IS_VOCABULARY = new Set(["embedding", "Embedding"]);
+
 export class AstBuilder {
-  /** E001 for misplaced commas and E002 for unknown string escapes, found while building. */
+  /** E001 for misplaced commas and slips, and E002 for unknown string escapes, found while building. */
   readonly diagnostics: Diagnostic[] = [];
+  /** The first input of the model being built, for the message about a Keras `input_shape`. */
+  private inputName: string | undefined;
 
   /**
    * @param tokens the tokens the parser saw, in source order
@@ -150,9 +184,11 @@ export class AstBuilder {
   private blockDecl(node: CstNode): A.BlockDecl | undefined {
     const range = this.nodeRange(node);
     if (!range) return undefined;
+    this.inputName = undefined;
     const keyword = this.tok(node, "Kw_block");
     const name = this.ident(this.tok(node, "name"), this.after(keyword, range.start.offset));
     const params = this.paramList(this.sub(node, "paramList"));
+    this.inputName = params.find((p) => p.name.name !== "" && p.type?.kind !== "ScalarType")?.name.name;
     const shape = this.sub(node, "shapeType");
     return {
       kind: "Block",
@@ -169,6 +205,7 @@ export class AstBuilder {
   private modelDecl(node: CstNode): A.ModelDecl | undefined {
     const range = this.nodeRange(node);
     if (!range) return undefined;
+    this.inputName = undefined;
     const keyword = this.tok(node, "Kw_model");
     return {
       kind: "Model",
@@ -189,6 +226,7 @@ export class AstBuilder {
     const keyword = this.tok(node, "Kw_train");
     const modelAt = colon ? tokenEnd(colon) : keyword ? tokenEnd(keyword) : range.start.offset;
     const argList = this.sub(node, "argList");
+    for (const comma of this.toks(node, "Comma").filter(isReal)) this.slip(S.commaBetweenEntries(comma));
     return {
       kind: "Train",
       label: label ? this.ident(label, range.start.offset) : undefined,
@@ -205,12 +243,10 @@ export class AstBuilder {
     const range = this.nodeRange(node);
     if (!range) return undefined;
     const key = this.tok(node, "key");
-    return {
-      kind: "TrainEntry",
-      key: this.ident(key, range.start.offset),
-      value: this.expr(this.sub(node, "expr"), range.end.offset),
-      range,
-    };
+    const equals = this.tok(node, "Equals");
+    const value = this.expr(this.sub(node, "expr"), range.end.offset);
+    if (equals) this.slip(S.equalsForColon("key", equals, this.equalsGap(key, value.kind === "Error" ? undefined : value.range.start.offset)));
+    return { kind: "TrainEntry", key: this.ident(key, range.start.offset), value, range };
   }
 
   /** '(' params? ')' */
@@ -246,13 +282,17 @@ export class AstBuilder {
     return scalar ? { kind: "ScalarType", name: this.ident(scalar, scalar.startOffset), range: this.tokenRange(scalar) } : undefined;
   }
 
-  /** shapeType := IDENT? '[' (expr (',' expr)* ','?)? ']' */
+  /** shapeType := IDENT? ('[' (expr (',' expr)* ','?)? ']' | tupleShape) — a tuple is a slip, read as brackets. */
   private shapeType(node: CstNode | undefined): A.ShapeType | undefined {
     const range = this.nodeRange(node);
     if (!node || !range) return undefined;
     const dtype = this.tok(node, "dtype");
-    this.checkCommas(node, "expr", ITEMS.dim);
-    const dims = this.subs(node, "expr").flatMap((e) => (this.nodeRange(e) ? [this.expr(e, range.end.offset)] : []));
+    const tuple = this.sub(node, "tupleShape");
+    const inner = tuple ?? node;
+    this.checkCommas(inner, "expr", ITEMS.dim);
+    const dims = this.subs(inner, "expr").flatMap((e) => (this.nodeRange(e) ? [this.expr(e, range.end.offset)] : []));
+    const open = this.tok(tuple, "LParen");
+    if (open) this.slip(S.tupleForList(open, this.tok(tuple, "RParen"), dims.map((d) => this.text(d.range)), true));
     return { kind: "ShapeType", dtype: dtype ? this.ident(dtype, range.start.offset) : undefined, dims, range };
   }
 
@@ -272,24 +312,33 @@ export class AstBuilder {
     if (input) {
       const keyword = this.tok(input, "Kw_input");
       const name = this.tok(input, "name");
-      const type = this.sub(input, "typeRef");
-      return {
-        kind: "Input",
-        name: this.ident(name, this.after(keyword, range.start.offset)),
-        type: this.typeRef(type),
-        range,
-      };
+      const type = this.typeRef(this.sub(input, "typeRef"));
+      const equals = this.tok(input, "Equals");
+      if (equals) this.slip(S.equalsForColon("input", equals, this.equalsGap(name, type?.range.start.offset)));
+      if (name) this.inputName ??= name.image;
+      return { kind: "Input", name: this.ident(name, this.after(keyword, range.start.offset)), type, range };
     }
     const letStmt = this.sub(node, "letStmt");
     if (letStmt) {
       const keyword = this.tok(letStmt, "Kw_let");
+      const binder = this.tok(letStmt, "binder");
+      const name = this.tok(letStmt, "name");
       const equals = this.tok(letStmt, "Equals");
+      if (binder) this.slip(S.foreignBinder(binder));
+      else if (!keyword && name) this.slip(S.missingLet(name));
       return {
         kind: "Let",
-        name: this.ident(this.tok(letStmt, "name"), this.after(keyword, range.start.offset)),
+        name: this.ident(name, this.after(keyword ?? binder, range.start.offset)),
         value: this.expr(this.sub(letStmt, "expr"), this.after(equals, range.end.offset)),
         range,
       };
+    }
+    const returnStmt = this.sub(node, "returnStmt");
+    if (returnStmt) {
+      const word = this.tok(returnStmt, "return");
+      const value = this.expr(this.sub(returnStmt, "expr"), this.after(word, range.end.offset));
+      if (word) this.slip(S.returnStatement(word, value.kind === "Error" ? tokenEnd(word) : value.range.start.offset));
+      return { kind: "ExprStmt", value, range: value.kind === "Error" ? range : value.range };
     }
     const output = this.sub(node, "outputStmt");
     if (output) {
@@ -313,29 +362,76 @@ export class AstBuilder {
     if (!node || !this.nodeRange(node)) return this.hole(missingAt);
     let value = this.additive(this.sub(node, "additive"), missingAt);
     const arrows = this.toks(node, "Arrow");
-    const stages = this.subs(node, "stage");
-    for (let i = 0; i < arrows.length; i++) {
-      const arrow = arrows[i];
-      if (!isReal(arrow)) continue;
-      const arrowRange = this.tokenRange(arrow);
-      const stageNode = stages[i];
+    let next = 0;
+    for (const stageNode of this.subs(node, "stage")) {
+      // The `->` before this stage, unless it was forgotten (`missingArrow` in the parser).
+      const stageStart = startOf(stageNode);
+      const arrow = next < arrows.length && !(arrows[next].startOffset > stageStart) ? arrows[next++] : undefined;
+      if (arrow && !isReal(arrow)) continue;
       const label = this.tok(stageNode, "label");
       const colon = this.tok(stageNode, "Colon");
-      const calleeId = this.ident(this.tok(stageNode, "callee"), (colon ? this.tokenRange(colon) : arrowRange).end.offset);
+      const callee = this.tok(stageNode, "callee");
+      const first = label ?? callee;
+      if (!arrow && !first) continue;
+      if (!arrow && first) this.slip(S.missingArrow(first));
+      const arrowRange = arrow ? this.tokenRange(arrow) : this.point(first!.startOffset);
+      const calleeId = this.ident(callee, (colon ? this.tokenRange(colon) : arrowRange).end.offset);
       const argList = this.sub(stageNode, "argList");
-      const args = argList ? this.argList(argList) : [];
+      const args = argList ? this.argList(argList, calleeId.name) : [];
       const end = this.nodeRange(stageNode) ?? calleeId.range;
       const stage: A.CallExpr = { kind: "Call", callee: calleeId, args, hasParens: argList !== undefined, range: this.span(calleeId.range, end) };
-      value = {
-        kind: "Pipe",
-        source: value,
-        label: label ? this.ident(label, arrowRange.end.offset) : undefined,
-        stage,
-        doc: this.docBefore(arrow.startOffset),
-        range: this.span(value.range, stage.range),
-      };
+      const doc = this.docBefore(arrow ? arrow.startOffset : first!.startOffset);
+      const stages = isSequential(stage) ? this.sequential(stage) : [stage];
+      for (const [i, s] of stages.entries()) {
+        value = {
+          kind: "Pipe",
+          source: value,
+          label: label && i === 0 ? this.ident(label, arrowRange.end.offset) : undefined,
+          stage: s,
+          doc: i === 0 ? doc : undefined,
+          range: this.span(value.range, s.range),
+        };
+      }
     }
     return value;
+  }
+
+  /**
+   * `-> Sequential([a, b])` (Keras) or `-> Sequential(a, b)` (PyTorch), a slip: the stages `a`, `b`,
+   * with a fix that chains them with `->`. When they are not all layers or blocks, a hole (the
+   * checker says nothing more about it).
+   */
+  private sequential(call: A.CallExpr): A.CallExpr[] {
+    const stages = this.sequentialStages(call);
+    const chained = stages?.map((s) => this.text(s.range)).join(" -> ");
+    this.slip(S.sequential(this.offsets(call.callee.range), this.offsets(call.range), chained));
+    return stages ?? [{ ...call, callee: { kind: "Identifier", name: "", range: call.callee.range }, args: [] }];
+  }
+
+  /**
+   * `Sequential([a, b])` standing alone: in Keras, the model's layers from its input. Read as
+   * `x -> a -> b` from the model's first input (a block's first tensor parameter), the fix; without
+   * one, a hole and no fix.
+   */
+  private sequentialAlone(call: A.CallExpr): A.Expr {
+    const stages = this.sequentialStages(call);
+    const input = this.inputName;
+    const chained = stages && input !== undefined ? `${input} -> ${stages.map((s) => this.text(s.range)).join(" -> ")}` : undefined;
+    this.slip(S.sequential(this.offsets(call.callee.range), this.offsets(call.range), chained));
+    if (!stages || input === undefined) return { ...call, callee: { kind: "Identifier", name: "", range: call.callee.range }, args: [] };
+    let value: A.Expr = { kind: "Name", name: { kind: "Identifier", name: input, range: this.point(call.range.start.offset) }, range: this.point(call.range.start.offset) };
+    for (const stage of stages) value = { kind: "Pipe", source: value, stage, range: this.span(value.range, stage.range) };
+    return value;
+  }
+
+  /** The layers of a `Sequential` call as stages, or undefined when they are not all layers or blocks. */
+  private sequentialStages(call: A.CallExpr): A.CallExpr[] | undefined {
+    const stages = sequentialItems(call).flatMap(asStage);
+    return stages.length > 0 && stages.length === sequentialItems(call).length ? stages : undefined;
+  }
+
+  private offsets(range: A.Range): { start: number; end: number } {
+    return { start: range.start.offset, end: range.end.offset };
   }
 
   /** operand (op operand)*, folded to the left. */
@@ -387,12 +483,23 @@ export class AstBuilder {
     if (id) {
       const callee = this.ident(id, range.start.offset);
       const argList = this.sub(node, "argList");
-      if (argList) return { kind: "Call", callee, args: this.argList(argList), hasParens: true, range };
+      if (argList) {
+        const call: A.CallExpr = { kind: "Call", callee, args: this.argList(argList, id.image), hasParens: true, range };
+        return isSequential(call) ? this.sequentialAlone(call) : call;
+      }
       return { kind: "Name", name: callee, range: callee.range };
     }
     const paren = this.sub(node, "paren");
     if (paren) {
       const open = this.tok(paren, "LParen");
+      const commas = this.toks(paren, "Comma");
+      if (open && commas.length > 0) {
+        // `(28, 28, 1)`: a tuple where a list goes, a slip read as `[28, 28, 1]`.
+        this.checkCommas(paren, "expr", ITEMS.item);
+        const items = this.subs(paren, "expr").flatMap((e) => (this.nodeRange(e) ? [this.expr(e, range.end.offset)] : []));
+        this.slip(S.tupleForList(open, this.tok(paren, "RParen"), items.map((i) => this.text(i.range)), false));
+        return { kind: "List", items, range };
+      }
       const inner = this.expr(this.sub(paren, "expr"), this.after(open, range.start.offset));
       return { kind: "Paren", inner, range };
     }
@@ -411,7 +518,7 @@ export class AstBuilder {
 
   /** A string literal with its escapes resolved; an unknown escape is an E002 and stands for itself. */
   private stringLiteral(t: IToken): A.StringLiteral {
-    const { value, badEscapes } = stringValue(t.image, t.tokenType !== T.UnterminatedString);
+    const { value, badEscapes } = stringValue(t.image, t.tokenType !== T.UnterminatedString && t.tokenType !== T.UnterminatedSingleQuotedString);
     for (const bad of badEscapes) {
       this.diagnostics.push(
         diagnostic({
@@ -426,17 +533,46 @@ export class AstBuilder {
     return { kind: "String", value, range: this.tokenRange(t) };
   }
 
-  /** '(' args? ')' with args := arg (',' arg)* ','? and arg := (IDENT ':')? expr */
-  private argList(node: CstNode): A.Arg[] {
+  /**
+   * '(' args? ')' with args := arg (',' arg)* ','? and arg := (IDENT (':' | '='))? expr. `callee` names
+   * the layer or block called, if any: a Keras `input_shape` given to it is a slip and left out.
+   */
+  private argList(node: CstNode, callee?: string): A.Arg[] {
     this.checkCommas(node, "arg", ITEMS.arg);
-    return this.subs(node, "arg").flatMap((a): A.Arg[] => {
-      const range = this.nodeRange(a);
-      if (!range) return [];
+    const args: A.Arg[] = [];
+    const nodes = this.subs(node, "arg").filter((a) => this.nodeRange(a));
+    for (const [i, a] of nodes.entries()) {
+      const range = this.nodeRange(a)!;
       const name = this.tok(a, "name");
-      const colon = this.tok(a, "Colon");
-      const value = this.expr(this.sub(a, "expr"), this.after(colon, range.end.offset));
-      return [{ kind: "Arg", name: name ? this.ident(name, range.start.offset) : undefined, value, range }];
-    });
+      const separator = this.tok(a, "Colon") ?? this.tok(a, "Equals");
+      if (callee !== undefined && name && S.INPUT_SHAPE_ARGUMENTS.includes(name.image) && !(name.image === "input_dim" && INPUT_DIM_IS_VOCABULARY.has(callee))) {
+        this.inputShapeArgument(name.image, a, range, i > 0 ? this.nodeRange(nodes[i - 1]) : undefined, i + 1 < nodes.length ? this.nodeRange(nodes[i + 1]) : undefined);
+        continue;
+      }
+      const value = this.expr(this.sub(a, "expr"), this.after(separator, range.end.offset));
+      const equals = this.tok(a, "Equals");
+      if (equals) this.slip(S.equalsForColon("argument", equals, this.equalsGap(name, value.kind === "Error" ? undefined : value.range.start.offset)));
+      args.push({ kind: "Arg", name: name ? this.ident(name, range.start.offset) : undefined, value, range });
+    }
+    return args;
+  }
+
+  /**
+   * `input_shape=(28, 28, 1)` in a layer call: one slip (nothing inside the value is reported), and
+   * the argument is left out; the fix removes it with the `,` before it (or after it, when first).
+   */
+  private inputShapeArgument(name: string, node: CstNode, range: A.Range, previous: A.Range | undefined, next: A.Range | undefined): void {
+    const mark = this.diagnostics.length;
+    const value = this.expr(this.sub(node, "expr"), range.end.offset);
+    this.diagnostics.length = mark;
+    const items = value.kind === "List" ? value.items : value.kind === "Paren" ? [value.inner] : value.kind === "Error" ? [] : [value];
+    const shape = items.length > 0 && items.every((d) => d.kind === "Number" || d.kind === "Name") ? `[${items.map((d) => this.text(d.range)).join(", ")}]` : "[…]";
+    const remove = previous
+      ? { start: previous.end.offset, end: range.end.offset }
+      : next
+        ? { start: range.start.offset, end: next.start.offset }
+        : { start: range.start.offset, end: range.end.offset };
+    this.slip(S.inputShapeArgument(name, { start: range.start.offset, end: range.end.offset }, remove, this.inputName ?? "x", shape));
   }
 
   /**
@@ -447,22 +583,49 @@ export class AstBuilder {
     const children: Child[] = [...this.toks(node, "Comma"), ...this.subs(node, item)].filter((c) => Number.isFinite(startOf(c)));
     children.sort((a, b) => startOf(a) - startOf(b));
     let previous: "open" | "item" | "comma" = "open";
+    let previousEnd = 0;
     for (const child of children) {
       if (isToken(child)) {
-        if (previous !== "item") this.syntaxError(this.tokenRange(child), `expected ${words.one}, found \`,\``, "remove the extra `,`");
+        if (previous !== "item") {
+          const range = this.tokenRange(child);
+          this.syntaxError(range, `expected ${words.one}, found \`,\``, "remove the extra `,`", {
+            title: "Remove the `,`",
+            edits: [{ start: range.start.offset, end: range.end.offset, text: "" }],
+          });
+        }
         previous = "comma";
       } else {
         if (previous === "item") {
           const first = this.tokens[this.tokenIndexAt(startOf(child))];
-          if (first) this.syntaxError(this.tokenRange(first), `expected \`,\` between the ${words.many}, found ${describeToken(first)}`, `separate the ${words.many} with \`,\``);
+          if (first) this.slip(S.missingComma(words.many, first, previousEnd));
         }
         previous = "item";
+        previousEnd = this.nodeRange(child)?.end.offset ?? previousEnd;
       }
     }
   }
 
-  private syntaxError(range: A.Range, message: string, help: string): void {
-    this.diagnostics.push(diagnostic({ code: "E001", file: this.path, range, message, help }));
+  private syntaxError(range: A.Range, message: string, help: string, fix?: S.Slip["fix"]): void {
+    this.diagnostics.push(S.slipDiagnostic(this.path, this.lines, { start: range.start.offset, end: range.end.offset, message, help, fix }));
+  }
+
+  private slip(slip: S.Slip): void {
+    this.diagnostics.push(S.slipDiagnostic(this.path, this.lines, slip));
+  }
+
+  /** The source text of a node. */
+  private text(range: A.Range): string {
+    return this.lines.slice(range.start.offset, range.end.offset);
+  }
+
+  /**
+   * `name = value` → `name: value`: the span from the name to where the value starts, when it holds
+   * only the `=` and spaces, so that the fix can replace it with `: `.
+   */
+  private equalsGap(name: IToken | undefined, valueStart: number | undefined): { start: number; end: number } | undefined {
+    if (!name || valueStart === undefined) return undefined;
+    const start = tokenEnd(name);
+    return valueStart > start && /^[ \t]*=[ \t]*$/.test(this.lines.slice(start, valueStart)) ? { start, end: valueStart } : undefined;
   }
 
   // ------------------------------------------------------------------ doc comments

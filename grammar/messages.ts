@@ -19,6 +19,7 @@ const RULE_WORDS: Record<string, string> = {
   decl: DECLARATION,
   stmt: "a statement (`input`, `let`, `output` or an expression)",
   typeRef: "a type such as `int` or a shape such as `[28, 28, 1]`",
+  shapeType: "a shape such as `[28, 28, 1]`",
   expr: "an expression",
   additive: "an expression",
   multiplicative: "an expression",
@@ -206,6 +207,7 @@ function whatIsOpen(opener: number, ruleName: string, tokens: TokenContext): str
   let what: string;
   switch (ruleName) {
     case "shapeType":
+    case "tupleShape":
       what = "the shape";
       break;
     case "list":

@@ -4,8 +4,10 @@
  * syntax (E001) diagnostics, in source order, at most one syntax error per position.
  *
  * The pipeline: lex (comments go to their own group, bad characters and unterminated strings or
- * comments become E002), split the tokens at declaration keywords, parse each declaration with the
- * one recovering parser, build the AST (which reports misplaced commas), attach doc comments.
+ * comments become E002, and so do `# comments` and `'strings'`), leave out the Python statements
+ * written where a declaration goes (`import …`, `def …`: one E001 each, see `slips.ts`), split the
+ * tokens at declaration keywords, parse each declaration with the one recovering parser, build the
+ * AST (which reports misplaced commas and the other slips), attach doc comments.
  */
 import type { CstNode, IRecognitionException, IToken } from "chevrotain";
 import type { Comment, Decl, SourceFile } from "../compiler/ast.js";
@@ -18,6 +20,7 @@ import { tokenEnd } from "./positions.js";
 import type { MutablePosition } from "./relocate.js";
 import { numberFormProblem } from "./literals.js";
 import { lex, type Lexed } from "./relex.js";
+import { foreignStatements, hashComment, insideForeign, singleQuoted, slipDiagnostic, type ForeignStatement } from "./slips.js";
 import * as T from "./tokens.js";
 
 export interface ParseResult {
@@ -75,13 +78,16 @@ export function parse(text: string, path: string): ParseResult {
  * afresh.
  */
 export function parseReusing(text: string, path: string, lexed: Lexed, reuse: ChunkSource | undefined): ParseResult {
-  const tokens = lexed.tokens;
+  // Python statements where declarations go are reported once each and left out, with what is in them.
+  const foreign = foreignStatements(lexed.tokens, text);
+  const tokens = foreign.length === 0 ? lexed.tokens : withoutForeign(lexed.tokens, foreign);
   const commentTokens = lexed.comments;
   const context = new TokenContext(tokens, text);
   const lines = context.lines;
   const diagnostics: Diagnostic[] = [];
 
   for (const error of lexed.errors) {
+    if (insideForeign(foreign, error.offset, error.offset + error.length)) continue;
     const bad = text.slice(error.offset, error.offset + Math.max(1, error.length));
     diagnostics.push(
       diagnostic({
@@ -97,24 +103,31 @@ export function parseReusing(text: string, path: string, lexed: Lexed, reuse: Ch
     );
   }
   for (const t of tokens) {
+    if (t.tokenType === T.SingleQuotedString) {
+      diagnostics.push(slipDiagnostic(path, lines, singleQuoted(t)));
+      continue;
+    }
     if (t.tokenType === T.NumberLiteral) {
       const problem = numberFormProblem(t.image);
       if (problem) diagnostics.push(diagnostic({ code: "E002", file: path, range: lines.token(t), message: problem.message, help: `write \`${problem.fixed}\`` }));
       continue;
     }
-    if (t.tokenType !== T.UnterminatedString) continue;
+    if (t.tokenType !== T.UnterminatedString && t.tokenType !== T.UnterminatedSingleQuotedString) continue;
     diagnostics.push(
       diagnostic({
         code: "E002",
         file: path,
         range: lines.token(t),
         message: "unterminated string",
-        help: 'close it with `"` on the same line',
+        help: t.tokenType === T.UnterminatedString ? 'close it with `"` on the same line' : 'strings are written in double quotes, closed on the same line: `"..."`',
       }),
     );
   }
   const comments: Comment[] = commentTokens.map((c) => {
-    if (c.tokenType === T.UnterminatedComment) {
+    if (c.tokenType === T.HashComment && !insideForeign(foreign, c.startOffset, c.startOffset + 1)) {
+      diagnostics.push(slipDiagnostic(path, lines, hashComment(c)));
+    }
+    if (c.tokenType === T.UnterminatedComment && !insideForeign(foreign, c.startOffset, c.startOffset + 2)) {
       diagnostics.push(
         diagnostic({
           code: "E002",
@@ -140,6 +153,7 @@ export function parseReusing(text: string, path: string, lexed: Lexed, reuse: Ch
     seen.add(d.range.start.offset);
     diagnostics.push(d);
   };
+  for (const f of foreign) syntax(slipDiagnostic(path, lines, f.slip));
 
   // Brackets nested too deep for the recursive parser: report them once, and leave the rest of the
   // file unchecked. The bracket group that holds them (the outermost inside the declaration) is read
@@ -206,9 +220,21 @@ export function parseReusing(text: string, path: string, lexed: Lexed, reuse: Ch
   return { file, diagnostics };
 }
 
+/** `tokens` without those of the Python statements (which are in order and do not overlap). */
+function withoutForeign(tokens: readonly IToken[], foreign: readonly ForeignStatement[]): IToken[] {
+  const kept: IToken[] = [];
+  let next = 0;
+  for (const f of foreign) {
+    for (let i = next; i < f.first; i++) kept.push(tokens[i]);
+    next = f.last + 1;
+  }
+  for (let i = next; i < tokens.length; i++) kept.push(tokens[i]);
+  return kept;
+}
+
 /**
  * Where the declarations start: at `use`, `block`, `model` and `train`, unless a `:` follows (an
- * argument or key named `train`). These words are keywords, so in a well-formed file they start a
+ * argument or key named `train`), or a `=` (the same, with `=` for `:`, a slip). These words are keywords, so in a well-formed file they start a
  * declaration and nothing else; parsing each declaration on its own is therefore the same as parsing
  * the whole file, except that a broken declaration can never swallow the ones after it. Tokens
  * before the first declaration form a chunk of their own.
@@ -217,7 +243,8 @@ function declarationStarts(tokens: readonly IToken[], limit: number): number[] {
   const starts: number[] = [];
   for (let i = 0; i < limit; i++) {
     const t = tokens[i].tokenType;
-    const isDeclaration = T.DECLARATION_KEYWORDS.includes(t) && !(i + 1 < limit && tokens[i + 1].tokenType === T.Colon);
+    const after = i + 1 < limit ? tokens[i + 1].tokenType : undefined;
+    const isDeclaration = T.DECLARATION_KEYWORDS.includes(t) && after !== T.Colon && after !== T.Equals;
     if (isDeclaration || i === 0) starts.push(i);
   }
   return starts;

@@ -11,14 +11,24 @@
  * and reported by the AST builder, so the items around it survive. An item on a new line that does
  * not follow a comma ends the list instead: that is a missing `)` or `]`, and the next line is left
  * for the enclosing body, where it most likely belongs.
+ *
+ * Some slips of Python, Keras and JavaScript habits are parsed as what they were meant to be, and
+ * reported by the AST builder (`slips.ts` has their messages and fixes), so that the rest of the file
+ * is read as if the fix had been applied: `=` for `:` after an argument name, a training key or an
+ * input's name; a missing `->` between two stages (on one line, or at the start of a deeper-indented
+ * line); a binding without `let` (or with `const`/`var`); `return`; tuple parentheses for a shape or
+ * list; `,` between training entries; `;` between declarations is allowed.
  */
-import type { IToken, TokenType } from "chevrotain";
+import type { IToken, ITokenGrammarPath, TokenType } from "chevrotain";
 import { CstParser, tokenMatcher } from "./chevrotain.js";
 import { errorMessages } from "./messages.js";
 import * as T from "./tokens.js";
 
 /** How many stray-token recoveries may nest inside one repetition (see `boundRepetitionRecovery`). */
 const MAX_NESTED_RECOVERIES = 50;
+
+/** How many places' follow sets are kept (each is a few token types; the places of real files are few). */
+const MAX_CACHED_FOLLOWS = 10_000;
 
 export class NnParser extends CstParser {
   constructor() {
@@ -55,6 +65,25 @@ export class NnParser extends CstParser {
     };
   }
 
+  /** What may follow each place in the grammar, as recovery asks for it (see `getNextPossibleTokenTypes`). */
+  private readonly follows = new Map<string, TokenType[]>();
+
+  /**
+   * The tokens that may follow a place in the grammar, which single-token recovery asks for at every
+   * syntax error: Chevrotain walks the grammar for each answer, which dominated the cost of broken
+   * input. The answer depends on the place alone (the grammar does not change), so it is kept.
+   */
+  protected override getNextPossibleTokenTypes(path: ITokenGrammarPath): TokenType[] {
+    const key = `${path.ruleStack.join(" ")}|${path.occurrenceStack.join(" ")}|${path.lastTok.name}|${path.lastTokOccurrence}`;
+    let follows = this.follows.get(key);
+    if (follows === undefined) {
+      follows = super.getNextPossibleTokenTypes(path);
+      if (this.follows.size >= MAX_CACHED_FOLLOWS) this.follows.clear();
+      this.follows.set(key, follows);
+    }
+    return follows;
+  }
+
   /**
    * Prefers deleting a stray token to inserting a missing punctuation mark when deleting fixes the
    * input: `model M x {` loses the `x`, rather than gaining a `{` before it and a stray `{` after.
@@ -64,10 +93,47 @@ export class NnParser extends CstParser {
     return tokType === T.Identifier || tokType === T.AnyName || !tokenMatcher(this.LA(2), tokType);
   }
 
-  /** True when the next tokens start a declaration: `model`, `block`, `train` or `use` (not `train:`). */
+  /** True when the next tokens start a declaration: `model`, `block`, `train` or `use` (not `train:` or `train =`). */
   private atDeclaration(): boolean {
     const next = this.LA(1);
-    return T.DECLARATION_KEYWORDS.some((k) => tokenMatcher(next, k)) && !tokenMatcher(this.LA(2), T.Colon);
+    return T.DECLARATION_KEYWORDS.some((k) => tokenMatcher(next, k)) && !tokenMatcher(this.LA(2), T.Colon) && !tokenMatcher(this.LA(2), T.Equals);
+  }
+
+  /**
+   * Whether the next token is a stage whose `->` was forgotten, in the expression of the statement
+   * that starts at `statement`: a name (not `name =`) on the same line as the expression's last token,
+   * or first on a later line and further right than the statement's first token.
+   */
+  private missingArrow(statement: IToken): boolean {
+    const next = this.LA(1);
+    if (next.tokenType !== T.Identifier || tokenMatcher(this.LA(2), T.Equals)) return false;
+    const previous = this.LA(0);
+    if (previous.endLine === undefined || next.startLine === undefined || !Number.isFinite(previous.startOffset)) return false;
+    if (previous.endLine === next.startLine) return true;
+    return next.startLine > previous.endLine && (next.startColumn ?? 0) > (statement.startColumn ?? Infinity);
+  }
+
+  /** `const h = …`, `var h = …`: a binding written with JavaScript's word for `let`. */
+  private atForeignBinder(): boolean {
+    const next = this.LA(1);
+    return next.tokenType === T.Identifier && FOREIGN_BINDERS.includes(next.image) && this.LA(2).tokenType === T.Identifier && tokenMatcher(this.LA(3), T.Equals);
+  }
+
+  /** `h = …` as a statement: a binding whose `let` was forgotten. */
+  private atBareBinding(): boolean {
+    return this.LA(1).tokenType === T.Identifier && tokenMatcher(this.LA(2), T.Equals);
+  }
+
+  /** `return x`: `return` followed, on its line, by what may start an expression. */
+  private atReturn(): boolean {
+    const next = this.LA(1);
+    const after = this.LA(2);
+    return (
+      next.tokenType === T.Identifier &&
+      next.image === "return" &&
+      after.startLine === next.endLine &&
+      [T.Identifier, T.NumberLiteral, T.StringLiteral, T.LParen, T.LBracket, T.Minus, T.True, T.False].some((t) => tokenMatcher(after, t))
+    );
   }
 
   /**
@@ -92,9 +158,11 @@ export class NnParser extends CstParser {
     });
   }
 
-  /** file := decl* — `parse.ts` gives it one declaration at a time (see there). */
+  /** file := (decl | ';')* — `parse.ts` gives it one declaration at a time (see there). */
   file = this.RULE("file", () => {
-    this.MANY(() => this.SUBRULE(this.decl));
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.Semicolon) }, { ALT: () => this.SUBRULE(this.decl) }]);
+    });
   });
 
   /** decl := use | block | model | train */
@@ -164,12 +232,29 @@ export class NnParser extends CstParser {
     ]);
   });
 
-  /** shapeType := IDENT? '[' (expr (',' expr)* ','?)? ']' — the name is the dtype (`int32[T]`). */
+  /**
+   * shapeType := IDENT? ('[' dims ']' | tupleShape) with dims := (expr (',' expr)* ','?)? — the name is
+   * the dtype (`int32[T]`); parentheses are a slip (`(28, 28, 1)`), reported by the AST builder.
+   */
   shapeType = this.RULE("shapeType", () => {
     this.OPTION(() => this.CONSUME(T.Identifier, { LABEL: "dtype" }));
-    this.CONSUME(T.LBracket);
+    this.OR2([
+      {
+        ALT: () => {
+          this.CONSUME(T.LBracket);
+          this.commaSeparated(() => this.SUBRULE(this.expr));
+          this.CONSUME(T.RBracket);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.tupleShape) },
+    ]);
+  });
+
+  /** tupleShape := '(' dims ')' — a shape in Python's tuple parentheses, a slip. */
+  tupleShape = this.RULE("tupleShape", () => {
+    this.CONSUME(T.LParen);
     this.commaSeparated(() => this.SUBRULE(this.expr));
-    this.CONSUME(T.RBracket);
+    this.CONSUME(T.RParen);
   });
 
   /** '{' (stmt ';'?)* '}' — the body of a block or model. */
@@ -181,43 +266,60 @@ export class NnParser extends CstParser {
     this.CONSUME(T.RBrace);
   });
 
-  /** stmt := input | let | output | exprStmt */
+  /** stmt := input | let | output | return | exprStmt */
   stmt = this.RULE("stmt", () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.inputStmt) },
-      { ALT: () => this.SUBRULE(this.letStmt) },
-      { ALT: () => this.SUBRULE(this.outputStmt) },
-      { ALT: () => this.SUBRULE(this.expr) },
-    ]);
+    // The statement's first token: a line that starts further right continues its pipeline.
+    const first = this.LA(1);
+    this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        { ALT: () => this.SUBRULE(this.inputStmt) },
+        { GATE: () => tokenMatcher(this.LA(1), T.Let) || this.atForeignBinder() || this.atBareBinding(), ALT: () => this.SUBRULE(this.letStmt, { ARGS: [first] }) },
+        { ALT: () => this.SUBRULE(this.outputStmt, { ARGS: [first] }) },
+        { GATE: () => this.atReturn(), ALT: () => this.SUBRULE(this.returnStmt, { ARGS: [first] }) },
+        { ALT: () => this.SUBRULE(this.expr, { ARGS: [first] }) },
+      ],
+    });
   });
 
-  /** input := 'input' IDENT ':' typeRef */
+  /** input := 'input' IDENT (':' | '=') typeRef — `=` is a slip. */
   inputStmt = this.RULE("inputStmt", () => {
     this.CONSUME(T.Input);
     this.CONSUME(T.Identifier, { LABEL: "name" });
-    this.CONSUME(T.Colon);
+    this.OR([{ ALT: () => this.CONSUME(T.Colon) }, { ALT: () => this.CONSUME(T.Equals) }]);
     this.SUBRULE(this.typeRef);
   });
 
-  /** let := 'let' IDENT '=' expr */
-  letStmt = this.RULE("letStmt", () => {
-    this.CONSUME(T.Let);
-    this.CONSUME(T.Identifier, { LABEL: "name" });
+  /** let := ('let' | 'const' | 'var')? IDENT '=' expr — all but `let` are slips (see `stmt`'s gate). */
+  letStmt = this.RULE("letStmt", (first?: IToken) => {
+    this.OPTION({
+      GATE: () => tokenMatcher(this.LA(1), T.Let) || this.atForeignBinder(),
+      DEF: () => {
+        this.OR([{ ALT: () => this.CONSUME(T.Let) }, { ALT: () => this.CONSUME(T.Identifier, { LABEL: "binder" }) }]);
+      },
+    });
+    this.CONSUME2(T.Identifier, { LABEL: "name" });
     this.CONSUME(T.Equals);
-    this.SUBRULE(this.expr);
+    this.SUBRULE(this.expr, { ARGS: [first] });
   });
 
   /** output := 'output' (IDENT '=')? expr — `IDENT '='` needs two tokens of lookahead. */
-  outputStmt = this.RULE("outputStmt", () => {
+  outputStmt = this.RULE("outputStmt", (first?: IToken) => {
     this.CONSUME(T.Output);
     this.OPTION(() => {
       this.CONSUME(T.Identifier, { LABEL: "name" });
       this.CONSUME(T.Equals);
     });
-    this.SUBRULE(this.expr);
+    this.SUBRULE(this.expr, { ARGS: [first] });
   });
 
-  /** train := 'train' (IDENT ':')? IDENT ('(' args? ')')? '{' (entry ';'?)* '}' */
+  /** return := 'return' expr — a slip: the last expression is the result (see `stmt`'s gate). */
+  returnStmt = this.RULE("returnStmt", (first?: IToken) => {
+    this.CONSUME(T.Identifier, { LABEL: "return" });
+    this.SUBRULE(this.expr, { ARGS: [first] });
+  });
+
+  /** train := 'train' (IDENT ':')? IDENT ('(' args? ')')? '{' (entry | ';' | ',')* '}' — `,` is a slip. */
   trainDecl = this.RULE("trainDecl", () => {
     this.CONSUME(T.Train);
     this.OPTION(() => {
@@ -231,25 +333,34 @@ export class NnParser extends CstParser {
       // A declaration keyword ends a body whose `}` is missing, unless it is a key (`train: …`).
       GATE: () => !this.atDeclaration(),
       DEF: () => {
-        this.OR([{ ALT: () => this.CONSUME(T.Semicolon) }, { ALT: () => this.SUBRULE(this.entry) }]);
+        // `,` between entries (a JSON habit) is a slip, reported by the AST builder.
+        this.OR([{ ALT: () => this.CONSUME(T.Semicolon) }, { ALT: () => this.CONSUME(T.Comma) }, { ALT: () => this.SUBRULE(this.entry) }]);
       },
     });
     this.CONSUME(T.RBrace);
   });
 
-  /** entry := IDENT ':' expr — any word may be a key; the training checker knows the valid ones. */
+  /** entry := IDENT (':' | '=') expr — any word may be a key; the training checker knows the valid ones. `=` is a slip. */
   entry = this.RULE("entry", () => {
     this.CONSUME(T.AnyName, { LABEL: "key" });
-    this.CONSUME(T.Colon);
+    this.OR([{ ALT: () => this.CONSUME(T.Colon) }, { ALT: () => this.CONSUME(T.Equals) }]);
     this.SUBRULE(this.expr);
   });
 
-  /** expr := additive ('->' stage)* — the pipeline binds loosest: `a + b -> relu` is `(a + b) -> relu`. */
-  expr = this.RULE("expr", () => {
+  /**
+   * expr := additive ('->' stage)* — the pipeline binds loosest: `a + b -> relu` is `(a + b) -> relu`.
+   * A statement's expression (given the statement's first token, `statement`) also takes a stage
+   * whose `->` is missing (`missingArrow`); inside brackets a second item on the line is a missing `,`
+   * instead.
+   */
+  expr = this.RULE("expr", (statement?: IToken) => {
     this.SUBRULE(this.additive);
-    this.MANY(() => {
-      this.CONSUME(T.Arrow);
-      this.SUBRULE(this.stage);
+    this.MANY({
+      GATE: () => tokenMatcher(this.LA(1), T.Arrow) || (statement !== undefined && this.missingArrow(statement)),
+      DEF: () => {
+        this.OPTION(() => this.CONSUME(T.Arrow));
+        this.SUBRULE(this.stage);
+      },
     });
   });
 
@@ -305,10 +416,14 @@ export class NnParser extends CstParser {
     ]);
   });
 
-  /** paren := '(' expr ')' */
+  /** paren := '(' expr (',' expr?)* ')' — with a comma it is a tuple, a slip for a list (`(28, 28, 1)`). */
   paren = this.RULE("paren", () => {
     this.CONSUME(T.LParen);
     this.SUBRULE(this.expr);
+    this.MANY(() => {
+      this.CONSUME(T.Comma);
+      this.OPTION(() => this.SUBRULE2(this.expr));
+    });
     this.CONSUME(T.RParen);
   });
 
@@ -326,15 +441,18 @@ export class NnParser extends CstParser {
     this.CONSUME(T.RParen);
   });
 
-  /** arg := (IDENT ':')? expr — the name may be a keyword (`mnist(train: 50000)`). */
+  /** arg := (IDENT (':' | '='))? expr — the name may be a keyword (`mnist(train: 50000)`); `=` is a slip. */
   arg = this.RULE("arg", () => {
     this.OPTION(() => {
       this.CONSUME(T.AnyName, { LABEL: "name" });
-      this.CONSUME(T.Colon);
+      this.OR([{ ALT: () => this.CONSUME(T.Colon) }, { ALT: () => this.CONSUME(T.Equals) }]);
     });
     this.SUBRULE(this.expr);
   });
 }
+
+/** JavaScript's words for a binding, met as `const h = …`. */
+const FOREIGN_BINDERS: readonly string[] = ["const", "var"];
 
 /** Built once: Chevrotain's self-analysis is the expensive part. `parse.ts` resets it per input. */
 export const parser = new NnParser();

@@ -35,6 +35,11 @@ export class LineMap {
     return this.range(t.startOffset, tokenEnd(t));
   }
 
+  /** The text between two offsets. */
+  slice(start: number, end: number): string {
+    return this.text.slice(start, end);
+  }
+
   /** A zero-width range at `offset`. */
   point(offset: number): Range {
     const p = this.position(offset);

@@ -5,7 +5,9 @@
  * keyword. Comments are kept in the `comments` group: the formatter and the doc-comment attachment
  * read them, the parser never sees them. An unterminated string or block comment is a token of its
  * own (reported as E002 by `parse.ts`), so lexing never stops early; an unknown character is skipped
- * by Chevrotain's lexer recovery and reported as E002 as well.
+ * by Chevrotain's lexer recovery and reported as E002 as well. Python's `# comment` and `'string'` are
+ * tokens too (a comment and a string), so that each is one E002 with a fix (`slips.ts`) rather than a
+ * bad character followed by words the parser would trip over.
  *
  * Every pattern is a plain left-to-right regular expression with no nested quantifiers, so lexing is
  * linear in the length of the text.
@@ -79,6 +81,25 @@ export const UnterminatedString = createToken({
   label: "a string",
 });
 
+/** `'...'` on one line: a slip for `"..."` (E002 in `parse.ts`), parsed as a string. */
+export const SingleQuotedString = createToken({
+  name: "SingleQuotedString",
+  pattern: /'(?:[^'\\\r\n]|\\[^\r\n])*'/,
+  categories: [StringLiteral],
+  label: "a string",
+});
+
+/**
+ * `'...` reaching the end of its line: like `UnterminatedString`, a string to the parser (reported as
+ * E002). Without it, a `'` typed before another on the line would pair with it, unseen by `relex`.
+ */
+export const UnterminatedSingleQuotedString = createToken({
+  name: "UnterminatedSingleQuotedString",
+  pattern: /'(?:[^'\\\r\n]|\\[^\r\n])*\\?/,
+  categories: [StringLiteral],
+  label: "a string",
+});
+
 export const DocComment = createToken({ name: "DocComment", pattern: /\/\/\/[^\r\n]*/, group: "comments" });
 export const LineComment = createToken({ name: "LineComment", pattern: /\/\/[^\r\n]*/, group: "comments" });
 export const BlockComment = createToken({
@@ -87,6 +108,8 @@ export const BlockComment = createToken({
   group: "comments",
   line_breaks: true,
 });
+/** `# ...`: a Python comment, a slip for `//` (E002 in `parse.ts`). */
+export const HashComment = createToken({ name: "HashComment", pattern: /#[^\r\n]*/, group: "comments" });
 /** `/*` with no closing `*\/`: it runs to the end of the file. */
 export const UnterminatedComment = createToken({
   name: "UnterminatedComment",
@@ -129,9 +152,12 @@ export const ALL_TOKENS: TokenType[] = [
   LineComment,
   BlockComment,
   UnterminatedComment,
+  HashComment,
   Arrow,
   StringLiteral,
   UnterminatedString,
+  SingleQuotedString,
+  UnterminatedSingleQuotedString,
   NumberLiteral,
   Use,
   Block,

@@ -22,6 +22,7 @@ import { diagnostic, type Diagnostic, type DiagnosticInit, type Location } from 
 import { isStackOverflow } from "../../grammar/parse.js";
 import type { LayerDef, ShapeProblem } from "../layers/layer.js";
 import { LAYER_NAMES, lookupLayer } from "../layers/registry.js";
+import { foreignName } from "../../grammar/keras-names.js";
 import { bindArgs, checkValue, reportUnknownName, type BindContext } from "../schema/bind.js";
 import { describeType, type ValueType } from "../schema/types.js";
 import { acceptsNames } from "../schema/accepts-names.js";
@@ -467,7 +468,7 @@ class Elaborator {
   private evaluateCall(call: CallExpr, frame: Frame): Value {
     const name = call.callee.name;
     if (!name) return UNKNOWN;
-    const layer = lookupLayer(name);
+    const layer = lookupLayer(name) ?? this.foreignLayer(call.callee, frame);
     if (layer) {
       const inputs: Value[] = [];
       let rest = call.args;
@@ -500,7 +501,7 @@ class Elaborator {
       });
     }
     const input = source.kind === "tensor" ? source : UNKNOWN;
-    const layer = lookupLayer(name);
+    const layer = lookupLayer(name) ?? this.foreignLayer(stage.callee, frame);
     if (layer) {
       const inputs: Value[] = [input];
       let rest = stage.args;
@@ -518,6 +519,19 @@ class Elaborator {
       return this.callBlock(block, stage, input, frame);
     }
     return this.unknownCallee(stage, frame);
+  }
+
+  /**
+   * Keras's or PyTorch's name for a layer (`Dense`, `MaxPooling2D`) that is no block or model in
+   * scope: reported once (E100, with the fix) and checked as the layer it names, so that its
+   * arguments and what follows it are checked as if the fix had been applied.
+   */
+  private foreignLayer(callee: Identifier, frame: Frame): LayerDef | undefined {
+    if (frame.scope.blocks.has(callee.name) || frame.scope.models.has(callee.name)) return undefined;
+    const foreign = foreignName(callee.name, "layer", LAYER_NAMES);
+    if (!foreign) return undefined;
+    reportUnknownName(callee.name, callee.range, "layer", LAYER_NAMES, this.scopeCtx(frame));
+    return lookupLayer(foreign.replacement);
   }
 
   private unknownCallee(call: CallExpr, frame: Frame): Value {
@@ -728,7 +742,7 @@ class Elaborator {
 
   /** Evaluates `lstm(32)` as a layer value (the argument of `bidirectional` or `time_distributed`). */
   private layerValue(call: CallExpr, type: ValueType & { kind: "layer" }, frame: Frame): Value {
-    const def = lookupLayer(call.callee.name);
+    const def = lookupLayer(call.callee.name) ?? this.foreignLayer(call.callee, frame);
     if (!def) {
       if (frame.scope.blocks.has(call.callee.name)) {
         this.report({ code: "E104", file: frame.file, range: call.callee.range, message: `\`${call.callee.name}\` is a block; only built-in layers can be wrapped` });

@@ -3,6 +3,7 @@
  * sources (or a failed training, or a run folder or data that cannot be used), 2 a usage error, 70
  * an internal error (a bug in nnc; `INTERNAL_ERROR_EXIT`).
  */
+import { didYouMean } from "../diagnostics/suggest.js";
 import { runCheck } from "./check-command.js";
 import { runFmt } from "./fmt-command.js";
 
@@ -15,7 +16,7 @@ const COMMAND_USAGE: Record<string, readonly [synopsis: string, purpose: string]
   summary: ["nnc summary FILE [--model M] [--format text|json]", "layers, output shapes and parameter counts"],
   compile: ["nnc compile FILES… --out-dir DIR [--watch]", "generate one TypeScript training module per source"],
   train: [
-    "nnc train FILE [--train LABEL] [--epochs N] [--limit N] [--backend tensorflow|native|cpu] [--run-dir DIR]",
+    "nnc train FILE [--train LABEL] [--epochs N] [--limit N] [--backend tensorflow|native|cpu] [--run-dir DIR] [--verbose]",
     "compile and run a training (NNC_BACKEND also chooses the backend)",
   ],
   evaluate: ["nnc evaluate RUN [--data PATH[,PATH…]] [--format text|json]", "measure a trained model on its run's test part, or on other labelled files"],
@@ -24,7 +25,7 @@ const COMMAND_USAGE: Record<string, readonly [synopsis: string, purpose: string]
   lsp: ["nnc lsp --stdio", "run the language server (for editors)"],
 };
 
-const EXIT_CODES = "Exit codes: 0 success, 1 errors in the sources, a failed training, a bad run folder or data, 2 a usage error, 70 an internal error.";
+const EXIT_CODES = "Exit codes: 0 success, 1 errors in the sources, a failed training, a bad run folder or data, 2 a usage error, 70 an internal error, 130 a training stopped by Ctrl-C (143 by SIGTERM).";
 
 /**
  * The exit code of an exception no command expected: EX_SOFTWARE of sysexits(3), so that scripts
@@ -34,6 +35,16 @@ export const INTERNAL_ERROR_EXIT = 70;
 
 /** More about a command than its synopsis, for `nnc help COMMAND`. */
 const COMMAND_DETAILS: Record<string, string> = {
+  train: `The run folder is runs/<label> (--run-dir DIR); a folder holding a run of another training
+(from another file, or another label) is refused. The log goes to stderr and ends with a summary
+line, which is also printed on stdout unless both are the terminal.
+
+  --verbose       the backend line gives its details: kernels, oneDNN version, threads, and why
+                  @tensorflow/tfjs-node did not load
+
+Ctrl-C (or SIGTERM) stops at the end of the current step and saves the last finished epoch: the
+model (its nnc-package.json says "interrupted": true), the report and a checkpoint; the same
+command resumes. A second Ctrl-C quits at once. Exit code 130 (143 for SIGTERM).`,
   evaluate: `RUN is a run folder a training wrote (it holds nnc-package.json). Without --data, the run's
 own test part is read again as the training read it; --data gives other labelled files in the
 layout of the training's data source (comma-separated, or --data repeated): a CSV with the same
@@ -75,6 +86,15 @@ function commandUsage(command: string): string {
   return `Usage: ${synopsis}\n\n${purpose[0].toUpperCase()}${purpose.slice(1)}.\n${details}${EXIT_CODES}`;
 }
 
+/**
+ * "unknown command `trian`; did you mean `train`?" for a mistyped command, as options get; without
+ * a close command, the message and the list of commands.
+ */
+function unknownCommand(prefix: string, command: string): string {
+  const guess = didYouMean(command, [...Object.keys(COMMAND_USAGE), "help"]);
+  return guess ? `${prefix}: unknown command \`${command}\`; did you mean \`${guess}\`?\n` : `${prefix}: unknown command \`${command}\`\n\n${USAGE}\n`;
+}
+
 /** Whether `args` ask for help before any `--` that ends the options. */
 function asksForHelp(args: readonly string[]): boolean {
   const end = args.indexOf("--");
@@ -98,8 +118,8 @@ const COMMANDS: Record<string, (args: string[], io: CommandIO) => Promise<number
 export async function main(argv: readonly string[], io: CommandIO = defaultIO()): Promise<number> {
   const [command, ...rest] = argv;
   if (command === "help" && rest.length > 0) {
-    if (!COMMAND_USAGE[rest[0]]) {
-      io.stderr(`nnc help: unknown command \`${rest[0]}\`\n\n${USAGE}\n`);
+    if (!Object.hasOwn(COMMAND_USAGE, rest[0])) {
+      io.stderr(unknownCommand("nnc help", rest[0]));
       return 2;
     }
     io.stdout(`${commandUsage(rest[0])}\n`);
@@ -113,9 +133,9 @@ export async function main(argv: readonly string[], io: CommandIO = defaultIO())
     io.stdout("nnc 0.1.0\n");
     return 0;
   }
-  const run = COMMANDS[command];
+  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   if (!run) {
-    io.stderr(`nnc: unknown command \`${command}\`\n\n${USAGE}\n`);
+    io.stderr(unknownCommand("nnc", command));
     return 2;
   }
   if (asksForHelp(rest)) {

@@ -6,6 +6,7 @@
 import type { Arg, CallExpr, Expr, Range } from "../ast.js";
 import { diagnostic, type Diagnostic, type Fix } from "../diagnostics/diagnostic.js";
 import { didYouMean, formatList } from "../diagnostics/suggest.js";
+import { foreignArgument, foreignName, unquotedName } from "../../grammar/keras-names.js";
 import { MAX_EXACT_INTEGER_TEXT, MAX_TENSOR_VALUES, MAX_TENSOR_VALUES_TEXT, TENSOR_LIMIT_HELP } from "../shapes/limits.js";
 import { describeType, type NumericRange, type ParamSpec, type Signature, type ValueType } from "./types.js";
 import { concrete, UNKNOWN, type BoundArg, type SearchSpace, type Value } from "./values.js";
@@ -133,14 +134,17 @@ function countPositional(n: number): string {
 function reportUnknownArgument(signature: Signature, a: Arg, ctx: BindContext): string | undefined {
   const name = a.name!;
   const names = signature.params.map((p) => p.name);
-  const guess = didYouMean(name.name, names);
+  const renamed = foreignArgument(name.name, names);
+  const guess = renamed ?? didYouMean(name.name, names);
   ctx.report(
     diagnostic({
       code: "E102",
       file: ctx.file,
       range: name.range,
       message: `\`${signature.name}\` has no argument \`${name.name}\``,
-      help: guess
+      help: renamed
+        ? `nnc calls it \`${renamed}\``
+        : guess
         ? `did you mean \`${guess}\`?`
         : names.length
           ? `its arguments are ${formatList(names)}`
@@ -232,6 +236,11 @@ export function reportUnknownName(
   candidates: readonly string[],
   ctx: Pick<BindContext, "file" | "report">,
 ): string | undefined {
+  const foreign = foreignName(name, what, candidates);
+  if (foreign) {
+    ctx.report(diagnostic({ code: "E100", file: ctx.file, range, message: foreign.message, help: `write \`${foreign.replacement}\``, fixes: [replaceWith(ctx.file, range, foreign.replacement)] }));
+    return foreign.replacement;
+  }
   const guess = didYouMean(name, candidates);
   ctx.report(
     diagnostic({
@@ -292,6 +301,7 @@ export function checkValue(value: Value, type: ValueType, expr: Expr, ctx: BindC
     case "path":
       return value.kind === "string" ? value : wrongKind(describeValue(value));
     case "enum":
+      if (value.kind === "string") value = unquoted(value.value, type.what, type.values, expr, ctx) ?? value;
       if (value.kind !== "enum") return wrongKind(describeValue(value));
       if (!type.values.includes(value.name)) {
         reportUnknownName(value.name, expr.range, type.what, type.values, ctx);
@@ -300,14 +310,16 @@ export function checkValue(value: Value, type: ValueType, expr: Expr, ctx: BindC
       return value;
     case "ctor": {
       if (value.kind === "ctor") return value;
+      if (value.kind === "string") value = unquoted(value.value, type.what, type.ctors.map((c) => c.name), expr, ctx) ?? value;
       if (value.kind !== "enum") return wrongKind(describeValue(value));
-      const signature = type.ctors.find((c) => c.name === value.name);
+      const name = value.name;
+      const signature = type.ctors.find((c) => c.name === name);
       if (!signature) {
-        reportUnknownName(value.name, expr.range, type.what, type.ctors.map((c) => c.name), ctx);
+        reportUnknownName(name, expr.range, type.what, type.ctors.map((c) => c.name), ctx);
         return UNKNOWN;
       }
       // A bare constructor name: every parameter must have a default (`cross_entropy`, `he_normal`).
-      const call: CallExpr = { kind: "Call", callee: { kind: "Identifier", name: value.name, range: expr.range }, args: [], hasParens: false, range: expr.range };
+      const call: CallExpr = { kind: "Call", callee: { kind: "Identifier", name, range: expr.range }, args: [], hasParens: false, range: expr.range };
       return { kind: "ctor", signature, args: bindArgs(signature, [], call.range, ctx) };
     }
     case "list":
@@ -319,6 +331,26 @@ export function checkValue(value: Value, type: ValueType, expr: Expr, ctx: BindC
     case "layer":
       return value.kind === "layer" ? value : wrongKind(describeValue(value));
   }
+}
+
+/**
+ * `"relu"` where the name `relu` goes: one E104 whose fix removes the quotes, and the name as if it
+ * had been written bare (so nothing else is reported about it); undefined for another string.
+ */
+function unquoted(text: string, what: string, names: readonly string[], expr: Expr, ctx: BindContext): Value | undefined {
+  const name = expr.kind === "String" ? unquotedName(text, names) : undefined;
+  if (name === undefined) return undefined;
+  ctx.report(
+    diagnostic({
+      code: "E104",
+      file: ctx.file,
+      range: expr.range,
+      message: `${what} names are written without quotes: \`${name}\``,
+      help: "remove the quotes",
+      fixes: [{ title: `Replace with \`${name}\``, edits: [{ file: ctx.file, range: expr.range, newText: name }] }],
+    }),
+  );
+  return { kind: "enum", name };
 }
 
 /** E105 for a number beyond what nnc can represent or build; the value becomes unknown. */

@@ -129,7 +129,8 @@ describe("commas", () => {
 
   it("reports a missing comma between two items on one line and keeps both", () => {
     const { file, diagnostics } = parse("model M { input x: [784] x -> dense(5 activation: relu) }", "c.nn");
-    expect(diagnostics.map((d) => [d.range.start.column, d.range.end.column, d.message])).toEqual([[39, 49, "expected `,` between the arguments, found `activation`"]]);
+    expect(diagnostics.map((d) => [d.range.start.column, d.range.end.column, d.message, d.help])).toEqual([[39, 49, "expected `,` between arguments", "insert `,`"]]);
+    expect(diagnostics[0].fixes).toEqual([{ title: "Insert `,`", edits: [{ file: "c.nn", range: { start: { line: 1, column: 38, offset: 37 }, end: { line: 1, column: 38, offset: 37 } }, newText: "," }] }]);
     expect(pipeOf(file.decls[0], 1).stage.args).toMatchObject([{ value: { value: 5 } }, { name: { name: "activation" } }]);
   });
 });

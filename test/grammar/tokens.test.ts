@@ -91,12 +91,32 @@ describe("lexer", () => {
   });
 
   it("skips an unknown character, reports it, and goes on", () => {
-    const { tokens, errors } = lex("a @ b #$ c");
+    const { tokens, errors } = lex("a @ b $% c");
     expect(tokens.map(([, image]) => image)).toEqual(["a", "b", "c"]);
     expect(errors).toEqual([
       [2, 1],
       [6, 2],
     ]);
+  });
+
+  it("reads Python's `# comment` as a comment and `'string'` as a string (slips reported by `parse`)", () => {
+    const { tokens, comments, errors } = lex(String.raw`a # b 'c'` + "\n" + String.raw`'d' 'e\'f'`);
+    expect(comments).toEqual([["HashComment", "# b 'c'"]]);
+    expect(tokens).toEqual([
+      ["Identifier", "a"],
+      ["SingleQuotedString", "'d'"],
+      ["SingleQuotedString", String.raw`'e\'f'`],
+    ]);
+    expect(errors).toEqual([]);
+    // Left open, it runs to the end of its line (as a `"` string does), and is reported once.
+    expect(lex("a 'b c\nd").tokens).toEqual([
+      ["Identifier", "a"],
+      ["UnterminatedSingleQuotedString", "'b c"],
+      ["Identifier", "d"],
+    ]);
+    const open = (quote: string) => parse(`model M {\n  input x: [4]\n  x -> dense(2, activation: ${quote}relu)\n}\n`, "q.nn").diagnostics.map((d) => [d.code, d.range, d.message]);
+    expect(open("'")[0]).toEqual(["E002", { start: { line: 3, column: 29, offset: 53 }, end: { line: 3, column: 35, offset: 59 } }, "unterminated string"]);
+    expect(open("'")).toEqual(open('"'));
   });
 });
 

@@ -3,19 +3,22 @@
  * instance it trains with, so generated code and runtime always share one engine and backend.
  */
 export * as tf from "@tensorflow/tfjs";
+// Before anything stores a tensor: no "Hi, looks like you are running TensorFlow.js in Node.js" banner.
+import "./quiet-tfjs.js";
 export { runTraining, runFolderName } from "./training.js";
 export { initializer } from "./initializers.js";
 export { L2Pooling2D, l2Pooling2d, type L2PoolingConfig } from "./layers/l2pool.js";
 // Registers the exact gradient of average pooling with padding (see the file).
 import "./gradients/avg-pool.js";
 export { pickBuild } from "./pick-build.js";
-export { selectBackend, requestedBackend, BACKEND_NAMES, type BackendName, type BackendChoice } from "./backend.js";
+export { selectBackend, requestedBackend, describeBackend, BACKEND_NAMES, type BackendName, type BackendChoice } from "./backend.js";
 export { fileHandler, saveModel } from "./run/save-model.js";
-export type { BuildOptions, CompiledTraining, FoldsResult, ModelArguments, OutputStream, RunResult, TrainingReport, TrainOptions, TrialResult } from "./program.js";
+export type { BuildOptions, CompiledTraining, FoldsResult, Interruption, ModelArguments, OutputStream, RunResult, TrainingReport, TrainOptions, TrialResult } from "./program.js";
 export type { EpochRecord, LayerNorms } from "./history.js";
 export type * from "./settings.js";
 export { DataError } from "./data/examples.js";
 export { TrainingDiverged } from "./train/fit.js";
+export { TrainingInterrupted } from "./interrupt.js";
 export { WriteError } from "./run/atomic.js";
 export type { TensorSpec } from "./program.js";
 export type { Column, Examples, InputPreprocessing } from "./data/examples.js";

@@ -55,6 +55,40 @@ export interface TrainOptions {
   readonly baseDir?: string;
   /** Progress and messages; default process.stderr. `null` for silence. */
   readonly output?: OutputStream | null;
+  /** Says more: the backend line gets its details (kernels, oneDNN version, threads, why tfjs-node did not load). */
+  readonly verbose?: boolean;
+  /**
+   * Stops the run at the end of the current step when aborted, as Ctrl-C does: the last completed
+   * epoch is saved and `TrainingInterrupted` is thrown (runtime/interrupt.ts).
+   */
+  readonly signal?: AbortSignal;
+  /**
+   * Whether Ctrl-C (SIGINT) and SIGTERM stop the run that way while it lasts (a second one quits the
+   * process at once, exit 130 or 143). Default true; false leaves the process's signals alone.
+   */
+  readonly handleSignals?: boolean;
+}
+
+/** How and where an interrupted run stopped (`TrainingReport.interrupted`). */
+export interface Interruption {
+  /** What stopped it: "SIGINT", "SIGTERM", or "abort" (`TrainOptions.signal`). */
+  readonly signal: string;
+  /** The epoch that was running, 1-based; the steps it had done are discarded. */
+  readonly epoch: number;
+  /** The epochs that network was to train. */
+  readonly epochs: number;
+  /** The last completed epoch of the network that was training (the model and checkpoint hold it), or null. */
+  readonly lastCompleted: number | null;
+  /** The epoch whose weights were saved as the model (early stopping's best so far, else `lastCompleted`), or null. */
+  readonly keptEpoch: number | null;
+  /** The folder of the network that was training: the run folder, or its `member-i/`, `fold-i/`, `trial-NN/`. */
+  readonly runDir: string;
+  /** Which network of an ensemble, folds or search was training ("ensemble member 2 of 3"), or null. */
+  readonly part: string | null;
+  /** Its `model.json`, or null when nothing was saved. */
+  readonly model: string | null;
+  /** The checkpoint folder a restart resumes from, or null. */
+  readonly checkpoint: string | null;
 }
 
 /** What one training run measured on the test data and where it stopped. */
@@ -85,7 +119,7 @@ export interface TrialResult extends RunResult {
 export interface TrainingReport extends RunResult {
   readonly label: string;
   readonly source: string;
-  readonly backend: { readonly name: string; readonly reason: string };
+  readonly backend: { readonly name: string; readonly reason: string; readonly details: string };
   readonly totalParams: number;
   readonly seconds: { readonly total: number; readonly perEpoch: number };
   /** Each member's result, for `ensemble: n` with n > 1; the top-level test metrics are the vote's. */
@@ -94,6 +128,8 @@ export interface TrainingReport extends RunResult {
   readonly trials: readonly TrialResult[] | null;
   /** For `folds: k`: each fold's run and the mean and standard deviation of its final metrics; the top-level test metrics are the folds' models voting (mean). */
   readonly folds: FoldsResult | null;
+  /** Set when Ctrl-C, SIGTERM or `TrainOptions.signal` stopped the run; the report is then as of the last completed epoch. */
+  readonly interrupted: Interruption | null;
 }
 
 export interface FoldsResult {

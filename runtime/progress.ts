@@ -1,6 +1,6 @@
 /**
  * The progress display of one epoch. On a terminal: one line redrawn in place,
- * `epoch 3/30 [=====>    ] 1200/5000  ETA 0:41  loss 0.2312  acc 93.10%`, at most every 100 ms, and
+ * `epoch 3/30 [=====>    ] 1200/5000  ETA 0:41  940 examples/s  loss 0.2312  acc 93.10%`, at most every 100 ms, and
  * replaced by the epoch's summary line at the end. Anywhere else (a log file, CI) nothing until the
  * summary line, so logs get exactly one line per epoch. Hand-written: see report/README.md.
  */
@@ -39,6 +39,12 @@ export function formatEta(seconds: number): string {
   return h ? `${h}:${String(m).padStart(2, "0")}:${ss}` : `${m}:${ss}`;
 }
 
+/** Examples per second: whole numbers from 100 on, three significant digits below. */
+export function formatRate(perSecond: number): string {
+  if (!Number.isFinite(perSecond) || perSecond <= 0) return "-";
+  return perSecond >= 100 ? String(Math.round(perSecond)) : String(Number(perSecond.toPrecision(3)));
+}
+
 /** `[=====>    ]` with `width` characters between the brackets. */
 export function drawBar(fraction: number, width: number): string {
   const f = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0));
@@ -63,14 +69,24 @@ export class EpochProgress {
     this.started = this.now();
   }
 
-  /** `step` steps of `steps` are done; `metrics` are the running means so far. */
-  update(step: number, metrics: { loss: number; accuracy?: number }): void {
+  /**
+   * `step` steps of `steps` are done; `metrics` are the running means so far; `examples` is how
+   * many examples those steps trained on (for examples/s; left out of the line when not given).
+   */
+  update(step: number, metrics: { loss: number; accuracy?: number }, examples?: number): void {
     if (!this.tty || this.finished) return;
     const t = this.now();
     if (t - this.lastDraw < REDRAW_INTERVAL_MS) return;
     this.lastDraw = t;
     this.drawn = true;
-    this.stream.write(CLEAR_LINE + this.line(step, metrics, t));
+    this.stream.write(CLEAR_LINE + this.line(step, metrics, t, examples));
+  }
+
+  /** The epoch ends without a summary (an interrupted run): the bar is erased, nothing is printed. */
+  cancel(): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.tty && this.drawn) this.stream.write(CLEAR_LINE);
   }
 
   /** Replaces the bar with `line` (a terminal), or prints `line` (anything else); once per epoch. */
@@ -80,14 +96,16 @@ export class EpochProgress {
     this.stream.write(`${this.tty && this.drawn ? CLEAR_LINE : ""}${line}\n`);
   }
 
-  private line(step: number, metrics: { loss: number; accuracy?: number }, t: number): string {
+  private line(step: number, metrics: { loss: number; accuracy?: number }, t: number, examples: number | undefined): string {
     const { epoch, epochs, steps } = this.options;
     const done = Math.min(Math.max(0, step), steps);
     const elapsed = (t - this.started) / 1000;
     // ETA from the mean time per step so far: steadier than the last step's time.
     const eta = done > 0 ? (elapsed / done) * (steps - done) : NaN;
     const counter = `${String(done).padStart(String(steps).length)}/${steps}`;
-    let tail = `${counter}  ETA ${formatEta(eta)}  loss ${metrics.loss.toFixed(4)}`;
+    let tail = `${counter}  ETA ${formatEta(eta)}`;
+    if (examples !== undefined) tail += `  ${formatRate(elapsed > 0 ? examples / elapsed : NaN)} examples/s`;
+    tail += `  loss ${metrics.loss.toFixed(4)}`;
     if (metrics.accuracy !== undefined) tail += `  acc ${(metrics.accuracy * 100).toFixed(2)}%`;
     const head = `epoch ${epoch}/${epochs} `;
     // A line wider than the terminal wraps, and `\r` then only rewrites its last row: shrink the bar, then cut.

@@ -37,6 +37,15 @@ export class Rng {
     return this.state;
   }
 
+  /**
+   * Puts this generator back to a saved state. The object stays the same: `withSeededMathRandom`
+   * draws `Math.random` from it (tfjs's dropout masks on the autograd path), so a resumed run must
+   * move this one, not make a new one.
+   */
+  setState(snapshot: number): void {
+    this.state = snapshot >>> 0;
+  }
+
   static restore(snapshot: number): Rng {
     const rng = new Rng(0);
     rng.state = snapshot >>> 0;
@@ -69,10 +78,31 @@ export function permutation(n: number, rng: Rng): Uint32Array {
  */
 export async function withSeededMathRandom<T>(rng: Rng, fn: () => Promise<T>): Promise<T> {
   const original = Math.random;
+  const outer = outside;
+  outside = original;
   Math.random = () => rng.next();
   try {
     return await fn();
   } finally {
     Math.random = original;
+    outside = outer;
+  }
+}
+
+/** `Math.random` as it was before `withSeededMathRandom` replaced it, while one runs. */
+let outside: (() => number) | null = null;
+
+/**
+ * Lets the event loop run (signal handlers, timers, I/O) between two training steps, which are
+ * synchronous. Whatever runs meanwhile draws from the original `Math.random`, not the training's
+ * generator, so a run's numbers do not depend on what else the process did.
+ */
+export async function yieldToEventLoop(): Promise<void> {
+  const seeded = Math.random;
+  if (outside) Math.random = outside;
+  try {
+    await new Promise<void>((done) => setImmediate(done));
+  } finally {
+    Math.random = seeded;
   }
 }

@@ -4,20 +4,22 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { createHash, randomInt } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { requestedBackend, selectBackend } from "./backend.js";
+import { describeBackend, requestedBackend, selectBackend } from "./backend.js";
+import { listenForInterrupts, TrainingInterrupted } from "./interrupt.js";
+import { interruptedLines, summaryLine } from "./report-line.js";
 import { DataError, takeExamples, type DataSplits, type Examples } from "./data/examples.js";
 import { loadSplits, normalizeSplits, type LoadedSplits, type LoadOptions, type ModelIO } from "./data/load.js";
 import { augmentBatch, expandExamples, type Transform } from "./data/transforms.js";
 import { withDataFileLog } from "./data/user-files.js";
-import type { BuildOptions, CompiledTraining, ModelArguments, OutputStream, RunResult, TrainingReport, TrainOptions, TrialResult } from "./program.js";
+import type { BuildOptions, CompiledTraining, Interruption, ModelArguments, OutputStream, RunResult, TrainingReport, TrainOptions, TrialResult } from "./program.js";
 import { permutation, Rng, withSeededMathRandom } from "./random.js";
 import { sourceName, tfjsName } from "./layer-names.js";
 import { runFolderName } from "./run/folder-name.js";
 import { makeWritableFolder, removeStaleTempFiles } from "./run/atomic.js";
 import { dataFingerprint } from "./run/data-fingerprint.js";
-import { RunFolder } from "./run/run-folder.js";
+import { checkRunFolderOwner, RunFolder, writeRunSettings, type RunOwner } from "./run/run-folder.js";
 import { fileHandler } from "./run/save-model.js";
 import { formatMetric, describeMetrics } from "./metric-format.js";
 import { PACKAGE_FILE, type PackageData, type PackageFile } from "./package/format.js";
@@ -44,9 +46,13 @@ interface Context {
   readonly output: OutputStream | null;
   readonly log: (line: string) => void;
   readonly baseDir: string;
-  readonly backend: { name: string; reason: string };
+  readonly backend: { name: string; reason: string; details: string };
   /** The run's seed: data sets are drawn from it; members, trials and folds train from it + i. */
   readonly seed: number;
+  /** The training and source file the run folder records (settings.json). */
+  readonly owner: RunOwner;
+  /** Aborted by Ctrl-C, SIGTERM or the program's signal: the training stops at the end of its step. */
+  readonly stop: AbortSignal;
 }
 
 function transformOf(s: TransformSetting): Transform {
@@ -136,6 +142,14 @@ async function transfer(model: tf.LayersModel, settings: ResolvedTraining, ctx: 
 interface Trained extends RunResult {
   readonly model: tf.LayersModel;
   readonly totalParams: number;
+  /** Set when the run was interrupted: the last completed epoch was saved, the test part not measured. */
+  readonly interrupted: Interruption | null;
+}
+
+/** What a report records of one network's run (without the model and the interruption). */
+function runResultOf(trained: Trained): RunResult {
+  const { model: _m, totalParams: _t, interrupted: _i, ...result } = trained;
+  return result;
 }
 
 /** One full training of one model. The caller disposes the returned model. */
@@ -168,7 +182,7 @@ async function trainOnce(ctx: Context, settings: ResolvedTraining, args: ModelAr
     const augmentRng = rng.fork();
     const early = settings.earlyStopping && settled(settings.earlyStopping, "early_stopping");
     const checkpoint = settings.checkpoint && settled(settings.checkpoint, "checkpoint");
-    folder.start(settings, args);
+    folder.start(ctx.owner, settings, args);
     const context = { model, loss, metrics, optimizer, variables, penalized, clip: settings.clip && settled(settings.clip, "clip"), roles: monitors.includes("gradient_norms") ? roles : null };
     const { stepper, note } = chooseStepper({
       context,
@@ -197,19 +211,36 @@ async function trainOnce(ctx: Context, settings: ResolvedTraining, args: ModelAr
       inputDtypes: dtypesOf(ctx.program),
       earlyStopping: early ? { patience: settled(early.patience), monitor: settled(early.monitor), minDelta: settled(early.minDelta) } : null,
       monitorWeights: monitors.includes("weight_norms"),
-      checkpoint: checkpoint ? { dir: folder.checkpointDir, every: settled(checkpoint.epochs), fingerprint: fingerprint(settings, model, ctx.options.limit), data: dataFingerprint(data) } : null,
+      // Without `checkpoint:`, one is written only at an interruption, for the next run to resume from.
+      checkpoint: { dir: folder.checkpointDir, every: checkpoint ? settled(checkpoint.epochs) : null, fingerprint: fingerprint(settings, model, ctx.options.limit), data: dataFingerprint(data) },
+      stop: ctx.stop,
       progress: ctx.output,
       onEpoch: (record) => folder.appendEpoch(record),
       onResume: (history) => folder.rewriteHistory(history),
       log: ctx.log,
     });
+    const examples = { train: data.train.count, validation: data.validation?.count ?? 0, test: data.test?.count ?? 0 };
+    const { interrupted: stopped, ...fitted } = result;
+    if (stopped) {
+      // The last completed epoch (early stopping's best so far) is the model; the test part is not
+      // measured (Ctrl-C asks to stop); the package says the run is unfinished.
+      optimizer.dispose();
+      folder.rewriteHistory(fitted.history);
+      let modelJson: string | null = null;
+      if (fitted.keptEpoch !== null) {
+        modelJson = await folder.saveModel(model);
+        writeModelPackage(runDir, modelJson, packageFacts(ctx, settings), data, null, { interrupted: true });
+      }
+      const lastCompleted = fitted.history[fitted.history.length - 1]?.epoch ?? null;
+      const interrupted: Interruption = { signal: stopped.reason, epoch: stopped.epoch, epochs, lastCompleted, keptEpoch: fitted.keptEpoch, runDir, part: null, model: modelJson, checkpoint: stopped.checkpoint };
+      return { ...fitted, test: null, seed, runDir, examples, model, totalParams: model.countParams(), interrupted };
+    }
     const test = data.test && data.test.count > 0 ? (stepper.evaluate?.(data.test) ?? evaluate(model, data.test, loss, metrics, dtypesOf(ctx.program))) : null;
     optimizer.dispose();
-    folder.rewriteHistory(result.history);
+    folder.rewriteHistory(fitted.history);
     const modelJson = await folder.saveModel(model);
     writeModelPackage(runDir, modelJson, packageFacts(ctx, settings), data, test);
-    const examples = { train: data.train.count, validation: data.validation?.count ?? 0, test: data.test?.count ?? 0 };
-    return { ...result, test, seed, runDir, examples, model, totalParams: model.countParams() };
+    return { ...fitted, test, seed, runDir, examples, model, totalParams: model.countParams(), interrupted: null };
   });
 }
 
@@ -323,54 +354,85 @@ export async function runTraining(program: CompiledTraining, options: TrainOptio
   const began = performance.now();
   const output = options.output === undefined ? process.stderr : options.output;
   const log = (line: string) => void output?.write(`${line}\n`);
-  const backend = await selectBackend(requestedBackend(options.backend));
-  log(`backend: ${backend.name} (${backend.reason})`);
   const settings = program.settings;
-  const seed = settings.seed === null ? randomInt(1, 2 ** 31 - 1) : settled(settings.seed, "seed");
-  const ctx: Context = { program, options, output, log, baseDir: options.baseDir ?? dirname(resolve(program.source)), backend, seed };
   const runDir = resolve(options.runDir ?? join("runs", runFolderName(program.label)));
+  const owner: RunOwner = { label: program.label, source: program.source, sourcePath: resolve(program.source) };
+  // Before anything is written: a folder holding another training's run is not overwritten.
+  checkRunFolderOwner(runDir, owner);
+  const backend = await selectBackend(requestedBackend(options.backend));
+  log(`backend: ${describeBackend(backend, options.verbose)}`);
+  const seed = settings.seed === null ? randomInt(1, 2 ** 31 - 1) : settled(settings.seed, "seed");
   // Before the data is read: a full or read-only disk is said at once.
   makeWritableFolder(runDir);
   removeStaleTempFiles(runDir);
-
+  writeRunSettings(runDir, owner, settings, null);
+  const interrupts = listenForInterrupts({ output, external: options.signal, signals: options.handleSignals ?? true });
+  const ctx: Context = { program, options, output, log, baseDir: options.baseDir ?? dirname(resolve(program.source)), backend, seed, owner, stop: interrupts.signal };
   let report: Omit<TrainingReport, "seconds">;
-  if (settings.tune) report = await runSearch(ctx, settings, seed, runDir);
-  else if (settings.folds !== null) report = await runFolds(ctx, settings, seed, runDir);
-  else {
-    const data = loadData(ctx, settings, seed);
-    log(`data: ${data.description}: ${data.train.count} training, ${data.validation?.count ?? 0} validation, ${data.test?.count ?? 0} test examples`);
-    const members = settled(settings.ensemble, "ensemble");
-    if (members <= 1) {
-      const one = await trainOnce(ctx, settings, modelArgs(settings), data, seed, runDir);
-      one.model.dispose();
-      const { model: _m, totalParams, ...result } = one;
-      log(describeTest(result.test));
-      report = { ...result, label: program.label, source: program.source, backend, totalParams, members: null, trials: null, folds: null };
-    } else {
-      const trained: Trained[] = [];
-      for (let i = 0; i < members; i++) {
-        log(`ensemble member ${i + 1} of ${members} (seed ${seed + i})`);
-        trained.push(await trainOnce(ctx, settings, modelArgs(settings), data, seed + i, join(runDir, `member-${i + 1}`)));
-        log(describeTest(trained[i].test));
-      }
-      const vote = settled(settings.vote, "vote");
-      const test = data.test && data.test.count > 0 ? voteOn(trained.map((t) => t.model), data.test, vote, ctx) : null;
-      log(`ensemble of ${members} (${vote} vote): ${describeTest(test)}`);
-      writeEnsemblePackage(runDir, trained.map((t) => t.runDir), vote, packageFacts(ctx, settings), data, test);
-      const results = trained.map(({ model, totalParams: _t, ...rest }) => {
-        model.dispose();
-        return rest;
-      });
-      report = { ...results[0], test, runDir, label: program.label, source: program.source, backend, totalParams: trained[0].totalParams, members: results, trials: null, folds: null };
-    }
+  try {
+    report = await runKind(ctx, settings, seed, runDir);
+  } finally {
+    interrupts.release();
   }
   const seconds = (performance.now() - began) / 1000;
   const epochs = report.members?.flatMap((m) => m.history) ?? report.trials?.flatMap((t) => t.history) ?? report.folds?.runs.flatMap((f) => f.history) ?? report.history;
   const perEpoch = epochs.length ? epochs.reduce((sum, r) => sum + r.seconds, 0) / epochs.length : 0;
   const full: TrainingReport = { ...report, seconds: { total: seconds, perEpoch } };
   new RunFolder(runDir).finish(full, settings);
-  log(`run folder: ${runDir}`);
+  if (full.interrupted) {
+    for (const line of interruptedLines({ ...full, interrupted: full.interrupted })) log(line);
+    throw new TrainingInterrupted({ ...full, interrupted: full.interrupted });
+  }
+  log(summaryLine(full));
   return full;
+}
+
+/** One training, an ensemble, a search or k folds, as the settings say. */
+async function runKind(ctx: Context, settings: ResolvedTraining, seed: number, runDir: string): Promise<Omit<TrainingReport, "seconds">> {
+  const { program } = ctx;
+  if (settings.tune) return runSearch(ctx, settings, seed, runDir);
+  if (settings.folds !== null) return runFolds(ctx, settings, seed, runDir);
+  const data = loadData(ctx, settings, seed);
+  ctx.log(`data: ${data.description}: ${data.train.count} training, ${data.validation?.count ?? 0} validation, ${data.test?.count ?? 0} test examples`);
+  const members = settled(settings.ensemble, "ensemble");
+  const common = { label: program.label, source: program.source, backend: ctx.backend, trials: null, folds: null };
+  if (members <= 1) {
+    const one = await trainOnce(ctx, settings, modelArgs(settings), data, seed, runDir);
+    one.model.dispose();
+    return { ...runResultOf(one), ...common, totalParams: one.totalParams, members: null, interrupted: one.interrupted };
+  }
+  const trained: Trained[] = [];
+  for (let i = 0; i < members; i++) {
+    ctx.log(`ensemble member ${i + 1} of ${members} (seed ${seed + i})`);
+    const member = await trainOnce(ctx, settings, modelArgs(settings), data, seed + i, join(runDir, `member-${i + 1}`));
+    trained.push(member);
+    if (member.interrupted) break;
+    ctx.log(describeTest(member.test));
+  }
+  const stopped = trained[trained.length - 1]!.interrupted;
+  const results = trained.map(runResultOf);
+  const dispose = () => trained.forEach((t) => t.model.dispose());
+  if (stopped) {
+    dispose();
+    removeStalePackage(runDir);
+    const interrupted = { ...stopped, part: `ensemble member ${trained.length} of ${members}` };
+    return { ...results[0], test: null, runDir, ...common, totalParams: trained[0].totalParams, members: results, interrupted };
+  }
+  const vote = settled(settings.vote, "vote");
+  const test = data.test && data.test.count > 0 ? voteOn(trained.map((t) => t.model), data.test, vote, ctx) : null;
+  dispose();
+  ctx.log(`ensemble of ${members} (${vote} vote): ${describeTest(test)}`);
+  writeEnsemblePackage(runDir, trained.map((t) => t.runDir), vote, packageFacts(ctx, settings), data, test);
+  return { ...results[0], test, runDir, ...common, totalParams: trained[0].totalParams, members: results, interrupted: null };
+}
+
+/**
+ * An interrupted ensemble, search or k folds has no package of its own (the network that was
+ * training has its partial one in its folder): a package left by an earlier run, whose members are
+ * being replaced, is removed so that it cannot be taken for this run's.
+ */
+function removeStalePackage(runDir: string): void {
+  rmSync(join(runDir, PACKAGE_FILE), { force: true });
 }
 
 async function runSearch(ctx: Context, settings: ResolvedTraining, seed: number, runDir: string): Promise<Omit<TrainingReport, "seconds">> {
@@ -381,7 +443,8 @@ async function runSearch(ctx: Context, settings: ResolvedTraining, seed: number,
   const count = planned ? planned.length : tune.kind === "grid" ? 0 : tune.trials;
   const results: TrialResult[] = [];
   let totalParams = 0;
-  for (let i = 0; i < count; i++) {
+  let interrupted: Interruption | null = null;
+  for (let i = 0; i < count && !interrupted; i++) {
     const chosen = planned ? planned[i] : tune.kind === "bayesian" ? bayesianTrial(spaces, results.filter((r) => r.objective !== null).map((r) => ({ chosen: r.chosen, score: r.objective! })), rng) : randomTrial(spaces, rng);
     const trialSettings = applyChoice(settings, chosen);
     ctx.log(`trial ${i + 1} of ${count}: ${Object.entries(chosen).map(([k, v]) => `${k} = ${typeof v === "number" ? Number(v.toPrecision(4)) : JSON.stringify(v)}`).join(", ")}`);
@@ -401,16 +464,23 @@ async function runSearch(ctx: Context, settings: ResolvedTraining, seed: number,
     }
     totalParams = trained.totalParams;
     trained.model.dispose();
-    const { model: _m, totalParams: _t, ...result } = trained;
+    const result = runResultOf(trained);
     results.push({ ...result, trial: i + 1, chosen, objective: objectiveOf(trialSettings, result), failed: null });
+    if (trained.interrupted) interrupted = { ...trained.interrupted, part: `trial ${i + 1} of ${count}` };
   }
   const ranked = [...results].sort((a, b) => (b.objective ?? -Infinity) - (a.objective ?? -Infinity) || Number(a.failed !== null) - Number(b.failed !== null));
   const best = ranked[0];
+  const common = { runDir, label: ctx.program.label, source: ctx.program.source, backend: ctx.backend, totalParams, members: null, trials: ranked, folds: null };
+  if (interrupted) {
+    // No search result yet: the trials so far are in the report, and no package names a best one.
+    removeStalePackage(runDir);
+    return { ...best, ...common, test: null, interrupted };
+  }
   if (best.failed !== null) throw new TrainingDiverged(`every trial of the search diverged; the first: ${results[0].failed}`);
   ctx.log(`best trial: ${best.trial} (${describeTest(best.test)})`);
   // The run folder's package is the best trial's: `nnc predict RUN` uses the model the search chose.
   writePackageAt(runDir, best.runDir, readPackage(best.runDir));
-  return { ...best, runDir, label: ctx.program.label, source: ctx.program.source, backend: ctx.backend, totalParams, members: null, trials: ranked, folds: null };
+  return { ...best, ...common, interrupted: null };
 }
 
 /**
@@ -443,8 +513,14 @@ async function runFolds(ctx: Context, settings: ResolvedTraining, seed: number, 
     const trained = await trainOnce(ctx, settings, modelArgs(settings), split, seed + fold, join(runDir, `fold-${fold + 1}`));
     totalParams = trained.totalParams;
     models.push(trained.model);
-    const { model: _m, totalParams: _t, ...result } = trained;
-    runs.push(result);
+    runs.push(runResultOf(trained));
+    if (trained.interrupted) {
+      // No cross-validation result yet: the folds so far are in the report, and there is no package.
+      for (const m of models) m.dispose();
+      removeStalePackage(runDir);
+      const interrupted = { ...trained.interrupted, part: `fold ${fold + 1} of ${k}` };
+      return { ...runs[0], test: null, runDir, label: ctx.program.label, source: ctx.program.source, backend: ctx.backend, totalParams, members: null, trials: null, folds: { runs, validation: {}, test: null }, interrupted };
+    }
   }
   const spread = (values: readonly number[]) => {
     const mean = values.reduce((a, b) => a + b, 0) / values.length;
@@ -465,5 +541,5 @@ async function runFolds(ctx: Context, settings: ResolvedTraining, seed: number, 
   }
   for (const m of models) m.dispose();
   writeEnsemblePackage(runDir, runs.map((r) => r.runDir), "mean", packageFacts(ctx, settings), lastData!, test);
-  return { ...runs[0], test, runDir, label: ctx.program.label, source: ctx.program.source, backend: ctx.backend, totalParams, members: null, trials: null, folds: { runs, validation, test: testSpread } };
+  return { ...runs[0], test, runDir, label: ctx.program.label, source: ctx.program.source, backend: ctx.backend, totalParams, members: null, trials: null, folds: { runs, validation, test: testSpread }, interrupted: null };
 }

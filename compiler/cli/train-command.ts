@@ -1,6 +1,11 @@
 /**
- * `nnc train FILE [--train LABEL] [--epochs N] [--limit N] [--backend B] [--run-dir DIR]`: checks
- * the file, generates its module, and runs one training in this process.
+ * `nnc train FILE [--train LABEL] [--epochs N] [--limit N] [--backend B] [--run-dir DIR] [--verbose]`:
+ * checks the file, generates its module, and runs one training in this process.
+ *
+ * The runtime logs the run on stderr and ends it with the summary line; the command prints that
+ * line on stdout too, for scripts, unless stdout and stderr are both the terminal (then it would be
+ * read twice). Ctrl-C stops at the end of the step (runtime/interrupt.ts): the command then says how
+ * to resume and exits 130 (143 for SIGTERM).
  */
 import { dirname, resolve } from "node:path";
 import { checkProgram } from "../check.js";
@@ -11,9 +16,9 @@ import { hasErrors } from "../diagnostics/diagnostic.js";
 import { requireFiles, writeDiagnostics } from "./check-command.js";
 import { describeFailure } from "./compile-command.js";
 import { parseOptions, UsageError, type CommandIO } from "./io.js";
-import type { TrainingReport, TrainOptions } from "../../runtime/program.js";
+import type { OutputStream, TrainingReport, TrainOptions } from "../../runtime/program.js";
 import { requestedBackend } from "../../runtime/backend.js";
-import { describeMetrics } from "../../runtime/metric-format.js";
+import { summaryLine } from "../../runtime/report-line.js";
 
 function positiveInteger(value: string | boolean | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
@@ -22,23 +27,37 @@ function positiveInteger(value: string | boolean | undefined, flag: string): num
   return n;
 }
 
-/** The line a finished training ends with: test metrics, which epoch's weights were kept, speed, where. */
-function summaryLine(report: TrainingReport): string {
-  const test = report.test ? describeMetrics(report.test, "test ") : "no test data";
-  const several = report.members ?? report.folds?.runs ?? null;
-  const best = report.bestEpoch !== null && report.bestEpoch !== report.keptEpoch ? ` (the best validation epoch was ${report.bestEpoch})` : "";
-  const kept = several ? `${several.length} networks` : report.keptEpoch === null ? "no epochs trained" : `kept the weights of epoch ${report.keptEpoch}${best}`;
-  return `${report.label}: ${test}; ${kept}; ${report.seconds.perEpoch.toFixed(1)} s per epoch; run folder ${report.runDir}`;
+/** Where the run's log goes, and whether stdout is the same terminal (tests pass a fake one). */
+export interface TrainTerminal {
+  /** The runtime's log and progress (process.stderr). */
+  readonly output: OutputStream;
+  /** Whether stdout is a terminal. */
+  readonly stdoutIsTTY: boolean;
 }
 
+/** `nnc train …` again with the same file, label and options: it resumes from the checkpoint. */
+function resumeCommand(file: string, label: string, values: Record<string, string | boolean | undefined>): string {
+  const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`);
+  const words = ["nnc", "train", file, "--train", label];
+  for (const flag of ["epochs", "limit", "backend", "run-dir"]) {
+    const value = values[flag];
+    if (typeof value === "string") words.push(`--${flag}`, value);
+  }
+  return words.map(quote).join(" ");
+}
 
 export async function runTrain(args: string[], io: CommandIO): Promise<number> {
+  return runTrainOn(args, io, { output: process.stderr, stdoutIsTTY: process.stdout.isTTY === true });
+}
+
+export async function runTrainOn(args: string[], io: CommandIO, terminal: TrainTerminal): Promise<number> {
   const { values, positionals } = parseOptions(args, {
     train: { type: "string" },
     epochs: { type: "string" },
     limit: { type: "string" },
     backend: { type: "string" },
     "run-dir": { type: "string" },
+    verbose: { type: "boolean" },
   });
   requireFiles(positionals, 1);
   const file = positionals[0];
@@ -75,13 +94,26 @@ export async function runTrain(args: string[], io: CommandIO): Promise<number> {
     backend: values.backend as string | undefined,
     runDir: values["run-dir"] as string | undefined,
     baseDir: dirname(resolve(file)),
+    output: terminal.output,
+    verbose: values.verbose === true,
   };
   try {
     const report = await run(options);
-    io.stdout(`${summaryLine(report)}\n`);
+    // The runtime's log ended with this line already; on one terminal, once is enough.
+    if (!(terminal.stdoutIsTTY && terminal.output.isTTY === true)) io.stdout(`${summaryLine(report)}\n`);
     return 0;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof Error && error.name === "TrainingInterrupted") {
+      // The runtime said what it saved and where; a run with a finished epoch resumes from its checkpoint.
+      const { exitCode, report } = error as Error & { exitCode: number; report: TrainingReport };
+      if (report.interrupted?.lastCompleted != null) io.stderr(`resume with: ${resumeCommand(file, training.name, values)}\n`);
+      return exitCode;
+    }
+    if (error instanceof Error && error.name === "RunFolderInUse") {
+      io.stderr(`error: ${message}\n`);
+      return 1;
+    }
     const known = error instanceof Error && ["DataError", "TrainingDiverged", "WriteError"].includes(error.name);
     io.stderr(`error: training ${training.name} failed: ${message}\n`);
     if (!known && error instanceof Error && error.stack && process.env.NNC_DEBUG) io.stderr(`${error.stack}\n`);

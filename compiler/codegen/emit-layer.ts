@@ -3,7 +3,7 @@
  * Arguments come from the checked graph, so every value here is concrete; names and strings go
  * through `literal`. Layers tfjs-layers lacks (`l2pool`) construct the runtime's own layer classes.
  */
-import { tfjsName } from "../../runtime/layer-names.js";
+import { helperLayerName, tfjsName } from "../../runtime/layer-names.js";
 import type { LayerNode } from "../checker/graph.js";
 import type { BoundArgs, Value } from "../schema/values.js";
 import { arg, concrete } from "../schema/values.js";
@@ -29,7 +29,11 @@ const TFJS_ACTIVATION: Record<string, string> = {
 export interface LayerCode {
   /** The expression constructing the layer. */
   readonly construct: string;
-  /** A second layer applied after it (`leaky_relu` as a dense layer's activation). */
+  /**
+   * A second layer applied after it (`leaky_relu` as a dense layer's activation), named after the
+   * layer (`dense_2.leaky_relu`, runtime/layer-names.ts) so that its name does not depend on what
+   * else the process built.
+   */
   readonly then?: string;
   /** Per-layer `l1:`/`l2:` overrides. */
   readonly penalty?: { readonly l1?: number; readonly l2?: number };
@@ -75,10 +79,11 @@ function weightInit({ args, name, fanIn }: InitChoice): string {
   return `nnc.initializer(options.init ?? ${literal(setting)}, ${fanIn})`;
 }
 
-function activationOf(args: BoundArgs): { name: string | undefined; then?: string } {
+/** The activation tfjs-layers' constructor takes, and the layer to apply after it for one it does not. */
+function activationOf(args: BoundArgs, layer: string | undefined): { name: string | undefined; then?: string } {
   const a = enumArg(args, "activation");
   if (a === undefined || a === "linear") return { name: a === undefined ? undefined : literal("linear") };
-  if (a === "leaky_relu") return { name: literal("linear"), then: `tf.layers.leakyReLU({ alpha: 0.01 })` };
+  if (a === "leaky_relu") return { name: literal("linear"), then: `tf.layers.leakyReLU(${props({ alpha: "0.01", name: layer === undefined ? undefined : literal(helperLayerName(layer, "leaky_relu")) })})` };
   return { name: literal(TFJS_ACTIVATION[a] ?? a) };
 }
 
@@ -92,20 +97,24 @@ function lastDim(shape: Shape, what: string): number {
   return known(shape[shape.length - 1], what);
 }
 
-/** A layer given as an argument (`bidirectional(lstm(32))`), constructed without a name. */
-function innerLayer(value: Value | undefined, input: Shape): string {
+/**
+ * A layer given as an argument (`bidirectional(lstm(32))`), constructed without a name of its own;
+ * the layer it needs after it (a leaky_relu activation) is named after the wrapper, `owner`.
+ */
+function innerLayer(value: Value | undefined, input: Shape, owner: string | undefined): LayerCode {
   const v = value && concrete(value);
   if (!v || v.kind !== "layer") throw new CodegenError("a wrapper needs a layer argument");
-  return construct(v.layer, v.args, [input], undefined).construct;
+  return construct(v.layer, v.args, [input], undefined, owner);
 }
 
-function construct(layer: string, args: BoundArgs, inputs: readonly Shape[], name: string | undefined): LayerCode {
+/** `name` is the layer's (none for a wrapper's inner layer); a helper layer after it is named after `owner`. */
+function construct(layer: string, args: BoundArgs, inputs: readonly Shape[], name: string | undefined, owner: string | undefined = name): LayerCode {
   const input = inputs[0] ?? [];
   // tfjs-layers rejects names starting with `_`: they are given to it as `nn-_h` (runtime/layer-names.ts).
   const named = name === undefined ? undefined : literal(tfjsName(name));
   switch (layer) {
     case "dense": {
-      const activation = activationOf(args);
+      const activation = activationOf(args, owner);
       return {
         construct: `tf.layers.dense(${props({
           units: String(known(dimArg(args, "units"), "dense units")),
@@ -127,7 +136,7 @@ function construct(layer: string, args: BoundArgs, inputs: readonly Shape[], nam
       const size = w.size.map((d) => known(d, `${layer} kernel`));
       const channels = lastDim(input, `${layer} input channels`);
       const fanIn = size.reduce((a, b) => a * b, 1) * channels;
-      const activation = activationOf(args);
+      const activation = activationOf(args, owner);
       const pick = (values: readonly number[]) => (axes === 2 ? literal(values) : String(values[0]));
       return {
         construct: `tf.layers.${layer}(${props({
@@ -228,13 +237,16 @@ function construct(layer: string, args: BoundArgs, inputs: readonly Shape[], nam
     case "bidirectional":
       return {
         construct: `tf.layers.bidirectional(${props({
-          layer: `${innerLayer(arg(args, "layer"), input)} as tf.RNN`,
+          layer: `${innerLayer(arg(args, "layer"), input, name).construct} as tf.RNN`,
           mergeMode: literal(enumArg(args, "merge") ?? "concat"),
           name: named,
         })})`,
       };
-    case "time_distributed":
-      return { construct: `tf.layers.timeDistributed(${props({ layer: innerLayer(arg(args, "layer"), input.slice(1)), name: named })})` };
+    case "time_distributed": {
+      // An activation applied per element after the wrapper is the same as inside it, step by step.
+      const inner = innerLayer(arg(args, "layer"), input.slice(1), name);
+      return { construct: `tf.layers.timeDistributed(${props({ layer: inner.construct, name: named })})`, then: inner.then };
+    }
     case "add":
     case "multiply":
     case "average":
@@ -259,7 +271,7 @@ export function emitLayer(node: LayerNode): LayerCode {
   if (node.def.name === "reshape") {
     const output = node.output?.shape;
     if (!output) throw new CodegenError("reshape without an output shape");
-    return { construct: `tf.layers.reshape(${props({ targetShape: literal(output.map((d) => known(d, "reshape size"))), name: literal(node.name) })})` };
+    return { construct: `tf.layers.reshape(${props({ targetShape: literal(output.map((d) => known(d, "reshape size"))), name: literal(tfjsName(node.name)) })})` };
   }
   return construct(node.def.name, node.args, inputs, node.name);
 }

@@ -74,6 +74,12 @@ interface PackageCommon {
   readonly evaluation: PackageEvaluation;
   /** The test metrics the training reported, for reference; null without test data. */
   readonly test: Readonly<Record<string, number>> | null;
+  /**
+   * Present (true) when the training was interrupted (Ctrl-C): the model holds the weights of its
+   * last completed epoch (early stopping's best so far), not of a finished run, and `test` is null.
+   * Running the training again resumes it and writes the package without this key.
+   */
+  readonly interrupted?: true;
 }
 
 export interface ModelPackageFile extends PackageCommon {

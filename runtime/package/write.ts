@@ -54,7 +54,14 @@ function common(facts: PackageFacts, data: Pick<DataSplits, "train" | "preproces
 }
 
 /** The package of one trained network whose `model.json` is `modelJson`, written in `dir`. */
-export function writeModelPackage(dir: string, modelJson: string, facts: PackageFacts, data: Pick<DataSplits, "train" | "preprocessing">, test: Readonly<Record<string, number>> | null): ModelPackageFile {
+export function writeModelPackage(
+  dir: string,
+  modelJson: string,
+  facts: PackageFacts,
+  data: Pick<DataSplits, "train" | "preprocessing">,
+  test: Readonly<Record<string, number>> | null,
+  options: { readonly interrupted?: boolean } = {},
+): ModelPackageFile {
   const topology = JSON.parse(readFileSync(modelJson, "utf8")) as { modelTopology?: unknown };
   let customLayers: string | null = null;
   if (usesCustomLayers(topology.modelTopology)) {
@@ -62,7 +69,7 @@ export function writeModelPackage(dir: string, modelJson: string, facts: Package
     writeFileAtomic(layersFile, standaloneLayersSource());
     customLayers = relative(dir, layersFile);
   }
-  const file: ModelPackageFile = { ...common(facts, data, test), kind: "model", model: relative(dir, modelJson), customLayers };
+  const file: ModelPackageFile = { ...common(facts, data, test), ...(options.interrupted ? { interrupted: true as const } : {}), kind: "model", model: relative(dir, modelJson), customLayers };
   writeFileAtomic(join(dir, PACKAGE_FILE), `${JSON.stringify(file, null, 2)}\n`);
   return file;
 }

@@ -59,11 +59,16 @@ interface StateFile {
   readonly early: EarlyStoppingState;
   readonly history: readonly EpochRecord[];
   readonly tensors: readonly TensorEntry[];
+  /**
+   * Written when the run was interrupted (Ctrl-C) rather than by `checkpoint: every(k)`: a training
+   * without `checkpoint:` resumes only from such a checkpoint, and removes it once it has finished.
+   */
+  readonly interrupted?: true;
 }
 
 const STATE = "state.json";
 
-export async function saveCheckpoint(dir: string, fingerprint: string, state: TrainingState, data?: DataFingerprint): Promise<void> {
+export async function saveCheckpoint(dir: string, fingerprint: string, state: TrainingState, data?: DataFingerprint, options: { readonly interrupted?: boolean } = {}): Promise<void> {
   // The checkpoint on disk is the last good one: weights that are not finite never replace it.
   if (firstNonFinite(state.model) >= 0 || (state.best && firstNonFinite(state.best) >= 0)) {
     throw new TrainingDiverged(`the weights after epoch ${state.epoch} are not finite numbers: the checkpoint in ${dir} is not replaced`);
@@ -101,6 +106,7 @@ export async function saveCheckpoint(dir: string, fingerprint: string, state: Tr
     early: state.early,
     history: state.history,
     tensors: entries,
+    ...(options.interrupted ? { interrupted: true as const } : {}),
   };
   writeFileAtomic(join(dir, STATE), JSON.stringify(file));
   for (const name of readdirSync(dir)) {
@@ -113,16 +119,22 @@ export type LoadedCheckpoint =
   | { readonly kind: "other"; readonly reason: string }
   | { readonly kind: "found"; readonly state: TrainingState };
 
-/** Reads the checkpoint in `dir`, when there is one for this training (and, given `data`, for this data). */
-export function loadCheckpoint(dir: string, fingerprint: string, data?: DataFingerprint): LoadedCheckpoint {
+/**
+ * Reads the checkpoint in `dir`, when there is one for this training (and, given `data`, for this
+ * data). With `onlyInterrupted` (a training without `checkpoint:`), a checkpoint that an
+ * interruption did not write is not looked at: it is `none`.
+ */
+export function loadCheckpoint(dir: string, fingerprint: string, data?: DataFingerprint, options: { readonly onlyInterrupted?: boolean } = {}): LoadedCheckpoint {
   const statePath = join(dir, STATE);
   if (!existsSync(statePath)) return { kind: "none" };
   let file: StateFile;
   try {
     file = JSON.parse(readFileSync(statePath, "utf8")) as StateFile;
   } catch (error) {
+    if (options.onlyInterrupted) return { kind: "none" };
     return { kind: "other", reason: `${statePath} cannot be read (${(error as Error).message})` };
   }
+  if (options.onlyInterrupted && file.interrupted !== true) return { kind: "none" };
   if (file.format !== "nnc-checkpoint-1") return { kind: "other", reason: `${statePath} is not an nnc checkpoint` };
   if (file.fingerprint !== fingerprint) return { kind: "other", reason: "it belongs to a different training (the settings or the model changed)" };
   if (data && !file.data) return { kind: "other", reason: "it does not record the training data it was trained on (a checkpoint of an earlier nnc)" };
@@ -153,4 +165,26 @@ export function loadCheckpoint(dir: string, fingerprint: string, data?: DataFing
       best: best.length ? best.map(tensorOf) : null,
     },
   };
+}
+
+/** Whether `dir` holds a checkpoint written at an interruption. */
+export function hasInterruptedCheckpoint(dir: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(join(dir, STATE), "utf8")) as Partial<StateFile>).interrupted === true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Removes the checkpoint in `dir` (the state file first, so a reader never finds it half gone), for
+ * a training without `checkpoint:` whose interrupted run has since finished.
+ */
+export function removeCheckpoint(dir: string): void {
+  if (!existsSync(dir)) return;
+  rmSync(join(dir, STATE), { force: true });
+  for (const name of readdirSync(dir)) {
+    if (name.startsWith("tensors-epoch-")) rmSync(join(dir, name), { force: true });
+  }
+  if (readdirSync(dir).length === 0) rmSync(dir, { recursive: true, force: true });
 }

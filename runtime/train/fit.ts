@@ -1,6 +1,11 @@
 /**
  * The epoch loop: shuffle, step through batches, evaluate, record, adjust the learning rate, stop
  * early, checkpoint. It owns no files except the checkpoint; the caller writes the run folder.
+ *
+ * Interruption (`stop`, aborted by Ctrl-C): the loop stops at the end of the step it is running,
+ * puts back the weights of the last completed epoch (kept in memory at each epoch's end; the
+ * unfinished epoch's steps are discarded, and a resumed run does them again exactly), writes a
+ * checkpoint of that epoch, and returns with `interrupted` set.
  */
 import * as tf from "@tensorflow/tfjs";
 import type { DataSplits } from "../data/examples.js";
@@ -8,8 +13,9 @@ import type { EpochRecord, LayerNorms } from "../history.js";
 import { sourceName } from "../layer-names.js";
 import { formatMetric } from "../metric-format.js";
 import { EpochProgress } from "../progress.js";
-import { permutation, Rng } from "../random.js";
-import { loadCheckpoint, saveCheckpoint, type EarlyStoppingState } from "../run/checkpoint.js";
+import { permutation, Rng, yieldToEventLoop } from "../random.js";
+import { hasInterruptedCheckpoint, loadCheckpoint, removeCheckpoint, saveCheckpoint, type EarlyStoppingState, type NamedTensor } from "../run/checkpoint.js";
+import type { PlateauState } from "./schedules.js";
 import { WriteError } from "../run/atomic.js";
 import type { DataFingerprint } from "../run/data-fingerprint.js";
 import type { MonitoredName } from "../settings.js";
@@ -42,8 +48,15 @@ export interface FitOptions {
   readonly inputDtypes: InputDtypes;
   readonly earlyStopping: EarlyStopping | null;
   readonly monitorWeights: boolean;
-  /** `fingerprint` identifies the settings and model, `data` the examples (a checkpoint of either other is not resumed). */
-  readonly checkpoint: { readonly dir: string; readonly every: number; readonly fingerprint: string; readonly data?: DataFingerprint } | null;
+  /**
+   * `fingerprint` identifies the settings and model, `data` the examples (a checkpoint of either
+   * other is not resumed). `every: null` (a training without `checkpoint:`): a checkpoint is
+   * written only when the run is interrupted, resumed from only if an interruption wrote it, and
+   * removed once the run finishes.
+   */
+  readonly checkpoint: { readonly dir: string; readonly every: number | null; readonly fingerprint: string; readonly data?: DataFingerprint } | null;
+  /** Aborted to stop the run at the end of the current step (Ctrl-C); its reason names what stopped it. */
+  readonly stop?: AbortSignal | null;
   readonly progress: { write(s: string): unknown; isTTY?: boolean; columns?: number } | null;
   /** Called with the restored history when the run resumes from a checkpoint. */
   readonly onResume?: (history: readonly EpochRecord[]) => void;
@@ -60,7 +73,55 @@ export interface FitResult {
   readonly resumedFrom: number | null;
   /** The epoch whose weights the model holds at the end: early stopping's best, else the last. */
   readonly keptEpoch: number | null;
+  /** Set when `stop` ended the run; `history` then ends with the last completed epoch. */
+  readonly interrupted: FitInterruption | null;
 }
+
+export interface FitInterruption {
+  /** The abort reason: "SIGINT", "SIGTERM" or "abort". */
+  readonly reason: string;
+  /** The epoch that was running (1-based); its steps were discarded. */
+  readonly epoch: number;
+  /** The checkpoint folder holding the last completed epoch, or null (no epoch completed, or no folder). */
+  readonly checkpoint: string | null;
+}
+
+/** The state at the end of an epoch, copied out of tfjs's buffers: what an interruption goes back to. */
+interface EpochEnd {
+  readonly epoch: number;
+  readonly rng: number;
+  readonly schedule: PlateauState;
+  readonly model: readonly StoredTensor[];
+  readonly optimizer: readonly (StoredTensor & { readonly name: string })[];
+}
+
+interface StoredTensor {
+  readonly values: Float32Array | Int32Array;
+  readonly shape: readonly number[];
+  readonly dtype: "float32" | "int32";
+}
+
+function store(t: tf.Tensor): StoredTensor {
+  const values = t.dataSync();
+  return { values: values instanceof Int32Array ? values.slice() : Float32Array.from(values), shape: t.shape, dtype: t.dtype === "int32" ? "int32" : "float32" };
+}
+
+function restore(s: StoredTensor): tf.Tensor {
+  return tf.tensor(s.values.slice(), [...s.shape], s.dtype);
+}
+
+/** Copies the weights and the optimizer's state (disposing the copies a stepper made for us, never its variables). */
+async function epochEnd(epoch: number, rng: Rng, schedule: PlateauState, model: tf.LayersModel, stepper: Stepper): Promise<EpochEnd> {
+  const optimizer = (await stepper.optimizerWeights()).map((w: NamedTensor) => {
+    const stored = { name: w.name, ...store(w.tensor) };
+    if (!(w.tensor instanceof tf.Variable)) w.tensor.dispose();
+    return stored;
+  });
+  return { epoch, rng: rng.snapshot, schedule, model: model.getWeights().map(store), optimizer };
+}
+
+/** Between two steps, the event loop runs at most this often (to hear Ctrl-C; each turn costs microseconds). */
+const YIELD_INTERVAL_MS = 50;
 
 export { TrainingDiverged };
 
@@ -99,23 +160,26 @@ function layerNorms(model: tf.LayersModel): Record<string, LayerNorms> {
 export async function fit(o: FitOptions): Promise<FitResult> {
   const { model, stepper } = o;
   const history: EpochRecord[] = [];
-  let rng = o.rng;
+  const rng = o.rng;
   let early: EarlyStoppingState = { best: null, bestEpoch: null, wait: 0 };
   let bestWeights: tf.Tensor[] | null = null;
   let start = 0;
   let resumedFrom: number | null = null;
   /** The epoch of the checkpoint on disk (written or resumed from), which a divergence leaves in place. */
   let checkpointed: number | null = null;
+  /** Only a checkpoint written at an interruption is resumed from by a training without `checkpoint:`. */
+  const onlyInterrupted = o.checkpoint !== null && o.checkpoint.every === null;
 
   if (o.checkpoint) {
-    const found = loadCheckpoint(o.checkpoint.dir, o.checkpoint.fingerprint, o.checkpoint.data);
-    if (found.kind === "other") o.log(`not resuming from ${o.checkpoint.dir}: ${found.reason}; starting afresh`);
+    const found = loadCheckpoint(o.checkpoint.dir, o.checkpoint.fingerprint, o.checkpoint.data, { onlyInterrupted });
+    if (found.kind === "other") o.log(`not resuming from ${onlyInterrupted ? "the interrupted run's checkpoint in " : ""}${o.checkpoint.dir}: ${found.reason}; starting afresh`);
     if (found.kind === "found") {
       const s = found.state;
       model.setWeights([...s.model]);
       s.model.forEach((t) => t.dispose());
       await stepper.setOptimizerWeights(s.optimizer);
-      rng = Rng.restore(s.rng);
+      // The same generator, moved: Math.random draws from it too (dropout masks through autograd).
+      rng.setState(s.rng);
       o.schedule.state = s.schedule;
       early = { ...s.early };
       bestWeights = s.best ? [...s.best] : null;
@@ -131,7 +195,11 @@ export async function fit(o: FitOptions): Promise<FitResult> {
   const train = o.data.train;
   const steps = Math.ceil(train.count / o.batchSize);
   let stoppedEarly = false;
-  for (let epoch = start; epoch < o.epochs && !stoppedEarly; epoch++) {
+  /** The last completed epoch's state, kept while a `stop` may interrupt the next one. */
+  let last: EpochEnd | null = o.stop && start > 0 ? await epochEnd(start, rng, o.schedule.state, model, stepper) : null;
+  let interrupted: { reason: string; epoch: number } | null = null;
+  let lastYield = performance.now();
+  for (let epoch = start; epoch < o.epochs && !stoppedEarly && !interrupted; epoch++) {
     const began = performance.now();
     const lr = o.schedule.rateAt(epoch);
     stepper.setLearningRate(lr);
@@ -142,6 +210,18 @@ export async function fit(o: FitOptions): Promise<FitResult> {
     const normSums = new Map<string, { weights: number; biases: number | null }>();
     const accuracyIndex = o.metrics.findIndex((m) => m.name === "accuracy");
     for (let s = 0; s < steps; s++) {
+      if (o.stop) {
+        // Steps are synchronous: let the event loop deliver Ctrl-C now and then, and stop between steps.
+        if (performance.now() - lastYield >= YIELD_INTERVAL_MS) {
+          await yieldToEventLoop();
+          lastYield = performance.now();
+        }
+        if (o.stop.aborted) {
+          interrupted = { reason: typeof o.stop.reason === "string" ? o.stop.reason : "abort", epoch: epoch + 1 };
+          progress?.cancel();
+          break;
+        }
+      }
       const from = s * o.batchSize;
       const to = Math.min(train.count, from + o.batchSize);
       const result = stepper.step(train, order, from, to, epoch * steps + s);
@@ -168,9 +248,10 @@ export async function fit(o: FitOptions): Promise<FitResult> {
       }
       if (progress) {
         const seen = to;
-        progress.update(s + 1, { loss: lossSum / seen, ...(accuracyIndex >= 0 ? { accuracy: metricSums[accuracyIndex] / seen } : {}) });
+        progress.update(s + 1, { loss: lossSum / seen, ...(accuracyIndex >= 0 ? { accuracy: metricSums[accuracyIndex] / seen } : {}) }, seen);
       }
     }
+    if (interrupted) break;
     const trainMetrics: Record<string, number> = { loss: lossSum / train.count };
     o.metrics.forEach((m, i) => (trainMetrics[m.name] = metricSums[i] / train.count));
     const validation = o.data.validation && o.data.validation.count > 0 ? (stepper.evaluate?.(o.data.validation) ?? evaluate(model, o.data.validation, o.loss, o.metrics, o.inputDtypes)) : null;
@@ -206,7 +287,8 @@ export async function fit(o: FitOptions): Promise<FitResult> {
     else o.log(line);
     o.onEpoch?.(record);
 
-    if (o.checkpoint && ((epoch + 1) % o.checkpoint.every === 0 || epoch + 1 === o.epochs || stoppedEarly)) {
+    const every = o.checkpoint?.every ?? null;
+    if (o.checkpoint && every !== null && ((epoch + 1) % every === 0 || epoch + 1 === o.epochs || stoppedEarly)) {
       const state = {
         epoch: epoch + 1,
         rng: rng.snapshot,
@@ -217,17 +299,41 @@ export async function fit(o: FitOptions): Promise<FitResult> {
         optimizer: await stepper.optimizerWeights(),
         best: bestWeights,
       };
-      try {
-        await saveCheckpoint(o.checkpoint.dir, o.checkpoint.fingerprint, state, o.checkpoint.data);
-      } catch (error) {
-        // A full disk or a read-only folder: say which file, and what is left to resume from.
-        if (!(error instanceof WriteError)) throw error;
-        const kept = checkpointed === null ? "no checkpoint was written before" : `the last checkpoint (epoch ${checkpointed}) is kept`;
-        throw new WriteError(error.path, error.code, `${error.message}; ${kept}`);
-      }
+      await writeCheckpoint(o.checkpoint, state, checkpointed, false);
       checkpointed = epoch + 1;
     }
+    if (o.stop && epoch + 1 < o.epochs && !stoppedEarly) last = await epochEnd(epoch + 1, rng, o.schedule.state, model, stepper);
   }
+
+  if (interrupted) {
+    // Back to the last completed epoch: the model, report and checkpoint then describe the same weights.
+    let checkpoint: string | null = null;
+    if (last) {
+      const weights = last.model.map(restore);
+      model.setWeights(weights);
+      weights.forEach((t) => t.dispose());
+      if (o.checkpoint && checkpointed !== last.epoch) {
+        const optimizer = last.optimizer.map((w) => ({ name: w.name, tensor: restore(w) }));
+        const state = { epoch: last.epoch, rng: last.rng, schedule: last.schedule, early, history, model: model.getWeights(), optimizer, best: bestWeights };
+        try {
+          await writeCheckpoint(o.checkpoint, state, checkpointed, true);
+        } finally {
+          optimizer.forEach((w) => w.tensor.dispose());
+        }
+        checkpointed = last.epoch;
+      }
+      if (o.checkpoint) checkpoint = o.checkpoint.dir;
+    }
+    let keptEpoch: number | null = last?.epoch ?? null;
+    if (o.earlyStopping && bestWeights) {
+      model.setWeights(bestWeights);
+      keptEpoch = early.bestEpoch;
+      bestWeights.forEach((t) => t.dispose());
+    }
+    return { history, bestEpoch: o.earlyStopping ? early.bestEpoch : bestByLoss(history), stoppedEarly: false, resumedFrom, keptEpoch, interrupted: { ...interrupted, checkpoint } };
+  }
+  // The interrupted run this one resumed (or an older one of other settings) has now finished.
+  if (onlyInterrupted && o.checkpoint && hasInterruptedCheckpoint(o.checkpoint.dir)) removeCheckpoint(o.checkpoint.dir);
 
   let keptEpoch: number | null = history[history.length - 1]?.epoch ?? null;
   if (o.earlyStopping && bestWeights) {
@@ -236,7 +342,23 @@ export async function fit(o: FitOptions): Promise<FitResult> {
     if (stoppedEarly) o.log(`stopped early: no improvement of ${o.earlyStopping.monitor} in ${o.earlyStopping.patience} epochs; restored the weights of epoch ${early.bestEpoch}`);
     bestWeights.forEach((t) => t.dispose());
   }
-  return { history, bestEpoch: o.earlyStopping ? early.bestEpoch : bestByLoss(history), stoppedEarly, resumedFrom, keptEpoch };
+  return { history, bestEpoch: o.earlyStopping ? early.bestEpoch : bestByLoss(history), stoppedEarly, resumedFrom, keptEpoch, interrupted: null };
+}
+
+/** Saves a checkpoint; a full disk or a read-only folder says which file, and what is left to resume from. */
+async function writeCheckpoint(
+  to: NonNullable<FitOptions["checkpoint"]>,
+  state: Parameters<typeof saveCheckpoint>[2],
+  checkpointed: number | null,
+  interrupted: boolean,
+): Promise<void> {
+  try {
+    await saveCheckpoint(to.dir, to.fingerprint, state, to.data, { interrupted });
+  } catch (error) {
+    if (!(error instanceof WriteError)) throw error;
+    const kept = checkpointed === null ? "no checkpoint was written before" : `the last checkpoint (epoch ${checkpointed}) is kept`;
+    throw new WriteError(error.path, error.code, `${error.message}; ${kept}`);
+  }
 }
 
 /** Which weight is not finite, for the message: ` (layer "dense_1", kernel)`. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
-import { requestedBackend, selectBackend } from "../../runtime/backend.js";
+import { describeBackend, requestedBackend, selectBackend } from "../../runtime/backend.js";
 import { loadNativeAddon } from "../../runtime/native/addon.js";
 
 describe("backend choice", () => {
@@ -12,12 +12,29 @@ describe("backend choice", () => {
     expect(() => requestedBackend("gpu", {})).toThrow('unknown backend "gpu": expected one of tensorflow, native, cpu or auto');
   });
 
-  it("without @tensorflow/tfjs-node, runs on the native kernels (else cpu) and says why", async () => {
+  it("without @tensorflow/tfjs-node, runs on the native kernels (else cpu) and says why: briefly, with the details apart", async () => {
     const choice = await selectBackend();
     // This machine cannot install tfjs-node; where it can, the choice is native TensorFlow.
-    if (choice.name === "native") expect(choice.reason).toMatch(/@tensorflow\/tfjs-node (is not installed|did not load \(.+\)): tfjs's cpu backend with \d+ kernels on oneDNN \d/);
-    else if (choice.name === "cpu") expect(choice.reason).toMatch(/@tensorflow\/tfjs-node (is not installed|did not load \(.+\)) and the native kernels .+, so the pure-JavaScript cpu backend runs/);
-    else expect(choice.reason).toContain("native TensorFlow");
+    if (choice.name === "native") {
+      expect(describeBackend(choice)).toMatch(/^nnc's native kernels \(native TensorFlow (is not installed|did not load)\)$/);
+      expect(choice.details).toMatch(/^\d+ kernels on oneDNN \d[\d.]* \(\d+ threads?\) in front of TensorFlow\.js's cpu backend; @tensorflow\/tfjs-node: .+/);
+      if (choice.reason.endsWith("is not installed")) expect(choice.details).toContain("Cannot find package '@tensorflow/tfjs-node'");
+      expect(describeBackend(choice, true)).toBe(`nnc's native kernels (${choice.reason}; ${choice.details})`);
+    } else if (choice.name === "cpu") {
+      expect(describeBackend(choice)).toMatch(/^TensorFlow\.js's JavaScript kernels \(native TensorFlow (is not installed|did not load) and nnc's native kernels are not built; training is slow\)$/);
+      expect(choice.details).toMatch(/@tensorflow\/tfjs-node: .+; the native kernels /);
+    } else expect(describeBackend(choice)).toBe("native TensorFlow (@tensorflow/tfjs-node) (installed)");
+  });
+
+  it("a requested backend says so; the details say how it was requested", async () => {
+    const cpu = await selectBackend("cpu");
+    expect(describeBackend(cpu)).toBe("TensorFlow.js's JavaScript kernels (requested)");
+    expect(cpu.details).toContain("--backend cpu or NNC_BACKEND=cpu");
+    if (!loadNativeAddon().addon) return;
+    const native = await selectBackend("native");
+    expect(describeBackend(native)).toBe("nnc's native kernels (requested)");
+    expect(native.details).toMatch(/kernels on oneDNN .*; chosen with --backend native or NNC_BACKEND=native$/);
+    await selectBackend();
   });
 
   it("--backend cpu and --backend native are honoured", async () => {

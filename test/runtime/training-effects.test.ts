@@ -33,8 +33,9 @@ async function weightNorm(runDir: string, layer: string): Promise<number> {
 describe("training keys have their effect", () => {
   it("the same seed gives the same weights and metrics; another seed does not", async () => {
     const program = await loadProgram(mlpProgram(`${BASE}\n  epochs: 2`));
-    const a = await program.train("Mlp", { limit: 200, runDir: join(process.cwd(), ".test-out", "seed-a") });
-    const b = await program.train("Mlp", { limit: 200, runDir: join(process.cwd(), ".test-out", "seed-b") });
+    const runs = join(process.cwd(), ".test-out", "seeds", `${process.pid}-${Date.now()}`);
+    const a = await program.train("Mlp", { limit: 200, runDir: join(runs, "a") });
+    const b = await program.train("Mlp", { limit: 200, runDir: join(runs, "b") });
     expect(b.history.map((r) => [r.train, r.validation])).toEqual(a.history.map((r) => [r.train, r.validation]));
     expect(readFileSync(join(b.runDir, "weights.bin"))).toEqual(readFileSync(join(a.runDir, "weights.bin")));
     const other = await loadProgram(mlpProgram(BASE.replace("seed: 11", "seed: 12") + "\n  epochs: 2"));

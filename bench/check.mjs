@@ -4,7 +4,7 @@
 // plain tokenizing pass over the same text with a regular expression, so the ratios stay comparable
 // across machines. Run after `npm run build`:  node bench/check.mjs [LINES]
 import { performance } from "node:perf_hooks";
-import { checkSource } from "../dist/compiler/check.js";
+import { checkSource } from "../dist/compiler/check/check.js";
 import { parse } from "../dist/grammar/parse.js";
 import { generate } from "./generated-program.mjs";
 

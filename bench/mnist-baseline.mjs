@@ -10,10 +10,10 @@ import * as tf from "@tensorflow/tfjs";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { checkProgram } from "../dist/compiler/check.js";
+import { checkProgram } from "../dist/compiler/check/check.js";
 import { emitModule } from "../dist/compiler/codegen/emit-module.js";
 import { importGeneratedModule } from "../dist/compiler/codegen/load-module.js";
-import { selectBackend } from "../dist/runtime/backend.js";
+import { selectBackend } from "../dist/runtime/kernels/backend.js";
 
 const epochs = Number(process.argv[2] ?? 1);
 const backend = await selectBackend();

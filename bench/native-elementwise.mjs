@@ -6,8 +6,8 @@
 // both. Prints µs per call and the speed-up. Run after `npm run build`:
 //   node bench/native-elementwise.mjs [MILLISECONDS_PER_CASE]   (default 300)
 import * as tf from "@tensorflow/tfjs";
-import { loadNativeAddon } from "../dist/runtime/native/addon.js";
-import { NATIVE_BACKEND, registerNativeBackend } from "../dist/runtime/native/register.js";
+import { loadNativeAddon } from "../dist/runtime/addon/addon.js";
+import { NATIVE_BACKEND, registerNativeBackend } from "../dist/runtime/kernels/register.js";
 
 const budget = Number(process.argv[2] ?? 300);
 const load = loadNativeAddon();

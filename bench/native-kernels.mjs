@@ -6,8 +6,8 @@
 // speed-up. Run after `npm run build`:
 //   node bench/native-kernels.mjs [MILLISECONDS_PER_CASE]   (default 400)
 import * as tf from "@tensorflow/tfjs";
-import { loadNativeAddon } from "../dist/runtime/native/addon.js";
-import { NATIVE_BACKEND, registerNativeBackend } from "../dist/runtime/native/register.js";
+import { loadNativeAddon } from "../dist/runtime/addon/addon.js";
+import { NATIVE_BACKEND, registerNativeBackend } from "../dist/runtime/kernels/register.js";
 
 const budget = Number(process.argv[2] ?? 400);
 const load = loadNativeAddon();

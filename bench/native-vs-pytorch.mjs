@@ -10,10 +10,10 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkSource } from "../dist/compiler/check.js";
+import { checkSource } from "../dist/compiler/check/check.js";
 import { emitModule } from "../dist/compiler/codegen/emit-module.js";
 import { importGeneratedModule } from "../dist/compiler/codegen/load-module.js";
-import { selectBackend } from "../dist/runtime/backend.js";
+import { selectBackend } from "../dist/runtime/kernels/backend.js";
 
 const rounds = Number(process.argv[2] ?? 1);
 const backend = await selectBackend("native");

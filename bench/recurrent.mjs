@@ -3,17 +3,17 @@
 // length 50, 32 units, dense output, Adam, mse, batch 32) through nnc-generated code on the native
 // backend, against the same network in PyTorch (Debian's python3-torch, 2 threads;
 // bench/pytorch_recurrent.py), both through the compiled step (BPTT in
-// runtime/native/src/net_recurrent.cc). Prints seconds per training epoch
+// runtime/addon/src/net_recurrent.cc). Prints seconds per training epoch
 // and the ratio nnc / PyTorch. Run on an idle machine, after `npm run build`:
 //   node bench/recurrent.mjs [CELLS…]      (default: lstm gru rnn)
 import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkSource } from "../dist/compiler/check.js";
+import { checkSource } from "../dist/compiler/check/check.js";
 import { emitModule } from "../dist/compiler/codegen/emit-module.js";
 import { importGeneratedModule } from "../dist/compiler/codegen/load-module.js";
-import { selectBackend } from "../dist/runtime/backend.js";
+import { selectBackend } from "../dist/runtime/kernels/backend.js";
 
 const cells = process.argv.length > 2 ? process.argv.slice(2) : ["lstm", "gru", "rnn"];
 const backend = await selectBackend("native");

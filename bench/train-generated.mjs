@@ -8,11 +8,11 @@ import * as tf from "@tensorflow/tfjs";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkSource } from "../dist/compiler/check.js";
+import { checkSource } from "../dist/compiler/check/check.js";
 import { emitModule } from "../dist/compiler/codegen/emit-module.js";
 import { importGeneratedModule } from "../dist/compiler/codegen/load-module.js";
 import { loadMnist } from "../dist/runtime/data/mnist.js";
-import { selectBackend } from "../dist/runtime/backend.js";
+import { selectBackend } from "../dist/runtime/kernels/backend.js";
 
 const examples = Number(process.argv[2] ?? 5000);
 const rounds = Number(process.argv[3] ?? 3);

@@ -1,5 +1,5 @@
 /**
- * Builds the AST of `compiler/ast.ts` from Chevrotain's CST, with exact ranges on every node.
+ * Builds the AST of `grammar/ast.ts` from Chevrotain's CST, with exact ranges on every node.
  *
  * Recovery may leave CST nodes without some children: a missing expression becomes an `Error` node
  * and a missing name an identifier with an empty name, both zero-width at the place they were
@@ -15,8 +15,8 @@
  * `Sequential([a, b])` after `->` the stages `a -> b`, and a Keras `input_shape` argument is left out.
  */
 import type { CstNode, IToken } from "chevrotain";
-import type * as A from "../compiler/ast.js";
-import { diagnostic, type Diagnostic } from "../compiler/diagnostics/diagnostic.js";
+import type * as A from "./ast.js";
+import { syntaxDiagnostic, type SyntaxDiagnostic } from "./syntax-diagnostic.js";
 import { numberValue, stringValue } from "./literals.js";
 import { tokenEnd, type LineMap } from "./positions.js";
 import * as S from "./slips.js";
@@ -66,7 +66,7 @@ const INPUT_DIM_IS_VOCABULARY = new Set(["embedding", "Embedding"]);
 
 export class AstBuilder {
   /** E001 for misplaced commas and slips, and E002 for unknown string escapes, found while building. */
-  readonly diagnostics: Diagnostic[] = [];
+  readonly diagnostics: SyntaxDiagnostic[] = [];
   /** The first input of the model being built, for the message about a Keras `input_shape`. */
   private inputName: string | undefined;
 
@@ -521,7 +521,7 @@ export class AstBuilder {
     const { value, badEscapes } = stringValue(t.image, t.tokenType !== T.UnterminatedString && t.tokenType !== T.UnterminatedSingleQuotedString);
     for (const bad of badEscapes) {
       this.diagnostics.push(
-        diagnostic({
+        syntaxDiagnostic({
           code: "E002",
           file: this.path,
           range: this.lines.range(t.startOffset + bad.offset, t.startOffset + bad.offset + bad.text.length),

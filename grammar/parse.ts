@@ -10,8 +10,8 @@
  * AST (which reports misplaced commas and the other slips), attach doc comments.
  */
 import type { CstNode, IRecognitionException, IToken } from "chevrotain";
-import type { Comment, Decl, SourceFile } from "../compiler/ast.js";
-import { diagnostic, type Diagnostic } from "../compiler/diagnostics/diagnostic.js";
+import type { Comment, Decl, SourceFile } from "./ast.js";
+import { syntaxDiagnostic, type SyntaxDiagnostic } from "./syntax-diagnostic.js";
 import { AstBuilder } from "./build-ast.js";
 import { MAX_NESTING, TokenContext, withTokens } from "./messages.js";
 import { createTokenInstance } from "./chevrotain.js";
@@ -19,13 +19,13 @@ import { parser } from "./parser.js";
 import { tokenEnd } from "./positions.js";
 import type { MutablePosition } from "./relocate.js";
 import { numberFormProblem } from "./literals.js";
-import { lex, type Lexed } from "./relex.js";
+import { lex, type Lexed } from "./lex.js";
 import { foreignStatements, hashComment, insideForeign, singleQuoted, slipDiagnostic, type ForeignStatement } from "./slips.js";
 import * as T from "./tokens.js";
 
 export interface ParseResult {
   readonly file: SourceFile;
-  readonly diagnostics: Diagnostic[];
+  readonly diagnostics: SyntaxDiagnostic[];
 }
 
 /**
@@ -84,13 +84,13 @@ export function parseReusing(text: string, path: string, lexed: Lexed, reuse: Ch
   const commentTokens = lexed.comments;
   const context = new TokenContext(tokens, text);
   const lines = context.lines;
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: SyntaxDiagnostic[] = [];
 
   for (const error of lexed.errors) {
     if (insideForeign(foreign, error.offset, error.offset + error.length)) continue;
     const bad = text.slice(error.offset, error.offset + Math.max(1, error.length));
     diagnostics.push(
-      diagnostic({
+      syntaxDiagnostic({
         code: "E002",
         file: path,
         range: lines.range(error.offset, error.offset + bad.length),
@@ -109,12 +109,12 @@ export function parseReusing(text: string, path: string, lexed: Lexed, reuse: Ch
     }
     if (t.tokenType === T.NumberLiteral) {
       const problem = numberFormProblem(t.image);
-      if (problem) diagnostics.push(diagnostic({ code: "E002", file: path, range: lines.token(t), message: problem.message, help: `write \`${problem.fixed}\`` }));
+      if (problem) diagnostics.push(syntaxDiagnostic({ code: "E002", file: path, range: lines.token(t), message: problem.message, help: `write \`${problem.fixed}\`` }));
       continue;
     }
     if (t.tokenType !== T.UnterminatedString && t.tokenType !== T.UnterminatedSingleQuotedString) continue;
     diagnostics.push(
-      diagnostic({
+      syntaxDiagnostic({
         code: "E002",
         file: path,
         range: lines.token(t),
@@ -129,7 +129,7 @@ export function parseReusing(text: string, path: string, lexed: Lexed, reuse: Ch
     }
     if (c.tokenType === T.UnterminatedComment && !insideForeign(foreign, c.startOffset, c.startOffset + 2)) {
       diagnostics.push(
-        diagnostic({
+        syntaxDiagnostic({
           code: "E002",
           file: path,
           range: lines.range(c.startOffset, c.startOffset + 2),
@@ -148,7 +148,7 @@ export function parseReusing(text: string, path: string, lexed: Lexed, reuse: Ch
   });
 
   const seen = new Set<number>();
-  const syntax = (d: Diagnostic): void => {
+  const syntax = (d: SyntaxDiagnostic): void => {
     if (seen.has(d.range.start.offset)) return;
     seen.add(d.range.start.offset);
     diagnostics.push(d);
@@ -164,7 +164,7 @@ export function parseReusing(text: string, path: string, lexed: Lexed, reuse: Ch
   const filler = tooDeep >= 0 ? holeIn(tokens[context.tooDeepGroup]) : [];
   if (limit < tokens.length) {
     syntax(
-      diagnostic({
+      syntaxDiagnostic({
         code: "E001",
         file: path,
         range: lines.token(tokens[tooDeep]),
@@ -176,7 +176,7 @@ export function parseReusing(text: string, path: string, lexed: Lexed, reuse: Ch
 
   const chunks: Chunk[] = [];
   const decls: Decl[] = [];
-  const built: Diagnostic[][] = [];
+  const built: SyntaxDiagnostic[][] = [];
   const starts = declarationStarts(tokens, limit);
   for (let i = 0; i < starts.length; i++) {
     const first = starts[i];
@@ -191,18 +191,18 @@ export function parseReusing(text: string, path: string, lexed: Lexed, reuse: Ch
     context.chunkEnd = tokens[end];
     const input = end === limit && filler.length > 0 ? [...tokens.slice(first, end), ...filler] : tokens.slice(first, end);
     const { cst, errors } = withTokens(context, () => parseTokens(input));
-    if (!cst) syntax(diagnostic({ code: "E001", file: path, range: lines.token(tokens[first]), message: "this declaration could not be parsed" }));
+    if (!cst) syntax(syntaxDiagnostic({ code: "E001", file: path, range: lines.token(tokens[first]), message: "this declaration could not be parsed" }));
     for (const error of errors) {
       const token: IToken = error.token;
       const atEnd = token.tokenType.name === "EOF" || !Number.isFinite(token.startOffset);
       if ((atEnd && end === limit && limit < tokens.length) || filler.includes(token)) continue; // cut off above
       const range = !atEnd ? lines.token(token) : end < tokens.length ? lines.token(tokens[end]) : lines.point(text.length);
-      syntax(diagnostic({ code: "E001", file: path, range, message: error.message, help: context.helps.get(error.message) }));
+      syntax(syntaxDiagnostic({ code: "E001", file: path, range, message: error.message, help: context.helps.get(error.message) }));
     }
     const builder = new AstBuilder(path, lines, tokens, commentTokens);
     const chunkDecls = cst ? buildDecls(builder, cst, text.length) : [];
     if (cst && !chunkDecls) {
-      syntax(diagnostic({ code: "E001", file: path, range: lines.token(tokens[first]), message: "this declaration nests too deeply to be read", help: "split the expression with `let` bindings" }));
+      syntax(syntaxDiagnostic({ code: "E001", file: path, range: lines.token(tokens[first]), message: "this declaration nests too deeply to be read", help: "split the expression with `let` bindings" }));
     }
     for (const decl of chunkDecls ?? []) decls.push(decl);
     built.push(builder.diagnostics);

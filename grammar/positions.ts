@@ -4,7 +4,7 @@
  * through one `LineMap`, so lines and columns always agree with offsets, whatever recovery did.
  */
 import type { IToken } from "chevrotain";
-import type { Position, Range } from "../compiler/ast.js";
+import type { Position, Range } from "./ast.js";
 
 /** The offset just after a token's last character. */
 export function tokenEnd(t: IToken): number {

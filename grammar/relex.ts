@@ -6,22 +6,12 @@
  * is the old tokens, moved. When no such point is found in the slice tried (a comment or string the
  * edit opened runs past it), the whole text is lexed. The result equals `NnLexer.tokenize(text)`.
  */
-import type { ILexingError, ILexingResult, IToken } from "chevrotain";
+import type { ILexingError, IToken } from "chevrotain";
+import { lex, type Lexed } from "./lex.js";
 import { tokenEnd } from "./positions.js";
-import type { TextChange } from "./reparse.js";
+import type { TextChange } from "./text-change.js";
 import * as T from "./tokens.js";
 
-/** What `parse` needs from the lexer. */
-export interface Lexed {
-  readonly tokens: IToken[];
-  readonly comments: IToken[];
-  readonly errors: ILexingError[];
-}
-
-export function lex(text: string): Lexed {
-  const result: ILexingResult = T.NnLexer.tokenize(text);
-  return { tokens: result.tokens, comments: result.groups.comments ?? [], errors: result.errors };
-}
 
 /** How many old tokens after the change are tried as the place where the lexer falls in step again. */
 const RESYNC_TRIES = 4;

@@ -5,7 +5,7 @@
  * positions; anything sharing a position object with the tree (a graph's locations, a value's
  * range) moves with it.
  */
-import type { Position } from "../compiler/ast.js";
+import type { Position } from "./ast.js";
 
 export type MutablePosition = { -readonly [K in keyof Position]: Position[K] };
 

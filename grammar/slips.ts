@@ -11,7 +11,7 @@
  * knows what a name means: it consults `keras-names.ts`.
  */
 import type { IToken } from "chevrotain";
-import { diagnostic, type Diagnostic, type DiagnosticCode, type Fix } from "../compiler/diagnostics/diagnostic.js";
+import { syntaxDiagnostic, type Fix, type SyntaxCode, type SyntaxDiagnostic } from "./syntax-diagnostic.js";
 import { tokenMatcher } from "./chevrotain.js";
 import { tokenEnd, type LineMap } from "./positions.js";
 import * as T from "./tokens.js";
@@ -25,7 +25,7 @@ export interface Replacement {
 
 /** What a slip is: where it is reported, what it says, and how to fix it. */
 export interface Slip {
-  readonly code?: DiagnosticCode;
+  readonly code?: SyntaxCode;
   readonly start: number;
   readonly end: number;
   readonly message: string;
@@ -35,11 +35,11 @@ export interface Slip {
 }
 
 /** The diagnostic of a slip: E001 unless it says otherwise. */
-export function slipDiagnostic(path: string, lines: LineMap, slip: Slip): Diagnostic {
+export function slipDiagnostic(path: string, lines: LineMap, slip: Slip): SyntaxDiagnostic {
   const fixes: Fix[] = slip.fix
     ? [{ title: slip.fix.title, edits: slip.fix.edits.map((e) => ({ file: path, range: lines.range(e.start, e.end), newText: e.text })) }]
     : [];
-  return diagnostic({ code: slip.code ?? "E001", file: path, range: lines.range(slip.start, slip.end), message: slip.message, help: slip.help, fixes });
+  return syntaxDiagnostic({ code: slip.code ?? "E001", file: path, range: lines.range(slip.start, slip.end), message: slip.message, help: slip.help, fixes });
 }
 
 // ------------------------------------------------------------------------------ punctuation

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds the native kernels (runtime/native) at `npm install`. Building needs oneDNN's headers
+// Builds the native kernels (runtime/addon) at `npm install`. Building needs oneDNN's headers
 // (Debian: libdnnl-dev) and a C++ compiler; where either is missing the install still succeeds and
 // the runtime explains, when it starts, that it runs on the JavaScript backend and why.
 import { spawnSync } from "node:child_process";
@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const nativeDir = join(root, "runtime", "native");
+const nativeDir = join(root, "runtime", "addon");
 const failureFile = join(nativeDir, "build-failure.txt");
 
 function nodeGypScript() {
@@ -41,4 +41,4 @@ if (result.status !== 0) {
   process.stderr.write(result.stderr ?? "");
   fail(`node-gyp rebuild failed with exit code ${result.status}; its output is above`);
 }
-console.log("nnc: native kernels built (runtime/native/build/Release/nnc_native.node)");
+console.log("nnc: native kernels built (runtime/addon/build/Release/nnc_native.node)");

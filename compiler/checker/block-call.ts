@@ -4,7 +4,7 @@
  * block's dimension symbols for this call (E204 when a shape does not fit, E205 when one symbol would
  * need two values).
  */
-import type { BlockDecl, CallExpr, Param } from "../ast.js";
+import type { BlockDecl, CallExpr, Param } from "../../grammar/ast.js";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { ACTIVATION } from "../layers/common.js";
 import { bindArgs, checkValue, type BindContext } from "../schema/bind.js";

@@ -17,7 +17,7 @@
  *   cannot be built (E105), nor can a size that overflows exact arithmetic.
  * If the stack runs out all the same, the model is reported as too deep instead of crashing.
  */
-import type { Arg, BinaryExpr, BlockDecl, CallExpr, Expr, Identifier, ModelDecl, PipeExpr, Range, Stmt, TypeRef, UnaryExpr } from "../ast.js";
+import type { Arg, BinaryExpr, BlockDecl, CallExpr, Expr, Identifier, ModelDecl, PipeExpr, Range, Stmt, TypeRef, UnaryExpr } from "../../grammar/ast.js";
 import { diagnostic, type Diagnostic, type DiagnosticInit, type Location } from "../diagnostics/diagnostic.js";
 import { isStackOverflow } from "../../grammar/parse.js";
 import type { LayerDef, ShapeProblem } from "../layers/layer.js";
@@ -30,7 +30,7 @@ import { UNKNOWN, type BoundArgs, type TensorValue, type Value } from "../schema
 import { add, constValue, dimConst, dimSymbol, exactly, lowerBound, type Dim } from "../shapes/dim.js";
 import { countText, MAX_TENSOR_VALUES, MAX_TENSOR_VALUES_TEXT, numberTooLarge, TENSOR_LIMIT_HELP } from "../shapes/limits.js";
 import { shapeToString, type Shape } from "../shapes/shape.js";
-import { arithmetic } from "./arithmetic.js";
+import { arithmetic } from "../schema/arithmetic.js";
 import { bindBlockCall, paramSignature } from "./block-call.js";
 import { lookup, type Binding, type Frame } from "./frame.js";
 import type { LayerNode, ModelGraph, ModelInput, ModelOutput } from "./graph.js";

@@ -2,7 +2,7 @@
  * The evaluation frame of a model body or of one block call: the file it is written in, the names it
  * can see, and the block calls that led to it.
  */
-import type { BlockDecl, Range } from "../ast.js";
+import type { BlockDecl, Range } from "../../grammar/ast.js";
 import type { Location } from "../diagnostics/diagnostic.js";
 import type { Value } from "../schema/values.js";
 import type { FileScope } from "./program.js";

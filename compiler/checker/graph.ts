@@ -3,7 +3,7 @@
  * its resolved arguments and inferred output shape. Summary, training checks, code generation and
  * the language server all read this graph; nothing here points back into the checker.
  */
-import type { Range } from "../ast.js";
+import type { Range } from "../../grammar/ast.js";
 import type { LayerDef } from "../layers/layer.js";
 import type { Dim } from "../shapes/dim.js";
 import type { Shape } from "../shapes/shape.js";

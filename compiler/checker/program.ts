@@ -7,7 +7,7 @@
  */
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from "node:fs";
 import { dirname, resolve } from "node:path";
-import type { BlockDecl, ModelDecl, SourceFile, TrainDecl, UseDecl } from "../ast.js";
+import type { BlockDecl, ModelDecl, SourceFile, TrainDecl, UseDecl } from "../../grammar/ast.js";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { parse, type ParseResult } from "../../grammar/parse.js";
 import { LAYERS } from "../layers/registry.js";

@@ -3,7 +3,7 @@
  * unification with inferred shapes. A name that is not bound yet is a dimension symbol: in a model
  * input it stays symbolic, in a block signature it is bound by the call (generic dimensions).
  */
-import type { Expr, ShapeType } from "../ast.js";
+import type { Expr, ShapeType } from "../../grammar/ast.js";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { DType, Value } from "../schema/values.js";
 import { numberText } from "../schema/bind.js";

@@ -1,11 +1,11 @@
 /** `nnc check FILES… [--format json]`: reports every diagnostic; exit 1 when there is an error. */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { checkProgram } from "../check.js";
+import { checkProgram } from "../check/check.js";
 import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { diagnosticsToJson } from "../diagnostics/json.js";
 import { renderDiagnostics, renderSummary } from "../diagnostics/render.js";
-import type { CheckResult } from "../check.js";
+import type { CheckResult } from "../check/check.js";
 import { formatOption, parseOptions, UsageError, type CommandIO } from "./io.js";
 
 export function runCheck(args: string[], io: CommandIO): number {

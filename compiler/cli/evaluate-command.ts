@@ -6,14 +6,14 @@
  * a per-class table and a confusion matrix. Exit 1 when the run folder or the data cannot be used.
  */
 import { resolve } from "node:path";
-import { formatMetric } from "../../runtime/metric-format.js";
+import { formatMetric } from "../../runtime/core/metric-format.js";
 import type { Examples } from "../../runtime/data/examples.js";
 import { packageDataFrom, packageTestPart } from "../../runtime/package/data.js";
 import { evaluatePredictor, type Evaluation } from "../../runtime/package/evaluation.js";
 import type { PackageFile } from "../../runtime/package/format.js";
 import { checkInputs, loadPredictor, type Predictor } from "../../runtime/package/predictor.js";
 import { evaluationText } from "../../runtime/package/report-text.js";
-import { settled } from "../../runtime/settings.js";
+import { settled } from "../../runtime/core/settings.js";
 import { parseOptions, UsageError, type CommandIO } from "./io.js";
 import { chooseQuietBackend, isUserProblem } from "./predict-command.js";
 

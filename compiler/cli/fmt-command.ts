@@ -1,7 +1,7 @@
 /** `nnc fmt FILES… [--check]`: rewrites files in canonical layout; --check only reports. */
 import { format } from "../format/format.js";
 import { readSourceFile } from "../checker/program.js";
-import { writeFileAtomic } from "../../runtime/run/atomic.js";
+import { writeFileAtomic } from "../../runtime/core/atomic.js";
 import { renderDiagnostics } from "../diagnostics/render.js";
 import { requireFiles } from "./check-command.js";
 import { parseOptions, type CommandIO } from "./io.js";

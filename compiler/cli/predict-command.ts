@@ -7,11 +7,11 @@
  * file atomically and never replaces an existing one without `--force`.
  */
 import { existsSync } from "node:fs";
-import { requestedBackend, selectBackend } from "../../runtime/backend.js";
+import { requestedBackend, selectBackend } from "../../runtime/kernels/backend.js";
 import { readPredictionInputs } from "../../runtime/package/prediction-inputs.js";
 import { predictionCsv, predictionJson } from "../../runtime/package/prediction-output.js";
 import { loadPredictor, predict, type Predictor } from "../../runtime/package/predictor.js";
-import { writeFileAtomic } from "../../runtime/run/atomic.js";
+import { writeFileAtomic } from "../../runtime/core/atomic.js";
 import { parseOptions, UsageError, type CommandIO } from "./io.js";
 
 /** A problem with the run folder or the data, which the user fixes: printed, exit 1. Anything else is a bug. */

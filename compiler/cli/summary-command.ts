@@ -1,8 +1,8 @@
 /** `nnc summary FILE [--model M] [--format json]`: a Keras-like table of every model in the file. */
-import { checkProgram } from "../check.js";
+import { checkProgram } from "../check/check.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/suggest.js";
-import { summarize, type JsonDim, type ModelSummary } from "../summary.js";
+import { summarize, type JsonDim, type ModelSummary } from "../check/summary.js";
 import { requireFiles, writeDiagnostics } from "./check-command.js";
 import { formatOption, parseOptions, UsageError, type CommandIO } from "./io.js";
 

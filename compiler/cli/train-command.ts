@@ -4,11 +4,11 @@
  *
  * The runtime logs the run on stderr and ends it with the summary line; the command prints that
  * line on stdout too, for scripts, unless stdout and stderr are both the terminal (then it would be
- * read twice). Ctrl-C stops at the end of the step (runtime/interrupt.ts): the command then says how
+ * read twice). Ctrl-C stops at the end of the step (runtime/session/interrupt.ts): the command then says how
  * to resume and exits 130 (143 for SIGTERM).
  */
 import { dirname, resolve } from "node:path";
-import { checkProgram } from "../check.js";
+import { checkProgram } from "../check/check.js";
 import { generateModule } from "../codegen/emit-module.js";
 import { importGeneratedModule } from "../codegen/load-module.js";
 import { sourceName } from "../codegen/compile-file.js";
@@ -16,9 +16,9 @@ import { hasErrors } from "../diagnostics/diagnostic.js";
 import { requireFiles, writeDiagnostics } from "./check-command.js";
 import { describeFailure } from "./compile-command.js";
 import { parseOptions, UsageError, type CommandIO } from "./io.js";
-import type { OutputStream, TrainingReport, TrainOptions } from "../../runtime/program.js";
-import { requestedBackend } from "../../runtime/backend.js";
-import { summaryLine } from "../../runtime/report-line.js";
+import type { OutputStream, TrainingReport, TrainOptions } from "../../runtime/core/program.js";
+import { requestedBackend } from "../../runtime/kernels/backend.js";
+import { summaryLine } from "../../runtime/session/report-line.js";
 
 function positiveInteger(value: string | boolean | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;

@@ -5,9 +5,9 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
-import { checkProgram, type CheckResult } from "../check.js";
+import { checkProgram, type CheckResult } from "../check/check.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
-import { makeFolder, writeFileAtomic } from "../../runtime/run/atomic.js";
+import { makeFolder, writeFileAtomic } from "../../runtime/core/atomic.js";
 import { generateModule, type CodegenFailure } from "./emit-module.js";
 
 export interface CompiledFile {

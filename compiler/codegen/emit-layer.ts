@@ -3,7 +3,7 @@
  * Arguments come from the checked graph, so every value here is concrete; names and strings go
  * through `literal`. Layers tfjs-layers lacks (`l2pool`) construct the runtime's own layer classes.
  */
-import { helperLayerName, tfjsName } from "../../runtime/layer-names.js";
+import { helperLayerName, tfjsName } from "../../runtime/core/layer-names.js";
 import type { LayerNode } from "../checker/graph.js";
 import type { BoundArgs, Value } from "../schema/values.js";
 import { arg, concrete } from "../schema/values.js";
@@ -31,7 +31,7 @@ export interface LayerCode {
   readonly construct: string;
   /**
    * A second layer applied after it (`leaky_relu` as a dense layer's activation), named after the
-   * layer (`dense_2.leaky_relu`, runtime/layer-names.ts) so that its name does not depend on what
+   * layer (`dense_2.leaky_relu`, runtime/core/layer-names.ts) so that its name does not depend on what
    * else the process built.
    */
   readonly then?: string;
@@ -110,7 +110,7 @@ function innerLayer(value: Value | undefined, input: Shape, owner: string | unde
 /** `name` is the layer's (none for a wrapper's inner layer); a helper layer after it is named after `owner`. */
 function construct(layer: string, args: BoundArgs, inputs: readonly Shape[], name: string | undefined, owner: string | undefined = name): LayerCode {
   const input = inputs[0] ?? [];
-  // tfjs-layers rejects names starting with `_`: they are given to it as `nn-_h` (runtime/layer-names.ts).
+  // tfjs-layers rejects names starting with `_`: they are given to it as `nn-_h` (runtime/core/layer-names.ts).
   const named = name === undefined ? undefined : literal(tfjsName(name));
   switch (layer) {
     case "dense": {

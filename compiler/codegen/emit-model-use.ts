@@ -5,7 +5,7 @@
  * package (runtime/package/named.ts). Property names are the source's names as string literals.
  */
 import { VariableDeclarationKind, type SourceFile } from "ts-morph";
-import type { TensorSpec } from "../../runtime/program.js";
+import type { TensorSpec } from "../../runtime/core/program.js";
 import { commentText, literal } from "./literal.js";
 import type { ModelNames } from "./names.js";
 

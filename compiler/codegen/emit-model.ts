@@ -7,7 +7,7 @@ import type { ModelGraph } from "../checker/graph.js";
 import { constValue } from "../shapes/dim.js";
 import type { TensorValue } from "../schema/values.js";
 import { CodegenError, emitLayer, type LayerCode } from "./emit-layer.js";
-import { tfjsName } from "../../runtime/layer-names.js";
+import { tfjsName } from "../../runtime/core/layer-names.js";
 import { literal } from "./literal.js";
 
 export interface EmittedModel {
@@ -26,7 +26,7 @@ export function emitModel(graph: ModelGraph): EmittedModel {
     inputNames.set(input.name, local);
     const shape = input.shape.map((d) => constValue(d) ?? null);
     const dtype = input.dtype === "int32" ? `, dtype: "int32"` : "";
-    // tfjs-layers rejects names starting with `_`: they are given to it as `nn-_x` (runtime/layer-names.ts).
+    // tfjs-layers rejects names starting with `_`: they are given to it as `nn-_x` (runtime/core/layer-names.ts).
     statements.push(`const ${local} = tf.input({ shape: ${literal(shape)}, name: ${literal(tfjsName(input.name))}${dtype} });`);
   });
   const ref = (t: TensorValue): string => {

@@ -7,7 +7,7 @@
  */
 import { Project, VariableDeclarationKind, type SourceFile } from "ts-morph";
 import * as prettier from "prettier";
-import type { CheckedTraining, CheckResult } from "../check.js";
+import type { CheckedTraining, CheckResult } from "../check/check.js";
 import type { ModelGraph } from "../checker/graph.js";
 import { CodegenError } from "./emit-layer.js";
 import { emitModel, type EmittedModel } from "./emit-model.js";

@@ -7,7 +7,7 @@
 import type { ModelGraph } from "../checker/graph.js";
 import { constValue } from "../shapes/dim.js";
 import type { Shape } from "../shapes/shape.js";
-import type { TensorSpec } from "../../runtime/program.js";
+import type { TensorSpec } from "../../runtime/core/program.js";
 
 interface Tensor {
   readonly name: string;

@@ -4,13 +4,13 @@
  * that searches over model arguments (`Tunable(hidden: choice(30, 100))`) needs one build per value
  * the search can choose, so such arguments must range over finitely many values.
  */
-import type { CheckResult, CheckedTraining } from "../check.js";
+import type { CheckResult, CheckedTraining } from "../check/check.js";
 import { elaborateModel } from "../checker/elaborate.js";
 import type { ModelGraph } from "../checker/graph.js";
 import type { Value } from "../schema/values.js";
 import { num } from "../schema/values.js";
 import { modelArgument } from "../training/resolve.js";
-import { argumentsKey as variantKey } from "../../runtime/pick-build.js";
+import { argumentsKey as variantKey } from "../../runtime/core/pick-build.js";
 import { MAX_MODEL_VARIANTS } from "../training/rules/search-space.js";
 import { CodegenError } from "./emit-layer.js";
 

@@ -1,12 +1,15 @@
 /**
- * A diagnostic is plain data: what went wrong, where, and how to fix it. Every phase produces these;
+ * A diagnostic is plain data (the syntax layer makes its own, `grammar/syntax-diagnostic.ts`, of the
+ * same shape): what went wrong, where, and how to fix it. Every phase produces these;
  * exactly one module renders them for the terminal (`render.ts`) and one turns them into JSON
  * (`json.ts`); the language server maps them to LSP diagnostics. A mistake in the user's program is
  * never an exception.
  */
-import type { Range } from "../ast.js";
+import type { Range } from "../../grammar/ast.js";
+import type { Fix, Label, Severity } from "../../grammar/syntax-diagnostic.js";
 
-export type Severity = "error" | "warning" | "info";
+// The span, label and fix types are the syntax layer's (a syntax diagnostic is a diagnostic as it stands).
+export type { Fix, Label, Location, Severity, TextEdit } from "../../grammar/syntax-diagnostic.js";
 
 /** Every diagnostic code of the language reference, with its one-line meaning. */
 export const DIAGNOSTIC_CODES = {
@@ -41,28 +44,6 @@ export const DIAGNOSTIC_CODES = {
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
-
-/** A location in a particular file. */
-export interface Location {
-  readonly file: string;
-  readonly range: Range;
-}
-
-/** A secondary span with a short message: where a shape came from, the first declaration, … */
-export interface Label extends Location {
-  readonly message: string;
-}
-
-/** A text replacement that fixes the problem; used by editors' code actions. */
-export interface TextEdit extends Location {
-  readonly newText: string;
-}
-
-export interface Fix {
-  /** What the fix does, as an editor shows it: "Replace with `relu`". */
-  readonly title: string;
-  readonly edits: readonly TextEdit[];
-}
 
 export interface Diagnostic {
   readonly code: DiagnosticCode;

@@ -1,7 +1,7 @@
 /**
  * The `--format json` form of diagnostics (§7 of the language reference): 1-based lines and columns.
  */
-import type { Range } from "../ast.js";
+import type { Range } from "../../grammar/ast.js";
 import type { Diagnostic } from "./diagnostic.js";
 
 export interface JsonRange {

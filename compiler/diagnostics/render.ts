@@ -9,7 +9,7 @@
  * in the middle, and a file with more than `MAX_DIAGNOSTICS_PER_FILE` diagnostics shows that many,
  * then counts the rest (`--format json` lists them all).
  */
-import type { Range } from "../ast.js";
+import type { Range } from "../../grammar/ast.js";
 import type { Diagnostic, Label, Severity } from "./diagnostic.js";
 
 export interface RenderOptions {

@@ -14,7 +14,7 @@
  * same token and before the next one, trailing exactly when it was.
  */
 import type { IToken } from "chevrotain";
-import type * as A from "../ast.js";
+import type * as A from "../../grammar/ast.js";
 import { tokenEnd } from "../../grammar/positions.js";
 
 export interface Anchor {

@@ -5,7 +5,7 @@
  * them as deep as they are long. Everything else nests only as deep as brackets do, which the parser
  * bounds.
  */
-import type * as A from "../ast.js";
+import type * as A from "../../grammar/ast.js";
 
 /**
  * One token of the output: exactly one token of the source (the formatter matches them in order),

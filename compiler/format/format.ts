@@ -27,11 +27,11 @@
  * looking back from it) or the comments after one (they are consumed in order, with the tokens).
  */
 import type { IToken } from "chevrotain";
-import type * as A from "../ast.js";
+import type * as A from "../../grammar/ast.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { chunksOf, isStackOverflow, parse } from "../../grammar/parse.js";
 import { tokenEnd } from "../../grammar/positions.js";
-import { lex } from "../../grammar/relex.js";
+import { lex } from "../../grammar/lex.js";
 import { anchorsOf, type Anchor, sameAnchors } from "./comment-anchors.js";
 import { bracketed, exprTokens, joinTokens, stageTokens, type Tok } from "./expressions.js";
 import { sameTree } from "./same-tree.js";

@@ -2,7 +2,7 @@
  * Compares two syntax trees ignoring positions: the formatter's proof that it changed only layout.
  * The walk keeps its own stack, since a chain of 10,000 stages is a tree 10,000 deep.
  */
-import type { SourceFile } from "../ast.js";
+import type { SourceFile } from "../../grammar/ast.js";
 
 /** Keys that hold where a node is, not what it is. */
 const POSITION_KEYS = new Set(["range", "path"]);

@@ -4,7 +4,7 @@
  * generation; `infer` gives the output shape or reports why the input does not fit; `countParams`
  * gives the trainable and non-trainable parameter count exactly as tfjs-layers' `countParams()`.
  */
-import type { Range } from "../ast.js";
+import type { Range } from "../../grammar/ast.js";
 import type { DiagnosticCode, Label } from "../diagnostics/diagnostic.js";
 import type { Dim } from "../shapes/dim.js";
 import type { Shape } from "../shapes/shape.js";

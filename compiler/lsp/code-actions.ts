@@ -4,7 +4,7 @@
  * lacks (E103), each inserted on a line of its own.
  */
 import { CodeActionKind, type CodeAction, type Diagnostic as LspDiagnostic, type TextEdit, type WorkspaceEdit } from "vscode-languageserver";
-import type { Expr, Node, PipeExpr, TrainDecl } from "../ast.js";
+import type { Expr, Node, PipeExpr, TrainDecl } from "../../grammar/ast.js";
 import type { Diagnostic, Fix } from "../diagnostics/diagnostic.js";
 import { KEY_EXAMPLES } from "../training/check-training.js";
 import { TRAINING_KEYS } from "../training/keys.js";

@@ -8,7 +8,7 @@
  * in scope that hold such a value (a tensor only where a tensor goes).
  */
 import { CompletionItemKind, type CompletionItem } from "vscode-languageserver";
-import type { Decl } from "../ast.js";
+import type { Decl } from "../../grammar/ast.js";
 import { SCALAR_TYPES } from "../checker/block-call.js";
 import { LAYERS } from "../layers/registry.js";
 import { SEARCH_SPACES } from "../schema/bind.js";

@@ -5,7 +5,7 @@
  * a block renamed in a library is renamed where the open files call it.
  */
 import { ResponseError, ErrorCodes, type Location, type Range as LspRange, type TextEdit, type WorkspaceEdit } from "vscode-languageserver";
-import type { Range } from "../ast.js";
+import type { Range } from "../../grammar/ast.js";
 import { KEYWORDS } from "../../grammar/tokens.js";
 import type { NnSymbol, Occurrence } from "./names.js";
 import { symbolKey } from "./names.js";

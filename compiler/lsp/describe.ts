@@ -2,7 +2,7 @@
  * How hover, completion and signature help write the language's things: signatures with their
  * defaults, parameter types, shapes and parameter counts. One place, so the three agree.
  */
-import type { BlockDecl, ModelDecl, Param } from "../ast.js";
+import type { BlockDecl, ModelDecl, Param } from "../../grammar/ast.js";
 import { printExpr } from "../format/expressions.js";
 import type { Dim } from "../shapes/dim.js";
 import { constValue, dimToString } from "../shapes/dim.js";

@@ -6,7 +6,7 @@
  * it means.
  */
 import type { Hover } from "vscode-languageserver";
-import type { BlockDecl, CallExpr, Identifier, ModelDecl, Node, PipeExpr } from "../ast.js";
+import type { BlockDecl, CallExpr, Identifier, ModelDecl, Node, PipeExpr } from "../../grammar/ast.js";
 import type { LayerNode } from "../checker/graph.js";
 import { lookupLayer } from "../layers/registry.js";
 import { trainingKey } from "../training/keys.js";

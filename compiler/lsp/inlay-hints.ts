@@ -3,7 +3,7 @@
  * it gives, `: [24, 24, 20]`. In a block called with different shapes, every shape is listed.
  */
 import { InlayHintKind, type InlayHint } from "vscode-languageserver";
-import type { Node } from "../ast.js";
+import type { Node } from "../../grammar/ast.js";
 import { shapesOf } from "./describe.js";
 import { forEachNode } from "./syntax-tree.js";
 import type { Analysis } from "./workspace.js";

@@ -7,7 +7,7 @@
  * What a binding holds is read from the values the check recorded for it; a binding the check did
  * not reach (in a block no model calls, or after an error) is judged by the form of its expression.
  */
-import type { BlockDecl, Expr, Identifier, ModelDecl, ShapeType } from "../ast.js";
+import type { BlockDecl, Expr, Identifier, ModelDecl, ShapeType } from "../../grammar/ast.js";
 import { isTensorParam, SCALAR_TYPES } from "../checker/block-call.js";
 import type { FileScope } from "../checker/program.js";
 import { lookupLayer } from "../layers/registry.js";

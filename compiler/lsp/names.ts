@@ -6,8 +6,8 @@
  * sees its own blocks and models and those of the files it uses; `freeze:` and `reinit:` name the
  * labels of the trained model, wherever in its blocks they are written.
  */
-import type { Arg, Expr, Identifier, Range, ShapeType, SourceFile, Stmt, TrainDecl } from "../ast.js";
-import type { CheckResult } from "../check.js";
+import type { Arg, Expr, Identifier, Range, ShapeType, SourceFile, Stmt, TrainDecl } from "../../grammar/ast.js";
+import type { CheckResult } from "../check/check.js";
 import type { FileScope } from "../checker/program.js";
 import type { Location } from "../diagnostics/diagnostic.js";
 

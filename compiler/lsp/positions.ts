@@ -6,7 +6,7 @@
  */
 import type { Position as LspPosition, Range as LspRange } from "vscode-languageserver";
 import { lineContaining } from "../../grammar/positions.js";
-import type { Range } from "../ast.js";
+import type { Range } from "../../grammar/ast.js";
 
 export class LineIndex {
   /** The offset at which each line starts. */

@@ -4,7 +4,7 @@
  * `init: normal(…)`, `bidirectional(lstm(…))`), a model's parameters in `train M(…)`. The checker
  * binds calls with the same tables; hover, completion and signature help ask here.
  */
-import type { BlockDecl, CallExpr, Expr, ModelDecl, Node } from "../ast.js";
+import type { BlockDecl, CallExpr, Expr, ModelDecl, Node } from "../../grammar/ast.js";
 import { isTensorParam, paramSignature } from "../checker/block-call.js";
 import type { FileScope } from "../checker/program.js";
 import { lookupLayer } from "../layers/registry.js";

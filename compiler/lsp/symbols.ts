@@ -3,7 +3,7 @@
  * blocks (with their layers) and trainings (with their keys).
  */
 import { SymbolKind, type DocumentSymbol } from "vscode-languageserver";
-import type { Expr, Range, Stmt } from "../ast.js";
+import type { Expr, Range, Stmt } from "../../grammar/ast.js";
 import { lookupLayer } from "../layers/registry.js";
 import { shapesOf } from "./describe.js";
 import type { Analysis } from "./workspace.js";

@@ -2,7 +2,7 @@
  * Walking the AST: the children of each kind of node, and the chain of nodes under a cursor. Every
  * feature that asks "what is at this position?" starts here.
  */
-import type { Node, SourceFile } from "../ast.js";
+import type { Node, SourceFile } from "../../grammar/ast.js";
 
 /** The direct children of a node, in source order; holes left by recovery are included. */
 export function childrenOf(node: Node): Node[] {

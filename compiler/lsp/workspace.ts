@@ -8,8 +8,8 @@
  */
 import type { TextDocuments } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
-import { checkProgram, type CheckResult } from "../check.js";
-import { CheckCache } from "../check-cache.js";
+import { checkProgram, type CheckResult } from "../check/check.js";
+import { CheckCache } from "../check/check-cache.js";
 import { readSourceFile, type SourceHost, type SourceText } from "../checker/program.js";
 import { parse, type ParseResult } from "../../grammar/parse.js";
 import { reparse } from "../../grammar/reparse.js";

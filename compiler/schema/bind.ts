@@ -3,7 +3,7 @@
  * One binder serves layers, blocks, initializers, optimizers, datasets and training keys, so every
  * call in the language reports E101–E105 (and E100 for unknown enum names) the same way.
  */
-import type { Arg, CallExpr, Expr, Range } from "../ast.js";
+import type { Arg, CallExpr, Expr, Range } from "../../grammar/ast.js";
 import { diagnostic, type Diagnostic, type Fix } from "../diagnostics/diagnostic.js";
 import { didYouMean, formatList } from "../diagnostics/suggest.js";
 import { foreignArgument, foreignName, unquotedName } from "../../grammar/keras-names.js";

@@ -4,10 +4,10 @@
  * and arithmetic is on literals (`min_lr: 0.03 / 128`). Chains of operators and minus signs are
  * evaluated by iterating along them: they are as deep in the AST as they are long.
  */
-import type { BinaryExpr, Expr, UnaryExpr } from "../ast.js";
+import type { BinaryExpr, Expr, UnaryExpr } from "../../grammar/ast.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/diagnostic.js";
-import { arithmetic } from "../checker/arithmetic.js";
+import { arithmetic } from "./arithmetic.js";
 import { numberTooLarge } from "../shapes/limits.js";
 import { acceptsNames } from "./accepts-names.js";
 import { reportUnknownName, type BindContext } from "./bind.js";

@@ -2,7 +2,7 @@
  * The values that argument expressions evaluate to while a program is checked. Values carry the
  * expression they came from, so a later rule can point at it.
  */
-import type { Expr, Range } from "../ast.js";
+import type { Expr, Range } from "../../grammar/ast.js";
 import { type Dim, dimToString } from "../shapes/dim.js";
 import type { Shape } from "../shapes/shape.js";
 import type { Signature } from "./types.js";

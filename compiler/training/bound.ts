@@ -2,7 +2,7 @@
  * A training after its entries are bound: each key's value, the model it trains, and what its data
  * provides. Training rules read this; nothing here reports.
  */
-import type { Expr, Range, TrainDecl, TrainEntry } from "../ast.js";
+import type { Expr, Range, TrainDecl, TrainEntry } from "../../grammar/ast.js";
 import type { ModelGraph } from "../checker/graph.js";
 import { SEARCH_SPACES } from "../schema/bind.js";
 import { concrete, type BoundArgs, type SearchSpace, type Value } from "../schema/values.js";

@@ -22,7 +22,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { sizeOf } from "../../runtime/data/examples.js";
 import { isBlankCsvRow, isCsvHeader, type IdxHeader, type NpyHeader } from "../../runtime/data/headers.js";
 import { fitsShape, formatShape, sameShape } from "../../runtime/data/user-files.js";
-import type { Expr, Range } from "../ast.js";
+import type { Expr, Range } from "../../grammar/ast.js";
 import { diagnostic, type Diagnostic, type Fix, type Label } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/suggest.js";
 import { concrete, type BoundArgs, type Value } from "../schema/values.js";

@@ -10,7 +10,7 @@
  * - what the runtime reads as fixed values (class lists, label columns, color modes, parts) is not a
  *   search space (E304).
  */
-import type { Expr, Range } from "../ast.js";
+import type { Expr, Range } from "../../grammar/ast.js";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { concrete, type BoundArgs, type Value } from "../schema/values.js";
 import { partProblem, sourceFiles } from "./dataset-parts.js";

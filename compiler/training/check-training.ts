@@ -5,7 +5,7 @@
  * headers say feeds the rules), runs the training rules (E300–E304, W403), and resolves the settings
  * with their defaults.
  */
-import type { Range, TrainDecl, TrainEntry } from "../ast.js";
+import type { Range, TrainDecl, TrainEntry } from "../../grammar/ast.js";
 import type { ModelGraph } from "../checker/graph.js";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { didYouMean, formatList } from "../diagnostics/suggest.js";

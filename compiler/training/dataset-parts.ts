@@ -10,7 +10,7 @@
  * says what is wrong with a form for a given source, and `partPaths` flattens a good one the way the
  * runtime reads it (npy: the x paths, then the y paths).
  */
-import type { Expr } from "../ast.js";
+import type { Expr } from "../../grammar/ast.js";
 import type { ValueType } from "../schema/types.js";
 import { concrete, type BoundArgs, type Value } from "../schema/values.js";
 

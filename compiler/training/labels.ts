@@ -2,7 +2,7 @@
  * Binds the layer labels of `freeze` and `reinit`: each must name a labelled layer of the trained
  * model (E100 with a suggestion among the labels), once (E101).
  */
-import type { Expr, Range } from "../ast.js";
+import type { Expr, Range } from "../../grammar/ast.js";
 import type { ModelGraph } from "../checker/graph.js";
 import { diagnostic } from "../diagnostics/diagnostic.js";
 import { checkValue, reportUnknownName, type BindContext } from "../schema/bind.js";

@@ -4,7 +4,7 @@
  * values. A network must carry information across the whole sequence to solve it, which is why it
  * tests recurrent layers. Inputs are [length, 2], targets [1].
  */
-import { Rng } from "../random.js";
+import { Rng } from "../core/random.js";
 import { singleColumn, type Examples } from "./examples.js";
 
 export function addingProblem(length: number, count: number, rng: Rng): Examples {

@@ -4,7 +4,7 @@
  * layout. Paths are relative to the `.nn` file's folder; every reader validates each row and throws
  * a `DataError` naming the file, the row and what was expected.
  */
-import { settled, type DataSetting, type Tunable } from "../settings.js";
+import { settled, type DataSetting, type Tunable } from "../core/settings.js";
 import { readCsv } from "./csv.js";
 import { DataError } from "./examples.js";
 import { readIdxData } from "./idx.js";

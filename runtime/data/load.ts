@@ -4,9 +4,9 @@
  * and are then applied to all three parts, so nothing about validation or test data leaks into
  * training; they are recorded, so prediction prepares its inputs the same way.
  */
-import type { TensorSpec } from "../program.js";
-import { permutation, Rng } from "../random.js";
-import { settled, type DataSetting, type PartSetting, type ResolvedTraining, type ValidationSetting } from "../settings.js";
+import type { TensorSpec } from "../core/program.js";
+import { permutation, Rng } from "../core/random.js";
+import { settled, type DataSetting, type PartSetting, type ResolvedTraining, type ValidationSetting } from "../core/settings.js";
 import { loadAddingProblem } from "./adding-problem.js";
 import { capExamples, DataError, sizeOf, sliceExamples, type DataSplits, type Examples, type InputPreprocessing } from "./examples.js";
 import { loadMnist } from "./mnist.js";

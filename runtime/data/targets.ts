@@ -18,7 +18,7 @@
  * the same in every part and a name only the test file has is reported, not silently added.
  */
 import { DataError, indexNames, sizeOf, type Column, type TargetColumn } from "./examples.js";
-import type { ClassesSetting } from "../settings.js";
+import type { ClassesSetting } from "../core/settings.js";
 
 /** One output's labels as a file holds them. */
 export type RawLabels =

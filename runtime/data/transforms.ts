@@ -6,7 +6,7 @@
  * `expandExamples` on the whole MNIST training set.
  */
 import { sizeOf, type Examples } from "./examples.js";
-import type { Rng } from "../random.js";
+import type { Rng } from "../core/random.js";
 
 export type Transform =
   | { kind: "shift"; pixels: number }

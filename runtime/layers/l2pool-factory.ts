@@ -9,7 +9,7 @@
  * With `padding: same` the mean is over the window's cells inside the image, as TensorFlow's
  * average pooling does. The padding is explicit (a 'valid' pooling of the zero-padded squares,
  * divided by the count of real cells), so the layer's gradient does not depend on how a backend's
- * AvgPoolGrad treats padding (see `runtime/gradients/avg-pool.ts`).
+ * AvgPoolGrad treats padding (see `runtime/kernels/avg-pool-gradient.ts`).
  *
  * Two users: `l2pool.ts` calls the factory with the runtime's tf, and `standalone.ts` embeds the
  * factory's own text (`Function.prototype.toString`) in `nnc-layers.mjs`, the module that lets

@@ -9,7 +9,7 @@ import { isUserData, readUserData, targetRules } from "../data/load-user-data.js
 import { readIdxData } from "../data/idx.js";
 import { readImageFolder } from "../data/images.js";
 import type { RawExamples } from "../data/targets.js";
-import { settled } from "../settings.js";
+import { settled } from "../core/settings.js";
 import { PackageError, type PackageFile } from "./format.js";
 
 export function packageIO(pkg: PackageFile): ModelIO {

@@ -8,7 +8,7 @@ import { applyPreprocessing } from "../data/load.js";
 import { evaluate } from "../train/evaluate.js";
 import { modelLoss } from "../train/losses.js";
 import { metricsFor } from "../train/metrics.js";
-import { trueClasses, voteMetrics } from "../vote.js";
+import { trueClasses, voteMetrics } from "../core/vote.js";
 import { combine, networkOutputs, type Predictor } from "./predictor.js";
 
 export interface ClassScores {

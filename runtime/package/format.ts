@@ -14,8 +14,8 @@
  * read new files of the same layout.
  */
 import type { InputPreprocessing } from "../data/examples.js";
-import type { DataSetting, LossSetting, MetricSetting } from "../settings.js";
-import type { Vote } from "../vote.js";
+import type { DataSetting, LossSetting, MetricSetting } from "../core/settings.js";
+import type { Vote } from "../core/vote.js";
 
 export const PACKAGE_FILE = "nnc-package.json";
 export const PACKAGE_FORMAT = "nnc-model-package";

@@ -6,7 +6,7 @@
  */
 import { DataError, sizeOf, type Column, type Examples } from "../data/examples.js";
 import { encodeTargets, type RawLabels } from "../data/targets.js";
-import type { TensorSpec } from "../program.js";
+import type { TensorSpec } from "../core/program.js";
 import { packageDataFrom, packageTestPart } from "./data.js";
 import { evaluatePredictor, type Evaluation } from "./evaluation.js";
 import { PackageError } from "./format.js";

@@ -28,7 +28,7 @@ import { parseIdx } from "../data/idx.js";
 import { readJson } from "../data/json.js";
 import { parseNpy } from "../data/npy.js";
 import { formatShape, readDataFile } from "../data/user-files.js";
-import { settled, type DataSetting } from "../settings.js";
+import { settled, type DataSetting } from "../core/settings.js";
 import type { PackageFile, PackageInput } from "./format.js";
 
 export interface PredictionInputs {

@@ -10,10 +10,10 @@ import type { Column } from "../data/examples.js";
 import { applyPreprocessing } from "../data/load.js";
 // Models with `l2pool` need its layer class registered before they load.
 import "../layers/l2pool.js";
-import { requestedBackend, selectBackend } from "../backend.js";
+import { requestedBackend, selectBackend } from "../kernels/backend.js";
 import { fileHandler } from "../run/save-model.js";
 import { predictAll } from "../train/evaluate.js";
-import { classOf, meanOutput, votedClasses } from "../vote.js";
+import { classOf, meanOutput, votedClasses } from "../core/vote.js";
 import { PackageError, type ModelPackageFile, type PackageFile } from "./format.js";
 import { readPackageFile } from "./read.js";
 

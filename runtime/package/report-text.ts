@@ -4,7 +4,7 @@
  * `classification_report` (4 digits) and a confusion matrix (rows: true class, columns: predicted),
  * cut to its first 20 classes (plus an "(others)" row and column that sum the rest) when larger.
  */
-import { describeMetrics } from "../metric-format.js";
+import { describeMetrics } from "../core/metric-format.js";
 import type { ClassReport, Evaluation } from "./evaluation.js";
 
 /** Class names as cells of a table: control characters (a newline in a folder name) shown escaped. */

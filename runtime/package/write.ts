@@ -8,9 +8,9 @@ import { fileURLToPath } from "node:url";
 import { dirname, join, relative } from "node:path";
 import type { DataSplits } from "../data/examples.js";
 import { STANDALONE_LAYERS_FILE, standaloneLayersSource, usesCustomLayers } from "../layers/standalone.js";
-import type { TensorSpec } from "../program.js";
-import { writeFileAtomic } from "../run/atomic.js";
-import type { Vote } from "../vote.js";
+import type { TensorSpec } from "../core/program.js";
+import { writeFileAtomic } from "../core/atomic.js";
+import type { Vote } from "../core/vote.js";
 import { PACKAGE_FILE, PACKAGE_FORMAT, PACKAGE_VERSION, type EnsemblePackageFile, type ModelPackageFile, type PackageData, type PackageEvaluation, type PackageFile } from "./format.js";
 
 /** This installation's version, for `createdBy`: from nnc's own package.json, above this file (in dist/ or not). */

@@ -2,8 +2,8 @@
  * `report.html` of a run folder: one self-contained page (inline CSS and SVG, no scripts, fonts or
  * network) with the run's summary and its learning curves, readable offline and years later.
  */
-import { formatMetric, isRate } from "../metric-format.js";
-import type { EpochRecord, LayerNorms } from "../history.js";
+import { formatMetric, isRate } from "../core/metric-format.js";
+import type { EpochRecord, LayerNorms } from "../core/history.js";
 import { escapeHtml } from "./escape.js";
 import { formatValue, lineChart, PALETTE, type ChartSeries } from "./svg-chart.js";
 

@@ -7,12 +7,12 @@ import type * as tf from "@tensorflow/tfjs";
 
 import { readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import { describeBackend } from "../backend.js";
-import type { EpochRecord } from "../history.js";
-import type { ModelArguments, TrainingReport } from "../program.js";
+import { describeBackend } from "../kernels/backend.js";
+import type { EpochRecord } from "../core/history.js";
+import type { ModelArguments, TrainingReport } from "../core/program.js";
 import { renderReport } from "../report/report.js";
-import type { ResolvedTraining } from "../settings.js";
-import { appendToFile, makeFolder, removeStaleTempFiles, writeFileAtomic } from "./atomic.js";
+import type { ResolvedTraining } from "../core/settings.js";
+import { appendToFile, makeFolder, removeStaleTempFiles, writeFileAtomic } from "../core/atomic.js";
 import { saveModel } from "./save-model.js";
 
 /** Which training a run folder holds: `settings.json` records it, and a run of another one is refused. */

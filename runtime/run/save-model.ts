@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { nonFiniteWeight, TrainingDiverged } from "../train/finite.js";
-import { makeFolder, writeFileAtomic } from "./atomic.js";
+import { makeFolder, writeFileAtomic } from "../core/atomic.js";
 
 export const WEIGHTS_FILE = "weights.bin";
 

@@ -4,8 +4,8 @@
  * its update wrote; and no model or checkpoint with a NaN or an infinity is ever written.
  */
 import type * as tf from "@tensorflow/tfjs";
-import { sourceName } from "../layer-names.js";
-import { loadNativeAddon } from "../native/addon.js";
+import { sourceName } from "../core/layer-names.js";
+import { loadNativeAddon } from "../addon/addon.js";
 
 /** Thrown when the cost or the weights stop being finite numbers. */
 export class TrainingDiverged extends Error {

@@ -9,16 +9,16 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { DataSplits } from "../data/examples.js";
-import type { EpochRecord, LayerNorms } from "../history.js";
-import { sourceName } from "../layer-names.js";
-import { formatMetric } from "../metric-format.js";
-import { EpochProgress } from "../progress.js";
-import { permutation, Rng, yieldToEventLoop } from "../random.js";
-import { hasInterruptedCheckpoint, loadCheckpoint, removeCheckpoint, saveCheckpoint, type EarlyStoppingState, type NamedTensor } from "../run/checkpoint.js";
+import type { EpochRecord, LayerNorms } from "../core/history.js";
+import { sourceName } from "../core/layer-names.js";
+import { formatMetric } from "../core/metric-format.js";
+import { EpochProgress } from "./progress.js";
+import { permutation, Rng, yieldToEventLoop } from "../core/random.js";
+import { hasInterruptedCheckpoint, loadCheckpoint, removeCheckpoint, saveCheckpoint, type EarlyStoppingState, type NamedTensor } from "./checkpoint.js";
 import type { PlateauState } from "./schedules.js";
-import { WriteError } from "../run/atomic.js";
-import type { DataFingerprint } from "../run/data-fingerprint.js";
-import type { MonitoredName } from "../settings.js";
+import { WriteError } from "../core/atomic.js";
+import type { DataFingerprint } from "./data-fingerprint.js";
+import type { MonitoredName } from "../core/settings.js";
 import { evaluate } from "./evaluate.js";
 import { nonFiniteWeight, TrainingDiverged } from "./finite.js";
 import type { InputDtypes } from "./batches.js";

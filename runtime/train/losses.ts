@@ -6,8 +6,8 @@
  * as `cross_entropy`: the runtime turns class indices into one-hot rows when it loads the data.
  */
 import * as tf from "@tensorflow/tfjs";
-import type { LossSetting } from "../settings.js";
-import { settled } from "../settings.js";
+import type { LossSetting } from "../core/settings.js";
+import { settled } from "../core/settings.js";
 
 export type LossFunction = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar;
 

@@ -5,8 +5,8 @@
  * loss is reported too (`kind_loss`).
  */
 import * as tf from "@tensorflow/tfjs";
-import type { MetricSetting } from "../settings.js";
-import { settled } from "../settings.js";
+import type { MetricSetting } from "../core/settings.js";
+import { settled } from "../core/settings.js";
 import type { ModelLoss } from "./losses.js";
 
 export interface Metric {

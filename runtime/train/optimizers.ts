@@ -3,8 +3,8 @@
  * w ← w − ηv, which for a constant η is the lectures' v ← μv − η∇C, w ← w + v (v scaled by −η).
  */
 import * as tf from "@tensorflow/tfjs";
-import type { OptimizerSetting } from "../settings.js";
-import { settled } from "../settings.js";
+import type { OptimizerSetting } from "../core/settings.js";
+import { settled } from "../core/settings.js";
 import { ExactAdam, ExactAdamax } from "./exact-optimizer-state.js";
 
 export function makeOptimizer(setting: OptimizerSetting): tf.Optimizer {

@@ -4,16 +4,14 @@
  * normalization parameters. A layer's own `l1:`/`l2:` replaces the training's penalty of that kind.
  */
 import * as tf from "@tensorflow/tfjs";
-import type { RegularizationSetting } from "../settings.js";
-import { settled } from "../settings.js";
+import type { RegularizationSetting } from "../core/settings.js";
+import { settled } from "../core/settings.js";
+import type { LayerPenalties } from "../core/program.js";
 
 export interface Penalty {
   readonly l1: number;
   readonly l2: number;
 }
-
-/** Per-layer `l1:`/`l2:` arguments, by layer name, as the generated module lists them. */
-export type LayerPenalties = Readonly<Record<string, { readonly l1?: number; readonly l2?: number }>>;
 
 export function trainingPenalty(setting: RegularizationSetting | null): Penalty {
   if (!setting) return { l1: 0, l2: 0 };

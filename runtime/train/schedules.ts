@@ -3,8 +3,8 @@
  * They return a rate for any optimizer: the runtime sets it before each epoch. `on_plateau` is the
  * only one with state: it watches a metric after each epoch.
  */
-import type { MonitoredName, ScheduleSetting } from "../settings.js";
-import { settled } from "../settings.js";
+import type { MonitoredName, ScheduleSetting } from "../core/settings.js";
+import { settled } from "../core/settings.js";
 
 export interface PlateauState {
   rate: number;

@@ -4,16 +4,16 @@
  * the step creates is released before it returns, so the tensor count stays flat across epochs.
  */
 import * as tf from "@tensorflow/tfjs";
-import { sourceName } from "../layer-names.js";
-import type { ClipSetting } from "../settings.js";
-import { settled } from "../settings.js";
+import { sourceName } from "../core/layer-names.js";
+import type { ClipSetting } from "../core/settings.js";
+import { settled } from "../core/settings.js";
 import { applyModel, type Batch } from "./batches.js";
 import { totalLoss, type ModelLoss } from "./losses.js";
 import type { Metric } from "./metrics.js";
 import { tensorFinite } from "./finite.js";
 import { penaltyTerm, type penalizedVariables } from "./regularization.js";
 // Autograd through average pooling with padding needs the exact gradient registered there.
-import "../gradients/avg-pool.js";
+import "../kernels/avg-pool-gradient.js";
 
 /** Which layer, and which kind of parameter, each trainable variable is. */
 export interface VariableRole {

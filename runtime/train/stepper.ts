@@ -1,11 +1,11 @@
 /**
  * What the epoch loop asks of a training step, whichever way it runs: through TensorFlow.js
  * autograd (`TapeStepper`, every model and setting) or as a compiled native network
- * (runtime/native/compiled-stepper.ts, sequential models on the native backend).
+ * (runtime/compiled/compiled-stepper.ts, sequential models on the native backend).
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Examples } from "../data/examples.js";
-import type { NamedTensor } from "../run/checkpoint.js";
+import type { NamedTensor } from "./checkpoint.js";
 import { disposeBatch, makeBatch, type InputDtypes } from "./batches.js";
 import { setLearningRate } from "./optimizers.js";
 import { trainStep, type StepContext, type StepResult } from "./step.js";

@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { checkProgram, diskHost, type CheckResult } from "../../compiler/check.js";
-import { CheckCache } from "../../compiler/check-cache.js";
+import { checkProgram, diskHost, type CheckResult } from "../../compiler/check/check.js";
+import { CheckCache } from "../../compiler/check/check-cache.js";
 import type { SourceHost } from "../../compiler/checker/program.js";
 import { parse, type ParseResult } from "../../grammar/parse.js";
 import { reparse } from "../../grammar/reparse.js";

@@ -4,11 +4,11 @@
  * diagnostic (never an exception), at the place at fault, with the limit in the message.
  */
 import { describe, expect, it } from "vitest";
-import { checkSource, type CheckResult } from "../../compiler/check.js";
+import { checkSource, type CheckResult } from "../../compiler/check/check.js";
 import { MAX_BLOCK_DEPTH, MAX_EVALUATION_DEPTH, MAX_EXPANSIONS } from "../../compiler/checker/elaborate.js";
 import { renderTable } from "../../compiler/cli/summary-command.js";
 import { format } from "../../compiler/format/format.js";
-import { summarize } from "../../compiler/summary.js";
+import { summarize } from "../../compiler/check/summary.js";
 import { diagnosticWith, expectDiagnostics } from "../support/expect-diagnostics.js";
 
 const NO_FILES = { readFile: () => undefined, dataFiles: false };

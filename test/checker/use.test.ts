@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, truncateSync, writeFileSync } from 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkProgram } from "../../compiler/check.js";
+import { checkProgram } from "../../compiler/check/check.js";
 import { MAX_SOURCE_BYTES, readSourceFile } from "../../compiler/checker/program.js";
 
 function files(contents: Record<string, string>): string {

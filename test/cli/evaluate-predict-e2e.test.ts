@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../compiler/cli/main.js";
-import { describeMetrics } from "../../runtime/metric-format.js";
+import { describeMetrics } from "../../runtime/core/metric-format.js";
 import { readPackageFile } from "../../runtime/package/read.js";
 import { grayPng, put, tempFolder } from "../runtime/package/fixtures.js";
 

@@ -1,6 +1,6 @@
 /**
  * `nnc evaluate` and `nnc predict` on packages built by hand (networks with set weights, so every
- * prediction is known) and on packages a training wrote (runtime/training.ts with a hand-built
+ * prediction is known) and on packages a training wrote (runtime/session/training.ts with a hand-built
  * CompiledTraining). Text people read is compared with golden files in test/cli/golden/
  * (UPDATE_GOLDEN=1 rewrites them).
  */
@@ -9,10 +9,10 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../compiler/cli/main.js";
-import { describeMetrics } from "../../runtime/metric-format.js";
-import type { CompiledTraining } from "../../runtime/program.js";
-import type { DataSetting } from "../../runtime/settings.js";
-import { runTraining } from "../../runtime/training.js";
+import { describeMetrics } from "../../runtime/core/metric-format.js";
+import type { CompiledTraining } from "../../runtime/core/program.js";
+import type { DataSetting } from "../../runtime/core/settings.js";
+import { runTraining } from "../../runtime/session/training.js";
 import { csvSource, denseModel, grayJpeg, grayPng, npyBytes, put, tempFolder, writeHandEnsemble, writeHandPackage } from "../runtime/package/fixtures.js";
 import { resolvedTraining } from "../support/user-data.js";
 

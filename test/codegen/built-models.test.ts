@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { checkProgram, checkSource } from "../../compiler/check.js";
+import { checkProgram, checkSource } from "../../compiler/check/check.js";
 import type { ModelGraph } from "../../compiler/checker/graph.js";
 import { emitModule, generateModule } from "../../compiler/codegen/emit-module.js";
 import { importGeneratedModule } from "../../compiler/codegen/load-module.js";

@@ -2,11 +2,11 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Project, SyntaxKind } from "ts-morph";
 import { describe, expect, it } from "vitest";
-import { checkProgram } from "../../compiler/check.js";
+import { checkProgram } from "../../compiler/check/check.js";
 import { CodegenError } from "../../compiler/codegen/emit-layer.js";
 import { emitModule, generateModule } from "../../compiler/codegen/emit-module.js";
 import { importGeneratedModule } from "../../compiler/codegen/load-module.js";
-import type { TensorSpec } from "../../runtime/program.js";
+import type { TensorSpec } from "../../runtime/core/program.js";
 
 const root = resolve(import.meta.dirname, "../..");
 

@@ -8,7 +8,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Project } from "ts-morph";
 import { describe, expect, it } from "vitest";
-import { checkProgram } from "../../compiler/check.js";
+import { checkProgram } from "../../compiler/check/check.js";
 import { generateModule, type GeneratedModule } from "../../compiler/codegen/emit-module.js";
 import { importGeneratedModule } from "../../compiler/codegen/load-module.js";
 import { ModuleNames, publicPart } from "../../compiler/codegen/names.js";

@@ -6,8 +6,8 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Range } from "../../compiler/ast.js";
-import { checkSource } from "../../compiler/check.js";
+import type { Range } from "../../grammar/ast.js";
+import { checkSource } from "../../compiler/check/check.js";
 import { diagnostic, type Diagnostic } from "../../compiler/diagnostics/diagnostic.js";
 import { MAX_DIAGNOSTICS_PER_FILE, MAX_SOURCE_COLUMNS, renderDiagnostics } from "../../compiler/diagnostics/render.js";
 

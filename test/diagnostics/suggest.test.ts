@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { checkSource } from "../../compiler/check.js";
+import { checkSource } from "../../compiler/check/check.js";
 import { boundedEditDistance, didYouMean, editDistance, MAX_SUGGEST_LENGTH } from "../../compiler/diagnostics/suggest.js";
 
 /** `didYouMean` as it was before its work was bounded: every candidate, the full matrix. */

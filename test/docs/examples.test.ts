@@ -14,9 +14,9 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkProgram, diskHost } from "../../compiler/check.js";
+import { checkProgram, diskHost } from "../../compiler/check/check.js";
 import type { SourceHost } from "../../compiler/checker/program.js";
-import type { DataSetting, ResolvedTraining } from "../../runtime/settings.js";
+import type { DataSetting, ResolvedTraining } from "../../runtime/core/settings.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const DOCS = join(ROOT, "docs");

@@ -20,7 +20,7 @@ import { describe, expect, it } from "vitest";
 import { format, layOut } from "../../compiler/format/format.js";
 import { sameTree } from "../../compiler/format/same-tree.js";
 import { parse } from "../../grammar/parse.js";
-import { lex } from "../../grammar/relex.js";
+import { lex } from "../../grammar/lex.js";
 import { hostileProgram } from "../hostile/programs.js";
 import { acceptancePrograms } from "../support/samples.js";
 

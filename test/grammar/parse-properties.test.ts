@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Range } from "../../compiler/ast.js";
+import type { Range } from "../../grammar/ast.js";
 import { parse } from "../../grammar/parse.js";
 
 const ACCEPTANCE = join(import.meta.dirname, "../../../shared/acceptance");

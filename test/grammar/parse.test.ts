@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { BlockDecl, Expr, ExprStmt, LetStmt, ModelDecl, OutputStmt, PipeExpr, SourceFile, TrainDecl } from "../../compiler/ast.js";
+import type { BlockDecl, Expr, ExprStmt, LetStmt, ModelDecl, OutputStmt, PipeExpr, SourceFile, TrainDecl } from "../../grammar/ast.js";
 import { parse } from "../../grammar/parse.js";
 
 const ACCEPTANCE = join(import.meta.dirname, "../../../shared/acceptance");

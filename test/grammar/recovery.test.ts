@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Decl, ExprStmt, InputStmt, LetStmt, ModelDecl, PipeExpr, TrainDecl } from "../../compiler/ast.js";
+import type { Decl, ExprStmt, InputStmt, LetStmt, ModelDecl, PipeExpr, TrainDecl } from "../../grammar/ast.js";
 import { sameTree } from "../../compiler/format/same-tree.js";
 import { parse } from "../../grammar/parse.js";
 import { reparse } from "../../grammar/reparse.js";

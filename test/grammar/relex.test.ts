@@ -1,8 +1,9 @@
 import type { IToken } from "chevrotain";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { lex, relex, type Lexed } from "../../grammar/relex.js";
-import { textChange } from "../../grammar/reparse.js";
+import { lex, type Lexed } from "../../grammar/lex.js";
+import { relex } from "../../grammar/relex.js";
+import { textChange } from "../../grammar/text-change.js";
 import { generate } from "../../bench/generated-program.mjs";
 import { applyEdit, edit } from "../support/edits.js";
 import { acceptancePrograms } from "../support/samples.js";

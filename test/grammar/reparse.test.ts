@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse } from "../../grammar/parse.js";
-import { reparse, textChange } from "../../grammar/reparse.js";
+import { reparse } from "../../grammar/reparse.js";
+import { textChange } from "../../grammar/text-change.js";
 import { generate } from "../../bench/generated-program.mjs";
 import { applyEdit, edit } from "../support/edits.js";
 import { acceptancePrograms } from "../support/samples.js";

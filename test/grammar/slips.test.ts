@@ -7,14 +7,16 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { checkProgram, type CheckResult } from "../../compiler/check.js";
+import { checkProgram, type CheckResult } from "../../compiler/check/check.js";
 import type { Diagnostic } from "../../compiler/diagnostics/diagnostic.js";
 import { LAYER_NAMES } from "../../compiler/layers/registry.js";
-import { summarize } from "../../compiler/summary.js";
+import { summarize } from "../../compiler/check/summary.js";
 import { foreignName } from "../../grammar/keras-names.js";
 import { parse } from "../../grammar/parse.js";
-import { lex, relex } from "../../grammar/relex.js";
-import { reparse, textChange } from "../../grammar/reparse.js";
+import { lex } from "../../grammar/lex.js";
+import { relex } from "../../grammar/relex.js";
+import { reparse } from "../../grammar/reparse.js";
+import { textChange } from "../../grammar/text-change.js";
 import { acceptancePrograms } from "../support/samples.js";
 
 const PATH = "/virtual/slips.nn";

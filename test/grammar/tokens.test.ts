@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ModelDecl } from "../../compiler/ast.js";
+import type { ModelDecl } from "../../grammar/ast.js";
 import { numberFormProblem } from "../../grammar/literals.js";
 import { parse } from "../../grammar/parse.js";
 import { NnLexer } from "../../grammar/tokens.js";

@@ -13,8 +13,8 @@ import { INTERNAL_ERROR_EXIT, main } from "../../compiler/cli/main.js";
 
 // `nnc check` and `nnc summary` fail inside the checker when a file's text says so: a stand-in for
 // any bug that escapes a command.
-vi.mock("../../compiler/check.js", async (importOriginal) => {
-  const original = await importOriginal<typeof import("../../compiler/check.js")>();
+vi.mock("../../compiler/check/check.js", async (importOriginal) => {
+  const original = await importOriginal<typeof import("../../compiler/check/check.js")>();
   return {
     ...original,
     checkProgram: (...args: Parameters<typeof original.checkProgram>) => {

@@ -8,8 +8,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Range } from "../../compiler/ast.js";
-import { checkSource } from "../../compiler/check.js";
+import type { Range } from "../../grammar/ast.js";
+import { checkSource } from "../../compiler/check/check.js";
 import { hostileProgram } from "./programs.js";
 import { Baseline, expectLinearTime, meaning, timedRun } from "./run.js";
 

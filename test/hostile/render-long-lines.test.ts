@@ -6,7 +6,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { checkSource } from "../../compiler/check.js";
+import { checkSource } from "../../compiler/check/check.js";
 import { MAX_DIAGNOSTICS_PER_FILE, MAX_SOURCE_COLUMNS, renderDiagnostic, renderDiagnostics } from "../../compiler/diagnostics/render.js";
 
 /** The most one diagnostic of these programs may print: header, location, a few windows, help. */

@@ -3,11 +3,11 @@
  * the same process, so that bounds are ratios (machine-independent) rather than milliseconds.
  */
 import { expect } from "vitest";
-import { checkSource, type CheckResult } from "../../compiler/check.js";
+import { checkSource, type CheckResult } from "../../compiler/check/check.js";
 import { renderTable } from "../../compiler/cli/summary-command.js";
 import type { Diagnostic } from "../../compiler/diagnostics/diagnostic.js";
 import { format, type FormatResult } from "../../compiler/format/format.js";
-import { summarize } from "../../compiler/summary.js";
+import { summarize } from "../../compiler/check/summary.js";
 
 /** Sources only: no data file is looked at, so timings measure the checker alone. */
 const NO_FILES = { readFile: () => undefined, dataFiles: false };

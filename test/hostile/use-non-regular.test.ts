@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { checkProgram } from "../../compiler/check.js";
+import { checkProgram } from "../../compiler/check/check.js";
 
 let dir: string;
 /** Each target with the end of the E107 message it gets (undefined: no E107). */

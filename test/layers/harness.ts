@@ -4,7 +4,7 @@
  * call that runs `infer` and `countParams` with a collecting `report`.
  */
 import { expect } from "vitest";
-import type { Range } from "../../compiler/ast.js";
+import type { Range } from "../../grammar/ast.js";
 import type { LayerDef, ShapeProblem } from "../../compiler/layers/layer.js";
 import { lookupLayer } from "../../compiler/layers/registry.js";
 import { constValue, dimConst, dimSymbol, type Dim } from "../../compiler/shapes/dim.js";

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ErrorCodes, type Diagnostic } from "vscode-languageserver-protocol";
-import { checkSource } from "../../compiler/check.js";
+import { checkSource } from "../../compiler/check/check.js";
 import { TestClient } from "./client.js";
 
 const BROKEN = "model M {\n  input x: [4]\n  x -> dense(4, activation: rleu)\n}\n";

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkSource } from "../../compiler/check.js";
+import { checkSource } from "../../compiler/check/check.js";
 import { indexSymbols, symbolKey } from "../../compiler/lsp/names.js";
 import { nodesAt } from "../../compiler/lsp/syntax-tree.js";
 

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkProgram } from "../../compiler/check.js";
+import { checkProgram } from "../../compiler/check/check.js";
 import { emitModule } from "../../compiler/codegen/emit-module.js";
 import { importGeneratedModule } from "../../compiler/codegen/load-module.js";
 

@@ -1,9 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import "../../runtime/gradients/avg-pool.js";
+import "../../runtime/kernels/avg-pool-gradient.js";
 import { nativeAvailable } from "../support/native-oracle.js";
-import { NATIVE_BACKEND } from "../../runtime/native/register.js";
+import { NATIVE_BACKEND } from "../../runtime/kernels/register.js";
 
 /** The exact gradient of sum(avgPool(x) * w) with respect to x, from the definition: each window's weight over the cells inside it. */
 function exactGradient(x: tf.Tensor4D, w: number[][], filter: number, stride: number, padding: "same" | "valid"): number[] {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
-import { describeBackend, requestedBackend, selectBackend } from "../../runtime/backend.js";
-import { loadNativeAddon } from "../../runtime/native/addon.js";
+import { describeBackend, requestedBackend, selectBackend } from "../../runtime/kernels/backend.js";
+import { loadNativeAddon } from "../../runtime/addon/addon.js";
 
 describe("backend choice", () => {
   it("reads --backend first, then NNC_BACKEND; auto means no preference", () => {

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { EpochProgress } from "../../runtime/progress.js";
+import { EpochProgress } from "../../runtime/train/progress.js";
 import { checkRunFolderOwner, RunFolderInUse, writeRunSettings } from "../../runtime/run/run-folder.js";
 import { runTrainOn } from "../../compiler/cli/train-command.js";
 import { loadProgram, TEST_OUT } from "../support/train-source.js";
@@ -57,7 +57,7 @@ describe("nnc train's summary line", () => {
     (await import("node:fs")).writeFileSync(file, program);
     const log: string[] = [];
     const stdout: string[] = [];
-    const code = await runTrainOn([file, "--limit", "100", "--run-dir", join(dir, "run")], { stdout: (s) => stdout.push(s), stderr: (s) => log.push(s) }, {
+    const code = await runTrainOn([file, "--limit", "100", "--run-dir", join(dir, "run")], { stdout: (s) => void stdout.push(s), stderr: (s) => void log.push(s), color: false }, {
       output: { isTTY: stderrIsTTY, columns: 120, write: (s: string) => log.push(s) },
       stdoutIsTTY,
     });

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { initializer, Orthogonal } from "../../runtime/initializers.js";
+import { initializer, Orthogonal } from "../../runtime/layers/initializers.js";
 
 beforeAll(async () => {
   await tf.setBackend("cpu");

@@ -1,5 +1,5 @@
 /**
- * Stopping a run from outside (runtime/interrupt.ts): an aborted `TrainOptions.signal` does what
+ * Stopping a run from outside (runtime/session/interrupt.ts): an aborted `TrainOptions.signal` does what
  * Ctrl-C does. The run stops at the end of the current step, goes back to the last completed epoch,
  * and saves it: the model (its package marked `"interrupted": true`), the report with a note, and a
  * checkpoint, even without `checkpoint:`. Running it again resumes there and ends exactly as an
@@ -9,9 +9,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { EpochRecord } from "../../runtime/history.js";
-import { listenForInterrupts, TrainingInterrupted } from "../../runtime/interrupt.js";
-import type { OutputStream, TrainingReport } from "../../runtime/program.js";
+import type { EpochRecord } from "../../runtime/core/history.js";
+import { listenForInterrupts, TrainingInterrupted } from "../../runtime/session/interrupt.js";
+import type { OutputStream, TrainingReport } from "../../runtime/core/program.js";
 import { nativeAvailable } from "../support/native-oracle.js";
 import { loadProgram, TEST_OUT } from "../support/train-source.js";
 

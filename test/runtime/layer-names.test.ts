@@ -1,6 +1,6 @@
 /**
  * Names tfjs-layers rejects (a leading `_`, `__proto__`) work: generated code gives tfjs `nn-` + the
- * name (runtime/layer-names.ts), and everything a user sees or writes uses the source name.
+ * name (runtime/core/layer-names.ts), and everything a user sees or writes uses the source name.
  */
 import * as tf from "@tensorflow/tfjs";
 import fc from "fast-check";
@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { isValidTensorName } from "@tensorflow/tfjs-layers/dist/common.js";
-import { sourceName, tfjsName } from "../../runtime/layer-names.js";
+import { sourceName, tfjsName } from "../../runtime/core/layer-names.js";
 import { fileHandler } from "../../runtime/run/save-model.js";
 import { nativeAvailable } from "../support/native-oracle.js";
 import { loadProgram } from "../support/train-source.js";

@@ -1,7 +1,7 @@
-/** runtime/metric-format.ts: rates of correct answers as percentages, everything else as a number. */
+/** runtime/core/metric-format.ts: rates of correct answers as percentages, everything else as a number. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { describeMetrics, formatMetric, isRate } from "../../runtime/metric-format.js";
+import { describeMetrics, formatMetric, isRate } from "../../runtime/core/metric-format.js";
 
 describe("formatMetric", () => {
   it("writes accuracy and top_k as percentages, in every form: training, val_, per output", () => {

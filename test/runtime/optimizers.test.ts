@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { OptimizerSetting } from "../../runtime/settings.js";
+import type { OptimizerSetting } from "../../runtime/core/settings.js";
 import { modelLoss } from "../../runtime/train/losses.js";
 import { makeOptimizer, setLearningRate } from "../../runtime/train/optimizers.js";
 import { trainableVariables, trainStep } from "../../runtime/train/step.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { drawBar, EpochProgress, formatEta } from "../../runtime/progress.js";
+import { drawBar, EpochProgress, formatEta } from "../../runtime/train/progress.js";
 
 /** A stream that records writes, and a clock the test moves by hand. */
 function setup(isTTY: boolean, columns?: number) {

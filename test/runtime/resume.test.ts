@@ -2,7 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { EpochRecord } from "../../runtime/history.js";
+import type { EpochRecord } from "../../runtime/core/history.js";
 import { loadProgram, mlpProgram } from "../support/train-source.js";
 
 const root = resolve(import.meta.dirname, "../..");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ScheduleSetting } from "../../runtime/settings.js";
+import type { ScheduleSetting } from "../../runtime/core/settings.js";
 import { LearningRateSchedule } from "../../runtime/train/schedules.js";
 import { loadProgram, mlpProgram } from "../support/train-source.js";
 

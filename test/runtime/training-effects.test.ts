@@ -13,7 +13,7 @@ import { makeOptimizer } from "../../runtime/train/optimizers.js";
 import { LearningRateSchedule } from "../../runtime/train/schedules.js";
 import { TapeStepper } from "../../runtime/train/stepper.js";
 import { trainableVariables } from "../../runtime/train/step.js";
-import { Rng } from "../../runtime/random.js";
+import { Rng } from "../../runtime/core/random.js";
 import { loadProgram, mlpProgram } from "../support/train-source.js";
 
 beforeAll(async () => {

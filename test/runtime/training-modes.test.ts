@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadTrainingData } from "../../runtime/data/load.js";
 import { fileHandler } from "../../runtime/run/save-model.js";
-import type { ResolvedTraining } from "../../runtime/settings.js";
+import type { ResolvedTraining } from "../../runtime/core/settings.js";
 import { loadProgram, mlpProgram } from "../support/train-source.js";
 
 beforeAll(async () => {

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { indexNames, singleColumn, type Examples } from "../../runtime/data/examples.js";
 import { augmentBatch, expandExamples, imageGeometry, type Transform } from "../../runtime/data/transforms.js";
-import { Rng } from "../../runtime/random.js";
+import { Rng } from "../../runtime/core/random.js";
 
 /** A set of `count` images of `xShape` with one-hot labels (example i has class i mod 10). */
 function examples(x: Float32Array, count: number, xShape: readonly number[]): Examples {

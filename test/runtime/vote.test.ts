@@ -1,7 +1,7 @@
-/** runtime/vote.ts: an ensemble's vote, by majority (ties to the higher mean) or by the mean output. */
+/** runtime/core/vote.ts: an ensemble's vote, by majority (ties to the higher mean) or by the mean output. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { classOf, meanOutput, trueClasses, voteMetrics, votedClasses } from "../../runtime/vote.js";
+import { classOf, meanOutput, trueClasses, voteMetrics, votedClasses } from "../../runtime/core/vote.js";
 
 const f32 = (...values: number[]) => Float32Array.from(values);
 

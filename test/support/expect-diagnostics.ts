@@ -4,7 +4,7 @@
  * `expectDiagnostics` asserts that exactly those errors and warnings are reported.
  */
 import { expect } from "vitest";
-import { checkSource, type CheckResult } from "../../compiler/check.js";
+import { checkSource, type CheckResult } from "../../compiler/check/check.js";
 
 export interface Expected {
   readonly code: string;

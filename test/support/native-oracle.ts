@@ -4,9 +4,9 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { expect } from "vitest";
-import { loadNativeAddon } from "../../runtime/native/addon.js";
-import type { CpuBackend } from "../../runtime/native/kernel.js";
-import { NATIVE_BACKEND, nativeFailures, nativeKernels, registerNativeBackend } from "../../runtime/native/register.js";
+import { loadNativeAddon } from "../../runtime/addon/addon.js";
+import type { CpuBackend } from "../../runtime/kernels/kernel.js";
+import { NATIVE_BACKEND, nativeFailures, nativeKernels, registerNativeBackend } from "../../runtime/kernels/register.js";
 
 const load = loadNativeAddon();
 

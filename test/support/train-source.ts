@@ -4,11 +4,11 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { checkProgram } from "../../compiler/check.js";
+import { checkProgram } from "../../compiler/check/check.js";
 import { CodegenError } from "../../compiler/codegen/emit-layer.js";
 import { generateModule } from "../../compiler/codegen/emit-module.js";
 import { importGeneratedModule } from "../../compiler/codegen/load-module.js";
-import type { TrainingReport, TrainOptions } from "../../runtime/program.js";
+import type { TrainingReport, TrainOptions } from "../../runtime/core/program.js";
 import type * as tf from "@tensorflow/tfjs";
 
 export const TEST_OUT = resolve(import.meta.dirname, "../../.test-out");

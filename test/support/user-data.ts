@@ -5,7 +5,7 @@
  */
 import type { Column, Examples } from "../../runtime/data/examples.js";
 import { encodeTargets, type KnownClasses, type RawExamples, type TargetRule } from "../../runtime/data/targets.js";
-import type { ClassesSetting, DataSetting, ResolvedTraining } from "../../runtime/settings.js";
+import type { ClassesSetting, DataSetting, ResolvedTraining } from "../../runtime/core/settings.js";
 
 /** A target rule with every field optional: unset fields are null (not given, no model). */
 export interface RuleOptions {

@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkSource } from "../../compiler/check.js";
+import { checkSource } from "../../compiler/check/check.js";
 import { readCsv } from "../../runtime/data/csv.js";
 import { DataError } from "../../runtime/data/examples.js";
 import { put, tempFolder } from "./support/data-files.js";

@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkSource, diskHost } from "../../compiler/check.js";
+import { checkSource, diskHost } from "../../compiler/check/check.js";
 import { forgetProbes } from "../../compiler/training/data-files.js";
 import { diagnosticWith, expectClean, expectDiagnostics } from "../support/expect-diagnostics.js";
 import { idxBytes, npyBytes, pngBytes, put, tempFolder } from "./support/data-files.js";

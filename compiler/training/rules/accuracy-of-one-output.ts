@@ -3,7 +3,7 @@
  * `val_accuracy` for early stopping, `on_plateau` or the objective to watch (E303, on the metric as
  * written). Monitors left to their default watch `val_loss`, the weighted total, on such models.
  */
-import type { Expr } from "../../ast.js";
+import type { Expr } from "../../../grammar/ast.js";
 import { diagnostic } from "../../diagnostics/diagnostic.js";
 import type { BoundArgs, Value } from "../../schema/values.js";
 import { ctorOf, enumArg, exprOf, hasSeveralOutputs, valueOf } from "../bound.js";

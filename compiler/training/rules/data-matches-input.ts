@@ -8,7 +8,7 @@
  * validation dataset must fit the same way. Shapes not stated are taken from the files' headers where
  * `nnc check` could read them (check-data-files.ts; the message says where), else not checked.
  */
-import type { Expr, Position, Range } from "../../ast.js";
+import type { Expr, Position, Range } from "../../../grammar/ast.js";
 import type { ModelGraph, ModelInput } from "../../checker/graph.js";
 import { diagnostic, type Fix, type Label } from "../../diagnostics/diagnostic.js";
 import { constValue } from "../../shapes/dim.js";

@@ -3,7 +3,7 @@
  * is one loss for every output or a list with one per output, `loss_weights:` has one weight per
  * output, and not every weight is 0 (the cost would be 0 and nothing would learn).
  */
-import type { Range } from "../../ast.js";
+import type { Range } from "../../../grammar/ast.js";
 import { diagnostic } from "../../diagnostics/diagnostic.js";
 import { concrete } from "../../schema/values.js";
 import { exprOf, valueOf } from "../bound.js";

@@ -10,7 +10,7 @@
  * model with one output. Dimension symbols take the sizes they got from the inputs' examples; an
  * output whose size stays unknown is not checked.
  */
-import type { Expr } from "../../ast.js";
+import type { Expr } from "../../../grammar/ast.js";
 import type { ModelGraph } from "../../checker/graph.js";
 import type { Label } from "../../diagnostics/diagnostic.js";
 import { diagnostic } from "../../diagnostics/diagnostic.js";

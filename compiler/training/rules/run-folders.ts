@@ -3,10 +3,10 @@
  * `runs/<label in snake case>/` (the runtime's `runFolderName`), so `train my_run` and `train myRun`
  * would share `runs/my_run/`: the second run would overwrite the first one's weights, metrics and
  * report, and resume from its checkpoint when the settings agree. Unlike the other training rules
- * this one looks at every training of a file together; it runs after them (compiler/check.ts).
+ * this one looks at every training of a file together; it runs after them (compiler/check/check.ts).
  * Trainings with the same name are E101 already (checker/program.ts) and not reported again.
  */
-import type { Decl, TrainDecl } from "../../ast.js";
+import type { Decl, TrainDecl } from "../../../grammar/ast.js";
 import { trainingName } from "../../checker/program.js";
 import { diagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import { runFolderName } from "../../../runtime/run/folder-name.js";

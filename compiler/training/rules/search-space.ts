@@ -5,7 +5,7 @@
  * the search settings themselves (`tune`, `objective`) are not searched; and a model argument takes
  * finitely many values (`choice`, `int_uniform`), because generated code builds one model per value.
  */
-import type { Range } from "../../ast.js";
+import type { Range } from "../../../grammar/ast.js";
 import { diagnostic } from "../../diagnostics/diagnostic.js";
 import type { Value } from "../../schema/values.js";
 import { ctorOf, exprOf, numberArg, searchSpaces, valueOf } from "../bound.js";

@@ -8,7 +8,7 @@
  * data comes from one place: the key, folds, or the source's own part; a dataset given as the
  * `validation` key has no parts of its own.
  */
-import type { Expr, Range } from "../../ast.js";
+import type { Expr, Range } from "../../../grammar/ast.js";
 import { diagnostic, type Label } from "../../diagnostics/diagnostic.js";
 import { concrete, type BoundArgs, type Value } from "../../schema/values.js";
 import {

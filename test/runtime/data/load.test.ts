@@ -12,8 +12,8 @@ import { argmaxRows, NO_PARTS, resolvedTraining, rowsOf } from "../../support/us
 import { DataError, indexNames, type Examples } from "../../../runtime/data/examples.js";
 import { loadTrainingData, loadUserParts, type LoadOptions, type ModelIO } from "../../../runtime/data/load.js";
 import type { UserDataSetting } from "../../../runtime/data/load-user-data.js";
-import type { TensorSpec } from "../../../runtime/program.js";
-import type { DataSetting, PartSetting, ResolvedTraining } from "../../../runtime/settings.js";
+import type { TensorSpec } from "../../../runtime/core/program.js";
+import type { DataSetting, PartSetting, ResolvedTraining } from "../../../runtime/core/settings.js";
 
 const dir = mkdtempSync(join(tmpdir(), "nnc-load-"));
 

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { NATIVE_BACKEND } from "../../../runtime/native/register.js";
+import { NATIVE_BACKEND } from "../../../runtime/kernels/register.js";
 import { expectSameResults, nativeAvailable, onBothBackends, runsNatively, specialValuesFor, valuesFor } from "../../support/native-oracle.js";
 
 type Binary = (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;

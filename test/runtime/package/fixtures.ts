@@ -13,10 +13,10 @@ import { join } from "node:path";
 import type { InputPreprocessing } from "../../../runtime/data/examples.js";
 import type { PackageData, PackageEvaluation, PackageFile } from "../../../runtime/package/format.js";
 import { writeEnsemblePackage, writeModelPackage, type PackageFacts } from "../../../runtime/package/write.js";
-import type { TensorSpec } from "../../../runtime/program.js";
+import type { TensorSpec } from "../../../runtime/core/program.js";
 import { saveModel } from "../../../runtime/run/save-model.js";
-import type { DataSetting } from "../../../runtime/settings.js";
-import type { Vote } from "../../../runtime/vote.js";
+import type { DataSetting } from "../../../runtime/core/settings.js";
+import type { Vote } from "../../../runtime/core/vote.js";
 
 /** A fresh folder under the system's temp folder. */
 export function tempFolder(prefix = "nnc-package-"): string {

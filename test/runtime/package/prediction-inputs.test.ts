@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { DataError } from "../../../runtime/data/examples.js";
 import type { PackageFile, PackageInput } from "../../../runtime/package/format.js";
 import { readPredictionInputs } from "../../../runtime/package/prediction-inputs.js";
-import type { DataSetting } from "../../../runtime/settings.js";
+import type { DataSetting } from "../../../runtime/core/settings.js";
 import { csvSource, grayJpeg, grayPng, idxBytes, npyBytes, put, tempFolder } from "./fixtures.js";
 
 /** A package as far as reading inputs needs one: inputs, outputs and the training's source. */

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { plotArea, tagsBalance } from "../../support/svg-checks.js";
-import type { EpochRecord, LayerNorms } from "../../../runtime/history.js";
-import { isRate } from "../../../runtime/metric-format.js";
+import type { EpochRecord, LayerNorms } from "../../../runtime/core/history.js";
+import { isRate } from "../../../runtime/core/metric-format.js";
 import { renderReport, type RunReportData } from "../../../runtime/report/report.js";
 
 const HOSTILE = `<script>alert(1)</script>`;

@@ -6,7 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { removeStaleTempFiles, writeError, writeFileAtomic } from "../../../runtime/run/atomic.js";
+import { removeStaleTempFiles, writeError, writeFileAtomic } from "../../../runtime/core/atomic.js";
 import { RunFolder } from "../../../runtime/run/run-folder.js";
 
 const root = resolve(import.meta.dirname, "../../..");
@@ -63,7 +63,7 @@ describe("removeStaleTempFiles", () => {
     const checkpoint = join(dir, "checkpoint");
     mkdirSync(checkpoint);
     const writer = `
-      import { writeFileAtomic } from ${JSON.stringify(join(root, "dist/runtime/run/atomic.js"))};
+      import { writeFileAtomic } from ${JSON.stringify(join(root, "dist/runtime/core/atomic.js"))};
       const bytes = new Uint8Array(64 * 1024 * 1024).fill(7);
       process.stdout.write("ready\\n");
       for (;;) writeFileAtomic(${JSON.stringify(join(checkpoint, "tensors-epoch-1.bin"))}, bytes);

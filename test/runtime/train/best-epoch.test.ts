@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { EpochRecord } from "../../../runtime/history.js";
+import type { EpochRecord } from "../../../runtime/core/history.js";
 import { bestByLoss, improved } from "../../../runtime/train/fit.js";
 
 const epoch = (n: number, validation: Record<string, number> | null): EpochRecord => ({ epoch: n, lr: 0.1, seconds: 0, train: { loss: 1 }, validation, gradientNorms: null, weightNorms: null });

@@ -10,12 +10,12 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { singleColumn, type DataSplits } from "../../../runtime/data/examples.js";
-import { loadNativeAddon } from "../../../runtime/native/addon.js";
-import { CompiledStepper } from "../../../runtime/native/compiled-stepper.js";
-import { compileNetwork, planNetwork } from "../../../runtime/native/network.js";
-import { NATIVE_BACKEND } from "../../../runtime/native/register.js";
-import { Rng } from "../../../runtime/random.js";
-import { loadCheckpoint, saveCheckpoint } from "../../../runtime/run/checkpoint.js";
+import { loadNativeAddon } from "../../../runtime/addon/addon.js";
+import { CompiledStepper } from "../../../runtime/compiled/compiled-stepper.js";
+import { compileNetwork, planNetwork } from "../../../runtime/compiled/network.js";
+import { NATIVE_BACKEND } from "../../../runtime/kernels/register.js";
+import { Rng } from "../../../runtime/core/random.js";
+import { loadCheckpoint, saveCheckpoint } from "../../../runtime/train/checkpoint.js";
 import { saveModel } from "../../../runtime/run/save-model.js";
 import { allFinite } from "../../../runtime/train/finite.js";
 import { fit, TrainingDiverged } from "../../../runtime/train/fit.js";

@@ -5,7 +5,7 @@
  * files themselves (test/training/data-files.test.ts) write real files.
  */
 import { expect } from "vitest";
-import { checkSource, diskHost, type CheckResult } from "../../../compiler/check.js";
+import { checkSource, diskHost, type CheckResult } from "../../../compiler/check/check.js";
 import { expectedOf, type Expected } from "../../support/expect-diagnostics.js";
 
 export { diagnosticWith } from "../../support/expect-diagnostics.js";

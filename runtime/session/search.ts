@@ -1,0 +1,144 @@
+/**
+ * Hyper-parameter search: which values each trial of `tune` uses. A search space sits in the
+ * resolved settings where its value goes; a trial is the settings with every space replaced.
+ * - `grid`: every combination. `choice` gives its options, `int_uniform` each integer (up to 50),
+ *   and a continuous range five evenly spaced points (log-spaced for `log_uniform`).
+ * - `random(trials)`: independent draws (Bergstra & Bengio 2012: better than a grid at equal cost).
+ * - `bayesian(trials)`: a small tree-structured Parzen estimator (Bergstra et al. 2011): after a
+ *   few random trials, each trial draws candidates and takes the one most likely under the best
+ *   quarter of the trials so far relative to the rest.
+ */
+import { Rng } from "../core/random.js";
+import type { ResolvedTraining, SearchSpec } from "../core/settings.js";
+
+export type Chosen = Readonly<Record<string, unknown>>;
+
+interface Space {
+  readonly path: string;
+  readonly space: SearchSpec<unknown>;
+}
+
+/** The search spaces to choose, outermost only (a space inside a `choice` option is chosen with it). */
+export function spacesOf(settings: ResolvedTraining): Space[] {
+  return settings.search.filter((e) => !e.path.includes(".options["));
+}
+
+function isSpec(value: unknown): value is SearchSpec<unknown> {
+  return typeof value === "object" && value !== null && "search" in value;
+}
+
+/** One random value of a space; a chosen option that is itself a space is drawn from too. */
+export function draw(space: SearchSpec<unknown>, rng: Rng): unknown {
+  switch (space.search) {
+    case "choice": {
+      const option = space.options[rng.int(space.options.length)];
+      return isSpec(option) ? draw(option, rng) : option;
+    }
+    case "uniform":
+      return space.low + rng.next() * (space.high - space.low);
+    case "log_uniform":
+      return Math.exp(Math.log(space.low) + rng.next() * (Math.log(space.high) - Math.log(space.low)));
+    case "int_uniform":
+      return Math.floor(space.low + rng.next() * (Math.floor(space.high) - Math.ceil(space.low) + 1));
+  }
+}
+
+function gridValues(space: SearchSpec<unknown>): unknown[] {
+  switch (space.search) {
+    case "choice":
+      return [...space.options];
+    case "int_uniform": {
+      const low = Math.ceil(space.low);
+      const high = Math.floor(space.high);
+      const count = high - low + 1;
+      if (count <= 50) return Array.from({ length: count }, (_, i) => low + i);
+      return Array.from({ length: 5 }, (_, i) => Math.round(low + ((high - low) * i) / 4));
+    }
+    case "uniform":
+      return Array.from({ length: 5 }, (_, i) => space.low + ((space.high - space.low) * i) / 4);
+    case "log_uniform":
+      return Array.from({ length: 5 }, (_, i) => Math.exp(Math.log(space.low) + ((Math.log(space.high) - Math.log(space.low)) * i) / 4));
+  }
+}
+
+/** Every combination of the spaces' grid values, first space varying slowest. */
+export function gridTrials(spaces: readonly Space[]): Chosen[] {
+  let trials: Record<string, unknown>[] = [{}];
+  for (const { path, space } of spaces) {
+    const values = gridValues(space);
+    trials = trials.flatMap((t) => values.map((v) => ({ ...t, [path]: v })));
+  }
+  return trials;
+}
+
+export function randomTrial(spaces: readonly Space[], rng: Rng): Chosen {
+  return Object.fromEntries(spaces.map(({ path, space }) => [path, draw(space, rng)]));
+}
+
+/** A position in [0, 1] of a value within its space, for the density estimate. */
+function unit(space: SearchSpec<unknown>, value: unknown): number {
+  if (space.search === "choice") {
+    const i = space.options.findIndex((o) => JSON.stringify(o) === JSON.stringify(value));
+    return space.options.length > 1 ? Math.max(0, i) / (space.options.length - 1) : 0.5;
+  }
+  const v = Number(value);
+  if (space.search === "log_uniform") return (Math.log(v) - Math.log(space.low)) / (Math.log(space.high) - Math.log(space.low) || 1);
+  return (v - space.low) / (space.high - space.low || 1);
+}
+
+function density(points: readonly number[][], x: readonly number[]): number {
+  const width = 0.2;
+  let sum = 0;
+  for (const p of points) {
+    let d = 0;
+    for (let i = 0; i < x.length; i++) d += ((x[i] - p[i]) / width) ** 2;
+    sum += Math.exp(-d / 2);
+  }
+  return (sum + 1e-9) / (points.length || 1);
+}
+
+/** The next trial of a model-based search, given the trials so far and their scores (higher is better). */
+export function bayesianTrial(spaces: readonly Space[], done: readonly { chosen: Chosen; score: number }[], rng: Rng): Chosen {
+  const warmup = Math.max(3, spaces.length + 1);
+  if (done.length < warmup) return randomTrial(spaces, rng);
+  const ranked = [...done].sort((a, b) => b.score - a.score);
+  const cut = Math.max(1, Math.ceil(ranked.length / 4));
+  const toUnit = (c: Chosen) => spaces.map(({ path, space }) => unit(space, c[path]));
+  const good = ranked.slice(0, cut).map((t) => toUnit(t.chosen));
+  const bad = ranked.slice(cut).map((t) => toUnit(t.chosen));
+  let best: Chosen = randomTrial(spaces, rng);
+  let bestRatio = -Infinity;
+  for (let i = 0; i < 24; i++) {
+    const candidate = randomTrial(spaces, rng);
+    const x = toUnit(candidate);
+    const ratio = density(good, x) / density(bad, x);
+    if (ratio > bestRatio) {
+      bestRatio = ratio;
+      best = candidate;
+    }
+  }
+  return best;
+}
+
+function pathKeys(path: string): (string | number)[] {
+  const keys: (string | number)[] = [];
+  for (const part of path.split(".")) {
+    const m = /^([^[]*)((?:\[\d+\])*)$/.exec(part);
+    if (!m) throw new Error(`bad search path ${path}`);
+    if (m[1]) keys.push(m[1]);
+    for (const index of m[2].matchAll(/\[(\d+)\]/g)) keys.push(Number(index[1]));
+  }
+  return keys;
+}
+
+/** The settings of one trial: each chosen value put where its space was; no search left. */
+export function applyChoice(settings: ResolvedTraining, chosen: Chosen): ResolvedTraining {
+  const copy = JSON.parse(JSON.stringify(settings)) as Record<string | number, unknown>;
+  for (const [path, value] of Object.entries(chosen)) {
+    const keys = pathKeys(path);
+    let target = copy;
+    for (const k of keys.slice(0, -1)) target = target[k] as Record<string | number, unknown>;
+    target[keys[keys.length - 1]] = value;
+  }
+  return { ...(copy as unknown as ResolvedTraining), search: [], tune: null };
+}

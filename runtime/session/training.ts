@@ -1,0 +1,545 @@
+/**
+ * `runTraining` is what a generated `trainL()` calls: it picks the backend, loads the data, and runs
+ * the training once, as an ensemble, or as a search over trials, writing the run folder.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { createHash, randomInt } from "node:crypto";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { describeBackend, requestedBackend, selectBackend } from "../kernels/backend.js";
+import { listenForInterrupts, TrainingInterrupted } from "./interrupt.js";
+import { interruptedLines, summaryLine } from "./report-line.js";
+import { DataError, takeExamples, type DataSplits, type Examples } from "../data/examples.js";
+import { loadSplits, normalizeSplits, type LoadedSplits, type LoadOptions, type ModelIO } from "../data/load.js";
+import { augmentBatch, expandExamples, type Transform } from "../data/transforms.js";
+import { withDataFileLog } from "../data/user-files.js";
+import type { BuildOptions, CompiledTraining, Interruption, ModelArguments, OutputStream, RunResult, TrainingReport, TrainOptions, TrialResult } from "../core/program.js";
+import { permutation, Rng, withSeededMathRandom } from "../core/random.js";
+import { sourceName, tfjsName } from "../core/layer-names.js";
+import { runFolderName } from "../run/folder-name.js";
+import { makeWritableFolder, removeStaleTempFiles } from "../core/atomic.js";
+import { dataFingerprint } from "../train/data-fingerprint.js";
+import { checkRunFolderOwner, RunFolder, writeRunSettings, type RunOwner } from "../run/run-folder.js";
+import { fileHandler } from "../run/save-model.js";
+import { formatMetric, describeMetrics } from "../core/metric-format.js";
+import { PACKAGE_FILE, type PackageData, type PackageFile } from "../package/format.js";
+import { writeEnsemblePackage, writeModelPackage, writePackageAt, type PackageFacts } from "../package/write.js";
+import { voteMetrics } from "../core/vote.js";
+import { applyChoice, bayesianTrial, gridTrials, randomTrial, spacesOf, type Chosen } from "./search.js";
+import { settled, type ResolvedTraining, type TransformSetting } from "../core/settings.js";
+import { evaluate, predictAll } from "../train/evaluate.js";
+import { fit, TrainingDiverged } from "../train/fit.js";
+import type { InputDtypes } from "../train/batches.js";
+import { modelLoss } from "../train/losses.js";
+import { metricsFor } from "../train/metrics.js";
+import { chooseStepper } from "./choose-stepper.js";
+import { makeOptimizer } from "../train/optimizers.js";
+import { penalizedVariables, trainingPenalty } from "../train/regularization.js";
+import { LearningRateSchedule } from "../train/schedules.js";
+import { trainableVariables } from "../train/step.js";
+
+export { runFolderName };
+
+interface Context {
+  readonly program: CompiledTraining;
+  readonly options: TrainOptions;
+  readonly output: OutputStream | null;
+  readonly log: (line: string) => void;
+  readonly baseDir: string;
+  readonly backend: { name: string; reason: string; details: string };
+  /** The run's seed: data sets are drawn from it; members, trials and folds train from it + i. */
+  readonly seed: number;
+  /** The training and source file the run folder records (settings.json). */
+  readonly owner: RunOwner;
+  /** Aborted by Ctrl-C, SIGTERM or the program's signal: the training stops at the end of its step. */
+  readonly stop: AbortSignal;
+}
+
+function transformOf(s: TransformSetting): Transform {
+  switch (s.kind) {
+    case "shift":
+      return { kind: "shift", pixels: settled(s.pixels) };
+    case "rotate":
+      return { kind: "rotate", degrees: settled(s.degrees) };
+    case "skew":
+      return { kind: "skew", amount: settled(s.amount) };
+    case "elastic":
+      return { kind: "elastic", alpha: settled(s.alpha), sigma: settled(s.sigma) };
+  }
+}
+
+function fingerprint(settings: ResolvedTraining, model: tf.LayersModel, limit: number | undefined): string {
+  // Epochs are left out so a resumed run may be given more epochs than it started with.
+  const { epochs: _epochs, ...rest } = settings;
+  return createHash("sha256").update(JSON.stringify({ rest, limit, model: model.toJSON(null, false) })).digest("hex").slice(0, 16);
+}
+
+function fits(want: readonly (number | null)[], got: readonly number[]): boolean {
+  return want.length === got.length && want.every((d, i) => d === null || d === got[i]);
+}
+
+const shown = (shape: readonly (number | null)[]) => `[${shape.map((d) => d ?? "?").join(", ")}]`;
+
+/** The data's columns against the built model's inputs and outputs, before any step runs. */
+function checkShapes(model: tf.LayersModel, data: Examples, what: string, ctx: Context): void {
+  const { program } = ctx;
+  model.inputs.forEach((input, i) => {
+    const want = input.shape.slice(1);
+    const got = data.inputs[i]?.shape;
+    if (!got || !fits(want, got)) {
+      throw new DataError(`${program.source}: the ${what} examples of input \`${program.inputs[i]?.name ?? i}\` have shape ${got ? shown(got) : "(none)"} but the model takes ${shown(want)}`);
+    }
+  });
+  model.outputs.forEach((output, i) => {
+    const want = output.shape.slice(1);
+    const target = data.targets[i];
+    if (target && fits(want, target.shape)) return;
+    const name = program.outputs[i]?.name ?? String(i);
+    const classes = target?.classes;
+    const why = classes ? `: the data has ${classes.length} classes (${classes.slice(0, 10).map((c) => JSON.stringify(c)).join(", ")}${classes.length > 10 ? ", …" : ""})` : "";
+    throw new DataError(`${program.source}: the ${what} targets of output \`${name}\` have shape ${target ? shown(target.shape) : "(none)"} but the model outputs ${shown(want)}${why}`);
+  });
+}
+
+/** Loads `init_from`, copies its weights into every layer not in `reinit`, and freezes `freeze`. */
+async function transfer(model: tf.LayersModel, settings: ResolvedTraining, ctx: Context): Promise<void> {
+  // Labels are source names; the layers carry tfjs's (`_h` is `nn-_h`: runtime/core/layer-names.ts).
+  const freeze = () => {
+    for (const name of settings.freeze) model.getLayer(tfjsName(name)).trainable = false;
+  };
+  if (settings.initFrom === null) {
+    freeze();
+    return;
+  }
+  const written = settled(settings.initFrom, "init_from");
+  const candidates = [resolve(written), resolve(ctx.baseDir, written)];
+  const path = candidates.find((p) => existsSync(p));
+  if (!path) {
+    throw new DataError(`init_from: "${written}" does not exist (looked in ${[...new Set(candidates)].join(" and ")}); run the training that saves it first`);
+  }
+  const source = await tf.loadLayersModel(fileHandler(path));
+  const reinit = new Set(settings.reinit.map(tfjsName));
+  for (const layer of model.layers) {
+    if (reinit.has(layer.name) || layer.weights.length === 0) continue;
+    let from: tf.layers.Layer;
+    try {
+      from = source.getLayer(layer.name);
+    } catch {
+      throw new DataError(`init_from: ${path} has no layer named "${sourceName(layer.name)}"; add it to \`reinit\` to train it from scratch`);
+    }
+    const weights = from.getWeights();
+    const mismatch = layer.weights.findIndex((w, i) => !weights[i] || weights[i].shape.join() !== w.shape.join());
+    if (weights.length !== layer.weights.length || mismatch >= 0) {
+      throw new DataError(`init_from: layer "${sourceName(layer.name)}" has weights of other shapes in ${path}; add it to \`reinit\``);
+    }
+    layer.setWeights(weights);
+  }
+  source.dispose();
+  freeze();
+  ctx.log(`initialized from ${path}${settings.freeze.length ? `; frozen: ${settings.freeze.join(", ")}` : ""}${reinit.size ? `; re-initialized: ${[...reinit].join(", ")}` : ""}`);
+}
+
+interface Trained extends RunResult {
+  readonly model: tf.LayersModel;
+  readonly totalParams: number;
+  /** Set when the run was interrupted: the last completed epoch was saved, the test part not measured. */
+  readonly interrupted: Interruption | null;
+}
+
+/** What a report records of one network's run (without the model and the interruption). */
+function runResultOf(trained: Trained): RunResult {
+  const { model: _m, totalParams: _t, interrupted: _i, ...result } = trained;
+  return result;
+}
+
+/** One full training of one model. The caller disposes the returned model. */
+async function trainOnce(ctx: Context, settings: ResolvedTraining, args: ModelArguments, data: DataSplits, seed: number, runDir: string): Promise<Trained> {
+  const rng = new Rng(seed);
+  const folder = new RunFolder(runDir);
+  return withSeededMathRandom(rng, async () => {
+    const build: BuildOptions = { init: settings.init === null ? null : settled(settings.init, "init") };
+    const model = ctx.program.build(args, build);
+    checkShapes(model, data.train, "training", ctx);
+    if (data.validation) checkShapes(model, data.validation, "validation", ctx);
+    if (data.test) checkShapes(model, data.test, "test", ctx);
+    await transfer(model, settings, ctx);
+    const lossSettings = settings.loss.map((l) => settled(l, "loss"));
+    const loss = modelLoss(lossSettings, settings.lossWeights && settings.lossWeights.map((w) => settled(w, "loss_weights")), ctx.program.outputs.length);
+    const outputs = ctx.program.outputs.map((o, i) => ({ name: o.name, classes: data.train.targets[i]?.classes != null }));
+    const metrics = metricsFor(settings.metrics && settings.metrics.map((m) => settled(m, "metrics")), outputs, loss);
+    checkMonitored(settings, metrics.map((m) => m.name), data.validation !== null && data.validation.count > 0, data);
+    const optimizerSetting = settled(settings.optimizer, "optimizer");
+    const optimizer = makeOptimizer(optimizerSetting);
+    const epochs = ctx.options.epochs ?? settled(settings.epochs, "epochs");
+    const schedule = new LearningRateSchedule(settled(settings.schedule, "schedule"), settled(optimizerSetting.lr), epochs);
+    const monitors = settings.monitor.map((m) => settled(m, "monitor"));
+    const { variables, roles } = trainableVariables(model);
+    if (variables.length === 0) {
+      throw new DataError(`every layer with weights is frozen${settings.freeze.length ? ` (freeze: ${settings.freeze.join(", ")})` : ""}: nothing would train; leave at least one layer out of \`freeze\``);
+    }
+    const penalized = penalizedVariables(model, trainingPenalty(settings.regularization && settled(settings.regularization)), ctx.program.layerPenalties, data.train.count);
+    const augment = settings.augment.map((t) => transformOf(settled(t, "augment")));
+    const augmentRng = rng.fork();
+    const early = settings.earlyStopping && settled(settings.earlyStopping, "early_stopping");
+    const checkpoint = settings.checkpoint && settled(settings.checkpoint, "checkpoint");
+    folder.start(ctx.owner, settings, args);
+    const context = { model, loss, metrics, optimizer, variables, penalized, clip: settings.clip && settled(settings.clip, "clip"), roles: monitors.includes("gradient_norms") ? roles : null };
+    const { stepper, note } = chooseStepper({
+      context,
+      lossSettings,
+      outputs: ctx.program.outputs.length,
+      optimizerSetting,
+      clip: context.clip,
+      metrics,
+      augment: augment.length ? (x: Float32Array, count: number) => augmentBatch(x, count, data.train.inputs[0].shape, augment, augmentRng) : null,
+      inputDtypes: dtypesOf(ctx.program),
+      seed,
+      dataShape: data.train.inputs[0].shape,
+    });
+    if (note) ctx.log(note);
+    const result = await fit({
+      model,
+      stepper,
+      monitorGradients: context.roles !== null,
+      data,
+      loss,
+      metrics,
+      schedule,
+      batchSize: settled(settings.batchSize, "batch_size"),
+      epochs,
+      rng,
+      inputDtypes: dtypesOf(ctx.program),
+      earlyStopping: early ? { patience: settled(early.patience), monitor: settled(early.monitor), minDelta: settled(early.minDelta) } : null,
+      monitorWeights: monitors.includes("weight_norms"),
+      // Without `checkpoint:`, one is written only at an interruption, for the next run to resume from.
+      checkpoint: { dir: folder.checkpointDir, every: checkpoint ? settled(checkpoint.epochs) : null, fingerprint: fingerprint(settings, model, ctx.options.limit), data: dataFingerprint(data) },
+      stop: ctx.stop,
+      progress: ctx.output,
+      onEpoch: (record) => folder.appendEpoch(record),
+      onResume: (history) => folder.rewriteHistory(history),
+      log: ctx.log,
+    });
+    const examples = { train: data.train.count, validation: data.validation?.count ?? 0, test: data.test?.count ?? 0 };
+    const { interrupted: stopped, ...fitted } = result;
+    if (stopped) {
+      // The last completed epoch (early stopping's best so far) is the model; the test part is not
+      // measured (Ctrl-C asks to stop); the package says the run is unfinished.
+      optimizer.dispose();
+      folder.rewriteHistory(fitted.history);
+      let modelJson: string | null = null;
+      if (fitted.keptEpoch !== null) {
+        modelJson = await folder.saveModel(model);
+        writeModelPackage(runDir, modelJson, packageFacts(ctx, settings), data, null, { interrupted: true });
+      }
+      const lastCompleted = fitted.history[fitted.history.length - 1]?.epoch ?? null;
+      const interrupted: Interruption = { signal: stopped.reason, epoch: stopped.epoch, epochs, lastCompleted, keptEpoch: fitted.keptEpoch, runDir, part: null, model: modelJson, checkpoint: stopped.checkpoint };
+      return { ...fitted, test: null, seed, runDir, examples, model, totalParams: model.countParams(), interrupted };
+    }
+    const test = data.test && data.test.count > 0 ? (stepper.evaluate?.(data.test) ?? evaluate(model, data.test, loss, metrics, dtypesOf(ctx.program))) : null;
+    optimizer.dispose();
+    folder.rewriteHistory(fitted.history);
+    const modelJson = await folder.saveModel(model);
+    writeModelPackage(runDir, modelJson, packageFacts(ctx, settings), data, test);
+    return { ...fitted, test, seed, runDir, examples, model, totalParams: model.countParams(), interrupted: null };
+  });
+}
+
+/**
+ * Every metric a setting watches (early stopping, on_plateau, a search's objective) must be one the
+ * run computes: an accuracy is computed only for class targets, and only data read at run time
+ * says whether a file's targets are classes. A missing one would stop a run or rank a search on
+ * nothing, silently.
+ */
+function checkMonitored(settings: ResolvedTraining, metrics: readonly string[], validation: boolean, data: DataSplits): void {
+  const watched: { name: string; by: string }[] = [];
+  const early = settings.earlyStopping && settled(settings.earlyStopping, "early_stopping");
+  if (early) watched.push({ name: settled(early.monitor), by: "early_stopping" });
+  const schedule = settled(settings.schedule, "schedule");
+  const plateau = schedule.kind === "warmup" ? settled(schedule.then) : schedule;
+  if (plateau.kind === "on_plateau") watched.push({ name: settled(plateau.monitor), by: "schedule: on_plateau" });
+  if (settings.tune && settings.objective) watched.push({ name: settings.objective.metric, by: "objective" });
+  const computed = new Set(["loss", ...metrics]);
+  for (const { name, by } of watched) {
+    const metric = name.startsWith("val_") ? name.slice(4) : name;
+    if (name.startsWith("val_") && !validation) throw new DataError(`${by} watches ${name}, but this training has no validation data; give the data a validation part, or watch ${metric}`);
+    if (computed.has(metric)) continue;
+    const targets = data.train.targets.every((t) => t.classes === null) ? "the targets are real values, so no accuracy is computed" : `the run computes ${[...computed].join(", ")}`;
+    throw new DataError(`${by} watches ${name}, but ${targets}; watch ${name.startsWith("val_") ? "val_loss" : "loss"}${metric === "accuracy" ? "" : `, or add ${metric} to \`metrics\``}`);
+  }
+}
+
+function dtypesOf(program: CompiledTraining): InputDtypes {
+  return program.inputs.map((i) => i.dtype);
+}
+
+function loadOptions(ctx: Context, settings: ResolvedTraining, seed: number): LoadOptions {
+  const model: ModelIO = { inputs: ctx.program.inputs, outputs: ctx.program.outputs };
+  return { baseDir: ctx.baseDir, limit: ctx.options.limit, seed, splitSeed: splitSeedOf(settings), model };
+}
+
+/** Fraction splits of user files are seeded by the training's `seed`, or 0, never by a drawn seed. */
+function splitSeedOf(settings: ResolvedTraining): number {
+  return settings.seed === null ? 0 : settled(settings.seed, "seed");
+}
+
+/** What the run folder's package records about the model and its data. */
+function packageFacts(ctx: Context, settings: ResolvedTraining): PackageFacts {
+  const data: PackageData = { source: settled(settings.data, "data"), baseDir: ctx.baseDir, splitSeed: splitSeedOf(settings), seed: ctx.seed, limit: ctx.options.limit ?? null, normalize: settled(settings.normalize, "normalize") };
+  const evaluation = {
+    loss: settings.loss.map((l) => settled(l, "loss")),
+    lossWeights: settings.lossWeights && settings.lossWeights.map((w) => settled(w, "loss_weights")),
+    metrics: settings.metrics && settings.metrics.map((m) => settled(m, "metrics")),
+  };
+  return { label: ctx.program.label, source: ctx.program.source, inputs: ctx.program.inputs, outputs: ctx.program.outputs, data, evaluation };
+}
+
+/** Normalizes the parts with the training part's statistics, then expands the training part. */
+function prepare(ctx: Context, settings: ResolvedTraining, loaded: LoadedSplits, seed: number): DataSplits {
+  const data = normalizeSplits(loaded, settled(settings.normalize, "normalize"), { inputs: ctx.program.inputs, outputs: ctx.program.outputs });
+  const expand = settings.expand.map((t) => transformOf(settled(t, "expand")));
+  if (expand.length === 0) return data;
+  const rng = new Rng(seed + 17);
+  let train = expandExamples(data.train, expand, rng);
+  ctx.log(`expanded the training data from ${data.train.count} to ${train.count} examples`);
+  const limit = ctx.options.limit;
+  if (limit !== undefined && train.count > limit) {
+    // `--limit` caps what is trained on; a random subset keeps originals and transformed copies mixed.
+    train = takeExamples(train, permutation(train.count, rng).subarray(0, limit));
+    ctx.log(`--limit ${limit}: training on ${limit} of them`);
+  }
+  return { ...data, train };
+}
+
+function loadData(ctx: Context, settings: ResolvedTraining, seed: number): DataSplits {
+  // The files read are recorded with the data, for a checkpoint to say how its data changed.
+  const { value: loaded, files } = withDataFileLog(() => loadSplits(settings, loadOptions(ctx, settings, seed)));
+  return { ...prepare(ctx, settings, loaded, seed), files };
+}
+
+function describeTest(test: Readonly<Record<string, number>> | null): string {
+  return test ? describeMetrics(test, "test ") : "no test data";
+}
+
+/**
+ * The vote of several models on the test data, per output: for class outputs the accuracy of the
+ * voted classes, for real-valued ones the mean absolute error of the mean output.
+ */
+function voteOn(members: readonly tf.LayersModel[], data: Examples, vote: "majority" | "mean", ctx: Context): Record<string, number> {
+  return voteOutputs(members.map((m) => predictAll(m, data, dtypesOf(ctx.program))), data, vote, ctx);
+}
+
+/** The vote's metrics from each member's outputs (one flat array per model output) on `data`. */
+function voteOutputs(outputs: readonly Float32Array[][], data: Examples, vote: "majority" | "mean", ctx: Context): Record<string, number> {
+  return voteMetrics(outputs, data.targets, ctx.program.outputs.map((o) => o.name), vote);
+}
+
+function objectiveOf(settings: ResolvedTraining, result: RunResult): number | null {
+  const objective = settings.objective ?? { kind: "maximize", metric: "val_accuracy" };
+  const values = result.history
+    .map((r) => (objective.metric.startsWith("val_") ? r.validation?.[objective.metric.slice(4)] : r.train[objective.metric]))
+    .filter((v): v is number => v !== undefined && Number.isFinite(v));
+  if (values.length === 0) return null;
+  return objective.kind === "maximize" ? Math.max(...values) : -Math.min(...values);
+}
+
+function modelArgs(settings: ResolvedTraining): ModelArguments {
+  return Object.fromEntries(Object.entries(settings.model.args).map(([k, v]) => [k, settled(v, `model argument ${k}`)])) as ModelArguments;
+}
+
+function readPackage(dir: string): PackageFile {
+  return JSON.parse(readFileSync(join(dir, PACKAGE_FILE), "utf8")) as PackageFile;
+}
+
+export async function runTraining(program: CompiledTraining, options: TrainOptions = {}): Promise<TrainingReport> {
+  const began = performance.now();
+  const output = options.output === undefined ? process.stderr : options.output;
+  const log = (line: string) => void output?.write(`${line}\n`);
+  const settings = program.settings;
+  const runDir = resolve(options.runDir ?? join("runs", runFolderName(program.label)));
+  const owner: RunOwner = { label: program.label, source: program.source, sourcePath: resolve(program.source) };
+  // Before anything is written: a folder holding another training's run is not overwritten.
+  checkRunFolderOwner(runDir, owner);
+  const backend = await selectBackend(requestedBackend(options.backend));
+  log(`backend: ${describeBackend(backend, options.verbose)}`);
+  const seed = settings.seed === null ? randomInt(1, 2 ** 31 - 1) : settled(settings.seed, "seed");
+  // Before the data is read: a full or read-only disk is said at once.
+  makeWritableFolder(runDir);
+  removeStaleTempFiles(runDir);
+  writeRunSettings(runDir, owner, settings, null);
+  const interrupts = listenForInterrupts({ output, external: options.signal, signals: options.handleSignals ?? true });
+  const ctx: Context = { program, options, output, log, baseDir: options.baseDir ?? dirname(resolve(program.source)), backend, seed, owner, stop: interrupts.signal };
+  let report: Omit<TrainingReport, "seconds">;
+  try {
+    report = await runKind(ctx, settings, seed, runDir);
+  } finally {
+    interrupts.release();
+  }
+  const seconds = (performance.now() - began) / 1000;
+  const epochs = report.members?.flatMap((m) => m.history) ?? report.trials?.flatMap((t) => t.history) ?? report.folds?.runs.flatMap((f) => f.history) ?? report.history;
+  const perEpoch = epochs.length ? epochs.reduce((sum, r) => sum + r.seconds, 0) / epochs.length : 0;
+  const full: TrainingReport = { ...report, seconds: { total: seconds, perEpoch } };
+  new RunFolder(runDir).finish(full, settings);
+  if (full.interrupted) {
+    for (const line of interruptedLines({ ...full, interrupted: full.interrupted })) log(line);
+    throw new TrainingInterrupted({ ...full, interrupted: full.interrupted });
+  }
+  log(summaryLine(full));
+  return full;
+}
+
+/** One training, an ensemble, a search or k folds, as the settings say. */
+async function runKind(ctx: Context, settings: ResolvedTraining, seed: number, runDir: string): Promise<Omit<TrainingReport, "seconds">> {
+  const { program } = ctx;
+  if (settings.tune) return runSearch(ctx, settings, seed, runDir);
+  if (settings.folds !== null) return runFolds(ctx, settings, seed, runDir);
+  const data = loadData(ctx, settings, seed);
+  ctx.log(`data: ${data.description}: ${data.train.count} training, ${data.validation?.count ?? 0} validation, ${data.test?.count ?? 0} test examples`);
+  const members = settled(settings.ensemble, "ensemble");
+  const common = { label: program.label, source: program.source, backend: ctx.backend, trials: null, folds: null };
+  if (members <= 1) {
+    const one = await trainOnce(ctx, settings, modelArgs(settings), data, seed, runDir);
+    one.model.dispose();
+    return { ...runResultOf(one), ...common, totalParams: one.totalParams, members: null, interrupted: one.interrupted };
+  }
+  const trained: Trained[] = [];
+  for (let i = 0; i < members; i++) {
+    ctx.log(`ensemble member ${i + 1} of ${members} (seed ${seed + i})`);
+    const member = await trainOnce(ctx, settings, modelArgs(settings), data, seed + i, join(runDir, `member-${i + 1}`));
+    trained.push(member);
+    if (member.interrupted) break;
+    ctx.log(describeTest(member.test));
+  }
+  const stopped = trained[trained.length - 1]!.interrupted;
+  const results = trained.map(runResultOf);
+  const dispose = () => trained.forEach((t) => t.model.dispose());
+  if (stopped) {
+    dispose();
+    removeStalePackage(runDir);
+    const interrupted = { ...stopped, part: `ensemble member ${trained.length} of ${members}` };
+    return { ...results[0], test: null, runDir, ...common, totalParams: trained[0].totalParams, members: results, interrupted };
+  }
+  const vote = settled(settings.vote, "vote");
+  const test = data.test && data.test.count > 0 ? voteOn(trained.map((t) => t.model), data.test, vote, ctx) : null;
+  dispose();
+  ctx.log(`ensemble of ${members} (${vote} vote): ${describeTest(test)}`);
+  writeEnsemblePackage(runDir, trained.map((t) => t.runDir), vote, packageFacts(ctx, settings), data, test);
+  return { ...results[0], test, runDir, ...common, totalParams: trained[0].totalParams, members: results, interrupted: null };
+}
+
+/**
+ * An interrupted ensemble, search or k folds has no package of its own (the network that was
+ * training has its partial one in its folder): a package left by an earlier run, whose members are
+ * being replaced, is removed so that it cannot be taken for this run's.
+ */
+function removeStalePackage(runDir: string): void {
+  rmSync(join(runDir, PACKAGE_FILE), { force: true });
+}
+
+async function runSearch(ctx: Context, settings: ResolvedTraining, seed: number, runDir: string): Promise<Omit<TrainingReport, "seconds">> {
+  const tune = settings.tune!;
+  const spaces = spacesOf(settings);
+  const rng = new Rng(seed + 101);
+  const planned: Chosen[] | null = tune.kind === "grid" ? gridTrials(spaces) : null;
+  const count = planned ? planned.length : tune.kind === "grid" ? 0 : tune.trials;
+  const results: TrialResult[] = [];
+  let totalParams = 0;
+  let interrupted: Interruption | null = null;
+  for (let i = 0; i < count && !interrupted; i++) {
+    const chosen = planned ? planned[i] : tune.kind === "bayesian" ? bayesianTrial(spaces, results.filter((r) => r.objective !== null).map((r) => ({ chosen: r.chosen, score: r.objective! })), rng) : randomTrial(spaces, rng);
+    const trialSettings = applyChoice(settings, chosen);
+    ctx.log(`trial ${i + 1} of ${count}: ${Object.entries(chosen).map(([k, v]) => `${k} = ${typeof v === "number" ? Number(v.toPrecision(4)) : JSON.stringify(v)}`).join(", ")}`);
+    const data = loadData(ctx, trialSettings, seed);
+    const trialDir = join(runDir, `trial-${String(i + 1).padStart(2, "0")}`);
+    let trained: Trained;
+    try {
+      trained = await trainOnce(ctx, trialSettings, modelArgs(trialSettings), data, seed + i, trialDir);
+    } catch (error) {
+      // A search explores settings that may diverge (a learning rate too high): such a trial
+      // ranks last and the search goes on, as Optuna and KerasTuner treat a failed trial.
+      if (!(error instanceof TrainingDiverged)) throw error;
+      ctx.log(`trial ${i + 1} diverged: ${error.message}; it ranks last`);
+      const examples = { train: data.train.count, validation: data.validation?.count ?? 0, test: data.test?.count ?? 0 };
+      results.push({ history: [], bestEpoch: null, stoppedEarly: false, resumedFrom: null, keptEpoch: null, test: null, seed: seed + i, runDir: trialDir, examples, trial: i + 1, chosen, objective: null, failed: error.message });
+      continue;
+    }
+    totalParams = trained.totalParams;
+    trained.model.dispose();
+    const result = runResultOf(trained);
+    results.push({ ...result, trial: i + 1, chosen, objective: objectiveOf(trialSettings, result), failed: null });
+    if (trained.interrupted) interrupted = { ...trained.interrupted, part: `trial ${i + 1} of ${count}` };
+  }
+  const ranked = [...results].sort((a, b) => (b.objective ?? -Infinity) - (a.objective ?? -Infinity) || Number(a.failed !== null) - Number(b.failed !== null));
+  const best = ranked[0];
+  const common = { runDir, label: ctx.program.label, source: ctx.program.source, backend: ctx.backend, totalParams, members: null, trials: ranked, folds: null };
+  if (interrupted) {
+    // No search result yet: the trials so far are in the report, and no package names a best one.
+    removeStalePackage(runDir);
+    return { ...best, ...common, test: null, interrupted };
+  }
+  if (best.failed !== null) throw new TrainingDiverged(`every trial of the search diverged; the first: ${results[0].failed}`);
+  ctx.log(`best trial: ${best.trial} (${describeTest(best.test)})`);
+  // The run folder's package is the best trial's: `nnc predict RUN` uses the model the search chose.
+  writePackageAt(runDir, best.runDir, readPackage(best.runDir));
+  return { ...best, ...common, interrupted: null };
+}
+
+/**
+ * k-fold cross-validation: the training part is cut into k folds (after one shuffle by the seed);
+ * each fold is the validation data of one full training on the other k − 1. Normalization
+ * statistics and `expand` copies are made per fold from its own training part, so nothing of a
+ * fold's validation examples is trained on. The run's test metrics are those of the folds' models
+ * voting together (their mean output), which is also the run folder's package; each fold's own
+ * test metrics are in its result, with their mean and spread.
+ */
+async function runFolds(ctx: Context, settings: ResolvedTraining, seed: number, runDir: string): Promise<Omit<TrainingReport, "seconds">> {
+  const k = settled(settings.folds!, "folds");
+  const { value: loaded, files } = withDataFileLog(() => loadSplits(settings, loadOptions(ctx, settings, seed)));
+  const order = permutation(loaded.train.count, new Rng(seed + 29));
+  if (loaded.train.count < k) throw new DataError(`folds: ${k} folds need at least ${k} training examples, found ${loaded.train.count}`);
+  const runs: RunResult[] = [];
+  const models: tf.LayersModel[] = [];
+  let totalParams = 0;
+  const tests: (Examples | null)[] = [];
+  let lastData: DataSplits | null = null;
+  for (let fold = 0; fold < k; fold++) {
+    const from = Math.floor((fold * loaded.train.count) / k);
+    const to = Math.floor(((fold + 1) * loaded.train.count) / k);
+    const held = order.subarray(from, to);
+    const kept = Uint32Array.from([...order.subarray(0, from), ...order.subarray(to)]);
+    ctx.log(`fold ${fold + 1} of ${k}: ${kept.length} training, ${held.length} validation examples`);
+    const split = { ...prepare(ctx, settings, { ...loaded, train: takeExamples(loaded.train, kept), validation: takeExamples(loaded.train, held) }, seed + fold), files };
+    lastData = split;
+    tests.push(split.test);
+    const trained = await trainOnce(ctx, settings, modelArgs(settings), split, seed + fold, join(runDir, `fold-${fold + 1}`));
+    totalParams = trained.totalParams;
+    models.push(trained.model);
+    runs.push(runResultOf(trained));
+    if (trained.interrupted) {
+      // No cross-validation result yet: the folds so far are in the report, and there is no package.
+      for (const m of models) m.dispose();
+      removeStalePackage(runDir);
+      const interrupted = { ...trained.interrupted, part: `fold ${fold + 1} of ${k}` };
+      return { ...runs[0], test: null, runDir, label: ctx.program.label, source: ctx.program.source, backend: ctx.backend, totalParams, members: null, trials: null, folds: { runs, validation: {}, test: null }, interrupted };
+    }
+  }
+  const spread = (values: readonly number[]) => {
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    return { mean, std: Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length) };
+  };
+  const at = (r: RunResult) => r.history[(r.bestEpoch ?? r.history.length) - 1]?.validation ?? {};
+  const validation = Object.fromEntries(Object.keys(at(runs[0])).map((name) => [name, spread(runs.map((r) => at(r)[name]))]));
+  const testNames = Object.keys(runs[0].test ?? {});
+  const testSpread = runs.every((r) => r.test) ? Object.fromEntries(testNames.map((name) => [name, spread(runs.map((r) => r.test![name]))])) : null;
+  ctx.log(`${k}-fold cross-validation: ${Object.entries(validation).map(([n, v]) => `val_${n} ${formatMetric(n, v.mean)} ± ${formatMetric(n, v.std)}`).join(", ")}`);
+  if (testSpread) ctx.log(`each fold on the test data: ${Object.entries(testSpread).map(([n, v]) => `${n} ${formatMetric(n, v.mean)} ± ${formatMetric(n, v.std)}`).join(", ")}`);
+  // The folds vote with their mean output, each model on its own normalization of the test part.
+  let test: Record<string, number> | null = null;
+  if (loaded.test && loaded.test.count > 0) {
+    const outputs = models.map((m, fold) => predictAll(m, tests[fold]!, dtypesOf(ctx.program)));
+    test = voteOutputs(outputs, tests[0]!, "mean", ctx);
+    ctx.log(`the ${k} folds' models voting (mean): ${describeTest(test)}`);
+  }
+  for (const m of models) m.dispose();
+  writeEnsemblePackage(runDir, runs.map((r) => r.runDir), "mean", packageFacts(ctx, settings), lastData!, test);
+  return { ...runs[0], test, runDir, label: ctx.program.label, source: ctx.program.source, backend: ctx.backend, totalParams, members: null, trials: null, folds: { runs, validation, test: testSpread }, interrupted: null };
+}

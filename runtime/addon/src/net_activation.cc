@@ -6,15 +6,6 @@
 
 namespace nnc::net {
 
-Activation activationNamed(const std::string& name) {
-  if (name == "linear") return Activation::Linear;
-  if (name == "relu") return Activation::Relu;
-  if (name == "sigmoid") return Activation::Sigmoid;
-  if (name == "tanh") return Activation::Tanh;
-  if (name == "softmax") return Activation::Softmax;
-  throw std::invalid_argument("the compiled network has no activation " + name);
-}
-
 void activate(Activation f, float* v, int64_t rows, int64_t cols) {
   const int64_t n = rows * cols;
   switch (f) {
@@ -120,7 +111,8 @@ class DropoutLayer : public Layer {
 
 }  // namespace
 
-std::unique_ptr<Layer> makeActivation(int64_t size, Activation f) { return std::make_unique<ActivationLayer>(size, f); }
-std::unique_ptr<Layer> makeDropout(int64_t size, float rate) { return std::make_unique<DropoutLayer>(size, rate); }
+std::unique_ptr<Layer> makeActivation(const PlannedActivation& plan) { return std::make_unique<ActivationLayer>(plan.size, plan.activation); }
+// The rate in float, as the layer draws its masks.
+std::unique_ptr<Layer> makeDropout(const PlannedDropout& plan) { return std::make_unique<DropoutLayer>(plan.size, static_cast<float>(plan.rate)); }
 
 }  // namespace nnc::net

@@ -8,11 +8,21 @@
 namespace nnc::net {
 namespace {
 
+// The plan's numbers with momentum and epsilon in float, as tfjs's float32 operations use them.
+struct BatchNormSettings {
+  int64_t positions, channels;
+  float momentum, epsilon;
+};
+
 class BatchNorm : public Layer {
  public:
-  BatchNorm(const BatchNormSpec& spec, Parameter* gamma, Parameter* beta, Parameter* movingMean, Parameter* movingVariance)
-      : spec_(spec), gamma_(gamma), beta_(beta), movingMean_(movingMean), movingVariance_(movingVariance) {
-    inSize = outSize = spec.positions * spec.channels;
+  BatchNorm(const PlannedBatchNorm& plan, Parameter* gamma, Parameter* beta, Parameter* movingMean, Parameter* movingVariance)
+      : spec_{plan.positions, plan.channels, static_cast<float>(plan.momentum), static_cast<float>(plan.epsilon)},
+        gamma_(gamma),
+        beta_(beta),
+        movingMean_(movingMean),
+        movingVariance_(movingVariance) {
+    inSize = outSize = spec_.positions * spec_.channels;
     if (gamma) parameters.push_back(gamma);
     if (beta) parameters.push_back(beta);
   }
@@ -81,7 +91,7 @@ class BatchNorm : public Layer {
   }
 
  private:
-  BatchNormSpec spec_;
+  BatchNormSettings spec_;
   Parameter* gamma_;
   Parameter* beta_;
   Parameter* movingMean_;
@@ -92,8 +102,8 @@ class BatchNorm : public Layer {
 
 }  // namespace
 
-std::unique_ptr<Layer> makeBatchNorm(const BatchNormSpec& spec, Parameter* gamma, Parameter* beta, Parameter* movingMean, Parameter* movingVariance) {
-  return std::make_unique<BatchNorm>(spec, gamma, beta, movingMean, movingVariance);
+std::unique_ptr<Layer> makeBatchNorm(const PlannedBatchNorm& plan, Parameter* gamma, Parameter* beta, Parameter* movingMean, Parameter* movingVariance) {
+  return std::make_unique<BatchNorm>(plan, gamma, beta, movingMean, movingVariance);
 }
 
 }  // namespace nnc::net

@@ -16,7 +16,7 @@ namespace {
 
 class Dense : public Layer {
  public:
-  Dense(const DenseSpec& spec, Parameter* kernel, Parameter* bias) : spec_(spec), kernel_(kernel), bias_(bias) {
+  Dense(const PlannedDense& spec, Parameter* kernel, Parameter* bias) : spec_(spec), kernel_(kernel), bias_(bias) {
     inSize = spec.inputs;
     outSize = spec.units;
     parameters.push_back(kernel);
@@ -53,7 +53,7 @@ class Dense : public Layer {
   }
 
  private:
-  DenseSpec spec_;
+  PlannedDense spec_;
   Parameter* kernel_;
   Parameter* bias_;
   std::vector<float> dZ_;
@@ -61,6 +61,6 @@ class Dense : public Layer {
 
 }  // namespace
 
-std::unique_ptr<Layer> makeDense(const DenseSpec& spec, Parameter* kernel, Parameter* bias) { return std::make_unique<Dense>(spec, kernel, bias); }
+std::unique_ptr<Layer> makeDense(const PlannedDense& spec, Parameter* kernel, Parameter* bias) { return std::make_unique<Dense>(spec, kernel, bias); }
 
 }  // namespace nnc::net

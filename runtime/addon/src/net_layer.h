@@ -9,11 +9,9 @@
 #include <vector>
 
 #include "common.h"
+#include "net_plan.h"
 
 namespace nnc::net {
-
-enum class Activation { Linear, Relu, Sigmoid, Tanh, Softmax };
-Activation activationNamed(const std::string& name);
 
 // C = op(A)·op(B) + beta·C, row-major, on oneDNN's sgemm ('N' or 'T' for op).
 void gemm(char ta, char tb, int64_t m, int64_t n, int64_t k, const float* a, int64_t lda, const float* b, int64_t ldb, float* c, int64_t ldc, float beta = 0.f);
@@ -57,49 +55,19 @@ class Layer {
   virtual void backward(int64_t batch, const float* in, const float* out, const float* dOut, float* dIn) = 0;
 };
 
-struct DenseSpec {
-  int64_t inputs, units;
-  Activation activation;
-  bool bias;
-};
-std::unique_ptr<Layer> makeDense(const DenseSpec& spec, Parameter* kernel, Parameter* bias);
-
-struct ConvSpec {
-  int64_t h, w, c, oh, ow, filters, kh, kw, sh, sw, dh, dw, padTop, padBottom, padLeft, padRight;
-  Activation activation;
-  bool bias;
-};
-std::unique_ptr<Layer> makeConv(const ConvSpec& spec, Parameter* kernel, Parameter* bias);
-
-struct PoolSpec {
-  bool max;
-  int64_t h, w, c, oh, ow, ph, pw, sh, sw, padTop, padBottom, padLeft, padRight;
-};
-std::unique_ptr<Layer> makePool(const PoolSpec& spec);
-
-std::unique_ptr<Layer> makeDropout(int64_t size, float rate);
-
-struct BatchNormSpec {
-  int64_t positions, channels;  // values per example = positions × channels (the last axis)
-  float momentum, epsilon;
-};
+// Each layer is made from its decoded plan entry (net_plan.h).
+std::unique_ptr<Layer> makeDense(const PlannedDense& plan, Parameter* kernel, Parameter* bias);
+std::unique_ptr<Layer> makeConv(const PlannedConv& plan, Parameter* kernel, Parameter* bias);
+std::unique_ptr<Layer> makePool(const PlannedPool& plan);
+std::unique_ptr<Layer> makeDropout(const PlannedDropout& plan);
 // γ and β may be null (scale: false, center: false); the moving statistics are not trained: their
 // `values` are TensorFlow.js's buffers, bound before each call like the weights.
-std::unique_ptr<Layer> makeBatchNorm(const BatchNormSpec& spec, Parameter* gamma, Parameter* beta, Parameter* movingMean, Parameter* movingVariance);
-
-enum class Cell { Simple, Lstm, Gru };
-Cell cellNamed(const std::string& name);
+std::unique_ptr<Layer> makeBatchNorm(const PlannedBatchNorm& plan, Parameter* gamma, Parameter* beta, Parameter* movingMean, Parameter* movingVariance);
 // Gate blocks of `units` columns in the kernels: 1, 4 or 3.
 int gateBlocks(Cell cell);
-struct RecurrentSpec {
-  Cell cell;
-  int64_t steps, features, units;
-  Activation activation;  // the candidate's and output's; the gates are logistic
-  bool bias, returnSequences;
-};
 // kernel [features, G·units], recurrent [units, G·units], bias [G·units], G = 1, 4 or 3 gate blocks
 // in tfjs-layers' order (LSTM i, f, c, o; GRU z, r, h).
-std::unique_ptr<Layer> makeRecurrent(const RecurrentSpec& spec, Parameter* kernel, Parameter* recurrent, Parameter* bias);
-std::unique_ptr<Layer> makeActivation(int64_t size, Activation activation);
+std::unique_ptr<Layer> makeRecurrent(const PlannedRecurrent& plan, Parameter* kernel, Parameter* recurrent, Parameter* bias);
+std::unique_ptr<Layer> makeActivation(const PlannedActivation& plan);
 
 }  // namespace nnc::net

@@ -5,36 +5,16 @@
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
+#include <variant>
 
 #include "net_layer.h"
 #include "net_optimizer.h"
+#include "net_plan.h"
 
 namespace nnc::net {
 namespace {
 
-enum class Loss { Quadratic, MeanSquared, MeanAbsolute, CrossEntropy, BinaryCrossEntropy };
-enum class Clip { None, Value, Norm };
-
 constexpr float kEpsilon = 1e-7f;  // as runtime/train/losses.ts: keeps log() finite
-
-Loss lossNamed(const std::string& name) {
-  if (name == "quadratic") return Loss::Quadratic;
-  if (name == "mse") return Loss::MeanSquared;
-  if (name == "mae") return Loss::MeanAbsolute;
-  if (name == "cross_entropy") return Loss::CrossEntropy;
-  if (name == "binary_cross_entropy") return Loss::BinaryCrossEntropy;
-  throw std::invalid_argument("the compiled network has no loss " + name);
-}
-
-int64_t numberOf(const Napi::Object& o, const char* key) { return o.Get(key).As<Napi::Number>().Int64Value(); }
-double realOf(const Napi::Object& o, const char* key) { return o.Get(key).As<Napi::Number>().DoubleValue(); }
-std::string textOf(const Napi::Object& o, const char* key) { return o.Get(key).As<Napi::String>().Utf8Value(); }
-Dims dimsOf(const Napi::Object& o, const char* key) {
-  Napi::Array a = o.Get(key).As<Napi::Array>();
-  Dims d(a.Length());
-  for (uint32_t i = 0; i < a.Length(); i++) d[i] = a.Get(i).As<Napi::Number>().Int64Value();
-  return d;
-}
 
 class Network : public Napi::ObjectWrap<Network> {
  public:
@@ -46,7 +26,7 @@ class Network : public Napi::ObjectWrap<Network> {
 
   explicit Network(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Network>(info) {
     try {
-      build(info[0].As<Napi::Object>());
+      build(decodePlan(info[0]));
     } catch (const std::exception& e) {
       Napi::Error::New(info.Env(), std::string("cannot compile the network: ") + e.what()).ThrowAsJavaScriptException();
     }
@@ -64,6 +44,35 @@ class Network : public Napi::ObjectWrap<Network> {
     return parameters_.back().get();
   }
 
+  std::unique_ptr<Layer> make(const PlannedDense& d) {
+    Parameter* kernel = addParameter(d.inputs * d.units, static_cast<float>(d.l1), static_cast<float>(d.l2));
+    Parameter* bias = d.bias ? addParameter(d.units, 0.f, 0.f) : nullptr;
+    return makeDense(d, kernel, bias);
+  }
+  std::unique_ptr<Layer> make(const PlannedConv& c) {
+    const WindowGeometry& w = c.window;
+    Parameter* kernel = addParameter(w.filterHeight * w.filterWidth * w.inChannels * w.outChannels, static_cast<float>(c.l1), static_cast<float>(c.l2));
+    Parameter* bias = c.bias ? addParameter(w.outChannels, 0.f, 0.f) : nullptr;
+    return makeConv(c, kernel, bias);
+  }
+  std::unique_ptr<Layer> make(const PlannedPool& p) { return makePool(p); }
+  std::unique_ptr<Layer> make(const PlannedRecurrent& r) {
+    const int64_t width = gateBlocks(r.cell) * r.units;
+    Parameter* kernel = addParameter(r.features * width, static_cast<float>(r.l1), static_cast<float>(r.l2));
+    Parameter* recurrent = addParameter(r.units * width, static_cast<float>(r.l1), static_cast<float>(r.l2));
+    Parameter* bias = r.bias ? addParameter(width, 0.f, 0.f) : nullptr;
+    return makeRecurrent(r, kernel, recurrent, bias);
+  }
+  std::unique_ptr<Layer> make(const PlannedBatchNorm& b) {
+    Parameter* gamma = b.scale ? addParameter(b.channels, 0.f, 0.f) : nullptr;
+    Parameter* beta = b.center ? addParameter(b.channels, 0.f, 0.f) : nullptr;
+    Parameter* movingMean = addState(b.channels);
+    Parameter* movingVariance = addState(b.channels);
+    return makeBatchNorm(b, gamma, beta, movingMean, movingVariance);
+  }
+  std::unique_ptr<Layer> make(const PlannedDropout& d) { return makeDropout(d); }
+  std::unique_ptr<Layer> make(const PlannedActivation& a) { return makeActivation(a); }
+
   // A non-trained array a layer updates itself (batch norm's moving statistics).
   Parameter* addState(int64_t size) {
     auto p = std::make_unique<Parameter>();
@@ -72,69 +81,15 @@ class Network : public Napi::ObjectWrap<Network> {
     return states_.back().get();
   }
 
-  void build(const Napi::Object plan) {
-    inputSize_ = numberOf(plan, "inputSize");
-    outputSize_ = numberOf(plan, "outputSize");
-    loss_ = lossNamed(textOf(plan, "loss"));
-    const Napi::Object o = plan.Get("optimizer").As<Napi::Object>();
-    OptimizerSpec spec;
-    spec.kind = optimizerNamed(textOf(o, "kind"));
-    spec.momentum = realOf(o, "momentum");
-    spec.nesterov = o.Get("nesterov").ToBoolean().Value();
-    spec.rho = realOf(o, "rho");
-    spec.decay = realOf(o, "decay");
-    spec.beta1 = realOf(o, "beta1");
-    spec.beta2 = realOf(o, "beta2");
-    spec.epsilon = realOf(o, "epsilon");
-    optimizer_ = std::make_unique<Optimizer>(spec);
-    const std::string clip = textOf(plan, "clip");
-    clip_ = clip == "value" ? Clip::Value : clip == "norm" ? Clip::Norm : Clip::None;
-    clipMax_ = static_cast<float>(realOf(plan, "clipMax"));
-    Napi::Array layers = plan.Get("layers").As<Napi::Array>();
-    for (uint32_t i = 0; i < layers.Length(); i++) {
-      const Napi::Object l = layers.Get(i).As<Napi::Object>();
-      const std::string kind = textOf(l, "kind");
-      const float l1 = l.Has("l1") ? static_cast<float>(realOf(l, "l1")) : 0.f;
-      const float l2 = l.Has("l2") ? static_cast<float>(realOf(l, "l2")) : 0.f;
-      const bool bias = l.Has("bias") && l.Get("bias").ToBoolean().Value();
-      if (kind == "dense") {
-        const DenseSpec spec{numberOf(l, "inputs"), numberOf(l, "units"), activationNamed(textOf(l, "activation")), bias};
-        Parameter* kernel = addParameter(spec.inputs * spec.units, l1, l2);
-        Parameter* b = bias ? addParameter(spec.units, 0.f, 0.f) : nullptr;
-        layers_.push_back(makeDense(spec, kernel, b));
-      } else if (kind == "conv2d") {
-        const Dims in = dimsOf(l, "input"), out = dimsOf(l, "output"), k = dimsOf(l, "kernel"), st = dimsOf(l, "strides"), dil = dimsOf(l, "dilation"), pad = dimsOf(l, "pad");
-        const ConvSpec spec{in[0], in[1], in[2], out[0], out[1], out[2], k[0], k[1], st[0], st[1], dil[0], dil[1], pad[0], pad[1], pad[2], pad[3],
-                            activationNamed(textOf(l, "activation")), bias};
-        Parameter* kernel = addParameter(spec.kh * spec.kw * spec.c * spec.filters, l1, l2);
-        Parameter* b = bias ? addParameter(spec.filters, 0.f, 0.f) : nullptr;
-        layers_.push_back(makeConv(spec, kernel, b));
-      } else if (kind == "maxpool" || kind == "avgpool") {
-        const Dims in = dimsOf(l, "input"), out = dimsOf(l, "output"), k = dimsOf(l, "pool"), st = dimsOf(l, "strides"), pad = dimsOf(l, "pad");
-        layers_.push_back(makePool({kind == "maxpool", in[0], in[1], in[2], out[0], out[1], k[0], k[1], st[0], st[1], pad[0], pad[1], pad[2], pad[3]}));
-      } else if (kind == "recurrent") {
-        const RecurrentSpec spec{cellNamed(textOf(l, "cell")), numberOf(l, "steps"), numberOf(l, "features"), numberOf(l, "units"), activationNamed(textOf(l, "activation")), bias,
-                                 l.Get("returnSequences").ToBoolean().Value()};
-        const int64_t width = gateBlocks(spec.cell) * spec.units;
-        Parameter* kernel = addParameter(spec.features * width, l1, l2);
-        Parameter* recurrent = addParameter(spec.units * width, l1, l2);
-        Parameter* b = bias ? addParameter(width, 0.f, 0.f) : nullptr;
-        layers_.push_back(makeRecurrent(spec, kernel, recurrent, b));
-      } else if (kind == "batchnorm") {
-        const BatchNormSpec spec{numberOf(l, "positions"), numberOf(l, "channels"), static_cast<float>(realOf(l, "momentum")), static_cast<float>(realOf(l, "epsilon"))};
-        Parameter* gamma = l.Get("scale").ToBoolean().Value() ? addParameter(spec.channels, 0.f, 0.f) : nullptr;
-        Parameter* beta = l.Get("center").ToBoolean().Value() ? addParameter(spec.channels, 0.f, 0.f) : nullptr;
-        Parameter* movingMean = addState(spec.channels);
-        Parameter* movingVariance = addState(spec.channels);
-        layers_.push_back(makeBatchNorm(spec, gamma, beta, movingMean, movingVariance));
-      } else if (kind == "dropout") {
-        layers_.push_back(makeDropout(numberOf(l, "size"), static_cast<float>(realOf(l, "rate"))));
-      } else if (kind == "activation") {
-        layers_.push_back(makeActivation(numberOf(l, "size"), activationNamed(textOf(l, "activation"))));
-      } else {
-        throw std::invalid_argument("unknown layer kind " + kind);
-      }
-    }
+  // The layers and parameters of a decoded plan (net_plan.h), in plan order.
+  void build(const NetworkPlan& plan) {
+    inputSize_ = plan.inputSize;
+    outputSize_ = plan.outputSize;
+    loss_ = plan.loss;
+    optimizer_ = std::make_unique<Optimizer>(plan.optimizer);
+    clip_ = plan.clip;
+    clipMax_ = static_cast<float>(plan.clipMax);
+    for (const PlannedLayer& entry : plan.layers) layers_.push_back(std::visit([this](const auto& layer) { return make(layer); }, entry));
     int64_t size = inputSize_;
     for (const auto& layer : layers_) {
       if (layer->inSize != size) throw std::invalid_argument("layer sizes do not chain");

@@ -13,18 +13,7 @@ inline unsigned notFinite(float v) { return !(std::fabs(v) <= std::numeric_limit
 
 }  // namespace
 
-OptimizerKind optimizerNamed(const std::string& name) {
-  if (name == "sgd") return OptimizerKind::Sgd;
-  if (name == "momentum") return OptimizerKind::Momentum;
-  if (name == "adagrad") return OptimizerKind::Adagrad;
-  if (name == "adadelta") return OptimizerKind::Adadelta;
-  if (name == "rmsprop") return OptimizerKind::Rmsprop;
-  if (name == "adam") return OptimizerKind::Adam;
-  if (name == "adamax") return OptimizerKind::Adamax;
-  throw std::invalid_argument("the compiled network has no optimizer " + name);
-}
-
-Optimizer::Optimizer(const OptimizerSpec& spec) : spec_(spec) { restoreSteps(0); }
+Optimizer::Optimizer(const PlannedOptimizer& spec) : spec_(spec) { restoreSteps(0); }
 
 int Optimizer::slotCount() const {
   switch (spec_.kind) {

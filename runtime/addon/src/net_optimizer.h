@@ -9,21 +9,9 @@
 
 namespace nnc::net {
 
-enum class OptimizerKind { Sgd, Momentum, Adagrad, Adadelta, Rmsprop, Adam, Adamax };
-
-struct OptimizerSpec {
-  OptimizerKind kind = OptimizerKind::Sgd;
-  // Hyper-parameters as doubles, as the JavaScript side holds them; tfjs rounds each scalar
-  // (β₁, 1 − β₁, …) to float where it enters an operation, and so does the optimizer.
-  double momentum = 0, rho = 0, decay = 0, beta1 = 0, beta2 = 0, epsilon = 1e-7;
-  bool nesterov = false;
-};
-
-OptimizerKind optimizerNamed(const std::string& name);
-
 class Optimizer {
  public:
-  explicit Optimizer(const OptimizerSpec& spec);
+  explicit Optimizer(const PlannedOptimizer& spec);
   // How many state arrays each parameter keeps, and what they start as.
   int slotCount() const;
   float initialSlotValue() const;
@@ -37,7 +25,7 @@ class Optimizer {
   int64_t steps() const { return steps_; }
 
  private:
-  OptimizerSpec spec_;
+  PlannedOptimizer spec_;
   int64_t steps_ = 0;
   float accBeta1_ = 0, accBeta2_ = 0;  // β^(steps + 1), multiplied once per step in float
 };

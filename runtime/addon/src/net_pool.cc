@@ -1,100 +1,57 @@
-// Max and average pooling over NHWC, written as plain loops: oneDNN's pooling on NHWC with channel
-// counts that are not a multiple of 8 (20 in the lectures' network) measured ~1 ms per call at
-// batch 10, these loops ~0.05 ms. Max pooling remembers each output's winning input for the
-// backward pass; average pooling divides by the count of values inside the input, as tfjs does.
-#include <algorithm>
-#include <cstring>
-#include <limits>
+// The compiled network's max and average pooling over NHWC, on the shared pooling (pooling.h),
+// with its backward pass; made once per batch size. Max pooling's forward keeps oneDNN's workspace
+// (each window's winner) in the layer's Pooling for the backward pass after it; average pooling
+// divides by the window's in-bounds values both ways (its true gradient, as autograd computes it
+// through tfjs-layers' AvgPool, which excludes padding).
+#include <cstdio>
+#include <cstdlib>
+#include <map>
 
 #include "net_layer.h"
+#include "pooling.h"
 
 namespace nnc::net {
 namespace {
 
 class Pool : public Layer {
  public:
-  explicit Pool(const PoolSpec& spec) : s_(spec) {
-    inSize = s_.h * s_.w * s_.c;
-    outSize = s_.oh * s_.ow * s_.c;
+  explicit Pool(const PlannedPool& plan) : plan_(plan) {
+    inSize = plan_.window.inSize();
+    outSize = plan_.window.outSize();
   }
 
   void forward(int64_t batch, const float* in, float* out, bool, MaskRandom&) override {
-    if (s_.max) winners_.resize(batch * outSize);
-    const int64_t c = s_.c;
-    for (int64_t n = 0; n < batch; n++) {
-      const float* image = in + n * inSize;
-      for (int64_t oy = 0; oy < s_.oh; oy++) {
-        const int64_t y0 = std::max<int64_t>(0, oy * s_.sh - s_.padTop), y1 = std::min(s_.h, oy * s_.sh - s_.padTop + s_.ph);
-        for (int64_t ox = 0; ox < s_.ow; ox++) {
-          const int64_t x0 = std::max<int64_t>(0, ox * s_.sw - s_.padLeft), x1 = std::min(s_.w, ox * s_.sw - s_.padLeft + s_.pw);
-          const int64_t at = n * outSize + (oy * s_.ow + ox) * c;
-          float* o = out + at;
-          if (s_.max) {
-            int32_t* win = winners_.data() + at;
-            std::fill(o, o + c, -std::numeric_limits<float>::infinity());
-            std::fill(win, win + c, static_cast<int32_t>((y0 * s_.w + x0) * c));
-            for (int64_t y = y0; y < y1; y++)
-              for (int64_t x = x0; x < x1; x++) {
-                const int32_t base = static_cast<int32_t>((y * s_.w + x) * c);
-                const float* v = image + base;
-                for (int64_t k = 0; k < c; k++)
-                  if (v[k] > o[k]) {
-                    o[k] = v[k];
-                    win[k] = base + static_cast<int32_t>(k);
-                  }
-              }
-            for (int64_t k = 0; k < c; k++)
-              if (win[k] % c != k) win[k] = static_cast<int32_t>((y0 * s_.w + x0) * c + k);  // an all -inf window
-          } else {
-            std::fill(o, o + c, 0.f);
-            for (int64_t y = y0; y < y1; y++)
-              for (int64_t x = x0; x < x1; x++) {
-                const float* v = image + (y * s_.w + x) * c;
-                for (int64_t k = 0; k < c; k++) o[k] += v[k];
-              }
-            const float count = static_cast<float>((y1 - y0) * (x1 - x0));
-            for (int64_t k = 0; k < c; k++) o[k] /= count;
-          }
-        }
-      }
-    }
+    Pooling& p = poolingFor(batch);
+    useThreadsFor(work(batch));
+    p.forward(in, out);
   }
 
-  void backward(int64_t batch, const float*, const float*, const float* dOut, float* dIn) override {
+  void backward(int64_t batch, const float*, const float* out, const float* dOut, float* dIn) override {
     if (!dIn) return;
-    std::memset(dIn, 0, sizeof(float) * batch * inSize);
-    const int64_t c = s_.c;
-    for (int64_t n = 0; n < batch; n++) {
-      float* dImage = dIn + n * inSize;
-      if (s_.max) {
-        const int32_t* win = winners_.data() + n * outSize;
-        const float* d = dOut + n * outSize;
-        for (int64_t i = 0; i < outSize; i++) dImage[win[i]] += d[i];
-        continue;
-      }
-      for (int64_t oy = 0; oy < s_.oh; oy++) {
-        const int64_t y0 = std::max<int64_t>(0, oy * s_.sh - s_.padTop), y1 = std::min(s_.h, oy * s_.sh - s_.padTop + s_.ph);
-        for (int64_t ox = 0; ox < s_.ow; ox++) {
-          const int64_t x0 = std::max<int64_t>(0, ox * s_.sw - s_.padLeft), x1 = std::min(s_.w, ox * s_.sw - s_.padLeft + s_.pw);
-          const float* d = dOut + n * outSize + (oy * s_.ow + ox) * c;
-          const float share = 1.f / static_cast<float>((y1 - y0) * (x1 - x0));
-          for (int64_t y = y0; y < y1; y++)
-            for (int64_t x = x0; x < x1; x++) {
-              float* t = dImage + (y * s_.w + x) * c;
-              for (int64_t k = 0; k < c; k++) t[k] += d[k] * share;
-            }
-        }
-      }
-    }
+    Pooling& p = poolingFor(batch);
+    useThreadsFor(work(batch));
+    p.backward(dOut, out, dIn);
   }
 
  private:
-  PoolSpec s_;
-  std::vector<int32_t> winners_;  // per output value: the index of its input within the example
+  double work(int64_t batch) const { return plan_.window.withBatch(batch).poolingWork(); }
+
+  Pooling& poolingFor(int64_t batch) {
+    auto found = poolings_.find(batch);
+    if (found != poolings_.end()) return *found->second;
+    useThreadsFor(work(batch));
+    const PoolingSetup setup{plan_.window.withBatch(batch), plan_.max ? PoolKind::max : PoolKind::average, AverageDivisor::inBounds, true};
+    auto made = std::make_unique<Pooling>(setup);
+    if (std::getenv("NNC_NATIVE_VERBOSE")) fprintf(stderr, "pool batch %ld: %s\n", static_cast<long>(batch), made->implementation().c_str());
+    return *poolings_.emplace(batch, std::move(made)).first->second;
+  }
+
+  PlannedPool plan_;
+  std::map<int64_t, std::unique_ptr<Pooling>> poolings_;  // by batch size; each keeps its workspace
 };
 
 }  // namespace
 
-std::unique_ptr<Layer> makePool(const PoolSpec& spec) { return std::make_unique<Pool>(spec); }
+std::unique_ptr<Layer> makePool(const PlannedPool& plan) { return std::make_unique<Pool>(plan); }
 
 }  // namespace nnc::net

@@ -41,7 +41,7 @@ float slope(Activation f, float a) {
 
 class Recurrent : public Layer {
  public:
-  Recurrent(const RecurrentSpec& spec, Parameter* kernel, Parameter* recurrent, Parameter* bias)
+  Recurrent(const PlannedRecurrent& spec, Parameter* kernel, Parameter* recurrent, Parameter* bias)
       : spec_(spec), width_(gateBlocks(spec.cell) * spec.units), kernel_(kernel), recurrent_(recurrent), bias_(bias) {
     if (spec.activation == Activation::Softmax) throw std::invalid_argument("a recurrent layer cannot use softmax");
     inSize = spec.steps * spec.features;
@@ -228,7 +228,7 @@ class Recurrent : public Layer {
   }
 
  private:
-  RecurrentSpec spec_;
+  PlannedRecurrent spec_;
   int64_t width_;
   Parameter* kernel_;
   Parameter* recurrent_;
@@ -241,16 +241,9 @@ class Recurrent : public Layer {
 
 }  // namespace
 
-Cell cellNamed(const std::string& name) {
-  if (name == "rnn") return Cell::Simple;
-  if (name == "lstm") return Cell::Lstm;
-  if (name == "gru") return Cell::Gru;
-  throw std::invalid_argument("the compiled network has no recurrent cell " + name);
-}
-
 int gateBlocks(Cell cell) { return cell == Cell::Lstm ? 4 : cell == Cell::Gru ? 3 : 1; }
 
-std::unique_ptr<Layer> makeRecurrent(const RecurrentSpec& spec, Parameter* kernel, Parameter* recurrent, Parameter* bias) {
+std::unique_ptr<Layer> makeRecurrent(const PlannedRecurrent& spec, Parameter* kernel, Parameter* recurrent, Parameter* bias) {
   return std::make_unique<Recurrent>(spec, kernel, recurrent, bias);
 }
 

@@ -1,0 +1,70 @@
+// The one oneDNN convolution of the addon, on NHWC data and HWIO filters as tfjs stores them:
+// forward, backward-data and backward-weights primitives with their memory descriptors. The kernel
+// backend (conv.cc) and the compiled network (net_conv.cc) differ only in what they ask of it:
+// the layouts each pass works in, a fused bias and activation, and who caches the passes.
+#pragma once
+
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "common.h"
+#include "conv_geometry.h"
+
+namespace nnc {
+
+// Where oneDNN works on the caller's NHWC/HWIO arrays directly (plain), or chooses its own
+// (blocked) layouts, with reorders to and from the caller's arrays at each call.
+enum class ConvLayout { plain, chosenByOneDnn };
+
+// What a convolution's passes are made from. `bias` says whether the forward pass adds a bias
+// and the backward-weights pass sums its gradient; the backward passes' hint (the forward pass
+// oneDNN makes them from) has the same bias and layout.
+struct ConvolutionSetup {
+  WindowGeometry geometry;
+  bool bias = false;
+  ConvLayout layout = ConvLayout::plain;
+};
+
+// One operand of a primitive: the caller's array in tfjs's layout, and, when the primitive works
+// in another layout, a buffer in it with the reorder between the two.
+class ConvOperand {
+ public:
+  ConvOperand(const dnnl::memory::desc& plain, const dnnl::memory::desc& preferred, bool isOutput);
+  // Points the operand at `data`; an input is converted now. Returns the memory the primitive uses.
+  dnnl::memory& bindInput(const float* data);
+  dnnl::memory& bindOutput(float* data);
+  // Converts an output the primitive has written into the caller's array.
+  void finishOutput();
+
+ private:
+  dnnl::memory user_, internal_;
+  dnnl::reorder convert_;
+  bool reordered_;
+};
+
+// One pass of a convolution: its primitive and its operands by oneDNN argument, inputs in the
+// order `run` takes their arrays, outputs likewise.
+class ConvolutionPass {
+ public:
+  ConvolutionPass(dnnl::primitive primitive, std::vector<std::pair<int, ConvOperand>> inputs, std::vector<std::pair<int, ConvOperand>> outputs, std::string implementation)
+      : primitive_(std::move(primitive)), inputs_(std::move(inputs)), outputs_(std::move(outputs)), implementation_(std::move(implementation)) {}
+
+  void run(const std::vector<const float*>& inputs, const std::vector<float*>& outputs);
+  // oneDNN's name for the implementation it chose (NNC_NATIVE_VERBOSE).
+  const std::string& implementation() const { return implementation_; }
+
+ private:
+  dnnl::primitive primitive_;
+  std::vector<std::pair<int, ConvOperand>> inputs_, outputs_;
+  std::string implementation_;
+};
+
+// run({src, weights[, bias]}, {dst}); `attr` carries fused post-ops (the activation).
+std::unique_ptr<ConvolutionPass> convolutionForward(const ConvolutionSetup& setup, const dnnl::primitive_attr& attr = dnnl::primitive_attr());
+// run({diffDst, weights}, {diffSrc}).
+std::unique_ptr<ConvolutionPass> convolutionBackwardData(const ConvolutionSetup& setup);
+// run({src, diffDst}, {diffWeights[, diffBias]}).
+std::unique_ptr<ConvolutionPass> convolutionBackwardWeights(const ConvolutionSetup& setup);
+
+}  // namespace nnc

@@ -17,7 +17,7 @@
  *   cannot be built (E105), nor can a size that overflows exact arithmetic.
  * If the stack runs out all the same, the model is reported as too deep instead of crashing.
  */
-import type { Arg, BinaryExpr, BlockDecl, CallExpr, Expr, Identifier, ModelDecl, PipeExpr, Range, Stmt, TypeRef, UnaryExpr } from "../../grammar/ast.js";
+import type { Arg, BinaryExpr, BlockDecl, CallExpr, Expr, Identifier, ModelDecl, PipeExpr, Range, Stmt, TypeRef } from "../../grammar/ast.js";
 import { diagnostic, type Diagnostic, type DiagnosticInit, type Location } from "../diagnostics/diagnostic.js";
 import { isStackOverflow } from "../../grammar/parse.js";
 import type { LayerDef, ShapeProblem } from "../layers/layer.js";
@@ -28,9 +28,10 @@ import { describeType, type ValueType } from "../schema/types.js";
 import { acceptsNames } from "../schema/accepts-names.js";
 import { UNKNOWN, type BoundArgs, type TensorValue, type Value } from "../schema/values.js";
 import { add, constValue, dimConst, dimSymbol, exactly, lowerBound, type Dim } from "../shapes/dim.js";
-import { countText, MAX_TENSOR_VALUES, MAX_TENSOR_VALUES_TEXT, numberTooLarge, TENSOR_LIMIT_HELP } from "../shapes/limits.js";
+import { countText, MAX_TENSOR_VALUES, MAX_TENSOR_VALUES_TEXT, TENSOR_LIMIT_HELP } from "../shapes/limits.js";
 import { shapeToString, type Shape } from "../shapes/shape.js";
 import { arithmetic } from "../schema/arithmetic.js";
+import { evaluateExpression, type ExpressionContext } from "../schema/evaluate.js";
 import { bindBlockCall, paramSignature } from "./block-call.js";
 import { lookup, type Binding, type Frame } from "./frame.js";
 import type { LayerNode, ModelGraph, ModelInput, ModelOutput } from "./graph.js";
@@ -350,65 +351,36 @@ class Elaborator {
     return value;
   }
 
+  /** The shared evaluator (schema/evaluate.ts), with names, calls and pipelines evaluated in `frame`. */
   private evaluateExpr(expr: Expr, frame: Frame, type?: ValueType): Value {
-    switch (expr.kind) {
-      case "Error":
+    return evaluateExpression(expr, type, this.expressionContext(frame));
+  }
+
+  /** One evaluation context per frame, made when the frame first evaluates an expression. */
+  private readonly expressionContexts = new WeakMap<Frame, ExpressionContext<ValueType | undefined>>();
+
+  private expressionContext(frame: Frame): ExpressionContext<ValueType | undefined> {
+    let ctx = this.expressionContexts.get(frame);
+    if (!ctx) {
+      ctx = {
+        file: frame.file,
+        report: (d) => this.report(d),
+        evaluate: (expr, type) => this.evaluate(expr, frame, type),
+        // Inside a model, only arguments have an expected type; items of a list argument keep theirs.
+        itemType: (type) => (type?.kind === "list" ? type.of : undefined),
+        // Operands have none: a bare name in arithmetic is a binding, never an enum value.
+        operandType: () => undefined,
+        name: (ref, type) => this.evaluateName(ref.name, frame, type),
+        call: (call) => this.evaluateCall(call, frame),
+        pipe: (pipe) => this.evaluatePipeline(pipe, frame),
         // A hole left by a syntax error: the model is incomplete, so "no output" would be a cascade.
-        return this.fail();
-      case "Number":
-        if (!Number.isFinite(expr.value)) {
-          this.report({ code: "E105", file: frame.file, range: expr.range, message: numberTooLarge(expr.text) });
-          return UNKNOWN;
-        }
-        return { kind: "number", value: expr.value, integer: expr.isInteger };
-      case "String":
-        return { kind: "string", value: expr.value };
-      case "Bool":
-        return { kind: "bool", value: expr.value };
-      case "Paren":
-        return this.evaluate(expr.inner, frame, type);
-      case "List":
-        return { kind: "list", items: expr.items.map((item) => this.evaluate(item, frame, type?.kind === "list" ? type.of : undefined)) };
-      case "Name":
-        return this.evaluateName(expr.name, frame, type);
-      case "Unary":
-        return this.evaluateNegations(expr, frame);
-      case "Binary":
-        return this.evaluateBinaryChain(expr, frame);
-      case "Call":
-        return this.evaluateCall(expr, frame);
-      case "Pipe":
-        return this.evaluatePipeline(expr, frame);
+        hole: () => this.fail(),
+        binary: (node, left, right) => this.evaluateBinary(node, left, right, frame),
+        recordChainValue: (node, value) => this.host.recordValue?.(node, value),
+      };
+      this.expressionContexts.set(frame, ctx);
     }
-  }
-
-  /**
-   * `- - … - operand`: the operand, then each minus from the inside out. Every node's value is
-   * recorded as `evaluate` would (the outermost by `evaluate` itself).
-   */
-  private evaluateNegations(outermost: UnaryExpr, frame: Frame): Value {
-    const negations: UnaryExpr[] = [];
-    let operand: Expr = outermost;
-    for (; operand.kind === "Unary"; operand = operand.operand) negations.push(operand);
-    let value = this.evaluate(operand, frame);
-    for (let i = negations.length - 1; i >= 0; i--) {
-      value = arithmetic("-", { kind: "number", value: 0, integer: true }, value, negations[i], this.scopeCtx(frame));
-      if (i > 0) this.host.recordValue?.(negations[i], value);
-    }
-    return value;
-  }
-
-  /** `a + b - c * d …`: down the left operands to the first, then each operator from the inside out. */
-  private evaluateBinaryChain(outermost: BinaryExpr, frame: Frame): Value {
-    const operations: BinaryExpr[] = [];
-    let left: Expr = outermost;
-    for (; left.kind === "Binary"; left = left.left) operations.push(left);
-    let value = this.evaluate(left, frame);
-    for (let i = operations.length - 1; i >= 0; i--) {
-      value = this.evaluateBinary(operations[i], value, this.evaluate(operations[i].right, frame), frame);
-      if (i > 0) this.host.recordValue?.(operations[i], value);
-    }
-    return value;
+    return ctx;
   }
 
   /** `x -> a -> b …`: down to the source, then each stage in order. */

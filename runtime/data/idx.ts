@@ -8,6 +8,7 @@
 import { DataError, sizeOf } from "./examples.js";
 import { checkIdxSize, parseIdxHeader, type IdxType } from "./headers.js";
 import type { RawExamples } from "./targets.js";
+import { decodeTypedArray, type ElementType } from "./typed-array.js";
 import { formatShape, readDataFile, requireExamples } from "./user-files.js";
 
 export type { IdxType } from "./headers.js";
@@ -37,40 +38,19 @@ export function parseIdx(bytes: Uint8Array, name: string): IdxFile {
   // The header is parsed in headers.ts, which `nnc check` reads too.
   const header = parseIdxHeader(bytes, name);
   checkIdxSize(header, bytes.length, name);
-  const { dims, headerBytes } = header;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return { dims, type: header.type, data: values(view, headerBytes, sizeOf(dims), header.type) };
+  const values = decodeTypedArray(bytes, { element: IDX_ELEMENTS[header.type], byteOrder: "big", offset: header.headerBytes, count: sizeOf(header.dims) }, name);
+  return { dims: header.dims, type: header.type, data: values as IdxArray };
 }
 
-/** The values, converted from big-endian; DataView because the data is neither host order nor aligned. */
-function values(view: DataView, offset: number, count: number, type: IdxType): IdxArray {
-  switch (type) {
-    case "ubyte":
-      return new Uint8Array(view.buffer, view.byteOffset + offset, count).slice();
-    case "byte":
-      return new Int8Array(view.buffer, view.byteOffset + offset, count).slice();
-    case "short": {
-      const out = new Int16Array(count);
-      for (let i = 0; i < count; i++) out[i] = view.getInt16(offset + 2 * i, false);
-      return out;
-    }
-    case "int": {
-      const out = new Int32Array(count);
-      for (let i = 0; i < count; i++) out[i] = view.getInt32(offset + 4 * i, false);
-      return out;
-    }
-    case "float": {
-      const out = new Float32Array(count);
-      for (let i = 0; i < count; i++) out[i] = view.getFloat32(offset + 4 * i, false);
-      return out;
-    }
-    case "double": {
-      const out = new Float64Array(count);
-      for (let i = 0; i < count; i++) out[i] = view.getFloat64(offset + 8 * i, false);
-      return out;
-    }
-  }
-}
+/** The element type each IDX type byte means; IDX values are big-endian. */
+const IDX_ELEMENTS: Readonly<Record<IdxType, ElementType>> = {
+  ubyte: "uint8",
+  byte: "int8",
+  short: "int16",
+  int: "int32",
+  float: "float32",
+  double: "float64",
+};
 
 /** Reads `idx(images, labels, shape)`; paths are relative to `baseDir`, the `.nn` file's folder. */
 export function readIdxData(setting: IdxSetting, baseDir: string): RawExamples {

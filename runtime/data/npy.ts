@@ -12,6 +12,7 @@
 import { DataError, sizeOf, type Column } from "./examples.js";
 import { checkNpySize, parseNpyHeader, type NpyDtype } from "./headers.js";
 import type { RawExamples, RawLabels } from "./targets.js";
+import { decodeTypedArray, type ElementType } from "./typed-array.js";
 import { fitsShape, formatShape, readDataFile, requireExamples } from "./user-files.js";
 
 export type { NpyDtype } from "./headers.js";
@@ -47,52 +48,22 @@ export function parseNpy(bytes: Uint8Array, name: string): NpyFile {
   const header = parseNpyHeader(bytes, name);
   checkNpySize(header, bytes.length, name);
   const { dims, dtype, integer, dataStart } = header;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const count = sizeOf(dims);
-  return { dims, dtype, integer, data: values(view, dataStart, count, dtype) };
+  const values = decodeTypedArray(bytes, { element: NPY_ELEMENTS[dtype], byteOrder: "little", offset: dataStart, count: sizeOf(dims) }, name);
+  return { dims, dtype, integer, data: values };
 }
 
-/** The values, read little-endian; DataView because the data offset need not be aligned. */
-function values(view: DataView, offset: number, count: number, dtype: NpyDtype): NpyArray {
-  const at = view.byteOffset + offset;
-  switch (dtype) {
-    case "|u1":
-    case "|b1":
-      return new Uint8Array(view.buffer, at, count).slice();
-    case "|i1":
-      return new Int8Array(view.buffer, at, count).slice();
-    case "<i2": {
-      const out = new Int16Array(count);
-      for (let i = 0; i < count; i++) out[i] = view.getInt16(offset + 2 * i, true);
-      return out;
-    }
-    case "<u2": {
-      const out = new Uint16Array(count);
-      for (let i = 0; i < count; i++) out[i] = view.getUint16(offset + 2 * i, true);
-      return out;
-    }
-    case "<i4": {
-      const out = new Int32Array(count);
-      for (let i = 0; i < count; i++) out[i] = view.getInt32(offset + 4 * i, true);
-      return out;
-    }
-    case "<i8": {
-      const out = new Float64Array(count);
-      for (let i = 0; i < count; i++) out[i] = Number(view.getBigInt64(offset + 8 * i, true));
-      return out;
-    }
-    case "<f4": {
-      const out = new Float32Array(count);
-      for (let i = 0; i < count; i++) out[i] = view.getFloat32(offset + 4 * i, true);
-      return out;
-    }
-    case "<f8": {
-      const out = new Float64Array(count);
-      for (let i = 0; i < count; i++) out[i] = view.getFloat64(offset + 8 * i, true);
-      return out;
-    }
-  }
-}
+/** The element type of each supported dtype; byte-sized ones have no byte order, the others are little-endian. */
+const NPY_ELEMENTS: Readonly<Record<NpyDtype, ElementType>> = {
+  "|u1": "uint8",
+  "|b1": "uint8",
+  "|i1": "int8",
+  "<i2": "int16",
+  "<u2": "uint16",
+  "<i4": "int32",
+  "<i8": "int64",
+  "<f4": "float32",
+  "<f8": "float64",
+};
 
 /** Reads `npy(x, y, shape)`; paths are relative to `baseDir`, the `.nn` file's folder. */
 export function readNpyData(setting: NpySetting, baseDir: string): RawExamples {

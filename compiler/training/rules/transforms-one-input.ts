@@ -3,15 +3,13 @@
  * inputs has no single image to shift or rotate (E303, on the key's value).
  */
 import { diagnostic } from "../../diagnostics/diagnostic.js";
-import { exprOf } from "../bound.js";
+import { transformEntries } from "./each-transform.js";
 import type { TrainingRule } from "./rule.js";
 
 export const transformsOneInput: TrainingRule = (training, ctx) => {
   const model = training.model;
   if (!model || model.inputs.length < 2) return;
-  for (const key of ["augment", "expand"] as const) {
-    const expr = exprOf(training, key);
-    if (!expr) continue;
+  for (const [key, expr] of transformEntries(training)) {
     ctx.report(
       diagnostic({
         code: "E303",

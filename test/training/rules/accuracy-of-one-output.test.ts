@@ -20,7 +20,7 @@ train Two {
 
 describe("E303 accuracy monitored on a model with several outputs", () => {
   it("reports val_accuracy written for early stopping, with a fix to val_loss", () => {
-    const source = train("early_stopping: patience(3, monitor: val_accuracy)   // expect: E303");
+    const source = train("early_stopping: patience(3, monitor: val_accuracy)   // expect: E303 col 40: early stopping watches `val_accuracy`, but model `Two` has 2 outputs: each has its own accuracy");
     const d = diagnosticWith(expectDiagnostics(source), "E303");
     expect(d.message).toBe("early stopping watches `val_accuracy`, but model `Two` has 2 outputs: each has its own accuracy");
     expect(d.help).toBe("monitor `val_loss` (the weighted total)");
@@ -29,8 +29,8 @@ describe("E303 accuracy monitored on a model with several outputs", () => {
   });
 
   it("reports accuracy in on_plateau (also inside warmup) and in the objective", () => {
-    expectDiagnostics(train("schedule: warmup(2, then: on_plateau(monitor: accuracy))   // expect: E303"));
-    expectDiagnostics(train("tune: random(trials: 2)\n  batch_size: choice(8, 16)\n  objective: maximize(val_accuracy)   // expect: E303"));
+    expectDiagnostics(train("schedule: warmup(2, then: on_plateau(monitor: accuracy))   // expect: E303 col 49: `on_plateau` watches `accuracy`, but model `Two` has 2 outputs: each has its own accuracy"));
+    expectDiagnostics(train("tune: random(trials: 2)\n  batch_size: choice(8, 16)\n  objective: maximize(val_accuracy)   // expect: E303 col 23: the objective watches `val_accuracy`, but model `Two` has 2 outputs: each has its own accuracy"));
   });
 
   it("leaves default monitors alone: they watch val_loss", () => {

@@ -22,7 +22,7 @@ train M {
 
 describe("E300 data does not fit the model's input", () => {
   it("reports mnist images given to a flat input, with the flat: true fix", () => {
-    const result = expectDiagnostics(FLAT + train("mnist()", "E300"));
+    const result = expectDiagnostics(FLAT + train("mnist()", "E300 col 9: `mnist` gives examples of shape [28, 28, 1], but model `M` takes [784]"));
     const d = diagnosticWith(result, "E300");
     expect(d.message).toContain("[28, 28, 1]");
     expect(d.message).toContain("[784]");
@@ -32,14 +32,14 @@ describe("E300 data does not fit the model's input", () => {
   });
 
   it("adds flat: true after the last argument, or to a bare name", () => {
-    const withArgs = diagnosticWith(expectDiagnostics(FLAT + train("mnist(train: 1000)", "E300")), "E300");
+    const withArgs = diagnosticWith(expectDiagnostics(FLAT + train("mnist(train: 1000)", "E300 col 9: `mnist` gives examples of shape [28, 28, 1], but model `M` takes [784]")), "E300");
     expect(withArgs.fixes[0].edits[0].newText).toBe(", flat: true");
-    const bare = diagnosticWith(expectDiagnostics(FLAT + train("mnist", "E300")), "E300");
+    const bare = diagnosticWith(expectDiagnostics(FLAT + train("mnist", "E300 col 9: `mnist` gives examples of shape [28, 28, 1], but model `M` takes [784]")), "E300");
     expect(bare.fixes[0].edits[0].newText).toBe("mnist(flat: true)");
   });
 
   it("reports flat mnist given to an image input", () => {
-    const d = diagnosticWith(expectDiagnostics(IMAGE + train("mnist(flat: true)", "E300")), "E300");
+    const d = diagnosticWith(expectDiagnostics(IMAGE + train("mnist(flat: true)", "E300 col 9: `mnist` gives examples of shape [784], but model `M` takes [28, 28, 1]")), "E300");
     expect(d.help).toContain("remove `flat: true`");
     expect(d.fixes[0].edits[0].newText).toBe("false");
   });
@@ -50,7 +50,7 @@ model M {
   input image: [28, 28]
   image -> flatten -> dense(10, activation: softmax)
 }`;
-    expect(diagnosticWith(expectDiagnostics(model + train("mnist()", "E300")), "E300").help).toContain("reshape");
+    expect(diagnosticWith(expectDiagnostics(model + train("mnist()", "E300 col 9: `mnist` gives examples of shape [28, 28, 1], but model `M` takes [28, 28]")), "E300").help).toContain("reshape");
   });
 
   it("accepts matching shapes", () => {
@@ -71,8 +71,8 @@ train R {
 }`;
     expectClean(model("[T, 2]").replace("// expect-here", ""));
     expectClean(model("[50, 2]").replace("// expect-here", ""));
-    expectDiagnostics(model("[T, 3]").replace("// expect-here", "// expect: E300"));
-    expectDiagnostics(model("[40, 2]").replace("// expect-here", "// expect: E300"));
+    expectDiagnostics(model("[T, 3]").replace("// expect-here", "// expect: E300 col 9: `adding_problem` gives examples of shape [50, 2], but model `R` takes [T, 3]"));
+    expectDiagnostics(model("[40, 2]").replace("// expect-here", "// expect: E300 col 9: `adding_problem` gives examples of shape [50, 2], but model `R` takes [40, 2]"));
   });
 
   it("reports a model with several inputs", () => {
@@ -85,7 +85,7 @@ model Two {
   output concat(a, b) -> dense(10, activation: softmax)
 }
 train Two {
-  data: mnist()                       // expect: E300
+  data: mnist()                       // expect: E300 col 9: model \`Two\` has 2 inputs (\`image\`, \`meta\`), but \`mnist\` gives one tensor per example
   loss: cross_entropy
   optimizer: sgd(lr: 0.1)
 }`;
@@ -101,7 +101,7 @@ model Tokens {
   tokens -> embedding(100, 8) -> lstm(16) -> dense(10, activation: softmax)
 }
 train Tokens {
-  data: mnist(flat: true)             // expect: E300
+  data: mnist(flat: true)             // expect: E300 col 9: model \`Tokens\` takes integer token ids (\`tokens\` is int32), but \`mnist\` gives real-valued examples
   loss: cross_entropy
   optimizer: sgd(lr: 0.1)
 }`;
@@ -111,16 +111,16 @@ train Tokens {
   it("checks user files only when their shape is given", () => {
     expectClean(FLAT + train('csv("digits.csv", label: "digit", features: 784, classes: 10)'));
     expectClean(IMAGE + train('csv("digits.csv", label: "digit")'));
-    expectDiagnostics(IMAGE + train('csv("digits.csv", label: "digit", features: 784)', "E300"));
+    expectDiagnostics(IMAGE + train('csv("digits.csv", label: "digit", features: 784)', "E300 col 9: `csv` gives examples of shape [784], but model `M` takes [28, 28, 1]"));
     expectClean(IMAGE + train('idx("images.idx", "labels.idx", shape: [28, 28, 1], classes: 10)'));
-    expectDiagnostics(FLAT + train('npy("x.npy", "y.npy", shape: [28, 28, 1])', "E300"));
+    expectDiagnostics(FLAT + train('npy("x.npy", "y.npy", shape: [28, 28, 1])', "E300 col 9: `npy` gives examples of shape [28, 28, 1], but model `M` takes [784]"));
   });
 
   it("checks a validation dataset the same way", () => {
     expectDiagnostics(`${FLAT}
 train M {
   data: mnist(flat: true, validation: 0)
-  validation: csv("val.csv", label: 0, features: 100)   // expect: E300
+  validation: csv("val.csv", label: 0, features: 100)   // expect: E300 col 15: \`csv\` gives examples of shape [100], but model \`M\` takes [784]
   loss: cross_entropy
   optimizer: sgd(lr: 0.1)
 }`);
@@ -150,22 +150,22 @@ train Two {
   });
 
   it("reports a count mismatch, naming each input, with the form that fits", () => {
-    const csv = diagnosticWith(expectDiagnostics(trainTwo('csv("d.csv", label: "y", features: 784)   // expect: E300')), "E300");
+    const csv = diagnosticWith(expectDiagnostics(trainTwo('csv("d.csv", label: "y", features: 784)   // expect: E300 col 9: model `Two` has 2 inputs (`image`, `meta`), but `csv` gives one tensor per example')), "E300");
     expect(csv.message).toBe("model `Two` has 2 inputs (`image`, `meta`), but `csv` gives one tensor per example");
     expect(csv.labels.map((l) => l.message)).toEqual(["input `image` is [784]", "input `meta` is [12]"]);
     expect(csv.help).toContain("`features: [784, 12]`");
-    const npy = diagnosticWith(expectDiagnostics(trainTwo('npy(["a.npy", "b.npy", "c.npy"], "y.npy")   // expect: E300')), "E300");
+    const npy = diagnosticWith(expectDiagnostics(trainTwo('npy(["a.npy", "b.npy", "c.npy"], "y.npy")   // expect: E300 col 9: model `Two` has 2 inputs (`image`, `meta`), but `npy` gives 3 tensors per example')), "E300");
     expect(npy.help).toContain('`x: ["image.npy", "meta.npy"]`');
-    expectDiagnostics(trainTwo('idx("i.idx", "l.idx")   // expect: E300'));
+    expectDiagnostics(trainTwo('idx("i.idx", "l.idx")   // expect: E300 col 9: model `Two` has 2 inputs (`image`, `meta`), but `idx` gives one tensor per example'));
   });
 
   it("checks each input's shape where the data states it", () => {
-    const d = diagnosticWith(expectDiagnostics(trainTwo('csv("d.csv", label: "y", features: [784, 10])   // expect: E300')), "E300");
+    const d = diagnosticWith(expectDiagnostics(trainTwo('csv("d.csv", label: "y", features: [784, 10])   // expect: E300 col 9: `csv` gives examples of shape [10] for input `meta`, but model `Two` takes [12]')), "E300");
     expect(d.message).toBe("`csv` gives examples of shape [10] for input `meta`, but model `Two` takes [12]");
   });
 
   it("reports a json shape, which describes one input, for a model with several", () => {
-    const d = diagnosticWith(expectDiagnostics(trainTwo('json("d.json", shape: [784])   // expect: E300')), "E300");
+    const d = diagnosticWith(expectDiagnostics(trainTwo('json("d.json", shape: [784])   // expect: E300 col 9: `json(shape: …)` gives the shape of one input\'s examples, but model `Two` has 2 inputs (`image`, `meta`)')), "E300");
     expect(d.help).toContain("remove `shape`");
   });
 
@@ -184,8 +184,8 @@ train Tokens {
     expectClean(tokens('csv("tokens.csv", label: "y", features: 8)'));
     expectClean(tokens('npy("x.npy", "y.npy", shape: [8])'));
     expectClean(tokens('idx("x.idx", "y.idx", shape: [8], classes: 3)'));
-    expectDiagnostics(tokens('json("tokens.json", shape: [9])   // expect: E300'));
-    const images = diagnosticWith(expectDiagnostics(tokens('images("pics", size: [8, 8])   // expect: E300')), "E300");
+    expectDiagnostics(tokens('json("tokens.json", shape: [9])   // expect: E300 col 9: `json` gives examples of shape [9], but model `Tokens` takes [8]'));
+    const images = diagnosticWith(expectDiagnostics(tokens('images("pics", size: [8, 8])   // expect: E300 col 9: model `Tokens` takes integer token ids (`tokens` is int32), but `images` gives real-valued examples')), "E300");
     expect(images.message).toContain("real-valued");
   });
 
@@ -203,8 +203,8 @@ train I {
     expectClean(model("[32, 32, 3]", 'images("pics", size: [32, 32])'));
     expectClean(model("[32, 32, 1]", 'images("pics", size: [32, 32], color: grayscale)'));
     expectClean(model("[32, 32, 3]", 'images("pics")'));
-    const d = diagnosticWith(expectDiagnostics(model("[32, 32, 1]", 'images("pics", size: [32, 32])   // expect: E300')), "E300");
+    const d = diagnosticWith(expectDiagnostics(model("[32, 32, 1]", 'images("pics", size: [32, 32])   // expect: E300 col 9: `images` gives examples of shape [32, 32, 3], but model `I` takes [32, 32, 1]')), "E300");
     expect(d.help).toBe("declare the input as [32, 32, 3], or use `color: grayscale` for 1 channel");
-    expect(diagnosticWith(expectDiagnostics(model("[32, 32, 3]", 'images("pics", size: [28, 28])   // expect: E300')), "E300").help).toContain("change `size`");
+    expect(diagnosticWith(expectDiagnostics(model("[32, 32, 3]", 'images("pics", size: [28, 28])   // expect: E300 col 9: `images` gives examples of shape [28, 28, 3], but model `I` takes [32, 32, 3]')), "E300").help).toContain("change `size`");
   });
 });

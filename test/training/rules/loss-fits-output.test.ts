@@ -16,7 +16,7 @@ train M {
 
 describe("E302 loss does not fit the output", () => {
   it("reports cross_entropy on a linear output, with both fixes", () => {
-    const d = diagnosticWith(expectDiagnostics(model("dense(10)") + train("cross_entropy", "E302")), "E302");
+    const d = diagnosticWith(expectDiagnostics(model("dense(10)") + train("cross_entropy", "E302 col 9: `cross_entropy` needs a softmax output, but the output layer `dense_2` has no activation")), "E302");
     expect(d.message).toContain("softmax");
     expect(d.help).toContain("activation: softmax");
     expect(d.help).toContain("cross_entropy(from_logits: true)");
@@ -24,7 +24,7 @@ describe("E302 loss does not fit the output", () => {
   });
 
   it("replaces a wrong activation", () => {
-    const d = diagnosticWith(expectDiagnostics(model("dense(10, activation: sigmoid)") + train("cross_entropy", "E302")), "E302");
+    const d = diagnosticWith(expectDiagnostics(model("dense(10, activation: sigmoid)") + train("cross_entropy", "E302 col 9: `cross_entropy` needs a softmax output, but the output layer `dense_2` applies sigmoid")), "E302");
     expect(d.help).toContain("binary_cross_entropy");
     expect(d.fixes[0].edits[0].newText).toBe("softmax");
   });
@@ -34,7 +34,7 @@ describe("E302 loss does not fit the output", () => {
   });
 
   it("reports from_logits on an output that already applies softmax", () => {
-    const d = diagnosticWith(expectDiagnostics(model("dense(10, activation: softmax)") + train("cross_entropy(from_logits: true)", "E302")), "E302");
+    const d = diagnosticWith(expectDiagnostics(model("dense(10, activation: softmax)") + train("cross_entropy(from_logits: true)", "E302 col 36: `from_logits: true`, but the output layer `dense_2` already applies softmax")), "E302");
     expect(d.message).toContain("from_logits");
   });
 
@@ -43,12 +43,12 @@ describe("E302 loss does not fit the output", () => {
   });
 
   it("needs a sigmoid output for binary_cross_entropy", () => {
-    expectDiagnostics(model("dense(10, activation: softmax)") + train("binary_cross_entropy", "E302"));
+    expectDiagnostics(model("dense(10, activation: softmax)") + train("binary_cross_entropy", "E302 col 9: `binary_cross_entropy` needs a sigmoid output, but the output layer `dense_2` applies softmax"));
     expectClean(model("dense(10, activation: sigmoid)") + train("binary_cross_entropy"));
   });
 
   it("needs a softmax output for sparse_cross_entropy", () => {
-    expectDiagnostics(model("dense(10)") + train("sparse_cross_entropy", "E302"));
+    expectDiagnostics(model("dense(10)") + train("sparse_cross_entropy", "E302 col 9: `sparse_cross_entropy` needs a softmax output, but the output layer `dense_2` has no activation"));
     expectClean(model("dense(10, activation: softmax)") + train("sparse_cross_entropy"));
   });
 });
@@ -70,7 +70,7 @@ train Two {
 
   it("checks each output against its own loss", () => {
     expectClean(train("[cross_entropy, mse]"));
-    const result = expectDiagnostics(train("[mse, cross_entropy]   // expect: E302 expect: W403"));
+    const result = expectDiagnostics(train("[mse, cross_entropy]   // expect: W403 col 10: `mse` cost on output `kind`, a softmax output, learns slowly when the output saturates // expect: E302 col 15: `cross_entropy` needs a softmax output, but the layer of output `size` `dense_3` has no activation"));
     const d = diagnosticWith(result, "E302");
     expect(d.message).toBe("`cross_entropy` needs a softmax output, but the layer of output `size` `dense_3` has no activation");
     // On the list item that is the output's loss.
@@ -79,11 +79,11 @@ train Two {
   });
 
   it("applies one loss written once to every output", () => {
-    const d = diagnosticWith(expectDiagnostics(train("cross_entropy   // expect: E302")), "E302");
+    const d = diagnosticWith(expectDiagnostics(train("cross_entropy   // expect: E302 col 9: `cross_entropy` needs a softmax output, but the layer of output `size` `dense_3` has no activation")), "E302");
     expect(d.message).toContain("output `size`");
   });
 
   it("uses a one-item list for every output", () => {
-    expectDiagnostics(train("[cross_entropy]   // expect: E302"));
+    expectDiagnostics(train("[cross_entropy]   // expect: E302 col 10: `cross_entropy` needs a softmax output, but the layer of output `size` `dense_3` has no activation"));
   });
 });

@@ -25,26 +25,26 @@ describe("E303 losses and loss weights per output", () => {
   });
 
   it("reports a loss list whose length is neither 1 nor the number of outputs", () => {
-    const d = diagnosticWith(expectDiagnostics(train("loss: [cross_entropy, mse, mae]   // expect: E303")), "E303");
+    const d = diagnosticWith(expectDiagnostics(train("loss: [cross_entropy, mse, mae]   // expect: E303 col 9: `loss` lists 3 losses, but model `Two` has 2 outputs (`kind`, `size`)")), "E303");
     expect(d.message).toBe("`loss` lists 3 losses, but model `Two` has 2 outputs (`kind`, `size`)");
     expect(d.help).toBe("give one loss for every output, or one per output in output order: `loss: […, …]`");
     expect(d.labels).toHaveLength(2);
   });
 
   it("reports loss weights that do not give one weight per output", () => {
-    const d = diagnosticWith(expectDiagnostics(train("loss: [cross_entropy, mse]\n  loss_weights: [1, 2, 3]   // expect: E303")), "E303");
+    const d = diagnosticWith(expectDiagnostics(train("loss: [cross_entropy, mse]\n  loss_weights: [1, 2, 3]   // expect: E303 col 17: `loss_weights` gives 3 weights, but model `Two` has 2 outputs (`kind`, `size`)")), "E303");
     expect(d.help).toBe("give one weight per output, in output order: `loss_weights: [1, 1]`");
-    expectDiagnostics(train("loss: [cross_entropy, mse]\n  loss_weights: 2   // expect: E303"));
+    expectDiagnostics(train("loss: [cross_entropy, mse]\n  loss_weights: 2   // expect: E303 col 17: `loss_weights` gives 1 weight, but model `Two` has 2 outputs (`kind`, `size`)"));
   });
 
   it("reports weights that are all 0", () => {
-    const d = diagnosticWith(expectDiagnostics(train("loss: [cross_entropy, mse]\n  loss_weights: [0, 0]   // expect: E303")), "E303");
+    const d = diagnosticWith(expectDiagnostics(train("loss: [cross_entropy, mse]\n  loss_weights: [0, 0]   // expect: E303 col 17: every loss weight is 0: the cost would be 0 and nothing would train")), "E303");
     expect(d.message).toContain("nothing would train");
     expectClean(train("loss: [cross_entropy, mse]\n  loss_weights: [0, 1]"));
   });
 
   it("reports negative weights through the binder", () => {
-    expectDiagnostics(train("loss: [cross_entropy, mse]\n  loss_weights: [1, -1]   // expect: E105"));
+    expectDiagnostics(train("loss: [cross_entropy, mse]\n  loss_weights: [1, -1]   // expect: E105 col 21: -1 is out of range: expected a value ≥ 0"));
   });
 
   it("on a model with one output, a one-loss list is fine and weights are one", () => {
@@ -59,7 +59,7 @@ train M {
   loss: LOSS
 }`;
     expectClean(one.replace("LOSS", "[cross_entropy]\n  loss_weights: [2]"));
-    expectDiagnostics(one.replace("LOSS", "[cross_entropy, mse]   // expect: E303"));
+    expectDiagnostics(one.replace("LOSS", "[cross_entropy, mse]   // expect: E303 col 9: `loss` lists 2 losses, but model `M` has 1 output (`output`)"));
   });
 });
 

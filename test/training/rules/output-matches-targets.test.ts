@@ -16,7 +16,7 @@ train M {
 
 describe("E301 output does not fit the targets", () => {
   it("reports units that differ from the classes, with a fix on the last layer", () => {
-    const result = expectDiagnostics(model("dense(9, activation: softmax)") + train("mnist(flat: true)", "cross_entropy", "E301"));
+    const result = expectDiagnostics(model("dense(9, activation: softmax)") + train("mnist(flat: true)", "cross_entropy", "E301 col 9: model `M` outputs [9], but `mnist` has 10 classes"));
     const d = diagnosticWith(result, "E301");
     expect(d.message).toContain("[9]");
     expect(d.message).toContain("10 classes");
@@ -36,7 +36,7 @@ model R {
   seq -> lstm(8) -> dense(2)
 }
 train R {
-  data: adding_problem(length: 20)   // expect: E301
+  data: adding_problem(length: 20)   // expect: E301 col 9: model \`R\` outputs [2], but \`adding_problem\` has targets of shape [1]
   loss: mse
   optimizer: adam
 }`;
@@ -52,7 +52,7 @@ train R {
   });
 
   it("checks regression targets of user files", () => {
-    expectDiagnostics(model("dense(3)") + train('npy("x.npy", "y.npy", shape: [784], targets: 2)', "mse", "E301"));
+    expectDiagnostics(model("dense(3)") + train('npy("x.npy", "y.npy", shape: [784], targets: 2)', "mse", "E301 col 9: model `M` outputs [3], but `npy` has targets of shape [2]"));
     expectClean(model("dense(2)") + train('npy("x.npy", "y.npy", shape: [784], targets: 2)', "mse"));
   });
 
@@ -65,8 +65,8 @@ model M {
   output b = h -> dense(1)
 }
 train M {
-  data: mnist(flat: true)            // expect: E301
-  loss: mse                          // expect: W403
+  data: mnist(flat: true)            // expect: E301 col 9: model \`M\` has 2 outputs (\`a\`, \`b\`), but \`mnist\` has one target per example
+  loss: mse                          // expect: W403 col 9: \`mse\` cost on output \`a\`, a softmax output, learns slowly when the output saturates
   optimizer: sgd(lr: 0.1)
 }`);
   });
@@ -94,16 +94,16 @@ train Two {
   });
 
   it("reports a count mismatch, naming each output, with the form that fits", () => {
-    const d = diagnosticWith(expectDiagnostics(trainTwo('csv("d.csv", label: "kind", features: 8)   // expect: E301')), "E301");
+    const d = diagnosticWith(expectDiagnostics(trainTwo('csv("d.csv", label: "kind", features: 8)   // expect: E301 col 9: model `Two` has 2 outputs (`kind`, `size`), but `csv` has one target per example')), "E301");
     expect(d.message).toBe("model `Two` has 2 outputs (`kind`, `size`), but `csv` has one target per example");
     expect(d.labels.map((l) => l.message)).toEqual(["output `kind` is [3]", "output `size` is [1]"]);
     expect(d.help).toContain('`label: ["kind", "size"]`');
-    const npy = diagnosticWith(expectDiagnostics(trainTwo('npy("x.npy", ["a.npy", "b.npy", "c.npy"])   // expect: E301')), "E301");
+    const npy = diagnosticWith(expectDiagnostics(trainTwo('npy("x.npy", ["a.npy", "b.npy", "c.npy"])   // expect: E301 col 9: model `Two` has 2 outputs (`kind`, `size`), but `npy` has 3 targets per example')), "E301");
     expect(npy.help).toContain('`y: ["kind.npy", "size.npy"]`');
   });
 
   it("reports json classes or targets, which describe one output, for a model with several", () => {
-    const d = diagnosticWith(expectDiagnostics(trainTwo('json("d.json", classes: 3)   // expect: E301')), "E301");
+    const d = diagnosticWith(expectDiagnostics(trainTwo('json("d.json", classes: 3)   // expect: E301 col 9: `classes` describes the targets of one output, but model `Two` has 2 outputs (`kind`, `size`)')), "E301");
     expect(d.help).toContain("remove `classes`");
   });
 
@@ -111,7 +111,7 @@ train Two {
     expectDiagnostics(`${TWO}
 train Two {
   data: csv("d.csv", label: ["kind", "size"], features: 8)
-  validation: csv("v.csv", label: "kind")   // expect: E301
+  validation: csv("v.csv", label: "kind")   // expect: E301 col 15: model \`Two\` has 2 outputs (\`kind\`, \`size\`), but \`csv\` has one target per example
   loss: [cross_entropy, mse]
   optimizer: adam
 }`);
@@ -130,8 +130,8 @@ train Tagger {
 }`;
     expectClean(tagger('npy("x.npy", "y.npy", shape: [20], classes: 5)'));
     expectClean(tagger('json("d.json", shape: [20], classes: ["a", "b", "c", "d", "e"])'));
-    expectDiagnostics(tagger('npy("x.npy", "y.npy", shape: [20], classes: 4)   // expect: E301'));
-    expectDiagnostics(tagger('csv("d.csv", label: "y", features: 20, classes: 5)   // expect: E301'));
+    expectDiagnostics(tagger('npy("x.npy", "y.npy", shape: [20], classes: 4)   // expect: E301 col 9: model `Tagger` outputs [T, 5], but `npy` has 4 classes'));
+    expectDiagnostics(tagger('csv("d.csv", label: "y", features: 20, classes: 5)   // expect: E301 col 9: model `Tagger` outputs [T, 5], but `csv` has 5 classes'));
   });
 
   it("checks that images, whose classes come from the folders, get a one-per-class output", () => {
@@ -146,7 +146,7 @@ train I {
   optimizer: adam
 }`;
     expectClean(model("flatten -> dense(7, activation: softmax)"));
-    const rank3 = model("conv2d(7, kernel: 8, activation: softmax)").replace('images("pics", size: [8, 8])', 'images("pics", size: [8, 8])   // expect: E301');
+    const rank3 = model("conv2d(7, kernel: 8, activation: softmax)").replace('images("pics", size: [8, 8])', 'images("pics", size: [8, 8])   // expect: E301 col 9: model `I` outputs [1, 1, 7], but `images` has one class per example');
     const d = diagnosticWith(expectDiagnostics(rank3), "E301");
     expect(d.message).toContain("one class per example");
   });

@@ -15,7 +15,7 @@ describe("E101 two trainings of a file would write one run folder", () => {
   it("reports my_run and myRun (both runs/my_run/), on the later one, naming both and suggesting a free label", () => {
     const source = `${MODEL}
 ${train("my_run: M")}
-${train("myRun: M")}   // expect: E101
+${train("myRun: M")}   // expect: E101 col 7: trainings \`my_run\` and \`myRun\` would both write the run folder \`runs/my_run/\`
 `;
     const d = diagnosticWith(expectDiagnostics(source), "E101");
     expect(d.message).toBe("trainings `my_run` and `myRun` would both write the run folder `runs/my_run/`");
@@ -27,12 +27,12 @@ ${train("myRun: M")}   // expect: E101
   it("reports labels that differ in case, a leading underscore, or a label against an unlabelled training of its model", () => {
     expectDiagnostics(`${MODEL}
 ${train("net: M")}
-${train("Net: M")}   // expect: E101
-${train("_net: M")}   // expect: E101
+${train("Net: M")}   // expect: E101 col 7: trainings \`net\` and \`Net\` would both write the run folder \`runs/net/\`
+${train("_net: M")}   // expect: E101 col 7: trainings \`net\` and \`_net\` would both write the run folder \`runs/net/\`
 `);
     expectDiagnostics(`${MODEL}
 ${train("M")}
-${train("m: M")}   // expect: E101
+${train("m: M")}   // expect: E101 col 7: trainings \`M\` and \`m\` would both write the run folder \`runs/m/\`
 `);
   });
 
@@ -41,7 +41,7 @@ ${train("m: M")}   // expect: E101
       expectDiagnostics(`${MODEL}
 ${train("run: M")}
 ${train("run2: M")}
-${train("Run: M")}   // expect: E101
+${train("Run: M")}   // expect: E101 col 7: trainings \`run\` and \`Run\` would both write the run folder \`runs/run/\`
 `),
       "E101",
     );

@@ -13,7 +13,7 @@ describe("E304 invalid search space", () => {
 train M {
   data: mnist(flat: true)
   loss: cross_entropy
-  optimizer: sgd(lr: log_uniform(0.001, 1.0))   // expect: E304
+  optimizer: sgd(lr: log_uniform(0.001, 1.0))   // expect: E304 col 22: \`tune: grid\` tries every value, but \`log_uniform(…)\` at \`optimizer.lr\` is a continuous range
   regularization: l2(choice(0.1, 1.0))
   tune: grid
 }`);
@@ -39,7 +39,7 @@ train M {
   data: mnist(flat: true)
   loss: cross_entropy
   optimizer: sgd(lr: log_uniform(0.001, 1.0))
-  tune: random(trials: 0)              // expect: E304
+  tune: random(trials: 0)              // expect: E304 col 24: \`random\` search needs at least one trial; found 0
 }`);
   });
 
@@ -49,7 +49,7 @@ train M {
   data: mnist(flat: true)
   loss: cross_entropy
   optimizer: sgd(lr: log_uniform(0.001, 1.0))
-  tune: bayesian(trials: choice(5, 10))   // expect: E304
+  tune: bayesian(trials: choice(5, 10))   // expect: E304 col 26: \`tune\` says how to search; it cannot be searched itself
 }`);
   });
 
@@ -58,7 +58,7 @@ train M {
 train M {
   data: mnist(flat: true)
   loss: cross_entropy
-  optimizer: sgd(lr: log_uniform(0.0, 1.0))   // expect: E304
+  optimizer: sgd(lr: log_uniform(0.0, 1.0))   // expect: E304 col 34: \`log_uniform\` needs bounds above 0; found 0
   tune: random(trials: 4)
 }`);
   });
@@ -76,11 +76,11 @@ train Mlp(rate: ${arg}) {${expect}
   optimizer: sgd(lr: 0.1)
   tune: ${tune}
 }`;
-    const d = diagnosticWith(expectDiagnostics(source("uniform(0.1, 0.5)", "random(trials: 3)", "   // expect: E304")), "E304");
+    const d = diagnosticWith(expectDiagnostics(source("uniform(0.1, 0.5)", "random(trials: 3)", "   // expect: E304 col 17: the model argument `rate` is searched over a continuous range, but generated code builds one model per value")), "E304");
     expect(d.message).toContain("`rate`");
     expect(d.help).toContain("choice");
     // Under grid search the same range is reported once.
-    expectDiagnostics(source("log_uniform(0.1, 0.5)", "grid", "   // expect: E304"));
+    expectDiagnostics(source("log_uniform(0.1, 0.5)", "grid", "   // expect: E304 col 17: the model argument `rate` is searched over a continuous range, but generated code builds one model per value"));
     expectClean(source("choice(0.1, 0.5)", "grid"));
   });
 
@@ -96,7 +96,7 @@ train Mlp(hidden: ${hidden}, depth: choice(1, 2)) {${expect}
   optimizer: sgd(lr: 0.1)
   tune: random(trials: 3)
 }`;
-    const d = diagnosticWith(expectDiagnostics(source("int_uniform(20, 200)", "   // expect: E304")), "E304");
+    const d = diagnosticWith(expectDiagnostics(source("int_uniform(20, 200)", "   // expect: E304 col 7: the search over model arguments builds 362 models, more than the 64 generated code holds")), "E304");
     expect(d.message).toContain("builds 362 models, more than the 64");
     // 32 × 2 = 64 models fit.
     expectClean(source("int_uniform(1, 32)"));

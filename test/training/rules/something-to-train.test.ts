@@ -18,7 +18,7 @@ train M {
 
 describe("E303 nothing would train", () => {
   it("reports freezing every layer with weights, naming them", () => {
-    const source = train("freeze: [h, out]   // expect: E303");
+    const source = train("freeze: [h, out]   // expect: E303 col 11: every layer with weights is frozen: nothing would train");
     const d = diagnosticWith(expectDiagnostics(source), "E303");
     expect(d.message).toBe("every layer with weights is frozen: nothing would train");
     expect(d.labels.map((l) => l.message)).toEqual(["`h` has weights and is frozen", "`out` has weights and is frozen"]);
@@ -37,7 +37,7 @@ model Flat {
   input x: [10]
   x -> softmax
 }
-train Flat {                      // expect: E303
+train Flat {                      // expect: E303 col 7: model \`Flat\` has no layer with weights: nothing would train
   data: json("d.json")
   loss: cross_entropy
   optimizer: adam

@@ -19,10 +19,10 @@ train Two {
 }`;
 
   it("reports augment and expand, naming the inputs", () => {
-    const d = diagnosticWith(expectDiagnostics(train("augment: [shift(2), rotate(10)]   // expect: E303")), "E303");
+    const d = diagnosticWith(expectDiagnostics(train("augment: [shift(2), rotate(10)]   // expect: E303 col 12: `augment` transforms the images of one input, but model `Two` has 2 inputs (`image`, `meta`)")), "E303");
     expect(d.message).toBe("`augment` transforms the images of one input, but model `Two` has 2 inputs (`image`, `meta`)");
     expect(d.labels).toHaveLength(2);
-    expectDiagnostics(train("expand: shift(1)   // expect: E303"));
+    expectDiagnostics(train("expand: shift(1)   // expect: E303 col 11: `expand` transforms the images of one input, but model `Two` has 2 inputs (`image`, `meta`)"));
   });
 
   it("is silent without transforms, and for one image input", () => {

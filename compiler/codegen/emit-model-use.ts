@@ -6,7 +6,7 @@
  */
 import { VariableDeclarationKind, type SourceFile } from "ts-morph";
 import type { TensorSpec } from "../../runtime/core/program.js";
-import { commentText, literal } from "./literal.js";
+import { commentText, literal } from "../schema/literal.js";
 import type { ModelNames } from "./names.js";
 
 function shapeText(spec: TensorSpec): string {

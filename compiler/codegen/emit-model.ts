@@ -6,20 +6,24 @@
 import type { ModelGraph } from "../checker/graph.js";
 import { constValue } from "../shapes/dim.js";
 import type { TensorValue } from "../schema/values.js";
-import { CodegenError, emitLayer, type LayerCode } from "./emit-layer.js";
-import { tfjsName } from "../../runtime/core/layer-names.js";
-import { literal } from "./literal.js";
+import { CodegenError, emitLayer, nativeEntry, type LayerCode } from "./emit-layer.js";
+import { helperLayerName, tfjsName } from "../../runtime/core/layer-names.js";
+import type { NativeEntry } from "../../runtime/core/native-layer.js";
+import { literal } from "../schema/literal.js";
 
 export interface EmittedModel {
   /** Statements of the build function's body. */
   readonly statements: readonly string[];
   readonly penalties: Readonly<Record<string, NonNullable<LayerCode["penalty"]>>>;
+  /** Each tfjs layer's entry of the compiled native step, by tfjs layer name. */
+  readonly nativeLayers: Readonly<Record<string, NativeEntry>>;
 }
 
 export function emitModel(graph: ModelGraph): EmittedModel {
   if (graph.incomplete) throw new CodegenError(`model ${graph.name} has errors`);
   const statements: string[] = [];
   const penalties: Record<string, NonNullable<LayerCode["penalty"]>> = {};
+  const nativeLayers: Record<string, NativeEntry> = {};
   const inputNames = new Map<string, string>();
   graph.inputs.forEach((input, i) => {
     const local = `input${i}`;
@@ -46,9 +50,13 @@ export function emitModel(graph: ModelGraph): EmittedModel {
     statements.push(`const layer${node.id} = ${value};`);
     // Keyed by the layer's tfjs name, which the runtime looks up (and never `__proto__`: that is `nn-__proto__`).
     if (code.penalty) penalties[tfjsName(node.name)] = code.penalty;
+    nativeLayers[tfjsName(node.name)] = nativeEntry(node);
+    // The one helper layer generated code adds (a leaky_relu activation) has no native counterpart.
+    const helper = helperLayerName(node.name, "leaky_relu");
+    if (code.then) nativeLayers[helper] = { notCompiled: `layer "${helper}" (leaky_relu) is not compiled` };
   }
   const inputs = graph.inputs.map((i) => inputNames.get(i.name)).join(", ");
   const outputs = graph.outputs.map((o) => ref(o.tensor)).join(", ");
   statements.push(`return tf.model({ inputs: [${inputs}], outputs: [${outputs}], name: ${literal(tfjsName(graph.name))} });`);
-  return { statements, penalties };
+  return { statements, penalties, nativeLayers };
 }

@@ -11,7 +11,7 @@ import type { CheckedTraining, CheckResult } from "../check/check.js";
 import type { ModelGraph } from "../checker/graph.js";
 import { CodegenError } from "./emit-layer.js";
 import { emitModel, type EmittedModel } from "./emit-model.js";
-import { commentText, literal } from "./literal.js";
+import { commentText, literal } from "../schema/literal.js";
 import { addModelUse } from "./emit-model-use.js";
 import { ModuleNames, type ModelNames, type TrainingNames } from "./names.js";
 import { inputSpecs, outputSpecs } from "./tensor-specs.js";
@@ -158,8 +158,10 @@ function addTraining(file: SourceFile, builds: Map<string, string>, training: Ch
   const emittedVariants = variants.map((variant) => ({ variant, emitted: emitModel(variant.graph) }));
   const penalties: Record<string, unknown> = {};
   const entries: string[] = [];
+  const nativeLayers: Record<string, unknown> = {};
   for (const [i, { variant, emitted }] of emittedVariants.entries()) {
     Object.assign(penalties, emitted.penalties);
+    nativeLayers[variant.key] = emitted.nativeLayers;
     const body = emitted.statements.join("\n");
     let name = builds.get(body);
     if (!name) {
@@ -193,6 +195,7 @@ function addTraining(file: SourceFile, builds: Map<string, string>, training: Ch
           inputs: ${literal(inputSpecs(graphs))},
           outputs: ${literal(outputSpecs(graphs))},
           layerPenalties: ${literal(penalties)},
+          nativeLayers: ${literal(nativeLayers)},
           build: (args, buildOptions) => nnc.pickBuild(builds, args)(buildOptions),
         },
         options,

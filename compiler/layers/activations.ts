@@ -8,6 +8,9 @@ import { NON_NEGATIVE_FLOAT, type ParamSpec } from "../schema/types.js";
 import { num } from "../schema/values.js";
 import type { LayerDef } from "./layer.js";
 import { signature } from "./common.js";
+import { ACTIVATION_TABLE, numArg, type ActivationName } from "./common.js";
+import { nativeActivation, notCompiled, props, valueCount } from "./tfjs-code.js";
+import { literal } from "../schema/literal.js";
 
 function activationLayer(name: string, doc: string, params: readonly ParamSpec[] = []): LayerDef {
   return {
@@ -18,6 +21,15 @@ function activationLayer(name: string, doc: string, params: readonly ParamSpec[]
     infer: ({ inputs }) => inputs[0].shape,
     countParams: () => dimConst(0),
     activation: () => name,
+    tfjs({ args, name: layerName }) {
+      if (name === "leaky_relu") return { construct: `tf.layers.leakyReLU(${props({ alpha: String(numArg(args, "alpha") ?? 0.01), name: layerName })})` };
+      return { construct: `tf.layers.activation(${props({ activation: literal(ACTIVATION_TABLE[name as ActivationName].tfjs ?? name), name: layerName })})` };
+    },
+    native({ inputs, name: layerName }) {
+      if (name === "leaky_relu") return notCompiled(layerName, "leaky_relu");
+      const activation = nativeActivation(layerName, name);
+      return "notCompiled" in activation ? activation : { run: { kind: "activation", size: valueCount(inputs[0]), ...activation } };
+    },
   };
 }
 

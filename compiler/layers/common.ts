@@ -8,8 +8,25 @@ import { arg, concrete, named, type BoundArgs, type Value } from "../schema/valu
 import { INITIALIZER } from "../schema/initializers.js";
 import type { ShapeProblem } from "./layer.js";
 
-/** The activation functions of the language, in the order the reference lists them. */
-export const ACTIVATIONS = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "softmax"] as const;
+/**
+ * The activation functions of the language, in the order the reference lists them: tfjs-layers'
+ * name for each (leaky_relu has none: it becomes a layer of its own) and whether the compiled
+ * native step has it.
+ */
+export const ACTIVATION_TABLE = {
+  linear: { tfjs: "linear", native: true },
+  sigmoid: { tfjs: "sigmoid", native: true },
+  tanh: { tfjs: "tanh", native: true },
+  relu: { tfjs: "relu", native: true },
+  leaky_relu: { tfjs: null, native: false },
+  elu: { tfjs: "elu", native: false },
+  softplus: { tfjs: "softplus", native: false },
+  softmax: { tfjs: "softmax", native: true },
+} as const satisfies Record<string, { tfjs: string | null; native: boolean }>;
+
+export type ActivationName = keyof typeof ACTIVATION_TABLE;
+
+export const ACTIVATIONS = Object.keys(ACTIVATION_TABLE) as readonly ActivationName[];
 
 export const ACTIVATION: ValueType = { kind: "enum", what: "activation", values: ACTIVATIONS };
 export const PADDING: ValueType = { kind: "enum", what: "padding", values: ["valid", "same"] };

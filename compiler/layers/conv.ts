@@ -26,7 +26,10 @@ import {
   useBiasParam,
   wrongRank,
 } from "./common.js";
-import { readWindow, slideAll, WINDOW_SIZE, WINDOW_STEP } from "./window.js";
+import { checkedWindow, readWindow, slideAll, WINDOW_SIZE, WINDOW_STEP } from "./window.js";
+import { known, lastDim, nativeActivation, notCompiled, penaltyOf, props, sizes, tfjsActivation, weightInit } from "./tfjs-code.js";
+import { literal } from "../schema/literal.js";
+import { paddingOf } from "../../runtime/core/geometry.js";
 
 const KERNEL = { size: "kernel", dilation: "dilation" } as const;
 
@@ -75,13 +78,49 @@ function convolution(name: "conv1d" | "conv2d", axes: 1 | 2, doc: string): Layer
       return boolArg(args, "use_bias") === false ? weights : add(weights, filters);
     },
     activation: (args) => enumArg(args, "activation"),
+    tfjs({ args, inputs, name: layerName, owner }) {
+      const window = checkedWindow(name, args, axes, KERNEL);
+      const size = window.size.map((d) => known(d, `${name} kernel`));
+      const channels = lastDim(inputs[0] ?? [], `${name} input channels`);
+      const fanIn = size.reduce((a, b) => a * b, 1) * channels;
+      const activation = tfjsActivation(args, owner);
+      const pick = (values: readonly number[]) => (axes === 2 ? literal(values) : String(values[0]));
+      return {
+        construct: `tf.layers.${name}(${props({
+          filters: String(known(dimArg(args, "filters"), `${name} filters`)),
+          kernelSize: pick(size),
+          strides: pick(window.stride),
+          padding: literal(window.padding),
+          dilationRate: pick(window.dilation),
+          activation: activation.name,
+          useBias: String(boolArg(args, "use_bias") ?? true),
+          kernelInitializer: weightInit(args, "init", fanIn),
+          biasInitializer: weightInit(args, "bias_init", fanIn),
+          name: layerName,
+        })})`,
+        then: activation.then,
+        penalty: penaltyOf(args),
+      };
+    },
+    native({ args, inputs, output, name: layerName }) {
+      if (axes === 1) return notCompiled(layerName, "Conv1D");
+      const input = sizes(inputs[0]), out = sizes(output);
+      if (input.some((d) => d === null) || out.some((d) => d === null)) return { notCompiled: `layer "${layerName}" does not have an [h, w, c] shape` };
+      const window = checkedWindow(name, args, axes, KERNEL);
+      const kernel = window.size.map((d) => known(d, `${name} kernel`));
+      const pad = [0, 1].flatMap((i) => paddingOf(window.padding, input[i]!, out[i]!, kernel[i]!, window.stride[i]!, window.dilation[i]!));
+      const activation = nativeActivation(layerName, enumArg(args, "activation") ?? "linear");
+      if ("notCompiled" in activation) return activation;
+      return {
+        run: { kind: "conv2d", input: input as number[], output: out as number[], kernel, strides: [...window.stride], dilation: [...window.dilation], pad, ...activation, bias: boolArg(args, "use_bias") ?? true },
+      };
+    },
   };
 }
 
 /** The kernel size per spatial axis, for counting weights. */
 function kernelSizes(args: Parameters<LayerDef["countParams"]>[1], axes: number): Dim[] | undefined {
-  const kernel = readWindow("", args, axes, KERNEL, () => undefined);
-  return kernel ? [...kernel.size] : undefined;
+  return [...checkedWindow("", args, axes, KERNEL).size];
 }
 
 /** What to do about an input of the wrong rank. */

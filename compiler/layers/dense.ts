@@ -17,6 +17,7 @@ import {
   signature,
   useBiasParam,
 } from "./common.js";
+import { known, lastDim, nativeActivation, penaltyOf, props, sizes, tfjsActivation, weightInit } from "./tfjs-code.js";
 
 export const dense: LayerDef = {
   name: "dense",
@@ -48,4 +49,28 @@ export const dense: LayerDef = {
     return boolArg(args, "use_bias") === false ? weights : add(weights, units);
   },
   activation: (args) => enumArg(args, "activation"),
+  tfjs({ args, inputs, name, owner }) {
+    const activation = tfjsActivation(args, owner);
+    const fanIn = lastDim(inputs[0] ?? [], "dense input width");
+    return {
+      construct: `tf.layers.dense(${props({
+        units: String(known(dimArg(args, "units"), "dense units")),
+        activation: activation.name,
+        useBias: String(boolArg(args, "use_bias") ?? true),
+        kernelInitializer: weightInit(args, "init", fanIn),
+        biasInitializer: weightInit(args, "bias_init", fanIn),
+        name,
+      })})`,
+      then: activation.then,
+      penalty: penaltyOf(args),
+    };
+  },
+  native({ args, inputs, name }) {
+    const input = inputs[0];
+    if (input.length !== 1) return { notCompiled: `dense layer "${name}" has a rank-${input.length} input` };
+    const activation = nativeActivation(name, enumArg(args, "activation") ?? "linear");
+    if ("notCompiled" in activation) return activation;
+    const [width] = sizes(input);
+    return { run: { kind: "dense", inputs: width!, units: known(dimArg(args, "units"), "dense units"), ...activation, bias: boolArg(args, "use_bias") ?? true } };
+  },
 };

@@ -10,6 +10,7 @@ import { named } from "../schema/values.js";
 import type { LayerDef } from "./layer.js";
 import { dimArg, signature } from "./common.js";
 import { INITIALIZER } from "../schema/initializers.js";
+import { known, notCompiled, props, weightInit } from "./tfjs-code.js";
 
 export const embedding: LayerDef = {
   name: "embedding",
@@ -39,4 +40,13 @@ export const embedding: LayerDef = {
     const dim = dimArg(args, "dim");
     return vocab && dim ? mul(vocab, dim) : dimConst(0);
   },
+  tfjs: ({ args, name }) => ({
+    construct: `tf.layers.embedding(${props({
+      inputDim: String(known(dimArg(args, "vocab"), "embedding vocab")),
+      outputDim: String(known(dimArg(args, "dim"), "embedding dim")),
+      embeddingsInitializer: weightInit(args, "init", 1),
+      name,
+    })})`,
+  }),
+  native: ({ name }) => notCompiled(name, "embedding"),
 };

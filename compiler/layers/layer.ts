@@ -1,8 +1,9 @@
 /**
- * The contract every built-in layer fulfils. A layer definition is data plus two pure functions:
- * its signature (arguments, defaults, ranges) drives argument checking, completion, hover and code
- * generation; `infer` gives the output shape or reports why the input does not fit; `countParams`
- * gives the trainable and non-trainable parameter count exactly as tfjs-layers' `countParams()`.
+ * The contract every built-in layer fulfils: the one definition of a layer kind. Its signature
+ * (arguments, defaults, ranges) drives argument checking, completion, hover and code generation;
+ * `infer` gives the output shape or reports why the input does not fit; `countParams` gives the
+ * parameter count exactly as tfjs-layers' `countParams()`; `tfjs` writes its TensorFlow.js
+ * construction; `native` gives its entry of the compiled native step's plan.
  */
 import type { Range } from "../../grammar/ast.js";
 import type { DiagnosticCode, Label } from "../diagnostics/diagnostic.js";
@@ -10,6 +11,8 @@ import type { Dim } from "../shapes/dim.js";
 import type { Shape } from "../shapes/shape.js";
 import type { Signature } from "../schema/types.js";
 import type { BoundArgs, DType, TensorValue } from "../schema/values.js";
+import type { NativeEntry } from "../../runtime/core/native-layer.js";
+import type { LayerCode, LayerSiteCode, LayerSiteNative } from "./tfjs-code.js";
 
 export type LayerCategory =
   | "core"
@@ -68,6 +71,10 @@ export interface LayerDef {
   countParams(inputs: readonly Shape[], args: BoundArgs, output: Shape): Dim;
   /** The activation this layer applies (`dense(…, activation: relu)` → "relu"; `sigmoid` → "sigmoid"). */
   activation?(args: BoundArgs): string | undefined;
+  /** The TypeScript expression constructing the layer in tfjs-layers (throws `CodegenError`). */
+  tfjs(site: LayerSiteCode): LayerCode;
+  /** Its entry of the compiled native step: what to run, nothing (flatten), or why it is not compiled. */
+  native(site: LayerSiteNative): NativeEntry;
 }
 
 /** Used by the elaborator's diagnostics: where a primary span and secondary labels go. */

@@ -13,6 +13,7 @@ import { INT } from "../schema/types.js";
 import { num } from "../schema/values.js";
 import type { LayerDef, ShapeProblem } from "./layer.js";
 import { numArg, signature } from "./common.js";
+import { notCompiled, props } from "./tfjs-code.js";
 
 function elementwise(name: string, verb: string, doc: string): LayerDef {
   return {
@@ -48,6 +49,8 @@ function elementwise(name: string, verb: string, doc: string): LayerDef {
       return first;
     },
     countParams: () => dimConst(0),
+    tfjs: ({ name: layerName }) => ({ construct: `tf.layers.${name}(${props({ name: layerName })})` }),
+    native: ({ name: layerName }) => notCompiled(layerName, name),
   };
 }
 
@@ -86,6 +89,15 @@ export const concat: LayerDef = {
     return output;
   },
   countParams: () => dimConst(0),
+  tfjs({ args, inputs, name }) {
+    const axis = numArg(args, "axis") ?? -1;
+    const rank = (inputs[0] ?? []).length;
+    // tfjs counts the batch axis; nnc does not. A normalized positive axis avoids tfjs's
+    // handling of negative axes in concatenate's shape inference.
+    const normalized = axis < 0 ? rank + axis : axis;
+    return { construct: `tf.layers.concatenate(${props({ axis: String(normalized + 1), name })})` };
+  },
+  native: ({ name }) => notCompiled(name, "concat"),
 };
 
 function concatProblem(first: Shape, other: Shape, axis: number, given: number, inputIndex: number): ShapeProblem | undefined {

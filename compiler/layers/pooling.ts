@@ -12,7 +12,10 @@ import type { Shape } from "../shapes/shape.js";
 import { named, num } from "../schema/values.js";
 import type { LayerDef } from "./layer.js";
 import { PADDING, signature, wrongRank } from "./common.js";
-import { readWindow, slideAll, WINDOW_SIZE, WINDOW_STEP } from "./window.js";
+import { checkedWindow, readWindow, slideAll, WINDOW_SIZE, WINDOW_STEP } from "./window.js";
+import { known, notCompiled, props, sizes } from "./tfjs-code.js";
+import { literal } from "../schema/literal.js";
+import { paddingOf } from "../../runtime/core/geometry.js";
 
 const SIZE = { size: "size", strideDefaultsToSize: true } as const;
 
@@ -52,8 +55,32 @@ function pool(name: string, axes: 1 | 2, reduction: Reduction): LayerDef {
       return [...slid.output, input[axes]];
     },
     countParams: () => dimConst(0),
+    tfjs({ args, name: layerName }) {
+      const window = checkedWindow(name, args, axes, SIZE);
+      const size = window.size.map((d) => known(d, `${name} size`));
+      const pick = (values: readonly number[]) => (axes === 2 ? literal(values) : String(values[0]));
+      return { construct: `${TFJS_POOL[name]}(${props({ poolSize: pick(size), strides: pick(window.stride), padding: literal(window.padding), name: layerName })})` };
+    },
+    native({ args, inputs, output, name: layerName }) {
+      if (name !== "maxpool" && name !== "avgpool") return notCompiled(layerName, name);
+      const input = sizes(inputs[0]), out = sizes(output);
+      if (input.some((d) => d === null) || out.some((d) => d === null)) return { notCompiled: `layer "${layerName}" does not have an [h, w, c] shape` };
+      const window = checkedWindow(name, args, axes, SIZE);
+      const pool = window.size.map((d) => known(d, `${name} size`));
+      const pad = [0, 1].flatMap((i) => paddingOf(window.padding, input[i]!, out[i]!, pool[i]!, window.stride[i]!, 1));
+      return { run: { kind: name, input: input as number[], output: out as number[], pool, strides: [...window.stride], pad } };
+    },
   };
 }
+
+/** The constructor of each pooling layer; tfjs-layers has no L2 pooling, the runtime has its own. */
+const TFJS_POOL: Record<string, string> = {
+  maxpool: "tf.layers.maxPooling2d",
+  avgpool: "tf.layers.averagePooling2d",
+  maxpool1d: "tf.layers.maxPooling1d",
+  avgpool1d: "tf.layers.averagePooling1d",
+  l2pool: "nnc.l2Pooling2d",
+};
 
 function globalPool(name: string, reduction: Reduction): LayerDef {
   return {
@@ -76,6 +103,11 @@ function globalPool(name: string, reduction: Reduction): LayerDef {
       return [input[2]];
     },
     countParams: () => dimConst(0),
+    tfjs({ inputs, name: layerName }) {
+      const kind = reduction === "average" ? "globalAveragePooling" : "globalMaxPooling";
+      return { construct: `tf.layers.${kind}${inputs[0]?.length === 2 ? "1d" : "2d"}(${props({ name: layerName })})` };
+    },
+    native: ({ name: layerName }) => notCompiled(layerName, name),
   };
 }
 

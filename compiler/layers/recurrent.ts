@@ -12,6 +12,9 @@ import { FRACTION, POSITIVE_DIM } from "../schema/types.js";
 import { flag, named, num } from "../schema/values.js";
 import type { LayerDef } from "./layer.js";
 import { ACTIVATION, boolArg, dimArg, initParam, signature, wrongRank } from "./common.js";
+import { ACTIVATION_TABLE, enumArg, numArg, type ActivationName } from "./common.js";
+import { CodegenError, initializerCode, known, lastDim, nativeActivation, props, sizes, weightInit } from "./tfjs-code.js";
+import { literal } from "../schema/literal.js";
 
 function recurrent(name: string, gates: number, doc: string): LayerDef {
   return {
@@ -42,8 +45,43 @@ function recurrent(name: string, gates: number, doc: string): LayerDef {
       const block = add(mul(units, add(features, units)), units);
       return mul(dimConst(gates), block);
     },
+    tfjs({ args, inputs, name: layerName }) {
+      const activation = enumArg(args, "activation") ?? "tanh";
+      const units = known(dimArg(args, "units"), `${name} units`);
+      const tfjsActivation = ACTIVATION_TABLE[activation as ActivationName]?.tfjs;
+      if (tfjsActivation === null) throw new CodegenError(`${name} cannot use ${activation} as its activation in tfjs`);
+      return {
+        construct: `tf.layers.${TFJS_RECURRENT[name]}(${props({
+          units: String(units),
+          activation: literal(tfjsActivation ?? activation),
+          // Gates are logistic, as in the lectures, Keras 2 and PyTorch; tfjs defaults to a hard sigmoid.
+          recurrentActivation: name === "rnn" ? undefined : literal("sigmoid"),
+          returnSequences: String(boolArg(args, "return_sequences") ?? false),
+          dropout: String(numArg(args, "dropout") ?? 0),
+          kernelInitializer: weightInit(args, "init", lastDim(inputs[0] ?? [], `${name} input features`)),
+          recurrentInitializer: initializerCode({ kind: "orthogonal" }, units),
+          name: layerName,
+        })})`,
+      };
+    },
+    native({ args, inputs, name: layerName }) {
+      if ((numArg(args, "dropout") ?? 0) > 0) return { notCompiled: `layer "${layerName}" has dropout` };
+      const [steps, features] = sizes(inputs[0]);
+      if (features === null) return { notCompiled: `layer "${layerName}" has no fixed sequence length` };
+      const activation = enumArg(args, "activation") ?? "tanh";
+      if (activation === "softmax") return { notCompiled: `layer "${layerName}" has activation softmax` };
+      const native = nativeActivation(layerName, activation);
+      if ("notCompiled" in native) return native;
+      const cell = name as "rnn" | "lstm" | "gru";
+      return {
+        run: { kind: "recurrent", cell, steps: steps ?? null, features: features!, units: known(dimArg(args, "units"), `${name} units`), ...native, bias: true, returnSequences: boolArg(args, "return_sequences") ?? false },
+      };
+    },
   };
 }
+
+/** tfjs-layers' constructor of each cell. */
+const TFJS_RECURRENT: Record<string, string> = { rnn: "simpleRNN", lstm: "lstm", gru: "gru" };
 
 function rankHelp(input: Shape): string {
   if (input.length === 1) {

@@ -7,6 +7,7 @@ import { dense } from "./dense.js";
 import { conv1d, conv2d } from "./conv.js";
 import { avgpool, avgpool1d, globalAvgpool, globalMaxpool, l2pool, maxpool, maxpool1d } from "./pooling.js";
 import { flatten, repeat, reshape } from "./reshaping.js";
+import { zeroPadding2d } from "./zero-padding.js";
 import { dropout } from "./regularization.js";
 import { batchnorm, layernorm } from "./normalization.js";
 import { elu, leakyRelu, linear, relu, sigmoid, softmax, softplus, tanh } from "./activations.js";
@@ -31,6 +32,7 @@ for (const def of [
   globalMaxpool,
   flatten,
   reshape,
+  zeroPadding2d,
   repeat,
   dropout,
   batchnorm,

@@ -7,6 +7,8 @@ import { dimConst } from "../shapes/dim.js";
 import { FRACTION } from "../schema/types.js";
 import type { LayerDef } from "./layer.js";
 import { signature } from "./common.js";
+import { numArg } from "./common.js";
+import { props, valueCount } from "./tfjs-code.js";
 
 export const dropout: LayerDef = {
   name: "dropout",
@@ -17,4 +19,6 @@ export const dropout: LayerDef = {
   ]),
   infer: ({ inputs }) => inputs[0].shape,
   countParams: () => dimConst(0),
+  tfjs: ({ args, name }) => ({ construct: `tf.layers.dropout(${props({ rate: String(numArg(args, "rate") ?? 0), name })})` }),
+  native: ({ args, inputs }) => ({ run: { kind: "dropout", size: valueCount(inputs[0]), rate: numArg(args, "rate") ?? 0 } }),
 };

@@ -10,6 +10,8 @@ import { POSITIVE_DIM } from "../schema/types.js";
 import { arg, concrete } from "../schema/values.js";
 import type { LayerDef, ShapeProblem } from "./layer.js";
 import { dimArg, signature, wrongRank } from "./common.js";
+import { CodegenError, known, notCompiled, props } from "./tfjs-code.js";
+import { literal } from "../schema/literal.js";
 
 export const flatten: LayerDef = {
   name: "flatten",
@@ -30,6 +32,9 @@ export const flatten: LayerDef = {
     return [product(input)];
   },
   countParams: () => dimConst(0),
+  tfjs: ({ name }) => ({ construct: `tf.layers.flatten(${props({ name })})` }),
+  // NHWC rows are already flat in tfjs's order.
+  native: () => ({ nothing: true }),
 };
 
 export const reshape: LayerDef = {
@@ -61,6 +66,11 @@ export const reshape: LayerDef = {
     return result.shape;
   },
   countParams: () => dimConst(0),
+  tfjs({ output, name }) {
+    if (!output) throw new CodegenError("reshape without an output shape");
+    return { construct: `tf.layers.reshape(${props({ targetShape: literal(output.map((d) => known(d, "reshape size"))), name })})` };
+  },
+  native: ({ name }) => notCompiled(name, "reshape"),
 };
 
 export const repeat: LayerDef = {
@@ -89,6 +99,8 @@ export const repeat: LayerDef = {
     return n ? [n, input[0]] : undefined;
   },
   countParams: () => dimConst(0),
+  tfjs: ({ args, name }) => ({ construct: `tf.layers.repeatVector(${props({ n: String(known(dimArg(args, "n"), "repeat n")), name })})` }),
+  native: ({ name }) => notCompiled(name, "repeat"),
 };
 
 /** The sizes of a `reshape` target, `-1` as undefined; undefined as a whole when unknown. */

@@ -13,6 +13,7 @@ import { POSITIVE_DIM, POSITIVE_INT, type ValueType } from "../schema/types.js";
 import { arg, concrete, type BoundArgs, type Value } from "../schema/values.js";
 import type { ShapeProblem } from "./layer.js";
 import { enumArg } from "./common.js";
+import { slidLength, type Arithmetic, type Padding } from "../../runtime/core/geometry.js";
 
 /** A window size: one integer for every spatial axis, or a list with one per axis (`[3, 5]`). */
 export const WINDOW_SIZE: ValueType = {
@@ -28,7 +29,7 @@ export const WINDOW_STEP: ValueType = {
   of: [POSITIVE_INT, { kind: "list", of: POSITIVE_INT, minItems: 1 }],
 };
 
-export type Padding = "valid" | "same";
+export type { Padding };
 
 /** A window as it slides over `size.length` spatial axes. */
 export interface Window {
@@ -47,6 +48,19 @@ export interface WindowArgs {
   readonly dilation?: string;
   /** When true, a missing `stride` means "the window's size" (pooling). */
   readonly strideDefaultsToSize?: boolean;
+}
+
+/** Windows already read, by the arguments they were read from, so that each is read once. */
+const read = new WeakMap<BoundArgs, Window>();
+
+/**
+ * The window of arguments that checked (their shape inference read and recorded it), for counting
+ * parameters, code generation and the native plan.
+ */
+export function checkedWindow(layer: string, args: BoundArgs, axes: number, names: WindowArgs): Window {
+  const window = read.get(args) ?? readWindow(layer, args, axes, names, () => undefined);
+  if (!window) throw new Error(`${layer}: its window did not check`);
+  return window;
 }
 
 /**
@@ -91,15 +105,17 @@ export function readWindow(
     return undefined;
   }
   const padding = (enumArg(args, "padding") ?? "valid") as Padding;
-  return { size, stride, dilation, padding };
+  const window = { size, stride, dilation, padding };
+  read.set(args, window);
+  return window;
 }
+
+/** Dimensions as the window geometry (runtime/core/geometry.ts) computes with them. */
+const DIMS: Arithmetic<Dim> = { constant: dimConst, add, sub, mul, floorDiv: (a, n) => floorDiv(a, n), ceilDiv: (a, n) => ceilDiv(a, n) };
 
 /** The length of one spatial axis of `input` after the window has slid over it. */
 export function slide(input: Dim, size: Dim, stride: number, dilation: number, padding: Padding): Dim {
-  if (padding === "same") return stride === 1 ? input : ceilDiv(input, stride);
-  // floor((H − d(k − 1) − 1) / s) + 1 = floor((H − d·k + d − 1 + s) / s)
-  const span = add(sub(input, mul(dimConst(dilation), size)), dimConst(dilation - 1 + stride));
-  return stride === 1 ? span : floorDiv(span, stride);
+  return slidLength(DIMS, input, size, stride, dilation, padding);
 }
 
 /**

@@ -11,7 +11,9 @@
  */
 import { dimConst, dimToString, mul } from "../shapes/dim.js";
 import { shapeToString, type Shape } from "../shapes/shape.js";
-import { arg, named, type BoundArgs, type TensorValue } from "../schema/values.js";
+import { arg, concrete, named, type BoundArgs, type TensorValue } from "../schema/values.js";
+import { CodegenError, notCompiled, props, type LayerCode } from "./tfjs-code.js";
+import { literal } from "../schema/literal.js";
 import type { InferContext, LayerDef, ShapeProblem } from "./layer.js";
 import { enumArg, signature } from "./common.js";
 
@@ -78,6 +80,11 @@ export function bidirectionalLayer(lookup: LayerLookup): LayerDef {
       if (!inner || !output) return dimConst(0); // not reached: infer succeeded
       return mul(dimConst(2), inner.def.countParams(inputs, inner.args, output));
     },
+    tfjs({ args, inputs, name, owner }) {
+      const inner = innerCode(args, lookup, inputs[0] ?? [], owner);
+      return { construct: `tf.layers.bidirectional(${props({ layer: `${inner.construct} as tf.RNN`, mergeMode: literal(enumArg(args, "merge") ?? "concat"), name })})` };
+    },
+    native: ({ name }) => notCompiled(name, "bidirectional"),
   };
 }
 
@@ -119,7 +126,25 @@ export function timeDistributedLayer(lookup: LayerLookup): LayerDef {
       const inner = innerOf(args, lookup);
       return inner?.def.activation?.(inner.args);
     },
+    tfjs({ args, inputs, name, owner }) {
+      // An activation applied per element after the wrapper is the same as inside it, step by step.
+      const inner = innerCode(args, lookup, (inputs[0] ?? []).slice(1), owner);
+      return { construct: `tf.layers.timeDistributed(${props({ layer: inner.construct, name })})`, then: inner.then };
+    },
+    native: ({ name }) => notCompiled(name, "time_distributed"),
   };
+}
+
+/**
+ * The code of a wrapper's inner layer, constructed without a name of its own; the layer it needs
+ * after it (a leaky_relu activation) is named after the wrapper.
+ */
+function innerCode(args: BoundArgs, lookup: LayerLookup, input: Shape, wrapper: string | undefined): LayerCode {
+  const value = arg(args, "layer");
+  const v = value && concrete(value);
+  const def = v?.kind === "layer" ? lookup(v.layer) : undefined;
+  if (!def || v?.kind !== "layer") throw new CodegenError("a wrapper needs a layer argument");
+  return def.tfjs({ args: v.args, inputs: [input], name: undefined, owner: wrapper });
 }
 
 /** One step of a sequence tensor: the same tensor without its first axis. */

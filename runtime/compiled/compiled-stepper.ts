@@ -12,7 +12,7 @@ import type { NamedTensor } from "../train/checkpoint.js";
 import type { StepResult, VariableRole } from "../train/step.js";
 import type { BatchAugment, Stepper } from "../train/stepper.js";
 import { OPTIMIZER_SLOTS, type CompiledMetric, type NativeNetwork, type PlannedNetwork } from "./network.js";
-import type { PlannedOptimizer } from "./plan.js";
+import type { PlannedOptimizer } from "../core/native-plan.js";
 
 interface StoredData {
   values?: unknown;

@@ -6,11 +6,11 @@
  * and the training runs through TensorFlow.js autograd instead.
  */
 import * as tf from "@tensorflow/tfjs";
-import type { LossSetting, OptimizerSetting, ClipSetting } from "../core/settings.js";
-import { settled } from "../core/settings.js";
+import type { LossSetting, OptimizerSetting, ClipSetting, Settled } from "../core/settings.js";
 import { sourceName } from "../core/layer-names.js";
 import { functionsOf, type NativeAddon } from "../addon/addon.js";
-import type { NetworkPlan, PlannedLayer, PlannedOptimizer } from "./plan.js";
+import type { NetworkPlan, PlannedLayer, PlannedOptimizer } from "../core/native-plan.js";
+import type { NativeLayer, NativeLayers } from "../core/native-layer.js";
 
 /**
  * The names of each parameter's optimizer state arrays, in the order tfjs's optimizer of the same
@@ -29,23 +29,22 @@ export const OPTIMIZER_SLOTS: Readonly<Record<PlannedOptimizer["kind"], readonly
 /** tfjs's float32 epsilon, which its AdaGrad, AdaDelta and RMSProp use. */
 const BACKEND_EPSILON = 1e-7;
 
-function plannedOptimizer(optimizer: OptimizerSetting): PlannedOptimizer {
+function plannedOptimizer(optimizer: Settled<OptimizerSetting>): PlannedOptimizer {
   const none = { momentum: 0, nesterov: false, rho: 0, decay: 0, beta1: 0, beta2: 0, epsilon: BACKEND_EPSILON };
   switch (optimizer.kind) {
     case "sgd": {
-      const momentum = settled(optimizer.momentum, "optimizer.momentum");
-      const nesterov = settled(optimizer.nesterov, "optimizer.nesterov");
+      const { momentum, nesterov } = optimizer;
       return { ...none, kind: momentum > 0 || nesterov ? "momentum" : "sgd", momentum, nesterov };
     }
     case "adagrad":
       return { ...none, kind: "adagrad" };
     case "adadelta":
-      return { ...none, kind: "adadelta", rho: settled(optimizer.rho, "optimizer.rho") };
+      return { ...none, kind: "adadelta", rho: optimizer.rho };
     case "rmsprop":
-      return { ...none, kind: "rmsprop", decay: settled(optimizer.decay, "optimizer.decay"), momentum: settled(optimizer.momentum, "optimizer.momentum") };
+      return { ...none, kind: "rmsprop", decay: optimizer.decay, momentum: optimizer.momentum };
     case "adam":
     case "adamax":
-      return { ...none, kind: optimizer.kind, beta1: settled(optimizer.beta1), beta2: settled(optimizer.beta2), epsilon: settled(optimizer.epsilon) };
+      return { ...none, kind: optimizer.kind, beta1: optimizer.beta1, beta2: optimizer.beta2, epsilon: optimizer.epsilon };
   }
 }
 
@@ -70,39 +69,15 @@ export interface NativeNetwork {
 }
 
 interface NetworkFunctions {
+  /** The addon's `Network` class; its constructor decodes the plan (net_plan.cc) and throws on a bad one. */
   networkClass(): new (plan: NetworkPlan) => NativeNetwork;
+  /** The plan as the addon's decoder read it, or an error naming the layer, kind and field it refused. */
+  decodeNetworkPlan(plan: NetworkPlan): NetworkPlan;
 }
-
-const ACTIVATIONS = new Set(["linear", "relu", "sigmoid", "tanh", "softmax"]);
 
 export type Compiled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
 
 class Unsupported extends Error {}
-
-function activationOf(layer: tf.layers.Layer, config: tf.serialization.ConfigDict): string {
-  const name = String(config.activation ?? "linear");
-  if (!ACTIVATIONS.has(name)) throw new Unsupported(`layer "${sourceName(layer.name)}" has activation ${name}`);
-  return name;
-}
-
-function pair(value: unknown, what: string): [number, number] {
-  const list = Array.isArray(value) ? value : [value, value];
-  if (list.length !== 2 || !list.every((v) => typeof v === "number")) throw new Unsupported(`${what} is not a pair of numbers`);
-  return [list[0] as number, list[1] as number];
-}
-
-/** TF's padding for one spatial axis: 'valid' none; 'same' the total split with the extra at the end. */
-function padding(mode: string, size: number, out: number, kernel: number, stride: number, dilation: number): [number, number] {
-  if (mode === "valid") return [0, 0];
-  const total = Math.max((out - 1) * stride + (kernel - 1) * dilation + 1 - size, 0);
-  return [Math.floor(total / 2), total - Math.floor(total / 2)];
-}
-
-function spatial(shape: readonly (number | null)[], layer: tf.layers.Layer): number[] {
-  const dims = shape.slice(1);
-  if (dims.length !== 3 || dims.some((d) => d === null)) throw new Unsupported(`layer "${sourceName(layer.name)}" does not have an [h, w, c] shape`);
-  return dims as number[];
-}
 
 function sizeOf(shape: readonly (number | null)[]): number {
   return shape.slice(1).reduce<number>((a, d) => a * (d ?? NaN), 1);
@@ -131,17 +106,17 @@ function chain(model: tf.LayersModel): tf.layers.Layer[] {
 
 export interface PlanInputs {
   readonly model: tf.LayersModel;
-  readonly loss: LossSetting;
-  readonly optimizer: OptimizerSetting;
-  readonly clip: ClipSetting | null;
+  readonly loss: Settled<LossSetting>;
+  readonly optimizer: Settled<OptimizerSetting>;
+  readonly clip: Settled<ClipSetting> | null;
   /** Per layer name, the penalty coefficients as the cost uses them (l1/n, l2/(2n)). */
   readonly penalties: ReadonlyMap<string, { l1: number; l2: number }>;
   readonly metrics: readonly string[];
+  /** Each layer's entry of the plan as the compiler wrote it, by tfjs layer name (a generated module's `nativeLayers`). */
+  readonly nativeLayers: NativeLayers;
   /** One example's input shape as the data has it: fixes a sequence length the model leaves open. */
   readonly dataShape?: readonly number[];
 }
-
-const CELLS: Readonly<Record<string, "rnn" | "lstm" | "gru">> = { SimpleRNN: "rnn", LSTM: "lstm", GRU: "gru" };
 
 /** The metrics the compiled network computes besides the cost. */
 export type CompiledMetric = "accuracy" | "mae";
@@ -168,9 +143,9 @@ export function planNetwork(input: PlanInputs): Compiled<PlannedNetwork> {
   }
 }
 
-function plan({ model, loss, optimizer, clip, penalties, metrics, dataShape }: PlanInputs): PlannedNetwork {
+function plan({ model, loss, optimizer, clip, penalties, metrics, nativeLayers, dataShape }: PlanInputs): PlannedNetwork {
   if (loss.kind === "huber") throw new Unsupported(`the ${loss.kind} cost is not compiled`);
-  if ("fromLogits" in loss && settled(loss.fromLogits)) throw new Unsupported("costs from logits are not compiled");
+  if ("fromLogits" in loss && loss.fromLogits) throw new Unsupported("costs from logits are not compiled");
   const unknownMetric = metrics.find((m) => !COMPILED_METRICS.includes(m));
   if (unknownMetric) throw new Unsupported(`the ${unknownMetric} metric is not compiled`);
   const layers: PlannedLayer[] = [];
@@ -187,83 +162,24 @@ function plan({ model, loss, optimizer, clip, penalties, metrics, dataShape }: P
     if (!(sizeOf(outShape) > 0)) throw new Unsupported(`layer "${sourceName(layer.name)}" has an empty output`);
     const penalty = penalties.get(layer.name) ?? { l1: 0, l2: 0 };
     if (!layer.trainable && layer.trainableWeights.length === 0 && layer.weights.length > 0) throw new Unsupported(`layer "${sourceName(layer.name)}" is frozen`);
+    // Constraints and regularizers are not in the language; a hand-built model may have them.
     if (config.kernelConstraint || config.biasConstraint || config.kernelRegularizer || config.activityRegularizer)
       throw new Unsupported(`layer "${sourceName(layer.name)}" has a constraint or regularizer of its own`);
-    const params = (): void => {
+    const entry = Object.hasOwn(nativeLayers, layer.name) ? nativeLayers[layer.name]! : { notCompiled: `layer "${sourceName(layer.name)}" (${layer.getClassName()}) is not compiled` };
+    if ("notCompiled" in entry) throw new Unsupported(entry.notCompiled);
+    if ("nothing" in entry) continue;
+    const planned = withSizes(entry.run, inShape, layer);
+    if (planned.kind === "dense" || planned.kind === "conv2d" || planned.kind === "recurrent") layers.push({ ...planned, ...penalty });
+    else layers.push(planned);
+    if (layer.trainableWeights.length > 0) {
       if (!layer.trainable) throw new Unsupported(`layer "${sourceName(layer.name)}" is frozen`);
       for (const w of layer.trainableWeights) variables.push(w.read() as tf.Variable);
-    };
-    switch (layer.getClassName()) {
-      case "Dense": {
-        if (inShape.length !== 2) throw new Unsupported(`dense layer "${sourceName(layer.name)}" has a rank-${inShape.length - 1} input`);
-        layers.push({ kind: "dense", inputs: inShape[1]!, units: Number(config.units), activation: activationOf(layer, config), bias: Boolean(config.useBias), ...penalty });
-        params();
-        break;
-      }
-      case "Conv2D": {
-        if (config.dataFormat !== "channelsLast") throw new Unsupported(`conv layer "${sourceName(layer.name)}" is not channels-last`);
-        const input = spatial(inShape, layer), output = spatial(outShape, layer);
-        const kernel = pair(config.kernelSize, "kernelSize"), strides = pair(config.strides, "strides"), dilation = pair(config.dilationRate, "dilationRate");
-        const mode = String(config.padding);
-        const [top, bottom] = padding(mode, input[0]!, output[0]!, kernel[0], strides[0], dilation[0]);
-        const [left, right] = padding(mode, input[1]!, output[1]!, kernel[1], strides[1], dilation[1]);
-        layers.push({ kind: "conv2d", input, output, kernel, strides, dilation, pad: [top, bottom, left, right], activation: activationOf(layer, config), bias: Boolean(config.useBias), ...penalty });
-        params();
-        break;
-      }
-      case "MaxPooling2D":
-      case "AveragePooling2D": {
-        if (config.dataFormat !== "channelsLast") throw new Unsupported(`pooling layer "${sourceName(layer.name)}" is not channels-last`);
-        const input = spatial(inShape, layer), output = spatial(outShape, layer);
-        const pool = pair(config.poolSize, "poolSize"), strides = pair(config.strides ?? config.poolSize, "strides");
-        const mode = String(config.padding);
-        const [top, bottom] = padding(mode, input[0]!, output[0]!, pool[0], strides[0], 1);
-        const [left, right] = padding(mode, input[1]!, output[1]!, pool[1], strides[1], 1);
-        layers.push({ kind: layer.getClassName() === "MaxPooling2D" ? "maxpool" : "avgpool", input, output, pool, strides, pad: [top, bottom, left, right] });
-        break;
-      }
-      case "SimpleRNN":
-      case "LSTM":
-      case "GRU": {
-        const cell = CELLS[layer.getClassName()]!;
-        if (cell !== "rnn" && config.recurrentActivation !== "sigmoid") throw new Unsupported(`layer "${sourceName(layer.name)}" has ${String(config.recurrentActivation)} gates`);
-        if (config.returnState || config.goBackwards || config.stateful || config.resetAfter) throw new Unsupported(`layer "${sourceName(layer.name)}" returns states, runs backwards, keeps state or resets after`);
-        if (Number(config.dropout) > 0 || Number(config.recurrentDropout) > 0) throw new Unsupported(`layer "${sourceName(layer.name)}" has dropout`);
-        if (inShape.length !== 3 || inShape[1] === null || inShape[2] === null) throw new Unsupported(`layer "${sourceName(layer.name)}" has no fixed sequence length`);
-        const activation = activationOf(layer, config);
-        if (activation === "softmax") throw new Unsupported(`layer "${sourceName(layer.name)}" has activation softmax`);
-        const { recurrentRegularizer, biasRegularizer, recurrentConstraint } = config;
-        if (recurrentRegularizer || biasRegularizer || recurrentConstraint) throw new Unsupported(`layer "${sourceName(layer.name)}" has a constraint or regularizer of its own`);
-        layers.push({ kind: "recurrent", cell, steps: inShape[1], features: inShape[2], units: Number(config.units), activation, bias: Boolean(config.useBias), returnSequences: Boolean(config.returnSequences), ...penalty });
-        params();
-        break;
-      }
-      case "BatchNormalization": {
-        const rank = inShape.length - 1;
-        const axis = Number(config.axis);
-        if (axis !== -1 && axis !== rank) throw new Unsupported(`batch norm layer "${sourceName(layer.name)}" does not normalize the last axis`);
-        const channels = inShape[rank];
-        if (typeof channels !== "number") throw new Unsupported(`batch norm layer "${sourceName(layer.name)}" has no fixed channel count`);
-        layers.push({ kind: "batchnorm", positions: sizeOf(inShape) / channels, channels, momentum: Number(config.momentum), epsilon: Number(config.epsilon), center: Boolean(config.center), scale: Boolean(config.scale) });
-        params();
-        // tfjs-layers adds moving_mean, then moving_variance.
-        const [movingMean, movingVariance, ...others] = layer.nonTrainableWeights;
-        if (!movingMean || !movingVariance || others.length) throw new Unsupported(`batch norm layer "${sourceName(layer.name)}" has unexpected weights`);
-        states.push(movingMean.read() as tf.Variable, movingVariance.read() as tf.Variable);
-        break;
-      }
-      case "Flatten":
-        // NHWC rows are already flat in tfjs's order: nothing to run.
-        break;
-      case "Dropout":
-        if (config.noiseShape) throw new Unsupported(`dropout layer "${sourceName(layer.name)}" has a noise shape`);
-        layers.push({ kind: "dropout", size: sizeOf(inShape), rate: Number(config.rate) });
-        break;
-      case "Activation":
-        layers.push({ kind: "activation", size: sizeOf(inShape), activation: activationOf(layer, config) });
-        break;
-      default:
-        throw new Unsupported(`layer "${sourceName(layer.name)}" (${layer.getClassName()}) is not compiled`);
+    }
+    if (planned.kind === "batchnorm") {
+      // tfjs-layers adds moving_mean, then moving_variance.
+      const [movingMean, movingVariance, ...others] = layer.nonTrainableWeights;
+      if (!movingMean || !movingVariance || others.length) throw new Unsupported(`batch norm layer "${sourceName(layer.name)}" has unexpected weights`);
+      states.push(movingMean.read() as tf.Variable, movingVariance.read() as tf.Variable);
     }
   }
   const inputShape = concrete(shapeOf(model.inputs[0]!));
@@ -275,13 +191,41 @@ function plan({ model, loss, optimizer, clip, penalties, metrics, dataShape }: P
       loss: loss.kind === "sparse_cross_entropy" ? "cross_entropy" : loss.kind,
       optimizer: plannedOptimizer(optimizer),
       clip: clip ? clip.kind : "none",
-      clipMax: clip ? settled(clip.max, "clip.max") : 0,
+      clipMax: clip ? clip.max : 0,
       layers,
     },
     variables,
     states,
     metrics: metrics as readonly CompiledMetric[],
   };
+}
+
+/**
+ * A compiler's entry with the sizes it left open (a sequence length the model leaves open) taken
+ * from the layer's input as the data fixes it.
+ */
+function withSizes(entry: NativeLayer, inShape: readonly (number | null)[], layer: tf.layers.Layer): WithoutPenalties {
+  switch (entry.kind) {
+    case "recurrent": {
+      const steps = entry.steps ?? inShape[1];
+      if (typeof steps !== "number") throw new Unsupported(`layer "${sourceName(layer.name)}" has no fixed sequence length`);
+      return { ...entry, steps };
+    }
+    case "dropout":
+    case "activation":
+      return { ...entry, size: entry.size ?? sizeOf(inShape) };
+    case "batchnorm":
+      return { ...entry, positions: entry.positions ?? sizeOf(inShape) / entry.channels };
+    default:
+      return entry;
+  }
+}
+
+type WithoutPenalties = PlannedLayer extends infer L ? (L extends unknown ? Omit<L, "l1" | "l2"> : never) : never;
+
+/** The plan back from the addon's decoder: what the compiled network is built from (the decoder's tests). */
+export function decodeNetworkPlan(addon: NativeAddon, plan: NetworkPlan): NetworkPlan {
+  return functionsOf<NetworkFunctions>(addon, ["decodeNetworkPlan"]).decodeNetworkPlan(plan);
 }
 
 /** Builds the native network of a plan. */

@@ -1,6 +1,15 @@
 /**
- * The plan of a compiled network: what crosses from TypeScript into the addon's \`Network\`
- * (runtime/addon/src/net_network.cc). Sizes are per example, NHWC.
+ * The plan of a compiled network: the one schema that crosses from TypeScript into the addon.
+ * The addon reads it in one place, its decoder (runtime/addon/src/net_plan.h, .cc), which checks
+ * every field and refuses a bad entry with an error naming the layer's index, its kind and the
+ * field; its layers (net_*.cc) take the decoded structs, one per kind below.
+ *
+ * - Sizes are per example (the batch is given at each step), shapes NHWC as [height, width, channels].
+ * - Window pairs (kernel, pool, strides, dilation) are [height, width]; `pad` is always
+ *   [top, bottom, left, right], as in the kernel backend's geometry (runtime/kernels/conv.ts), and
+ *   `output` must be the size that input, window and padding give.
+ * - l1 and l2 are the penalty coefficients as the cost uses them (l1/n, l2/(2n)).
+ * - Numbers are decoded as the doubles JavaScript holds; names must be the listed literals.
  */
 
 /** One layer of a compiled plan; sizes are per example, NHWC. */

@@ -1,7 +1,7 @@
 /**
  * Chooses the TensorFlow.js backend a training runs on, and says why. In order of preference:
  * `tensorflow` (native TensorFlow through the optional @tensorflow/tfjs-node), `native` (tfjs's cpu
- * backend with nnc's oneDNN kernels, runtime/addon/), then the pure-JS `cpu` backend, the only
+ * backend with nnc's oneDNN kernels, runtime/kernels/ on the addon of runtime/addon/), then the pure-JS `cpu` backend, the only
  * other one that has every kernel training needs (`wasm` lacks Conv2DBackpropFilter, `webgl`
  * needs a GPU context Node does not have).
  */

@@ -8,6 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { functionsOf, type NativeAddon } from "../addon/addon.js";
 import { floatOutput, floatsOf, sizeOfShape, type KernelArgs, type KernelResult, type NativeKernel } from "./kernel.js";
+import { reachPast } from "../core/geometry.js";
 
 type Floats = Float32Array;
 type Conv2DInfo = tf.backend_util.Conv2DInfo;
@@ -60,8 +61,8 @@ export function isShape4(shape: readonly number[] | undefined): shape is Shape4 
  * tfjs sizes an output wrongly (numeric padding sizes both axes with the filter's height, so a
  * non-square filter gets a short width): null, and the JavaScript kernel reproduces that.
  */
-function trailingPad(inSize: number, outSize: number, stride: number, span: number, before: number): number | null {
-  const needed = (outSize - 1) * stride + span - inSize - before;
+function trailingPad(inSize: number, outSize: number, stride: number, size: number, dilation: number, before: number): number | null {
+  const needed = reachPast(inSize, outSize, size, stride, dilation) - before;
   return needed > -stride ? Math.max(0, needed) : null;
 }
 
@@ -73,10 +74,11 @@ export function windowGeometry(info: Conv2DInfo): number[] | null {
   const sizes = [info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.outChannels];
   const window = [info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth];
   const { top, left } = info.padInfo;
-  const bottom = trailingPad(info.inHeight, info.outHeight, info.strideHeight, info.effectiveFilterHeight, top);
-  const right = trailingPad(info.inWidth, info.outWidth, info.strideWidth, info.effectiveFilterWidth, left);
+  const bottom = trailingPad(info.inHeight, info.outHeight, info.strideHeight, info.filterHeight, info.dilationHeight, top);
+  const right = trailingPad(info.inWidth, info.outWidth, info.strideWidth, info.filterWidth, info.dilationWidth, left);
   if (bottom === null || right === null) return null;
-  const geometry = [...sizes, ...window, top, left, bottom, right];
+  // Padding in the one order the addon uses everywhere: top, bottom, left, right.
+  const geometry = [...sizes, ...window, top, bottom, left, right];
   if (!geometry.every(Number.isInteger) || ![...sizes, ...window].every((n) => n > 0) || top < 0 || left < 0) return null;
   return geometry;
 }

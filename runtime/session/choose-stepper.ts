@@ -8,7 +8,8 @@ import { loadNativeAddon } from "../addon/addon.js";
 import { CompiledStepper } from "../compiled/compiled-stepper.js";
 import { compileNetwork, planNetwork } from "../compiled/network.js";
 import { NATIVE_BACKEND } from "../kernels/register.js";
-import type { ClipSetting, LossSetting, OptimizerSetting } from "../core/settings.js";
+import type { NativeLayers } from "../core/native-layer.js";
+import type { ClipSetting, LossSetting, OptimizerSetting, Settled } from "../core/settings.js";
 import type { InputDtypes } from "../train/batches.js";
 import type { Metric } from "../train/metrics.js";
 import type { penalizedVariables } from "../train/regularization.js";
@@ -18,16 +19,18 @@ import { TapeStepper, type BatchAugment, type Stepper } from "../train/stepper.j
 export interface StepperInputs {
   readonly context: StepContext;
   /** Each output's loss (one for every output, or one per output). */
-  readonly lossSettings: readonly LossSetting[];
+  readonly lossSettings: readonly Settled<LossSetting>[];
   readonly outputs: number;
-  readonly optimizerSetting: OptimizerSetting;
-  readonly clip: ClipSetting | null;
+  readonly optimizerSetting: Settled<OptimizerSetting>;
+  readonly clip: Settled<ClipSetting> | null;
   readonly metrics: readonly Metric[];
   readonly augment: BatchAugment;
   readonly inputDtypes: InputDtypes;
   readonly seed: number;
   /** One training example's input shape. */
   readonly dataShape: readonly number[];
+  /** The model's layers as the compiled step runs them (the generated module's `nativeLayers` for this build). */
+  readonly nativeLayers: NativeLayers | undefined;
 }
 
 function penaltiesByLayer(model: tf.LayersModel, penalized: ReturnType<typeof penalizedVariables>): Map<string, { l1: number; l2: number }> {
@@ -55,6 +58,7 @@ export function chooseStepper(inputs: StepperInputs): { stepper: Stepper; note: 
   const unavailable = compiledUnavailable(inputs);
   if (unavailable === null) return { stepper: tape, note: null };
   if (unavailable) return { stepper: tape, note: `steps: TensorFlow.js autograd on the native kernels (${unavailable})` };
+  if (!inputs.nativeLayers) return { stepper: tape, note: "steps: TensorFlow.js autograd on the native kernels (the generated module has no native plan: compile it again)" };
   const { addon } = loadNativeAddon();
   const { model, roles, penalized } = inputs.context;
   const planned = planNetwork({
@@ -64,6 +68,7 @@ export function chooseStepper(inputs: StepperInputs): { stepper: Stepper; note: 
     clip: inputs.clip,
     penalties: penaltiesByLayer(model, penalized),
     metrics: inputs.metrics.map((m) => m.name),
+    nativeLayers: inputs.nativeLayers,
     dataShape: inputs.dataShape,
   });
   if (!addon || !planned.ok) {

@@ -32,20 +32,29 @@ beforeAll(async () => {
 
 describe("generated build functions agree with the checker (tfjs as the oracle)", () => {
   const files = readdirSync(okDir).filter((f) => f.endsWith(".nn"));
+  it("finds the acceptance programs (an empty folder would check nothing)", () => {
+    expect(files.length).toBeGreaterThan(0);
+  });
   it.each(files)("%s", async (name) => {
     const file = join(okDir, name);
     const result = checkProgram([file]);
     const generated = await generateModule({ result, file: result.program.roots[0], sourceName: name });
     expect(generated.failures).toEqual([]);
     const module = await importGeneratedModule(generated.text);
+    // Every model the checker found must have a build function: a missing one fails, not skips.
+    expect(result.models.length, `${name} declares no model`).toBeGreaterThan(0);
+    let built = 0;
     for (const graph of result.models) {
       const buildName = generated.names.models.get(graph.name)?.build;
-      if (!buildName) continue;
-      const build = module[buildName] as Build;
+      expect(buildName, `no build function for model ${graph.name}`).toBeDefined();
+      const build = module[buildName!] as Build;
+      expect(build, `${buildName} is not exported`).toBeTypeOf("function");
       const model = build();
       expectSameAsChecker(graph, model);
       model.dispose();
+      built++;
     }
+    expect(built).toBe(result.models.length);
   }, 60_000);
 
   it("random convolutional stacks build with the shapes and counts the checker inferred", async () => {

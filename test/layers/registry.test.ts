@@ -1,13 +1,21 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LAYER_NAMES, LAYERS, lookupLayer } from "../../compiler/layers/registry.js";
 
-/** Every layer of the language reference's table (§5). */
-const SPEC = [
-  "dense", "conv2d", "conv1d", "maxpool", "avgpool", "l2pool", "maxpool1d", "avgpool1d", "global_avgpool", "global_maxpool",
-  "flatten", "reshape", "dropout", "batchnorm", "layernorm", "relu", "sigmoid", "tanh", "softmax", "leaky_relu", "elu",
-  "softplus", "linear", "embedding", "rnn", "lstm", "gru", "bidirectional", "repeat", "time_distributed", "add", "multiply",
-  "average", "maximum", "concat",
-];
+/**
+ * Every layer of docs/language.md's table (§5): the first column's backquoted names (`leaky_relu`
+ * without its argument). Read from the reference, so a new layer kind is documented or this fails.
+ */
+const SPEC = (() => {
+  const text = readFileSync(resolve(import.meta.dirname, "../../docs/language.md"), "utf8");
+  const section = text.slice(text.indexOf("## 5. Layers"), text.indexOf("## 6."));
+  const names = section
+    .split("\n")
+    .filter((line) => /^\| `/.test(line))
+    .flatMap((line) => [...line.split("|")[1].matchAll(/`([a-z0-9_]+)/g)].map((m) => m[1]));
+  return [...new Set(names)];
+})();
 
 describe("the layer registry", () => {
   it("holds exactly the layers of the language reference", () => {

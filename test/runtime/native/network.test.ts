@@ -10,7 +10,7 @@ import { loadNativeAddon } from "../../../runtime/addon/addon.js";
 import { CompiledStepper } from "../../../runtime/compiled/compiled-stepper.js";
 import { compileNetwork, planNetwork } from "../../../runtime/compiled/network.js";
 import { NATIVE_BACKEND } from "../../../runtime/kernels/register.js";
-import { settled, type ClipSetting, type LossSetting, type OptimizerSetting } from "../../../runtime/core/settings.js";
+import { settled, type ClipSetting, type LossSetting, type OptimizerSetting, type Settled } from "../../../runtime/core/settings.js";
 import { modelLoss } from "../../../runtime/train/losses.js";
 import { metricsFor } from "../../../runtime/train/metrics.js";
 import { makeOptimizer } from "../../../runtime/train/optimizers.js";
@@ -19,6 +19,7 @@ import { trainableVariables } from "../../../runtime/train/step.js";
 import { evaluate } from "../../../runtime/train/evaluate.js";
 import { TapeStepper, type Stepper } from "../../../runtime/train/stepper.js";
 import { nativeAvailable, valuesFor } from "../../support/native-oracle.js";
+import { nativeLayersFromConfigs } from "../../support/tfjs-config-layers.js";
 
 interface Case {
   readonly h: number;
@@ -33,10 +34,10 @@ interface Case {
   readonly output: "softmax" | "sigmoid" | "linear";
   readonly loss: "quadratic" | "mse" | "mae" | "cross_entropy" | "binary_cross_entropy";
   readonly batch: number;
-  readonly optimizer: OptimizerSetting;
+  readonly optimizer: Settled<OptimizerSetting>;
   readonly l2: number;
   readonly l1: number;
-  readonly clip: ClipSetting | null;
+  readonly clip: Settled<ClipSetting> | null;
   readonly seed: number;
 }
 
@@ -50,7 +51,7 @@ const SEED = fc.integer({ min: 1, max: 2 ** 30 });
  * 0 on one path and a float-noise 1e-10 on the other would step apart by η·1e-3 with the default ε:
  * a larger ε keeps that noise out of the comparison, and their steps still adapt (|g| ≫ ε here).
  */
-const OPTIMIZERS: fc.Arbitrary<OptimizerSetting> = fc.oneof(
+const OPTIMIZERS: fc.Arbitrary<Settled<OptimizerSetting>> = fc.oneof(
   fc.record({ kind: fc.constant("sgd" as const), lr: fc.constant(0.1), momentum: fc.constantFrom(0, 0.9), nesterov: fc.boolean() }),
   fc.constant({ kind: "adagrad" as const, lr: 0.1 }),
   fc.constant({ kind: "adadelta" as const, lr: 0.1, rho: 0.95 }),
@@ -137,7 +138,7 @@ async function prepare(k: Settings, backend: string, compiled: boolean, initial:
   if (initial) model.setWeights(model.weights.map((w) => initial[w.originalName]!));
   // A copy: the cpu backend's dataSync() hands out the variable's own buffer, which the compiled step changes.
   const weightsBefore = Object.fromEntries(model.weights.map((w) => [w.originalName, tf.tensor(Float32Array.from(w.read().dataSync()), w.shape as number[])]));
-  const lossSetting: LossSetting = { kind: k.loss, fromLogits: false } as LossSetting;
+  const lossSetting: Settled<LossSetting> = { kind: k.loss, fromLogits: false } as Settled<LossSetting>;
   const optimizerSetting = k.optimizer;
   const loss = modelLoss([lossSetting], null, 1);
   const metrics = metricsFor([{ kind: "accuracy" }, { kind: "mae" }], [{ name: "out", classes: true }], loss);
@@ -146,7 +147,7 @@ async function prepare(k: Settings, backend: string, compiled: boolean, initial:
   let stepper: Stepper;
   if (compiled) {
     const penalties = new Map(penalized.map((p) => [model.layers.find((l) => l.trainableWeights.some((w) => w.read() === p.variable))!.name, { l1: p.l1, l2: p.l2 }]));
-    const planned = planNetwork({ model, loss: lossSetting, optimizer: optimizerSetting, clip: k.clip, penalties, metrics: ["accuracy", "mae"], dataShape: data.inputs[0].shape });
+    const planned = planNetwork({ model, loss: lossSetting, optimizer: optimizerSetting, clip: k.clip, penalties, metrics: ["accuracy", "mae"], nativeLayers: nativeLayersFromConfigs(model), dataShape: data.inputs[0].shape });
     if (!planned.ok) throw new Error(planned.reason);
     stepper = new CompiledStepper(compileNetwork(loadNativeAddon().addon!, planned.value.plan), planned.value, roles, 1, null);
   } else {
@@ -429,19 +430,19 @@ describe.skipIf(!nativeAvailable)("the compiled network", () => {
     await tf.setBackend(NATIVE_BACKEND);
     const input = tf.input({ shape: [5, 3] });
     const recurrent = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 2 }).apply(tf.layers.lstm({ units: 4, name: "memory" }).apply(input)) as tf.SymbolicTensor });
-    const base = { loss: { kind: "cross_entropy", fromLogits: false } as LossSetting, optimizer: { kind: "sgd", lr: 0.1, momentum: 0, nesterov: false } as OptimizerSetting, clip: null, penalties: new Map(), metrics: ["accuracy"] };
-    expect(planNetwork({ ...base, model: recurrent })).toEqual({ ok: false, reason: 'layer "memory" has hardSigmoid gates' });
+    const base = { loss: { kind: "cross_entropy", fromLogits: false } as Settled<LossSetting>, optimizer: { kind: "sgd", lr: 0.1, momentum: 0, nesterov: false } as Settled<OptimizerSetting>, clip: null, penalties: new Map(), metrics: ["accuracy"] };
+    expect(planNetwork({ ...base, model: recurrent, nativeLayers: nativeLayersFromConfigs(recurrent) })).toEqual({ ok: false, reason: 'layer "memory" has hardSigmoid gates' });
 
     const flat = tf.input({ shape: [4] });
     const a = tf.layers.dense({ units: 3 }).apply(flat) as tf.SymbolicTensor;
     const b = tf.layers.dense({ units: 3 }).apply(flat) as tf.SymbolicTensor;
     const branching = tf.model({ inputs: flat, outputs: tf.layers.add().apply([a, b]) as tf.SymbolicTensor });
-    expect(planNetwork({ ...base, model: branching })).toMatchObject({ ok: false, reason: expect.stringMatching(/branches|several inputs/) });
+    expect(planNetwork({ ...base, model: branching, nativeLayers: nativeLayersFromConfigs(branching) })).toMatchObject({ ok: false, reason: expect.stringMatching(/branches|several inputs/) });
 
     const simple = tf.model({ inputs: flat, outputs: tf.layers.dense({ units: 3, activation: "softmax" }).apply(flat) as tf.SymbolicTensor });
-    expect(planNetwork({ ...base, model: simple, loss: { kind: "huber", delta: 1 } as LossSetting })).toEqual({ ok: false, reason: "the huber cost is not compiled" });
-    expect(planNetwork({ ...base, model: simple, metrics: ["top_5"] })).toEqual({ ok: false, reason: "the top_5 metric is not compiled" });
-    expect(planNetwork({ ...base, model: simple }).ok).toBe(true);
+    expect(planNetwork({ ...base, model: simple, nativeLayers: nativeLayersFromConfigs(simple), loss: { kind: "huber", delta: 1 } as Settled<LossSetting> })).toEqual({ ok: false, reason: "the huber cost is not compiled" });
+    expect(planNetwork({ ...base, model: simple, nativeLayers: nativeLayersFromConfigs(simple), metrics: ["top_5"] })).toEqual({ ok: false, reason: "the top_5 metric is not compiled" });
+    expect(planNetwork({ ...base, model: simple, nativeLayers: nativeLayersFromConfigs(simple) }).ok).toBe(true);
     for (const m of [recurrent, branching, simple]) m.dispose();
   });
 
@@ -451,7 +452,7 @@ describe.skipIf(!nativeAvailable)("the compiled network", () => {
     const model = buildModel(k);
     const kept = model.getWeights().map((t) => t.clone());
     const before = kept.map((t) => Float32Array.from(t.dataSync()));
-    const planned = planNetwork({ model, loss: { kind: k.loss, fromLogits: false } as LossSetting, optimizer: { kind: "sgd", lr: 0.1, momentum: 0, nesterov: false }, clip: null, penalties: new Map(), metrics: [] });
+    const planned = planNetwork({ model, loss: { kind: k.loss, fromLogits: false } as Settled<LossSetting>, optimizer: { kind: "sgd", lr: 0.1, momentum: 0, nesterov: false }, clip: null, penalties: new Map(), metrics: [], nativeLayers: nativeLayersFromConfigs(model) });
     if (!planned.ok) throw new Error(planned.reason);
     const stepper = new CompiledStepper(compileNetwork(loadNativeAddon().addon!, planned.value.plan), planned.value, null, 1, null);
     stepper.setLearningRate(0.5);

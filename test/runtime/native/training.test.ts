@@ -15,6 +15,7 @@ import { NATIVE_BACKEND } from "../../../runtime/kernels/register.js";
 import { indexNames, singleColumn, type Examples } from "../../../runtime/data/examples.js";
 import { nativeAvailable } from "../../support/native-oracle.js";
 import { loadProgram } from "../../support/train-source.js";
+import { nativeLayersFromConfigs } from "../../support/tfjs-config-layers.js";
 
 const SMALL_CNN = `model Small {
   input image: [28, 28, 1]
@@ -115,7 +116,7 @@ describe.skipIf(!nativeAvailable)("training on the native backend", () => {
     const optimizer = { kind: "sgd", lr: 0.05, momentum: 0.9, nesterov: false } as const;
 
     const compiledModel = build();
-    const planned = planNetwork({ model: compiledModel, loss, optimizer, clip: null, penalties: new Map(), metrics: ["accuracy"] });
+    const planned = planNetwork({ model: compiledModel, loss, optimizer, clip: null, penalties: new Map(), metrics: ["accuracy"], nativeLayers: nativeLayersFromConfigs(compiledModel) });
     if (!planned.ok) throw new Error(planned.reason);
     const compiled = new CompiledStepper(compileNetwork(loadNativeAddon().addon!, planned.value.plan), planned.value, null, 1, null);
     const tapeModel = build();

@@ -26,6 +26,7 @@ import { trainableVariables, type StepResult } from "../../../runtime/train/step
 import { TapeStepper, type Stepper } from "../../../runtime/train/stepper.js";
 import { nativeAvailable } from "../../support/native-oracle.js";
 import { loadProgram } from "../../support/train-source.js";
+import { nativeLayersFromConfigs } from "../../support/tfjs-config-layers.js";
 
 const root = resolve(import.meta.dirname, "../../..");
 const out = join(root, ".test-out", "divergence", String(process.pid));
@@ -58,7 +59,7 @@ async function explodingRun(path: Path, from: number, every: number, dir: string
   const loss = modelLoss([{ kind: "mse" }], null, 1);
   let stepper: Stepper;
   if (path === "compiled") {
-    const planned = planNetwork({ model: line, loss: { kind: "mse" }, optimizer: optimizerSetting, clip: null, penalties: new Map(), metrics: [] });
+    const planned = planNetwork({ model: line, loss: { kind: "mse" }, optimizer: optimizerSetting, clip: null, penalties: new Map(), metrics: [], nativeLayers: nativeLayersFromConfigs(line) });
     if (!planned.ok) throw new Error(planned.reason);
     stepper = new CompiledStepper(compileNetwork(loadNativeAddon().addon!, planned.value.plan), planned.value, null, 1, null);
   } else {

@@ -1,11 +1,12 @@
 /**
  * Every key a `train` block accepts: its value type, whether it is required, what it means and what
- * nnc uses when it is absent. The checker binds entries with these types; completion and hover read
- * the same table.
+ * nnc uses when it is absent (from defaults.ts). The checker binds entries with these types;
+ * completion and hover read the same table.
  */
 import { INITIALIZER } from "../schema/initializers.js";
 import { NON_NEGATIVE_FLOAT, POSITIVE_INT, type ValueType } from "../schema/types.js";
 import { DATASET } from "./datasets.js";
+import { EARLY_STOPPING_DEFAULTS, TRAINING_DEFAULTS } from "./defaults.js";
 import { LOSSES_KEY } from "./losses.js";
 import { OPTIMIZER } from "./optimizers.js";
 import { SCHEDULE } from "./schedules.js";
@@ -61,7 +62,7 @@ export interface TrainingKeySpec {
   readonly required: boolean;
   /** One or two sentences, shown by hover and completion. */
   readonly doc: string;
-  /** What nnc uses when the key is absent, as the user would write it; absent for required keys. */
+  /** What nnc uses when the key is absent, in Markdown (defaults.ts); absent for required keys. */
   readonly default?: string;
 }
 
@@ -80,7 +81,7 @@ export const LAYER_LABELS: ValueType = { kind: "list", of: { kind: "enum", what:
 
 const TRANSFORMS: ValueType = { kind: "list", of: TRANSFORM };
 
-export const TRAINING_KEYS: readonly TrainingKeySpec[] = [
+const KEYS: readonly Omit<TrainingKeySpec, "default">[] = [
   {
     name: "data",
     type: DATASET,
@@ -92,10 +93,9 @@ export const TRAINING_KEYS: readonly TrainingKeySpec[] = [
     type: VALIDATION,
     required: false,
     doc: "Validation data: a fraction of the training part (`0.1`) or a dataset. Replaces the dataset's own validation part; not together with a source's own `validation:` part.",
-    default: "the dataset's own validation part, if any",
   },
   { name: "folds", type: { kind: "int", range: { min: 2 } }, required: false, doc: "k-fold cross-validation: train k times, each time validating on another fold; report the mean and standard deviation." },
-  { name: "normalize", type: NORMALIZE, required: false, doc: "Input normalization, with statistics from the training part only: `none`, `standardize`, `minmax`.", default: "none" },
+  { name: "normalize", type: NORMALIZE, required: false, doc: "Input normalization, with statistics from the training part only: `none`, `standardize`, `minmax`." },
   {
     name: "loss",
     type: LOSSES_KEY,
@@ -107,48 +107,53 @@ export const TRAINING_KEYS: readonly TrainingKeySpec[] = [
     type: { kind: "list", of: NON_NEGATIVE_FLOAT, minItems: 1 },
     required: false,
     doc: "For a model with several outputs: the weight of each output's loss in the total cost, one number per output, in output order. `val_loss` is the weighted total.",
-    default: "1 for every output",
   },
   { name: "optimizer", type: OPTIMIZER, required: true, doc: "`sgd(lr, momentum, nesterov)`, `adagrad`, `adadelta`, `rmsprop`, `adam`, `adamax`." },
-  { name: "schedule", type: SCHEDULE, required: false, doc: "How the learning rate changes from epoch to epoch.", default: "constant" },
-  { name: "regularization", type: REGULARIZATION, required: false, doc: "`l2(λ)`, `l1(λ)` or `l1_l2(l1, l2)` on every layer's weights; a layer's own `l1:`/`l2:` overrides it.", default: "none" },
-  { name: "batch_size", type: POSITIVE_INT, required: false, doc: "Examples per mini-batch.", default: "32" },
-  { name: "epochs", type: POSITIVE_INT, required: false, doc: "Passes over the training data (an upper bound with early stopping).", default: "10" },
+  { name: "schedule", type: SCHEDULE, required: false, doc: "How the learning rate changes from epoch to epoch." },
+  { name: "regularization", type: REGULARIZATION, required: false, doc: "`l2(λ)`, `l1(λ)` or `l1_l2(l1, l2)` on every layer's weights; a layer's own `l1:`/`l2:` overrides it." },
+  { name: "batch_size", type: POSITIVE_INT, required: false, doc: "Examples per mini-batch." },
+  { name: "epochs", type: POSITIVE_INT, required: false, doc: "Passes over the training data (an upper bound with early stopping)." },
   {
     name: "early_stopping",
     type: EARLY_STOPPING,
     required: false,
-    doc: "`patience(n, monitor, min_delta)`: stop after n epochs without improvement and keep the best weights. The monitor defaults to `val_accuracy`, or `val_loss` for a model with several outputs.",
-    default: "none",
+    doc: `\`patience(n, monitor, min_delta)\`: stop after n epochs without improvement and keep the best weights. The monitor defaults to \`${EARLY_STOPPING_DEFAULTS.monitor}\`, or \`${EARLY_STOPPING_DEFAULTS.severalOutputsMonitor}\` for a model with several outputs.`,
   },
-  { name: "augment", type: TRANSFORMS, required: false, doc: "Random image transforms applied afresh every epoch: `shift`, `rotate`, `skew`, `elastic`. For a model with one image input.", default: "[]" },
+  { name: "augment", type: TRANSFORMS, required: false, doc: "Random image transforms applied afresh every epoch: `shift`, `rotate`, `skew`, `elastic`. For a model with one image input." },
   {
     name: "expand",
     type: TRANSFORMS,
     required: false,
     doc: "Image transforms applied once to enlarge the training set (`shift(1)`: the four one-pixel shifts, 5× data). For a model with one image input.",
-    default: "[]",
   },
-  { name: "metrics", type: { kind: "list", of: METRIC }, required: false, doc: "What to report each epoch: `accuracy`, `loss`, `top_k(k)`, `mae`.", default: "[accuracy] for class targets, [mae] for regression, [loss] otherwise" },
-  { name: "ensemble", type: POSITIVE_INT, required: false, doc: "Train n networks from different seeds and combine their predictions.", default: "1" },
-  { name: "vote", type: VOTE, required: false, doc: "How an ensemble combines predictions: `majority` or `mean`.", default: "majority" },
-  { name: "init", type: INITIALIZER, required: false, doc: "The initializer of every layer that does not set its own.", default: "each layer's default" },
-  { name: "seed", type: { kind: "int", range: { min: 0 } }, required: false, doc: "The random seed: the same seed on the same backend gives the same weights and metrics.", default: "none (random)" },
-  { name: "clip", type: CLIP, required: false, doc: "Gradient clipping: `norm(max)` or `value(max)`.", default: "none" },
-  { name: "monitor", type: MONITOR, required: false, doc: "Per-layer statistics recorded each epoch: `gradient_norms`, `weight_norms`.", default: "[]" },
-  { name: "checkpoint", type: CHECKPOINT, required: false, doc: "`every(epochs)`: save checkpoints; a restarted training resumes from the last one.", default: "none" },
+  { name: "metrics", type: { kind: "list", of: METRIC }, required: false, doc: "What to report each epoch: `accuracy`, `loss`, `top_k(k)`, `mae`." },
+  { name: "ensemble", type: POSITIVE_INT, required: false, doc: "Train n networks from different seeds and combine their predictions." },
+  { name: "vote", type: VOTE, required: false, doc: "How an ensemble combines predictions: `majority` or `mean`." },
+  { name: "init", type: INITIALIZER, required: false, doc: "The initializer of every layer that does not set its own." },
+  { name: "seed", type: { kind: "int", range: { min: 0 } }, required: false, doc: "The random seed: the same seed on the same backend gives the same weights and metrics." },
+  { name: "clip", type: CLIP, required: false, doc: "Gradient clipping: `norm(max)` or `value(max)`." },
+  { name: "monitor", type: MONITOR, required: false, doc: "Per-layer statistics recorded each epoch: `gradient_norms`, `weight_norms`." },
+  { name: "checkpoint", type: CHECKPOINT, required: false, doc: "`every(epochs)`: save checkpoints; a restarted training resumes from the last one." },
   { name: "init_from", type: { kind: "path" }, required: false, doc: "Load the initial weights from a saved model. The file may be written by an earlier training, so it is checked when training starts." },
-  { name: "freeze", type: LAYER_LABELS, required: false, doc: "Labelled layers whose weights stay fixed (with `init_from`); at least one layer with weights must stay trainable.", default: "[]" },
-  { name: "reinit", type: LAYER_LABELS, required: false, doc: "Labelled layers initialised afresh instead of loaded (with `init_from`).", default: "[]" },
+  { name: "freeze", type: LAYER_LABELS, required: false, doc: "Labelled layers whose weights stay fixed (with `init_from`); at least one layer with weights must stay trainable." },
+  { name: "reinit", type: LAYER_LABELS, required: false, doc: "Labelled layers initialised afresh instead of loaded (with `init_from`)." },
   { name: "tune", type: TUNE, required: false, doc: "Hyper-parameter search over the `choice`/`uniform`/`log_uniform`/`int_uniform` values: `grid`, `random(trials)`, `bayesian(trials)`." },
   {
     name: "objective",
     type: OBJECTIVE,
     required: false,
     doc: "How `tune` ranks trials: `maximize(val_accuracy)`, `minimize(val_loss)`. A model with several outputs is ranked by its loss (accuracy would not say which output's).",
-    default: "maximize(val_accuracy) for class targets and one output, minimize(val_loss) otherwise",
   },
 ];
+
+/** A key's entry with its default from defaults.ts, when it has one. */
+function withDefault(key: Omit<TrainingKeySpec, "default">): TrainingKeySpec {
+  const defaults: Partial<Record<TrainingKey, { readonly shown: string }>> = TRAINING_DEFAULTS;
+  const shown = defaults[key.name]?.shown;
+  return shown === undefined ? key : { ...key, default: shown };
+}
+
+export const TRAINING_KEYS: readonly TrainingKeySpec[] = KEYS.map(withDefault);
 
 /** Looks a key up by name. */
 export function trainingKey(name: string): TrainingKeySpec | undefined {

@@ -1,13 +1,14 @@
 /**
  * Turns a bound, error-free training into its `ResolvedTraining`: every key's value as plain data,
- * defaults filled in (see resolved.ts), search spaces kept where they occur and listed in `search`.
+ * defaults filled in (from defaults.ts), search spaces kept where they occur and listed in `search`.
  */
-import { concrete, type BoundArgs, type Value } from "../schema/values.js";
+import { concrete, type Value } from "../schema/values.js";
 import { hasSeveralOutputs, validationSource, type BoundTraining } from "./bound.js";
-import { INITIALIZERS } from "../schema/initializers.js";
+import { bool, ctor, enumOf, initializerSetting, isSearchSpec, labels, list, num, plainNumber, required, str, tunable, Unresolvable } from "../schema/setting-values.js";
 import { partSetting } from "./dataset-parts.js";
 import type { Targets } from "./dataset-info.js";
 import type { TrainingKey } from "./keys.js";
+import { BATCH_SIZE, defaultMetrics, defaultObjective, defaultVote, EARLY_STOPPING_DEFAULTS, ENSEMBLE, EPOCHS, NORMALIZE, SCHEDULE } from "./defaults.js";
 import type {
   CheckpointSetting,
   ClassesSetting,
@@ -33,9 +34,6 @@ import type {
   TuneSetting,
   ValidationSetting,
 } from "./resolved.js";
-
-/** Raised when a value is not what an error-free training would hold; `resolveTraining` gives up. */
-class Unresolvable extends Error {}
 
 /** The resolved settings, or undefined when some value is missing or broken (already reported). */
 export function resolveTraining(training: BoundTraining): ResolvedTraining | undefined {
@@ -65,20 +63,20 @@ function resolve(training: BoundTraining): ResolvedTraining {
     data,
     validation: validationKey ? validationSetting(validationKey) : validationSource(training) === "dataset" ? { kind: "dataset_part" } : { kind: "none" },
     folds: optional("folds", num),
-    normalize: at("normalize") ? enumOf(required(at("normalize")), ["none", "standardize", "minmax"] as const) : "none",
+    normalize: at("normalize") ? enumOf(required(at("normalize")), ["none", "standardize", "minmax"] as const) : NORMALIZE.value,
     loss: losses(required(at("loss"))),
     lossWeights: optional("loss_weights", (v) => list(v, num)),
     optimizer: tunable(required(at("optimizer")), optimizerSetting),
-    schedule: at("schedule") ? tunable(required(at("schedule")), scheduleSetting) : { kind: "constant" },
+    schedule: at("schedule") ? tunable(required(at("schedule")), scheduleSetting) : SCHEDULE.value,
     regularization: optional("regularization", (v) => tunable(v, regularizationSetting)),
-    batchSize: optional("batch_size", num) ?? 32,
-    epochs: optional("epochs", num) ?? 10,
+    batchSize: optional("batch_size", num) ?? BATCH_SIZE.value,
+    epochs: optional("epochs", num) ?? EPOCHS.value,
     earlyStopping: optional("early_stopping", (v) => tunable(v, (c) => earlyStoppingSetting(c, training))),
     augment: optional("augment", (v) => list(v, (t) => tunable(t, transformSetting))) ?? [],
     expand: optional("expand", (v) => list(v, (t) => tunable(t, transformSetting))) ?? [],
     metrics: optional("metrics", (v) => list(v, (m) => tunable(m, metricSetting))) ?? defaultMetrics(targets),
-    ensemble: optional("ensemble", num) ?? 1,
-    vote: at("vote") ? enumOf(required(at("vote")), ["majority", "mean"] as const) : targets.kind === "regression" ? "mean" : "majority",
+    ensemble: optional("ensemble", num) ?? ENSEMBLE.value,
+    vote: at("vote") ? enumOf(required(at("vote")), ["majority", "mean"] as const) : defaultVote(targets),
     init: optional("init", (v) => tunable(v, initializerSetting)),
     seed: optional("seed", num),
     clip: optional("clip", (v) => tunable(v, clipSetting)),
@@ -93,93 +91,6 @@ function resolve(training: BoundTraining): ResolvedTraining {
   const search: SearchEntry[] = [];
   collectSearch(resolved, "", search);
   return { ...resolved, search };
-}
-
-/** Accuracy for class targets, mae for real values; null when only the data will tell (user files). */
-function defaultMetrics(targets: Targets): MetricSetting[] | null {
-  if (targets.kind === "classes") return [{ kind: "accuracy" }];
-  return targets.kind === "regression" ? [{ kind: "mae" }] : null;
-}
-
-/** Accuracy for class targets of one output; the loss otherwise (several outputs have one accuracy each). */
-function defaultObjective(targets: Targets, severalOutputs: boolean): ObjectiveSetting {
-  return targets.kind === "classes" && !severalOutputs ? { kind: "maximize", metric: "val_accuracy" } : { kind: "minimize", metric: "val_loss" };
-}
-
-// ——— values ———
-
-function required(value: Value | undefined): Value {
-  if (!value) throw new Unresolvable();
-  return value;
-}
-
-function isSearchSpec<T>(value: Tunable<T>): value is SearchSpec<T> {
-  return typeof value === "object" && value !== null && "search" in value;
-}
-
-/** Converts a value that may be a search space; the options of `choice` are converted alike. */
-function tunable<T>(value: Value, convert: (v: Value) => T): Tunable<T> {
-  if (value.kind !== "search") return convert(value);
-  const space = value.space;
-  if (space.kind === "choice") return { search: "choice", options: space.options.map(convert) };
-  return { search: space.kind, low: plainNumber(space.options[0]), high: plainNumber(space.options[1]) };
-}
-
-function plainNumber(value: Value | undefined): number {
-  if (value?.kind !== "number") throw new Unresolvable();
-  return value.value;
-}
-
-const num = (value: Value): Tunable<number> => tunable(value, plainNumber);
-const bool = (value: Value): Tunable<boolean> =>
-  tunable(value, (v) => {
-    if (v.kind !== "bool") throw new Unresolvable();
-    return v.value;
-  });
-const str = (value: Value): Tunable<string> =>
-  tunable(value, (v) => {
-    if (v.kind !== "string") throw new Unresolvable();
-    return v.value;
-  });
-
-function enumOf<const T extends string>(value: Value, names: readonly T[]): Tunable<T> {
-  return tunable(value, (v) => {
-    const name = v.kind === "enum" ? names.find((n) => n === v.name) : undefined;
-    if (name === undefined) throw new Unresolvable();
-    return name;
-  });
-}
-
-function list<T>(value: Value, convert: (v: Value) => T): T[] {
-  if (value.kind !== "list") throw new Unresolvable();
-  return value.items.map(convert);
-}
-
-function labels(value: Value): string[] {
-  return list(value, (v) => {
-    if (v.kind !== "enum") throw new Unresolvable();
-    return v.name;
-  });
-}
-
-/** A constructor value's name and arguments, with readers for its arguments. */
-function ctor(value: Value) {
-  if (value.kind !== "ctor") throw new Unresolvable();
-  const args: BoundArgs = value.args;
-  const get = (name: string): Value => required(args.get(name)?.value);
-  return {
-    name: value.signature.name,
-    num: (name: string) => num(get(name)),
-    bool: (name: string) => bool(get(name)),
-    str: (name: string) => str(get(name)),
-    monitored: (name: string) => enumOf<MonitoredName>(get(name), ["val_accuracy", "val_loss", "accuracy", "loss"]),
-    /** An argument without a default: null when not given. */
-    optional: <T>(name: string, convert: (v: Value) => T): T | null => {
-      const v = args.get(name)?.value;
-      return v === undefined ? null : convert(v);
-    },
-    get,
-  };
 }
 
 // ——— settings ———
@@ -349,7 +260,7 @@ function regularizationSetting(value: Value): RegularizationSetting {
 function earlyStoppingSetting(value: Value, training: BoundTraining): EarlyStoppingSetting {
   const c = ctor(value);
   const defaulted = value.kind === "ctor" && !value.args.get("monitor")?.node;
-  const monitor = defaulted && hasSeveralOutputs(training) ? "val_loss" : c.monitored("monitor");
+  const monitor = defaulted && hasSeveralOutputs(training) ? EARLY_STOPPING_DEFAULTS.severalOutputsMonitor : c.monitored("monitor");
   return { kind: "patience", patience: c.num("n"), monitor, minDelta: c.num("min_delta") };
 }
 
@@ -373,27 +284,6 @@ function metricSetting(value: Value): MetricSetting {
   if (c.name === "accuracy" || c.name === "loss" || c.name === "mae") return { kind: c.name };
   if (c.name === "top_k") return { kind: "top_k", k: c.num("k") };
   throw new Unresolvable();
-}
-
-const PLAIN_INITIALIZERS = ["zeros", "ones", "lecun_normal", "lecun_uniform", "glorot_normal", "glorot_uniform", "he_normal", "he_uniform", "orthogonal"] as const;
-
-export function initializerSetting(value: Value): InitializerSetting {
-  if (value.kind === "enum") return initializerSetting(withDefaults(value.name));
-  const c = ctor(value);
-  if (c.name === "constant") return { kind: "constant", value: c.num("value") };
-  if (c.name === "normal") return { kind: "normal", mean: c.num("mean"), std: c.num("std") };
-  if (c.name === "uniform") return { kind: "uniform", low: c.num("low"), high: c.num("high") };
-  const plain = PLAIN_INITIALIZERS.find((n) => n === c.name);
-  if (plain) return { kind: plain };
-  throw new Unresolvable();
-}
-
-/** A bare initializer name (`uniform`) as the constructor call with its defaults (`uniform(-0.05, 0.05)`). */
-function withDefaults(name: string): Value {
-  const signature = INITIALIZERS.find((s) => s.name === name);
-  if (!signature) throw new Unresolvable();
-  const args = new Map(signature.params.filter((p) => p.default).map((p) => [p.name, { value: p.default! }]));
-  return { kind: "ctor", signature, args };
 }
 
 function clipSetting(value: Value): ClipSetting {

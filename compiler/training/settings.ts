@@ -5,6 +5,7 @@
  */
 import { NON_NEGATIVE_FLOAT, INT, POSITIVE_FLOAT, POSITIVE_INT, type Signature, type ValueType } from "../schema/types.js";
 import { named, num } from "../schema/values.js";
+import { EARLY_STOPPING_DEFAULTS } from "./defaults.js";
 
 /** The quantities a training can watch: early stopping, `on_plateau` and `objective` name one. */
 export const MONITORED_NAMES = ["val_accuracy", "val_loss", "accuracy", "loss"] as const;
@@ -43,8 +44,13 @@ export const EARLY_STOPPING_RULES: readonly Signature[] = [
     doc: "Stop when the monitored metric has not improved for `n` epochs, and keep the best weights.",
     params: [
       { name: "n", type: POSITIVE_INT, required: true, doc: "epochs without improvement before stopping" },
-      { name: "monitor", type: MONITORED, default: named("val_accuracy"), doc: "the metric to watch; when not given, `val_loss` for a model with several outputs" },
-      { name: "min_delta", type: NON_NEGATIVE_FLOAT, default: num(0), doc: "the smallest change that counts as an improvement" },
+      {
+        name: "monitor",
+        type: MONITORED,
+        default: named(EARLY_STOPPING_DEFAULTS.monitor),
+        doc: `the metric to watch; when not given, \`${EARLY_STOPPING_DEFAULTS.severalOutputsMonitor}\` for a model with several outputs`,
+      },
+      { name: "min_delta", type: NON_NEGATIVE_FLOAT, default: num(EARLY_STOPPING_DEFAULTS.minDelta), doc: "the smallest change that counts as an improvement" },
     ],
   },
 ];

@@ -4,17 +4,21 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import type { EpochRecord } from "./history.js";
-import type { InitializerSetting, ModelArgument, ResolvedTraining } from "./settings.js";
+import type { NativeLayers } from "./native-layer.js";
+import type { InitializerSetting, ResolvedTraining, Settled, SettledTraining } from "./settings.js";
 
-/** The values a model's parameters take in one build (after a search chose them). */
 /** Per-layer `l1:`/`l2:` arguments, by layer name, as the generated module lists them. */
 export type LayerPenalties = Readonly<Record<string, { readonly l1?: number; readonly l2?: number }>>;
 
-export type ModelArguments = Readonly<Record<string, Exclude<ModelArgument, { search: unknown }>>>;
+/**
+ * The values a model's parameters take in one build (after a search chose them): a settled
+ * training's model arguments — numbers, flags, strings, activation names, initializers.
+ */
+export type ModelArguments = SettledTraining["model"]["args"];
 
 export interface BuildOptions {
   /** The training's `init`: the initializer of every layer that does not name its own. */
-  readonly init?: InitializerSetting | null;
+  readonly init?: Settled<InitializerSetting> | null;
 }
 
 /** A model input or output as the source declares it: its name, per-example shape (null where symbolic) and element type. */
@@ -34,6 +38,8 @@ export interface CompiledTraining {
   readonly inputs: readonly TensorSpec[];
   readonly outputs: readonly TensorSpec[];
   readonly layerPenalties: LayerPenalties;
+  /** Each build's layers as the compiled native step runs them, by the build's arguments key (pick-build.ts). */
+  readonly nativeLayers?: Readonly<Record<string, NativeLayers>>;
   readonly build: (args: ModelArguments, options: BuildOptions) => tf.LayersModel;
 }
 

@@ -3,23 +3,13 @@
  * runtime executes. It is plain JSON data (no `undefined`, no maps): an absent optional setting is
  * `null`, names are string tags, and a search space stays where the user wrote it, as a
  * `SearchSpec` in place of the value; `search` lists them all with their paths.
- *
- * Defaults nnc chooses where the language brief is silent:
- * - `batch_size` 32, `epochs` 10, `schedule` constant, `normalize` none, `ensemble` 1,
- *   `vote` majority;
- * - `metrics` [accuracy] for class targets, [mae] for regression targets, null (the same, per
- *   output, once the data is read) when the targets come from a user file;
- * - `seed` null (a fresh random seed), `init` null (each layer's own initializer);
- * - `regularization`, `early_stopping`, `clip`, `checkpoint`, `folds`, `tune` null; `augment`,
- *   `expand`, `monitor`, `freeze`, `reinit` empty;
- * - `validation`: the dataset's own validation part (`mnist` 10,000 images, `adding_problem` 1,000
- *   sequences); a `validation:` key replaces it, and the dataset's part is then 0;
- * - `objective` with `tune`: maximize(val_accuracy) for class targets, minimize(val_loss) otherwise;
- *   null without `tune`;
- * - `adding_problem`: train 10,000, validation 1,000, test 1,000 sequences;
- * - step and multistep schedules: factor 0.1; `on_plateau`: monitor val_loss, patience 10, factor 0.1,
- *   min_lr 0; `cosine`: min_lr 0; `warmup`: then constant.
  * `data`, `loss` and `optimizer` are required (E103); `sgd` requires `lr`.
+ *
+ * What nnc fills in for an absent key is listed once, in compiler/training/defaults.ts (and
+ * docs/training.md). Once the search (if any) has chosen its values, the runtime works on a
+ * `SettledTraining`, whose types admit no search space: `settle` and the search's `applyChoice`
+ * check that once, and no consumer checks again. A training with `tune` is a `TunedTraining`, whose
+ * `objective` is there (`tuned` checks it once), so the runtime repeats no default of its own.
  */
 
 /** A hyper-parameter search space in place of a value. */
@@ -217,6 +207,7 @@ export interface ResolvedTraining {
   readonly freeze: readonly string[];
   readonly reinit: readonly string[];
   readonly tune: TuneSetting | null;
+  /** What ranks a search's trials: always present with `tune` (nnc fills it in), null without. */
   readonly objective: ObjectiveSetting | null;
   /** Every search space of the training and of the model arguments, in the order of the fields above. */
   readonly search: readonly SearchEntry[];
@@ -228,10 +219,59 @@ export function isSearch<T>(value: Tunable<T>): value is SearchSpec<T> {
 }
 
 /**
- * The value of a setting once the search (if any) has chosen it. Every setting the runtime reads
- * goes through here, so a search space that was not sampled is a loud error, not a silent NaN.
+ * A resolved value with every search space chosen: the same shape, with each `Tunable<T>` narrowed
+ * to `T`. Derived from the resolved types, so a setting added there is settled here too.
  */
-export function settled<T>(value: Tunable<T>, path = "a setting"): T {
-  if (isSearch(value)) throw new Error(`${path} is a search space (${value.search}); it needs \`tune\` to choose a value`);
-  return value;
+export type Settled<T> = T extends SearchSpec<unknown> ? never : T extends object ? { readonly [K in keyof T]: Settled<T[K]> } : T;
+
+/** A training the runtime executes: no value is a search space and none is left to search. */
+export type SettledTraining = Settled<Omit<ResolvedTraining, "search">> & { readonly search: readonly [] };
+
+/** A training that searches: `tune` is set, and with it the `objective` that ranks the trials. */
+export type TunedTraining = ResolvedTraining & { readonly tune: TuneSetting; readonly objective: ObjectiveSetting };
+
+/** The user's name of a resolved field (`minDelta` is written `min_delta`); a model argument's is its own. */
+const userName = (key: string, parent: string): string => (parent === "model.args" ? key : key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
+
+/** The first search space in a resolved value, with its path; null when there is none. */
+function firstSearchSpace(value: unknown, path: string): { path: string; search: string } | null {
+  if (typeof value !== "object" || value === null) return null;
+  if (isSearch(value)) return { path, search: value.search };
+  const entries: [string, unknown][] = Array.isArray(value)
+    ? value.map((item, i) => [`${path}[${i}]`, item])
+    : Object.entries(value).map(([key, item]) => [path ? `${path}.${userName(key, path)}` : userName(key, path), item]);
+  for (const [at, item] of entries) {
+    const found = firstSearchSpace(item, at);
+    if (found) return found;
+  }
+  return null;
+}
+
+/**
+ * A resolved value typed as settled, once checked to hold no search space anywhere in it. A
+ * search space left unchosen is a loud error here, not a silent NaN where it is used.
+ */
+export function settled<T>(value: Tunable<T>, path = "a setting"): Settled<T> {
+  const space = firstSearchSpace(value, path);
+  if (space) throw new Error(`${space.path} is a search space (${space.search}); it needs \`tune\` to choose a value`);
+  return value as Settled<T>;
+}
+
+/** A training without search, typed as settled: checked here once, for every consumer after. */
+export function settle(training: ResolvedTraining): SettledTraining {
+  const { search, ...values } = training;
+  settled(values, "");
+  if (search.length > 0) settled(search[0].space, search[0].path);
+  return training as SettledTraining;
+}
+
+/**
+ * The training typed as a search when it has `tune`, null when it has none. nnc always fills in
+ * the objective with `tune` (compiler/training/defaults.ts); a settings constant without one is
+ * rejected here, once, rather than ranked by a default repeated in the runtime.
+ */
+export function tuned(training: ResolvedTraining): TunedTraining | null {
+  if (training.tune === null) return null;
+  if (training.objective === null) throw new Error("a training with `tune` has no `objective`; nnc fills one in, so recompile the training");
+  return training as TunedTraining;
 }

@@ -4,7 +4,7 @@
  * layout. Paths are relative to the `.nn` file's folder; every reader validates each row and throws
  * a `DataError` naming the file, the row and what was expected.
  */
-import { settled, type DataSetting, type Tunable } from "../core/settings.js";
+import type { DataSetting, Settled } from "../core/settings.js";
 import { readCsv } from "./csv.js";
 import { DataError } from "./examples.js";
 import { readIdxData } from "./idx.js";
@@ -13,13 +13,12 @@ import { readJson, type TensorNames } from "./json.js";
 import { readNpyData } from "./npy.js";
 import type { RawExamples, TargetRule } from "./targets.js";
 
-export type UserDataSetting = Extract<DataSetting, { readonly kind: "idx" | "csv" | "npy" | "json" | "images" }>;
+/** A user source with its values chosen (a package records it so, and a training reads it so once settled). */
+export type UserDataSetting = Extract<Settled<DataSetting>, { readonly kind: "idx" | "csv" | "npy" | "json" | "images" }>;
 
-export function isUserData(setting: DataSetting): setting is UserDataSetting {
+export function isUserData(setting: Settled<DataSetting>): setting is UserDataSetting {
   return setting.kind !== "mnist" && setting.kind !== "adding_problem";
 }
-
-const one = <T>(value: Tunable<T>, key: string): T => settled(value, `data.${key}`);
 
 /** The number of files a source's part names: one per file the source itself names. */
 export function partArity(setting: UserDataSetting): number {
@@ -44,30 +43,29 @@ export function readUserData(setting: UserDataSetting, baseDir: string, names: T
   switch (setting.kind) {
     case "idx":
       return readIdxData(
-        { images: paths?.[0] ?? one(setting.images, "images"), labels: paths?.[1] ?? one(setting.labels, "labels"), shape: shapeOf(setting.shape) },
+        { images: paths?.[0] ?? setting.images, labels: paths?.[1] ?? setting.labels, shape: shapeOf(setting.shape) },
         baseDir,
       );
     case "csv":
       return readCsv(
         {
-          path: paths?.[0] ?? one(setting.path, "path"),
+          path: paths?.[0] ?? setting.path,
           label: setting.label,
-          features: setting.features && setting.features.map((n, i) => one(n, `features[${i}]`)),
-          targets: setting.targets === null ? null : one(setting.targets, "targets"),
+          features: setting.features,
+          targets: setting.targets,
         },
         baseDir,
       );
     case "npy": {
-      const x = paths ? paths.slice(0, setting.x.length) : setting.x.map((p, i) => one(p, `x[${i}]`));
-      const y = paths ? paths.slice(setting.x.length) : setting.y.map((p, i) => one(p, `y[${i}]`));
+      const x = paths ? paths.slice(0, setting.x.length) : setting.x;
+      const y = paths ? paths.slice(setting.x.length) : setting.y;
       return readNpyData({ x, y, shape: shapeOf(setting.shape) }, baseDir);
     }
     case "json":
-      return readJson({ path: paths?.[0] ?? one(setting.path, "path"), shape: shapeOf(setting.shape) }, baseDir, names);
+      return readJson({ path: paths?.[0] ?? setting.path, shape: shapeOf(setting.shape) }, baseDir, names);
     case "images": {
-      const dir = paths?.[0] ?? one(setting.path, "path");
-      const size = setting.size && ([one(setting.size[0], "size[0]"), one(setting.size[1], "size[1]")] as const);
-      const folder = readImageFolder(dir, baseDir, { size, color: setting.color, scale: one(setting.scale, "scale") });
+      const dir = paths?.[0] ?? setting.path;
+      const folder = readImageFolder(dir, baseDir, { size: setting.size, color: setting.color, scale: setting.scale });
       return {
         count: folder.labels.length,
         inputs: [{ values: folder.x, shape: folder.shape }],
@@ -79,8 +77,8 @@ export function readUserData(setting: UserDataSetting, baseDir: string, names: T
   }
 }
 
-function shapeOf(shape: readonly Tunable<number>[] | null): number[] | null {
-  return shape && shape.map((d, i) => one(d, `shape[${i}]`));
+function shapeOf(shape: readonly number[] | null): number[] | null {
+  return shape && shape.map((d, i) => d);
 }
 
 /**
@@ -90,6 +88,6 @@ function shapeOf(shape: readonly Tunable<number>[] | null): number[] | null {
 export function targetRules(setting: UserDataSetting, outputs: readonly (readonly (number | null)[])[] | null, count: number): TargetRule[] {
   const single = count === 1;
   const classes = single ? setting.classes : null;
-  const targets = single && "targets" in setting && setting.targets !== null ? one(setting.targets, "targets") : null;
+  const targets = single && "targets" in setting && setting.targets !== null ? setting.targets : null;
   return Array.from({ length: count }, (_, i) => ({ classes, targets, output: outputs?.[i] ?? null }));
 }

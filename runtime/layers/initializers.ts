@@ -4,26 +4,25 @@
  * fan-in the compiler computed. Only stock tfjs classes are used, so a saved model loads anywhere.
  */
 import * as tf from "@tensorflow/tfjs";
-import type { InitializerSetting } from "../core/settings.js";
-import { settled } from "../core/settings.js";
+import type { InitializerSetting, Settled } from "../core/settings.js";
 
 type Initializer = ReturnType<typeof tf.initializers.zeros>;
 
 /** tfjs-layers does not export its `Initializer` base class; layers accept only its subclasses. */
 const InitializerBase = Object.getPrototypeOf(tf.initializers.zeros().constructor) as abstract new () => Initializer;
 
-export function initializer(setting: InitializerSetting, fanIn: number): Initializer {
+export function initializer(setting: Settled<InitializerSetting>, fanIn: number): Initializer {
   switch (setting.kind) {
     case "zeros":
       return tf.initializers.zeros();
     case "ones":
       return tf.initializers.ones();
     case "constant":
-      return tf.initializers.constant({ value: settled(setting.value) });
+      return tf.initializers.constant({ value: setting.value });
     case "normal":
-      return tf.initializers.randomNormal({ mean: settled(setting.mean), stddev: settled(setting.std) });
+      return tf.initializers.randomNormal({ mean: setting.mean, stddev: setting.std });
     case "uniform":
-      return tf.initializers.randomUniform({ minval: settled(setting.low), maxval: settled(setting.high) });
+      return tf.initializers.randomUniform({ minval: setting.low, maxval: setting.high });
     case "lecun_normal":
       return tf.initializers.randomNormal({ mean: 0, stddev: 1 / Math.sqrt(Math.max(1, fanIn)) });
     case "lecun_uniform":

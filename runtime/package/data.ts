@@ -9,7 +9,6 @@ import { isUserData, readUserData, targetRules } from "../data/load-user-data.js
 import { readIdxData } from "../data/idx.js";
 import { readImageFolder } from "../data/images.js";
 import type { RawExamples } from "../data/targets.js";
-import { settled } from "../core/settings.js";
 import { PackageError, type PackageFile } from "./format.js";
 
 export function packageIO(pkg: PackageFile): ModelIO {
@@ -44,7 +43,7 @@ export function packageDataFrom(pkg: PackageFile, paths: readonly string[], cwd:
     raw = readUserData(source, cwd, names, paths);
     rules = targetRules(source, io.outputs.map((o) => o.shape), io.outputs.length);
   } else if (source.kind === "mnist") {
-    raw = mnistLike(paths, cwd, settled(source.flat));
+    raw = mnistLike(paths, cwd, source.flat);
     rules = [{ classes: indexNames(10), targets: null, output: io.outputs[0].shape }];
   } else {
     throw new PackageError(`a model trained on ${source.kind} is evaluated on its own test part only; drop --data`);

@@ -14,7 +14,7 @@
  * read new files of the same layout.
  */
 import type { InputPreprocessing } from "../data/examples.js";
-import type { DataSetting, LossSetting, MetricSetting } from "../core/settings.js";
+import type { DataSetting, LossSetting, MetricSetting, Settled } from "../core/settings.js";
 import type { Vote } from "../core/vote.js";
 
 export const PACKAGE_FILE = "nnc-package.json";
@@ -37,9 +37,13 @@ export interface PackageOutput {
   readonly classes: readonly string[] | null;
 }
 
-/** The training's data source, to read its test part again or new files of the same layout. */
+/**
+ * The training's data source, to read its test part again or new files of the same layout. A
+ * package is written from a settled training (a search's from its best trial), so its settings
+ * hold chosen values, never search spaces.
+ */
 export interface PackageData {
-  readonly source: DataSetting;
+  readonly source: Settled<DataSetting>;
   /** The absolute folder its relative paths start from (the `.nn` file's folder). */
   readonly baseDir: string;
   /** The seed of its fraction splits. */
@@ -54,10 +58,10 @@ export interface PackageData {
 
 export interface PackageEvaluation {
   /** One loss for every output, or one per output. */
-  readonly loss: readonly LossSetting[];
+  readonly loss: readonly Settled<LossSetting>[];
   readonly lossWeights: readonly number[] | null;
   /** null: accuracy for class outputs, mae for the others. */
-  readonly metrics: readonly MetricSetting[] | null;
+  readonly metrics: readonly Settled<MetricSetting>[] | null;
 }
 
 interface PackageCommon {

@@ -28,7 +28,7 @@ import { parseIdx } from "../data/idx.js";
 import { readJson } from "../data/json.js";
 import { parseNpy } from "../data/npy.js";
 import { formatShape, readDataFile } from "../data/user-files.js";
-import { settled, type DataSetting } from "../core/settings.js";
+import type { DataSetting, Settled } from "../core/settings.js";
 import type { PackageFile, PackageInput } from "./format.js";
 
 export interface PredictionInputs {
@@ -67,7 +67,7 @@ export function readPredictionInputs(pkg: PackageFile, paths: readonly string[],
 }
 
 /** The reader of a path: a folder is images; else its name, else the training's source. */
-function kindOf(path: string, cwd: string, source: DataSetting): Kind {
+function kindOf(path: string, cwd: string, source: Settled<DataSetting>): Kind {
   const full = resolve(cwd, path);
   let folder: boolean;
   try {
@@ -180,7 +180,7 @@ function fromCsv(pkg: PackageFile, path: string, cwd: string): Part {
       path,
       label: csv ? csv.label : [],
       features: flatSizes(pkg, path),
-      targets: csv && csv.targets !== null ? settled(csv.targets, "data.targets") : null,
+      targets: csv && csv.targets,
       labelsOptional: true,
     },
     cwd,
@@ -255,10 +255,9 @@ function fromIdx(pkg: PackageFile, path: string, cwd: string): Part {
 }
 
 /** How the training read its images: the `images` source's options, or MNIST's. */
-function imageOptions(source: DataSetting, file: string): ImageOptions {
+function imageOptions(source: Settled<DataSetting>, file: string): ImageOptions {
   if (source.kind === "images") {
-    const size = source.size && ([settled(source.size[0], "data.size[0]"), settled(source.size[1], "data.size[1]")] as const);
-    return { size, color: source.color, scale: settled(source.scale, "data.scale") };
+    return { size: source.size, color: source.color, scale: source.scale };
   }
   if (source.kind === "mnist") return { size: [28, 28], color: "grayscale", scale: 1 / 255 };
   const wanted = source.kind === "csv" ? "CSV" : source.kind === "json" ? "JSON" : source.kind === "npy" ? "NPY" : source.kind === "idx" ? "IDX" : source.kind;

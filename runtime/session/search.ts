@@ -9,7 +9,7 @@
  *   quarter of the trials so far relative to the rest.
  */
 import { Rng } from "../core/random.js";
-import type { ResolvedTraining, SearchSpec } from "../core/settings.js";
+import { settle, type ResolvedTraining, type SearchSpec, type SettledTraining } from "../core/settings.js";
 
 export type Chosen = Readonly<Record<string, unknown>>;
 
@@ -131,8 +131,11 @@ function pathKeys(path: string): (string | number)[] {
   return keys;
 }
 
-/** The settings of one trial: each chosen value put where its space was; no search left. */
-export function applyChoice(settings: ResolvedTraining, chosen: Chosen): ResolvedTraining {
+/**
+ * The settings of one trial: each chosen value put where its space was; no search left, which
+ * `settle` checks once (a space inside a chosen option would still be one).
+ */
+export function applyChoice(settings: ResolvedTraining, chosen: Chosen): SettledTraining {
   const copy = JSON.parse(JSON.stringify(settings)) as Record<string | number, unknown>;
   for (const [path, value] of Object.entries(chosen)) {
     const keys = pathKeys(path);
@@ -140,5 +143,5 @@ export function applyChoice(settings: ResolvedTraining, chosen: Chosen): Resolve
     for (const k of keys.slice(0, -1)) target = target[k] as Record<string | number, unknown>;
     target[keys[keys.length - 1]] = value;
   }
-  return { ...(copy as unknown as ResolvedTraining), search: [], tune: null };
+  return settle({ ...(copy as unknown as ResolvedTraining), search: [], tune: null });
 }

@@ -13,7 +13,7 @@ import { DataError, takeExamples, type DataSplits, type Examples } from "../data
 import { loadSplits, normalizeSplits, type LoadedSplits, type LoadOptions, type ModelIO } from "../data/load.js";
 import { augmentBatch, expandExamples, type Transform } from "../data/transforms.js";
 import { withDataFileLog } from "../data/user-files.js";
-import type { BuildOptions, CompiledTraining, Interruption, ModelArguments, OutputStream, RunResult, TrainingReport, TrainOptions, TrialResult } from "../core/program.js";
+import type { BuildOptions, CompiledTraining, Interruption, OutputStream, RunResult, TrainingReport, TrainOptions, TrialResult } from "../core/program.js";
 import { permutation, Rng, withSeededMathRandom } from "../core/random.js";
 import { sourceName, tfjsName } from "../core/layer-names.js";
 import { runFolderName } from "../run/folder-name.js";
@@ -26,13 +26,14 @@ import { PACKAGE_FILE, type PackageData, type PackageFile } from "../package/for
 import { writeEnsemblePackage, writeModelPackage, writePackageAt, type PackageFacts } from "../package/write.js";
 import { voteMetrics } from "../core/vote.js";
 import { applyChoice, bayesianTrial, gridTrials, randomTrial, spacesOf, type Chosen } from "./search.js";
-import { settled, type ResolvedTraining, type TransformSetting } from "../core/settings.js";
+import { settle, settled, tuned, type ObjectiveSetting, type ResolvedTraining, type Settled, type SettledTraining, type TransformSetting, type TunedTraining } from "../core/settings.js";
 import { evaluate, predictAll } from "../train/evaluate.js";
 import { fit, TrainingDiverged } from "../train/fit.js";
 import type { InputDtypes } from "../train/batches.js";
 import { modelLoss } from "../train/losses.js";
 import { metricsFor } from "../train/metrics.js";
 import { chooseStepper } from "./choose-stepper.js";
+import { argumentsKey } from "../core/pick-build.js";
 import { makeOptimizer } from "../train/optimizers.js";
 import { penalizedVariables, trainingPenalty } from "../train/regularization.js";
 import { LearningRateSchedule } from "../train/schedules.js";
@@ -55,20 +56,20 @@ interface Context {
   readonly stop: AbortSignal;
 }
 
-function transformOf(s: TransformSetting): Transform {
+function transformOf(s: Settled<TransformSetting>): Transform {
   switch (s.kind) {
     case "shift":
-      return { kind: "shift", pixels: settled(s.pixels) };
+      return { kind: "shift", pixels: s.pixels };
     case "rotate":
-      return { kind: "rotate", degrees: settled(s.degrees) };
+      return { kind: "rotate", degrees: s.degrees };
     case "skew":
-      return { kind: "skew", amount: settled(s.amount) };
+      return { kind: "skew", amount: s.amount };
     case "elastic":
-      return { kind: "elastic", alpha: settled(s.alpha), sigma: settled(s.sigma) };
+      return { kind: "elastic", alpha: s.alpha, sigma: s.sigma };
   }
 }
 
-function fingerprint(settings: ResolvedTraining, model: tf.LayersModel, limit: number | undefined): string {
+function fingerprint(settings: SettledTraining, model: tf.LayersModel, limit: number | undefined): string {
   // Epochs are left out so a resumed run may be given more epochs than it started with.
   const { epochs: _epochs, ...rest } = settings;
   return createHash("sha256").update(JSON.stringify({ rest, limit, model: model.toJSON(null, false) })).digest("hex").slice(0, 16);
@@ -102,7 +103,7 @@ function checkShapes(model: tf.LayersModel, data: Examples, what: string, ctx: C
 }
 
 /** Loads `init_from`, copies its weights into every layer not in `reinit`, and freezes `freeze`. */
-async function transfer(model: tf.LayersModel, settings: ResolvedTraining, ctx: Context): Promise<void> {
+async function transfer(model: tf.LayersModel, settings: SettledTraining, ctx: Context): Promise<void> {
   // Labels are source names; the layers carry tfjs's (`_h` is `nn-_h`: runtime/core/layer-names.ts).
   const freeze = () => {
     for (const name of settings.freeze) model.getLayer(tfjsName(name)).trainable = false;
@@ -111,7 +112,7 @@ async function transfer(model: tf.LayersModel, settings: ResolvedTraining, ctx: 
     freeze();
     return;
   }
-  const written = settled(settings.initFrom, "init_from");
+  const written = settings.initFrom;
   const candidates = [resolve(written), resolve(ctx.baseDir, written)];
   const path = candidates.find((p) => existsSync(p));
   if (!path) {
@@ -153,37 +154,38 @@ function runResultOf(trained: Trained): RunResult {
 }
 
 /** One full training of one model. The caller disposes the returned model. */
-async function trainOnce(ctx: Context, settings: ResolvedTraining, args: ModelArguments, data: DataSplits, seed: number, runDir: string): Promise<Trained> {
+async function trainOnce(ctx: Context, settings: SettledTraining, data: DataSplits, seed: number, runDir: string): Promise<Trained> {
+  const args = settings.model.args;
   const rng = new Rng(seed);
   const folder = new RunFolder(runDir);
   return withSeededMathRandom(rng, async () => {
-    const build: BuildOptions = { init: settings.init === null ? null : settled(settings.init, "init") };
+    const build: BuildOptions = { init: settings.init };
     const model = ctx.program.build(args, build);
     checkShapes(model, data.train, "training", ctx);
     if (data.validation) checkShapes(model, data.validation, "validation", ctx);
     if (data.test) checkShapes(model, data.test, "test", ctx);
     await transfer(model, settings, ctx);
-    const lossSettings = settings.loss.map((l) => settled(l, "loss"));
-    const loss = modelLoss(lossSettings, settings.lossWeights && settings.lossWeights.map((w) => settled(w, "loss_weights")), ctx.program.outputs.length);
+    const lossSettings = settings.loss;
+    const loss = modelLoss(lossSettings, settings.lossWeights, ctx.program.outputs.length);
     const outputs = ctx.program.outputs.map((o, i) => ({ name: o.name, classes: data.train.targets[i]?.classes != null }));
-    const metrics = metricsFor(settings.metrics && settings.metrics.map((m) => settled(m, "metrics")), outputs, loss);
+    const metrics = metricsFor(settings.metrics, outputs, loss);
     checkMonitored(settings, metrics.map((m) => m.name), data.validation !== null && data.validation.count > 0, data);
-    const optimizerSetting = settled(settings.optimizer, "optimizer");
+    const optimizerSetting = settings.optimizer;
     const optimizer = makeOptimizer(optimizerSetting);
-    const epochs = ctx.options.epochs ?? settled(settings.epochs, "epochs");
-    const schedule = new LearningRateSchedule(settled(settings.schedule, "schedule"), settled(optimizerSetting.lr), epochs);
-    const monitors = settings.monitor.map((m) => settled(m, "monitor"));
+    const epochs = ctx.options.epochs ?? settings.epochs;
+    const schedule = new LearningRateSchedule(settings.schedule, optimizerSetting.lr, epochs);
+    const monitors = settings.monitor;
     const { variables, roles } = trainableVariables(model);
     if (variables.length === 0) {
       throw new DataError(`every layer with weights is frozen${settings.freeze.length ? ` (freeze: ${settings.freeze.join(", ")})` : ""}: nothing would train; leave at least one layer out of \`freeze\``);
     }
-    const penalized = penalizedVariables(model, trainingPenalty(settings.regularization && settled(settings.regularization)), ctx.program.layerPenalties, data.train.count);
-    const augment = settings.augment.map((t) => transformOf(settled(t, "augment")));
+    const penalized = penalizedVariables(model, trainingPenalty(settings.regularization), ctx.program.layerPenalties, data.train.count);
+    const augment = settings.augment.map(transformOf);
     const augmentRng = rng.fork();
-    const early = settings.earlyStopping && settled(settings.earlyStopping, "early_stopping");
-    const checkpoint = settings.checkpoint && settled(settings.checkpoint, "checkpoint");
+    const early = settings.earlyStopping;
+    const checkpoint = settings.checkpoint;
     folder.start(ctx.owner, settings, args);
-    const context = { model, loss, metrics, optimizer, variables, penalized, clip: settings.clip && settled(settings.clip, "clip"), roles: monitors.includes("gradient_norms") ? roles : null };
+    const context = { model, loss, metrics, optimizer, variables, penalized, clip: settings.clip, roles: monitors.includes("gradient_norms") ? roles : null };
     const { stepper, note } = chooseStepper({
       context,
       lossSettings,
@@ -195,6 +197,7 @@ async function trainOnce(ctx: Context, settings: ResolvedTraining, args: ModelAr
       inputDtypes: dtypesOf(ctx.program),
       seed,
       dataShape: data.train.inputs[0].shape,
+      nativeLayers: ctx.program.nativeLayers?.[argumentsKey(args)],
     });
     if (note) ctx.log(note);
     const result = await fit({
@@ -205,14 +208,14 @@ async function trainOnce(ctx: Context, settings: ResolvedTraining, args: ModelAr
       loss,
       metrics,
       schedule,
-      batchSize: settled(settings.batchSize, "batch_size"),
+      batchSize: settings.batchSize,
       epochs,
       rng,
       inputDtypes: dtypesOf(ctx.program),
-      earlyStopping: early ? { patience: settled(early.patience), monitor: settled(early.monitor), minDelta: settled(early.minDelta) } : null,
+      earlyStopping: early ? { patience: early.patience, monitor: early.monitor, minDelta: early.minDelta } : null,
       monitorWeights: monitors.includes("weight_norms"),
       // Without `checkpoint:`, one is written only at an interruption, for the next run to resume from.
-      checkpoint: { dir: folder.checkpointDir, every: checkpoint ? settled(checkpoint.epochs) : null, fingerprint: fingerprint(settings, model, ctx.options.limit), data: dataFingerprint(data) },
+      checkpoint: { dir: folder.checkpointDir, every: checkpoint ? checkpoint.epochs : null, fingerprint: fingerprint(settings, model, ctx.options.limit), data: dataFingerprint(data) },
       stop: ctx.stop,
       progress: ctx.output,
       onEpoch: (record) => folder.appendEpoch(record),
@@ -250,13 +253,13 @@ async function trainOnce(ctx: Context, settings: ResolvedTraining, args: ModelAr
  * says whether a file's targets are classes. A missing one would stop a run or rank a search on
  * nothing, silently.
  */
-function checkMonitored(settings: ResolvedTraining, metrics: readonly string[], validation: boolean, data: DataSplits): void {
+function checkMonitored(settings: SettledTraining, metrics: readonly string[], validation: boolean, data: DataSplits): void {
   const watched: { name: string; by: string }[] = [];
-  const early = settings.earlyStopping && settled(settings.earlyStopping, "early_stopping");
-  if (early) watched.push({ name: settled(early.monitor), by: "early_stopping" });
-  const schedule = settled(settings.schedule, "schedule");
-  const plateau = schedule.kind === "warmup" ? settled(schedule.then) : schedule;
-  if (plateau.kind === "on_plateau") watched.push({ name: settled(plateau.monitor), by: "schedule: on_plateau" });
+  const early = settings.earlyStopping;
+  if (early) watched.push({ name: early.monitor, by: "early_stopping" });
+  const schedule = settings.schedule;
+  const plateau = schedule.kind === "warmup" ? schedule.then : schedule;
+  if (plateau.kind === "on_plateau") watched.push({ name: plateau.monitor, by: "schedule: on_plateau" });
   if (settings.tune && settings.objective) watched.push({ name: settings.objective.metric, by: "objective" });
   const computed = new Set(["loss", ...metrics]);
   for (const { name, by } of watched) {
@@ -272,31 +275,31 @@ function dtypesOf(program: CompiledTraining): InputDtypes {
   return program.inputs.map((i) => i.dtype);
 }
 
-function loadOptions(ctx: Context, settings: ResolvedTraining, seed: number): LoadOptions {
+function loadOptions(ctx: Context, settings: SettledTraining, seed: number): LoadOptions {
   const model: ModelIO = { inputs: ctx.program.inputs, outputs: ctx.program.outputs };
   return { baseDir: ctx.baseDir, limit: ctx.options.limit, seed, splitSeed: splitSeedOf(settings), model };
 }
 
 /** Fraction splits of user files are seeded by the training's `seed`, or 0, never by a drawn seed. */
-function splitSeedOf(settings: ResolvedTraining): number {
-  return settings.seed === null ? 0 : settled(settings.seed, "seed");
+function splitSeedOf(settings: SettledTraining): number {
+  return settings.seed ?? 0;
 }
 
 /** What the run folder's package records about the model and its data. */
-function packageFacts(ctx: Context, settings: ResolvedTraining): PackageFacts {
-  const data: PackageData = { source: settled(settings.data, "data"), baseDir: ctx.baseDir, splitSeed: splitSeedOf(settings), seed: ctx.seed, limit: ctx.options.limit ?? null, normalize: settled(settings.normalize, "normalize") };
+function packageFacts(ctx: Context, settings: SettledTraining): PackageFacts {
+  const data: PackageData = { source: settings.data, baseDir: ctx.baseDir, splitSeed: splitSeedOf(settings), seed: ctx.seed, limit: ctx.options.limit ?? null, normalize: settings.normalize };
   const evaluation = {
-    loss: settings.loss.map((l) => settled(l, "loss")),
-    lossWeights: settings.lossWeights && settings.lossWeights.map((w) => settled(w, "loss_weights")),
-    metrics: settings.metrics && settings.metrics.map((m) => settled(m, "metrics")),
+    loss: settings.loss,
+    lossWeights: settings.lossWeights,
+    metrics: settings.metrics,
   };
   return { label: ctx.program.label, source: ctx.program.source, inputs: ctx.program.inputs, outputs: ctx.program.outputs, data, evaluation };
 }
 
 /** Normalizes the parts with the training part's statistics, then expands the training part. */
-function prepare(ctx: Context, settings: ResolvedTraining, loaded: LoadedSplits, seed: number): DataSplits {
-  const data = normalizeSplits(loaded, settled(settings.normalize, "normalize"), { inputs: ctx.program.inputs, outputs: ctx.program.outputs });
-  const expand = settings.expand.map((t) => transformOf(settled(t, "expand")));
+function prepare(ctx: Context, settings: SettledTraining, loaded: LoadedSplits, seed: number): DataSplits {
+  const data = normalizeSplits(loaded, settings.normalize, { inputs: ctx.program.inputs, outputs: ctx.program.outputs });
+  const expand = settings.expand.map(transformOf);
   if (expand.length === 0) return data;
   const rng = new Rng(seed + 17);
   let train = expandExamples(data.train, expand, rng);
@@ -310,7 +313,7 @@ function prepare(ctx: Context, settings: ResolvedTraining, loaded: LoadedSplits,
   return { ...data, train };
 }
 
-function loadData(ctx: Context, settings: ResolvedTraining, seed: number): DataSplits {
+function loadData(ctx: Context, settings: SettledTraining, seed: number): DataSplits {
   // The files read are recorded with the data, for a checkpoint to say how its data changed.
   const { value: loaded, files } = withDataFileLog(() => loadSplits(settings, loadOptions(ctx, settings, seed)));
   return { ...prepare(ctx, settings, loaded, seed), files };
@@ -333,17 +336,13 @@ function voteOutputs(outputs: readonly Float32Array[][], data: Examples, vote: "
   return voteMetrics(outputs, data.targets, ctx.program.outputs.map((o) => o.name), vote);
 }
 
-function objectiveOf(settings: ResolvedTraining, result: RunResult): number | null {
-  const objective = settings.objective ?? { kind: "maximize", metric: "val_accuracy" };
+/** A trial's score by the search's objective: higher is better; null when it never measured it. */
+function objectiveOf(objective: ObjectiveSetting, result: RunResult): number | null {
   const values = result.history
     .map((r) => (objective.metric.startsWith("val_") ? r.validation?.[objective.metric.slice(4)] : r.train[objective.metric]))
     .filter((v): v is number => v !== undefined && Number.isFinite(v));
   if (values.length === 0) return null;
   return objective.kind === "maximize" ? Math.max(...values) : -Math.min(...values);
-}
-
-function modelArgs(settings: ResolvedTraining): ModelArguments {
-  return Object.fromEntries(Object.entries(settings.model.args).map(([k, v]) => [k, settled(v, `model argument ${k}`)])) as ModelArguments;
 }
 
 function readPackage(dir: string): PackageFile {
@@ -361,6 +360,8 @@ export async function runTraining(program: CompiledTraining, options: TrainOptio
   checkRunFolderOwner(runDir, owner);
   const backend = await selectBackend(requestedBackend(options.backend));
   log(`backend: ${describeBackend(backend, options.verbose)}`);
+  // The one value checked outside \`settle\`/\`applyChoice\`: the run's seed seeds the search itself,
+  // so it is read from the resolved settings before any trial's values are chosen and settled.
   const seed = settings.seed === null ? randomInt(1, 2 ** 31 - 1) : settled(settings.seed, "seed");
   // Before the data is read: a full or read-only disk is said at once.
   makeWritableFolder(runDir);
@@ -389,22 +390,28 @@ export async function runTraining(program: CompiledTraining, options: TrainOptio
 
 /** One training, an ensemble, a search or k folds, as the settings say. */
 async function runKind(ctx: Context, settings: ResolvedTraining, seed: number, runDir: string): Promise<Omit<TrainingReport, "seconds">> {
+  const search = tuned(settings);
+  if (search) return runSearch(ctx, search, seed, runDir);
+  return runSettled(ctx, settle(settings), seed, runDir);
+}
+
+/** One training, an ensemble or k folds: a training without search. */
+async function runSettled(ctx: Context, settings: SettledTraining, seed: number, runDir: string): Promise<Omit<TrainingReport, "seconds">> {
   const { program } = ctx;
-  if (settings.tune) return runSearch(ctx, settings, seed, runDir);
   if (settings.folds !== null) return runFolds(ctx, settings, seed, runDir);
   const data = loadData(ctx, settings, seed);
   ctx.log(`data: ${data.description}: ${data.train.count} training, ${data.validation?.count ?? 0} validation, ${data.test?.count ?? 0} test examples`);
-  const members = settled(settings.ensemble, "ensemble");
+  const members = settings.ensemble;
   const common = { label: program.label, source: program.source, backend: ctx.backend, trials: null, folds: null };
   if (members <= 1) {
-    const one = await trainOnce(ctx, settings, modelArgs(settings), data, seed, runDir);
+    const one = await trainOnce(ctx, settings, data, seed, runDir);
     one.model.dispose();
     return { ...runResultOf(one), ...common, totalParams: one.totalParams, members: null, interrupted: one.interrupted };
   }
   const trained: Trained[] = [];
   for (let i = 0; i < members; i++) {
     ctx.log(`ensemble member ${i + 1} of ${members} (seed ${seed + i})`);
-    const member = await trainOnce(ctx, settings, modelArgs(settings), data, seed + i, join(runDir, `member-${i + 1}`));
+    const member = await trainOnce(ctx, settings, data, seed + i, join(runDir, `member-${i + 1}`));
     trained.push(member);
     if (member.interrupted) break;
     ctx.log(describeTest(member.test));
@@ -418,7 +425,7 @@ async function runKind(ctx: Context, settings: ResolvedTraining, seed: number, r
     const interrupted = { ...stopped, part: `ensemble member ${trained.length} of ${members}` };
     return { ...results[0], test: null, runDir, ...common, totalParams: trained[0].totalParams, members: results, interrupted };
   }
-  const vote = settled(settings.vote, "vote");
+  const vote = settings.vote;
   const test = data.test && data.test.count > 0 ? voteOn(trained.map((t) => t.model), data.test, vote, ctx) : null;
   dispose();
   ctx.log(`ensemble of ${members} (${vote} vote): ${describeTest(test)}`);
@@ -435,8 +442,8 @@ function removeStalePackage(runDir: string): void {
   rmSync(join(runDir, PACKAGE_FILE), { force: true });
 }
 
-async function runSearch(ctx: Context, settings: ResolvedTraining, seed: number, runDir: string): Promise<Omit<TrainingReport, "seconds">> {
-  const tune = settings.tune!;
+async function runSearch(ctx: Context, settings: TunedTraining, seed: number, runDir: string): Promise<Omit<TrainingReport, "seconds">> {
+  const { tune, objective } = settings;
   const spaces = spacesOf(settings);
   const rng = new Rng(seed + 101);
   const planned: Chosen[] | null = tune.kind === "grid" ? gridTrials(spaces) : null;
@@ -452,7 +459,7 @@ async function runSearch(ctx: Context, settings: ResolvedTraining, seed: number,
     const trialDir = join(runDir, `trial-${String(i + 1).padStart(2, "0")}`);
     let trained: Trained;
     try {
-      trained = await trainOnce(ctx, trialSettings, modelArgs(trialSettings), data, seed + i, trialDir);
+      trained = await trainOnce(ctx, trialSettings, data, seed + i, trialDir);
     } catch (error) {
       // A search explores settings that may diverge (a learning rate too high): such a trial
       // ranks last and the search goes on, as Optuna and KerasTuner treat a failed trial.
@@ -465,7 +472,7 @@ async function runSearch(ctx: Context, settings: ResolvedTraining, seed: number,
     totalParams = trained.totalParams;
     trained.model.dispose();
     const result = runResultOf(trained);
-    results.push({ ...result, trial: i + 1, chosen, objective: objectiveOf(trialSettings, result), failed: null });
+    results.push({ ...result, trial: i + 1, chosen, objective: objectiveOf(objective, result), failed: null });
     if (trained.interrupted) interrupted = { ...trained.interrupted, part: `trial ${i + 1} of ${count}` };
   }
   const ranked = [...results].sort((a, b) => (b.objective ?? -Infinity) - (a.objective ?? -Infinity) || Number(a.failed !== null) - Number(b.failed !== null));
@@ -491,8 +498,8 @@ async function runSearch(ctx: Context, settings: ResolvedTraining, seed: number,
  * voting together (their mean output), which is also the run folder's package; each fold's own
  * test metrics are in its result, with their mean and spread.
  */
-async function runFolds(ctx: Context, settings: ResolvedTraining, seed: number, runDir: string): Promise<Omit<TrainingReport, "seconds">> {
-  const k = settled(settings.folds!, "folds");
+async function runFolds(ctx: Context, settings: SettledTraining, seed: number, runDir: string): Promise<Omit<TrainingReport, "seconds">> {
+  const k = settings.folds!;
   const { value: loaded, files } = withDataFileLog(() => loadSplits(settings, loadOptions(ctx, settings, seed)));
   const order = permutation(loaded.train.count, new Rng(seed + 29));
   if (loaded.train.count < k) throw new DataError(`folds: ${k} folds need at least ${k} training examples, found ${loaded.train.count}`);
@@ -510,7 +517,7 @@ async function runFolds(ctx: Context, settings: ResolvedTraining, seed: number, 
     const split = { ...prepare(ctx, settings, { ...loaded, train: takeExamples(loaded.train, kept), validation: takeExamples(loaded.train, held) }, seed + fold), files };
     lastData = split;
     tests.push(split.test);
-    const trained = await trainOnce(ctx, settings, modelArgs(settings), split, seed + fold, join(runDir, `fold-${fold + 1}`));
+    const trained = await trainOnce(ctx, settings, split, seed + fold, join(runDir, `fold-${fold + 1}`));
     totalParams = trained.totalParams;
     models.push(trained.model);
     runs.push(runResultOf(trained));

@@ -6,8 +6,7 @@
  * as `cross_entropy`: the runtime turns class indices into one-hot rows when it loads the data.
  */
 import * as tf from "@tensorflow/tfjs";
-import type { LossSetting } from "../core/settings.js";
-import { settled } from "../core/settings.js";
+import type { LossSetting, Settled } from "../core/settings.js";
 
 export type LossFunction = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar;
 
@@ -20,7 +19,7 @@ function perExampleSumMean(x: tf.Tensor): tf.Scalar {
   return tf.mean(axes.length ? tf.sum(x, axes) : x);
 }
 
-export function lossFunction(setting: LossSetting): LossFunction {
+export function lossFunction(setting: Settled<LossSetting>): LossFunction {
   switch (setting.kind) {
     case "quadratic":
       return (y, a) => tf.mul(0.5, perExampleSumMean(tf.square(tf.sub(y, a)))) as tf.Scalar;
@@ -29,17 +28,17 @@ export function lossFunction(setting: LossSetting): LossFunction {
     case "mae":
       return (y, a) => tf.mean(tf.abs(tf.sub(y, a)));
     case "huber": {
-      const delta = settled(setting.delta, "loss.delta");
+      const { delta } = setting;
       return (y, a) => tf.losses.huberLoss(y, a, undefined, delta) as tf.Scalar;
     }
     case "cross_entropy":
     case "sparse_cross_entropy":
-      if (settled(setting.fromLogits)) {
+      if (setting.fromLogits) {
         return (y, z) => perExampleSumMean(tf.neg(tf.mul(y, tf.logSoftmax(z))));
       }
       return (y, a) => perExampleSumMean(tf.neg(tf.mul(y, tf.log(tf.clipByValue(a, EPSILON, 1)))));
     case "binary_cross_entropy":
-      if (settled(setting.fromLogits)) {
+      if (setting.fromLogits) {
         // max(z, 0) − z·y + log(1 + e^−|z|): the stable form of the sigmoid cross-entropy.
         return (y, z) => perExampleSumMean(tf.add(tf.sub(tf.relu(z), tf.mul(z, y)), tf.log1p(tf.exp(tf.neg(tf.abs(z))))));
       }
@@ -56,7 +55,7 @@ export interface ModelLoss {
 }
 
 /** One loss for every output, or one per output; weights default to 1. */
-export function modelLoss(losses: readonly LossSetting[], weights: readonly number[] | null, outputs: number): ModelLoss {
+export function modelLoss(losses: readonly Settled<LossSetting>[], weights: readonly number[] | null, outputs: number): ModelLoss {
   if (losses.length !== 1 && losses.length !== outputs) throw new Error(`${losses.length} losses for ${outputs} outputs; give one, or one per output`);
   if (weights && weights.length !== outputs) throw new Error(`${weights.length} loss weights for ${outputs} outputs; give one per output`);
   const functions = losses.map(lossFunction);

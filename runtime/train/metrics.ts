@@ -5,8 +5,7 @@
  * loss is reported too (`kind_loss`).
  */
 import * as tf from "@tensorflow/tfjs";
-import type { MetricSetting } from "../core/settings.js";
-import { settled } from "../core/settings.js";
+import type { MetricSetting, Settled } from "../core/settings.js";
 import type { ModelLoss } from "./losses.js";
 
 export interface Metric {
@@ -65,7 +64,7 @@ export interface OutputFacts {
  * output's own loss. Without settings (null), each output gets accuracy when its targets are
  * classes and mae otherwise.
  */
-export function metricsFor(settings: readonly MetricSetting[] | null, outputs: readonly OutputFacts[], loss: ModelLoss): Metric[] {
+export function metricsFor(settings: readonly Settled<MetricSetting>[] | null, outputs: readonly OutputFacts[], loss: ModelLoss): Metric[] {
   const out: Metric[] = [];
   const several = outputs.length > 1;
   const add = (name: string, output: number, sum: Score): void => {
@@ -82,10 +81,7 @@ export function metricsFor(settings: readonly MetricSetting[] | null, outputs: r
       if (several && s.kind !== "mae" && !facts.classes) continue;
       if (s.kind === "accuracy") add(`${prefix}accuracy`, i, accuracy);
       else if (s.kind === "mae") add(`${prefix}mae`, i, mae);
-      else if (s.kind === "top_k") {
-        const k = settled(s.k, "metrics.top_k");
-        add(`${prefix}top_${k}`, i, topK(k));
-      }
+      else if (s.kind === "top_k") add(`${prefix}top_${s.k}`, i, topK(s.k));
     }
   });
   return out;

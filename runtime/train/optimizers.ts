@@ -3,28 +3,26 @@
  * w ← w − ηv, which for a constant η is the lectures' v ← μv − η∇C, w ← w + v (v scaled by −η).
  */
 import * as tf from "@tensorflow/tfjs";
-import type { OptimizerSetting } from "../core/settings.js";
-import { settled } from "../core/settings.js";
+import type { OptimizerSetting, Settled } from "../core/settings.js";
 import { ExactAdam, ExactAdamax } from "./exact-optimizer-state.js";
 
-export function makeOptimizer(setting: OptimizerSetting): tf.Optimizer {
-  const lr = settled(setting.lr, "optimizer.lr");
+export function makeOptimizer(setting: Settled<OptimizerSetting>): tf.Optimizer {
+  const lr = setting.lr;
   switch (setting.kind) {
     case "sgd": {
-      const momentum = settled(setting.momentum, "optimizer.momentum");
-      const nesterov = settled(setting.nesterov, "optimizer.nesterov");
+      const { momentum, nesterov } = setting;
       return momentum > 0 || nesterov ? tf.train.momentum(lr, momentum, nesterov) : tf.train.sgd(lr);
     }
     case "adagrad":
       return tf.train.adagrad(lr);
     case "adadelta":
-      return tf.train.adadelta(lr, settled(setting.rho, "optimizer.rho"));
+      return tf.train.adadelta(lr, setting.rho);
     case "rmsprop":
-      return tf.train.rmsprop(lr, settled(setting.decay, "optimizer.decay"), settled(setting.momentum, "optimizer.momentum"));
+      return tf.train.rmsprop(lr, setting.decay, setting.momentum);
     case "adam":
-      return new ExactAdam(lr, settled(setting.beta1), settled(setting.beta2), settled(setting.epsilon));
+      return new ExactAdam(lr, setting.beta1, setting.beta2, setting.epsilon);
     case "adamax":
-      return new ExactAdamax(lr, settled(setting.beta1), settled(setting.beta2), settled(setting.epsilon));
+      return new ExactAdamax(lr, setting.beta1, setting.beta2, setting.epsilon);
   }
 }
 

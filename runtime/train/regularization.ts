@@ -4,8 +4,7 @@
  * normalization parameters. A layer's own `l1:`/`l2:` replaces the training's penalty of that kind.
  */
 import * as tf from "@tensorflow/tfjs";
-import type { RegularizationSetting } from "../core/settings.js";
-import { settled } from "../core/settings.js";
+import type { RegularizationSetting, Settled } from "../core/settings.js";
 import type { LayerPenalties } from "../core/program.js";
 
 export interface Penalty {
@@ -13,15 +12,15 @@ export interface Penalty {
   readonly l2: number;
 }
 
-export function trainingPenalty(setting: RegularizationSetting | null): Penalty {
+export function trainingPenalty(setting: Settled<RegularizationSetting> | null): Penalty {
   if (!setting) return { l1: 0, l2: 0 };
   switch (setting.kind) {
     case "l1":
-      return { l1: settled(setting.lambda), l2: 0 };
+      return { l1: setting.lambda, l2: 0 };
     case "l2":
-      return { l1: 0, l2: settled(setting.lambda) };
+      return { l1: 0, l2: setting.lambda };
     case "l1_l2":
-      return { l1: settled(setting.l1), l2: settled(setting.l2) };
+      return { l1: setting.l1, l2: setting.l2 };
   }
 }
 

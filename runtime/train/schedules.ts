@@ -3,8 +3,7 @@
  * They return a rate for any optimizer: the runtime sets it before each epoch. `on_plateau` is the
  * only one with state: it watches a metric after each epoch.
  */
-import type { MonitoredName, ScheduleSetting } from "../core/settings.js";
-import { settled } from "../core/settings.js";
+import type { MonitoredName, ScheduleSetting, Settled } from "../core/settings.js";
 
 export interface PlateauState {
   rate: number;
@@ -16,7 +15,7 @@ export class LearningRateSchedule {
   private plateau: PlateauState;
 
   constructor(
-    private readonly setting: ScheduleSetting,
+    private readonly setting: Settled<ScheduleSetting>,
     private readonly baseRate: number,
     private readonly epochs: number,
   ) {
@@ -54,36 +53,36 @@ export class LearningRateSchedule {
   }
 }
 
-function plateauOf(s: ScheduleSetting): { monitor: MonitoredName; patience: number; factor: number; minLr: number } | undefined {
+function plateauOf(s: Settled<ScheduleSetting>): { monitor: MonitoredName; patience: number; factor: number; minLr: number } | undefined {
   if (s.kind === "on_plateau") {
-    return { monitor: settled(s.monitor), patience: settled(s.patience), factor: settled(s.factor), minLr: settled(s.minLr) };
+    return { monitor: s.monitor, patience: s.patience, factor: s.factor, minLr: s.minLr };
   }
-  if (s.kind === "warmup") return plateauOf(settled(s.then));
+  if (s.kind === "warmup") return plateauOf(s.then);
   return undefined;
 }
 
-function rate(s: ScheduleSetting, base: number, epoch: number, epochs: number, plateau: PlateauState): number {
+function rate(s: Settled<ScheduleSetting>, base: number, epoch: number, epochs: number, plateau: PlateauState): number {
   switch (s.kind) {
     case "constant":
       return base;
     case "step":
-      return base * settled(s.factor) ** Math.floor(epoch / settled(s.every));
+      return base * s.factor ** Math.floor(epoch / s.every);
     case "multistep":
-      return base * settled(s.factor) ** s.at.filter((at) => epoch >= settled(at)).length;
+      return base * s.factor ** s.at.filter((at) => epoch >= at).length;
     case "exponential":
-      return base * Math.exp(-settled(s.k) * epoch);
+      return base * Math.exp(-s.k * epoch);
     case "inverse_time":
-      return base / (1 + settled(s.k) * epoch);
+      return base / (1 + s.k * epoch);
     case "on_plateau":
       return plateau.rate;
     case "cosine": {
-      const min = settled(s.minLr);
+      const min = s.minLr;
       return min + ((base - min) * (1 + Math.cos((Math.PI * epoch) / Math.max(1, epochs)))) / 2;
     }
     case "warmup": {
-      const warm = settled(s.epochs);
+      const warm = s.epochs;
       if (epoch < warm) return (base * (epoch + 1)) / warm;
-      return rate(settled(s.then), base, epoch - warm, Math.max(1, epochs - warm), plateau);
+      return rate(s.then, base, epoch - warm, Math.max(1, epochs - warm), plateau);
     }
   }
 }

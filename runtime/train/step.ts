@@ -5,8 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { sourceName } from "../core/layer-names.js";
-import type { ClipSetting } from "../core/settings.js";
-import { settled } from "../core/settings.js";
+import type { ClipSetting, Settled } from "../core/settings.js";
 import { applyModel, type Batch } from "./batches.js";
 import { totalLoss, type ModelLoss } from "./losses.js";
 import type { Metric } from "./metrics.js";
@@ -28,7 +27,7 @@ export interface StepContext {
   readonly optimizer: tf.Optimizer;
   readonly variables: readonly tf.Variable[];
   readonly penalized: ReturnType<typeof penalizedVariables>;
-  readonly clip: ClipSetting | null;
+  readonly clip: Settled<ClipSetting> | null;
   /** Present when gradient norms are monitored. */
   readonly roles: ReadonlyMap<string, VariableRole> | null;
 }
@@ -63,8 +62,8 @@ export function trainableVariables(model: tf.LayersModel): { variables: tf.Varia
   return { variables, roles };
 }
 
-function clipGradients(grads: tf.NamedTensorMap, clip: ClipSetting): tf.NamedTensorMap {
-  const max = settled(clip.max, "clip.max");
+function clipGradients(grads: tf.NamedTensorMap, clip: Settled<ClipSetting>): tf.NamedTensorMap {
+  const max = clip.max;
   const names = Object.keys(grads);
   if (clip.kind === "value") return Object.fromEntries(names.map((n) => [n, tf.clipByValue(grads[n], -max, max)]));
   // The norm of all gradients together (as PyTorch's clip_grad_norm_), so their direction is kept.

@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../compiler/cli/main.js";
 import { describeMetrics } from "../../runtime/core/metric-format.js";
 import type { CompiledTraining } from "../../runtime/core/program.js";
-import type { DataSetting } from "../../runtime/core/settings.js";
+import type { DataSetting, Settled } from "../../runtime/core/settings.js";
 import { runTraining } from "../../runtime/session/training.js";
 import { csvSource, denseModel, grayJpeg, grayPng, npyBytes, put, tempFolder, writeHandEnsemble, writeHandPackage } from "../runtime/package/fixtures.js";
 import { resolvedTraining } from "../support/user-data.js";
@@ -341,7 +341,7 @@ function blobsCsv(): string {
 }
 
 function blobsTraining(dir: string, more: Parameters<typeof resolvedTraining>[1]): CompiledTraining {
-  const source: DataSetting = { kind: "csv", path: "blobs.csv", label: ["blob"], features: null, classes: null, targets: null, test: { kind: "fraction", fraction: 0.25 }, validation: null };
+  const source: Settled<DataSetting> = { kind: "csv", path: "blobs.csv", label: ["blob"], features: null, classes: null, targets: null, test: { kind: "fraction", fraction: 0.25 }, validation: null };
   return {
     label: "Blobs",
     source: join(dir, "blobs.nn"),

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { OptimizerSetting } from "../../runtime/core/settings.js";
+import type { OptimizerSetting, Settled } from "../../runtime/core/settings.js";
 import { modelLoss } from "../../runtime/train/losses.js";
 import { makeOptimizer, setLearningRate } from "../../runtime/train/optimizers.js";
 import { trainableVariables, trainStep } from "../../runtime/train/step.js";
@@ -18,7 +18,7 @@ const Y = 3;
 const W0 = 0.5;
 const grad = (w: number) => (w * X - Y) * X;
 
-function runSteps(setting: OptimizerSetting, steps: number, rates?: number[]): number[] {
+function runSteps(setting: Settled<OptimizerSetting>, steps: number, rates?: number[]): number[] {
   const input = tf.input({ shape: [1] });
   const output = tf.layers.dense({ units: 1, useBias: false, kernelInitializer: tf.initializers.constant({ value: W0 }) }).apply(input) as tf.SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: output });
@@ -109,7 +109,7 @@ describe("optimizer update rules against hand-computed steps", () => {
   });
 
   it("a schedule's rate reaches every optimizer: at rate 0 the weight stays put", () => {
-    const settings: OptimizerSetting[] = [
+    const settings: Settled<OptimizerSetting>[] = [
       { kind: "sgd", lr: 0.1, momentum: 0, nesterov: false },
       { kind: "sgd", lr: 0.1, momentum: 0.9, nesterov: true },
       { kind: "adam", lr: 0.1, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },

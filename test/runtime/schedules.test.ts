@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { ScheduleSetting } from "../../runtime/core/settings.js";
+import type { ScheduleSetting, Settled } from "../../runtime/core/settings.js";
 import { LearningRateSchedule } from "../../runtime/train/schedules.js";
 import { loadProgram, mlpProgram } from "../support/train-source.js";
 
-const rates = (setting: ScheduleSetting, epochs: number, base = 0.1) => {
+const rates = (setting: Settled<ScheduleSetting>, epochs: number, base = 0.1) => {
   const s = new LearningRateSchedule(setting, base, epochs);
   return Array.from({ length: epochs }, (_, e) => s.rateAt(e));
 };

@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadTrainingData } from "../../runtime/data/load.js";
 import { fileHandler } from "../../runtime/run/save-model.js";
-import type { ResolvedTraining } from "../../runtime/core/settings.js";
 import { loadProgram, mlpProgram } from "../support/train-source.js";
 
 beforeAll(async () => {
@@ -136,7 +135,7 @@ train Conv { data: mnist(train: 40, validation: 10, test: 10) loss: cross_entrop
       data: { kind: "adding_problem", length: 5, train: 400, validation: 100, test: 100 },
       validation: { kind: "dataset_part" },
       normalize: "standardize",
-    } as unknown as ResolvedTraining;
+    } as const;
     const data = loadTrainingData(settings, { baseDir: ".", seed: 1, splitSeed: 0, model: null });
     expect(data.preprocessing).toHaveLength(1);
     expect(data.preprocessing[0].kind).toBe("standardize");

@@ -1,9 +1,11 @@
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkWithoutData as checkSource } from "./support/without-data-files.js";
 import type { ResolvedTraining } from "../../compiler/training/resolved.js";
+import { ACCEPTANCE as ACCEPTANCE_ROOT } from "../support/samples.js";
 
-const ACCEPTANCE = "/work/shared/acceptance/ok";
+const ACCEPTANCE = join(ACCEPTANCE_ROOT, "ok");
 
 function resolved(source: string, path = "test.nn"): ResolvedTraining[] {
   const result = checkSource(source, path);

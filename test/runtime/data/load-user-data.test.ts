@@ -63,11 +63,4 @@ describe("readUserData", () => {
       { classes: null, targets: null, output: null },
     ]);
   });
-
-  it("refuses a value that is still a search space", () => {
-    expect(() => readUserData({ ...csv, features: [{ search: "choice", options: [1, 2] }] }, dir, null)).toThrow(
-      "data.features[0] is a search space (choice); it needs `tune` to choose a value",
-    );
-    expect(() => readUserData({ ...csv, path: { search: "choice", options: ["d.csv"] } }, dir, null)).toThrow("data.path is a search space (choice)");
-  });
 });

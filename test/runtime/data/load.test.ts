@@ -13,7 +13,7 @@ import { DataError, indexNames, type Examples } from "../../../runtime/data/exam
 import { loadTrainingData, loadUserParts, type LoadOptions, type ModelIO } from "../../../runtime/data/load.js";
 import type { UserDataSetting } from "../../../runtime/data/load-user-data.js";
 import type { TensorSpec } from "../../../runtime/core/program.js";
-import type { DataSetting, PartSetting, ResolvedTraining } from "../../../runtime/core/settings.js";
+import { settle, type DataSetting, type PartSetting, type ResolvedTraining } from "../../../runtime/core/settings.js";
 
 const dir = mkdtempSync(join(tmpdir(), "nnc-load-"));
 
@@ -28,12 +28,12 @@ function options(more: Partial<LoadOptions> = {}): LoadOptions {
   return { baseDir: dir, seed: 1, splitSeed: 0, model: null, ...more };
 }
 
-function csv(path: string, label: readonly (string | number)[], more: Partial<Extract<DataSetting, { kind: "csv" }>> = {}): Extract<DataSetting, { kind: "csv" }> {
+function csv(path: string, label: readonly (string | number)[], more: Partial<Extract<UserDataSetting, { kind: "csv" }>> = {}): Extract<UserDataSetting, { kind: "csv" }> {
   return { kind: "csv", path, label, features: null, classes: null, targets: null, ...NO_PARTS, ...more };
 }
 
 function load(data: DataSetting, more: Partial<LoadOptions> = {}, training: Partial<ResolvedTraining> = {}) {
-  return loadTrainingData(resolvedTraining(data, training), options(more));
+  return loadTrainingData(settle(resolvedTraining(data, training)), options(more));
 }
 
 /** The first feature of every row of a part's first input: the row ids of the files below. */

@@ -15,7 +15,7 @@ import type { PackageData, PackageEvaluation, PackageFile } from "../../../runti
 import { writeEnsemblePackage, writeModelPackage, type PackageFacts } from "../../../runtime/package/write.js";
 import type { TensorSpec } from "../../../runtime/core/program.js";
 import { saveModel } from "../../../runtime/run/save-model.js";
-import type { DataSetting } from "../../../runtime/core/settings.js";
+import type { DataSetting, Settled } from "../../../runtime/core/settings.js";
 import type { Vote } from "../../../runtime/core/vote.js";
 
 /** A fresh folder under the system's temp folder. */
@@ -47,7 +47,7 @@ export interface PackageSpec {
   readonly label?: string;
   readonly inputs: readonly TensorSpec[];
   readonly outputs: readonly (TensorSpec & { readonly classes: readonly string[] | null })[];
-  readonly source: DataSetting;
+  readonly source: Settled<DataSetting>;
   /** The folder the source's relative paths start from; default the package's folder. */
   readonly baseDir?: string;
   readonly limit?: number | null;
@@ -89,7 +89,7 @@ export async function writeHandEnsemble(dir: string, models: readonly tf.LayersM
 }
 
 /** A csv source setting of one label column and a test file. */
-export function csvSource(path: string, label: string | number, test: string | null = null): DataSetting {
+export function csvSource(path: string, label: string | number, test: string | null = null): Settled<DataSetting> {
   return { kind: "csv", path, label: [label], features: null, classes: null, targets: null, test: test === null ? null : { kind: "files", paths: [test] }, validation: null };
 }
 

@@ -4,11 +4,11 @@ import { describe, expect, it } from "vitest";
 import { DataError } from "../../../runtime/data/examples.js";
 import type { PackageFile, PackageInput } from "../../../runtime/package/format.js";
 import { readPredictionInputs } from "../../../runtime/package/prediction-inputs.js";
-import type { DataSetting } from "../../../runtime/core/settings.js";
+import type { DataSetting, Settled } from "../../../runtime/core/settings.js";
 import { csvSource, grayJpeg, grayPng, idxBytes, npyBytes, put, tempFolder } from "./fixtures.js";
 
 /** A package as far as reading inputs needs one: inputs, outputs and the training's source. */
-function pkgOf(inputs: readonly (readonly (number | null)[] | [string, readonly (number | null)[], ("float32" | "int32")?])[], source: DataSetting, outputs: readonly string[] = ["out"]): PackageFile {
+function pkgOf(inputs: readonly (readonly (number | null)[] | [string, readonly (number | null)[], ("float32" | "int32")?])[], source: Settled<DataSetting>, outputs: readonly string[] = ["out"]): PackageFile {
   const specs: PackageInput[] = inputs.map((input, i) => {
     const [name, shape, dtype] = typeof input[0] === "string" ? (input as [string, (number | null)[], ("float32" | "int32")?]) : [`in${i}`, input as (number | null)[], undefined];
     return { name, shape, dtype: dtype ?? "float32", preprocessing: { kind: "none" } };
@@ -42,8 +42,8 @@ function errorOf(f: () => unknown): string {
 
 const rowsOf = (values: Float32Array, size: number) => Array.from({ length: values.length / size }, (_, r) => Array.from(values.subarray(r * size, (r + 1) * size)));
 
-const IMAGES: DataSetting = { kind: "images", path: "photos", size: [4, 4], color: "grayscale", scale: 1 / 255, classes: null, test: null, validation: null };
-const MNIST_FLAT: DataSetting = { kind: "mnist", train: 60000, validation: 0, test: 10000, flat: true };
+const IMAGES: Settled<DataSetting> = { kind: "images", path: "photos", size: [4, 4], color: "grayscale", scale: 1 / 255, classes: null, test: null, validation: null };
+const MNIST_FLAT: Settled<DataSetting> = { kind: "mnist", train: 60000, validation: 0, test: 10000, flat: true };
 
 describe("readPredictionInputs: CSV", () => {
   const pkg = pkgOf([["measurements", [3]]], csvSource("iris.csv", "species"));
@@ -173,7 +173,7 @@ describe("readPredictionInputs: images", () => {
 
   it("rejects an image of another size when the training did not resize, a text file named .png, an empty folder", () => {
     const dir = tempFolder();
-    const unsized = pkgOf([[4, 4, 1]], { ...IMAGES, size: null } as DataSetting);
+    const unsized = pkgOf([[4, 4, 1]], { ...IMAGES, size: null } as Settled<DataSetting>);
     put(dir, "big.png", grayPng(5, 5, 0));
     expect(errorOf(() => readPredictionInputs(unsized, ["big.png"], dir))).toBe(
       "big.png is 5×5 pixels with 1 channel, but the model takes 4×4 pixels with 1 channel; its training did not resize images (its data source has no `size`): resize the image to the model's size first",

@@ -6,7 +6,7 @@ describe("layer arguments (E102–E105)", () => {
     const result = expectDiagnostics(`
 model M {
   input x: [28, 28, 1]
-  x -> conv2d(8, kernal: 3)              // expect: E102
+  x -> conv2d(8, kernal: 3)              // expect: E102 col 18: \`conv2d\` has no argument \`kernal\`
 }`);
     expect(diagnosticWith(result, "E102").help).toBe("did you mean `kernel`?");
   });
@@ -15,7 +15,7 @@ model M {
     expectDiagnostics(`
 model M {
   input x: [4]
-  x -> dropout(0.5, 0.3)                 // expect: E102
+  x -> dropout(0.5, 0.3)                 // expect: E102 col 21: \`dropout\` takes 1 positional argument; this one is extra
 }`);
   });
 
@@ -23,7 +23,7 @@ model M {
     const result = expectDiagnostics(`
 model M {
   input x: [28, 28, 1]
-  x -> conv2d(8)                         // expect: E103
+  x -> conv2d(8)                         // expect: E103 col 8: \`conv2d\` needs the argument \`kernel\` (a window size)
 }`);
     expect(diagnosticWith(result, "E103").message).toContain("kernel");
   });
@@ -32,12 +32,12 @@ model M {
     expectDiagnostics(`
 model M {
   input x: [4]
-  x -> dense(2.5)                        // expect: E104
+  x -> dense(2.5)                        // expect: E104 col 14: expected an integer, found \`2.5\`, which is not an integer
 }`);
     expectDiagnostics(`
 model M {
   input x: [4]
-  x -> dense("ten")                      // expect: E104
+  x -> dense("ten")                      // expect: E104 col 14: expected an integer, found a string
 }`);
   });
 
@@ -45,13 +45,13 @@ model M {
     const result = expectDiagnostics(`
 model M {
   input x: [4]
-  x -> dropout(1.5)                      // expect: E105
+  x -> dropout(1.5)                      // expect: E105 col 16: 1.5 is out of range: expected a value in [0, 1)
 }`);
     expect(diagnosticWith(result, "E105").message).toContain("[0, 1)");
     expectDiagnostics(`
 model M {
   input x: [4]
-  x -> dense(0)                          // expect: E105
+  x -> dense(0)                          // expect: E105 col 14: 0 is out of range: expected a value ≥ 1
 }`);
   });
 

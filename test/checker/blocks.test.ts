@@ -42,7 +42,7 @@ model Net {
   it("E204 when the body does not give the declared result, on the body's last expression", () => {
     const result = expectDiagnostics(`
 block Keep(x: [H, W, C]) -> [H, W, C] {
-  x -> conv2d(C, kernel: 3)              // expect: E204
+  x -> conv2d(C, kernel: 3)              // expect: E204 col 3: block \`Keep\` declares the result [H, W, C], but its body gives [26, 26, 1]
 }
 model M {
   input image: [28, 28, 1]
@@ -58,7 +58,7 @@ model M {
 block Image(x: [H, W, C]) { x -> flatten }
 model M {
   input v: [784]
-  v -> Image                             // expect: E204
+  v -> Image                             // expect: E204 col 8: \`Image\` expects \`x\` of shape [H, W, C] (rank 3), but gets [784] (rank 1)
 }`);
   });
 
@@ -68,13 +68,13 @@ block Pair(a: [N, D], b: [N, D]) { concat(a, b) }
 model M {
   input x: [10, 4]
   input y: [12, 4]
-  Pair(x, y)                             // expect: E205
+  Pair(x, y)                             // expect: E205 col 11: \`N\` would be both 10 and 12 in this call of \`Pair\`
 }`);
   });
 
   it("E106 for a block that calls itself", () => {
     expectDiagnostics(`
-block Loop(x) { x -> Loop }              // expect: E106
+block Loop(x) { x -> Loop }              // expect: E106 col 22: block \`Loop\` calls itself: Loop → Loop
 model M { input x: [4]  x -> Loop }
 `);
   });

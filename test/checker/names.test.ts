@@ -6,7 +6,7 @@ describe("E100 unknown names", () => {
     const result = expectDiagnostics(`
 model M {
   input x: [784]
-  x -> dropuot(0.5)                      // expect: E100
+  x -> dropuot(0.5)                      // expect: E100 col 8: unknown layer or block \`dropuot\`
 }`);
     const d = diagnosticWith(result, "E100");
     expect(d.message).toBe("unknown layer or block `dropuot`");
@@ -18,7 +18,7 @@ model M {
     const result = expectDiagnostics(`
 model M {
   input x: [784]
-  x -> dense(10, activation: rleu)       // expect: E100
+  x -> dense(10, activation: rleu)       // expect: E100 col 30: unknown activation \`rleu\`
 }`);
     expect(diagnosticWith(result, "E100").help).toBe("did you mean `relu`?");
   });
@@ -28,7 +28,7 @@ model M {
 block Stage(x) { x -> dense(4) }
 model M {
   input image: [784]
-  imgae -> Stage                         // expect: E100
+  imgae -> Stage                         // expect: E100 col 3: unknown name \`imgae\`
 }`);
     expect(diagnosticWith(result, "E100").help).toBe("did you mean `image`?");
   });
@@ -36,7 +36,7 @@ model M {
   it("reports an unknown model in a training", () => {
     expectDiagnostics(`
 model Net { input x: [784]  x -> dense(10, activation: softmax) }
-train Nett {                             // expect: E100
+train Nett {                             // expect: E100 col 7: unknown model \`Nett\`
   data: mnist(flat: true)
   loss: cross_entropy
   optimizer: sgd(lr: 0.1)
@@ -50,7 +50,7 @@ describe("E101 duplicates", () => {
 model M {
   input x: [784]
   x -> fc: dense(100)
-    -> fc: dense(10)                     // expect: E101
+    -> fc: dense(10)                     // expect: E101 col 8: label \`fc\` is used twice in model \`M\`
 }`);
     expect(diagnosticWith(result, "E101").labels[0].range.start.line).toBe(4);
   });
@@ -58,11 +58,11 @@ model M {
   it("reports a model declared twice and a binding defined twice", () => {
     expectDiagnostics(`
 model M { input x: [4]  x -> dense(1) }
-model M { input x: [4]  x -> dense(1) }  // expect: E101
+model M { input x: [4]  x -> dense(1) }  // expect: E101 col 7: \`M\` is declared twice
 model N {
   input x: [4]
   let h = x -> dense(2)
-  let h = x -> dense(3)                  // expect: E101
+  let h = x -> dense(3)                  // expect: E101 col 7: \`h\` is already defined in this model
   h
 }`);
   });
@@ -71,14 +71,14 @@ model N {
     expectDiagnostics(`
 model M {
   input x: [4]
-  x -> dense(10, units: 3)               // expect: E101
+  x -> dense(10, units: 3)               // expect: E101 col 18: argument \`units\` of \`dense\` is given twice
 }`);
   });
 
   it("an input with a bad shape is still declared: its uses get no E100", () => {
     expectDiagnostics(`
 model M {
-  input x: [28, 0]                       // expect: E105
+  input x: [28, 0]                       // expect: E105 col 17: a dimension must be a positive integer, found 0
   x -> dense(10)
 }`);
   });

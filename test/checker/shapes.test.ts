@@ -11,7 +11,7 @@ describe("shape errors through whole programs", () => {
     -> maxpool(2)
     -> conv2d(40, kernel: 5)
     -> maxpool(2)
-    -> conv2d(40, kernel: 5)             // expect: E201
+    -> conv2d(40, kernel: 5)             // expect: E201 col 8: conv2d window 5×5 does not fit its input 4×4
 }`;
     const d = diagnosticWith(expectDiagnostics(source), "E201");
     expect(d.message).toBe("conv2d window 5×5 does not fit its input 4×4");
@@ -25,7 +25,7 @@ describe("shape errors through whole programs", () => {
 model M {
   input image: [28, 28, 1]
   image -> flatten
-    -> conv2d(20, kernel: 5)            // expect: E200
+    -> conv2d(20, kernel: 5)            // expect: E200 col 8: conv2d needs an input of shape [height, width, channels], found [784]
     -> dense(10, activation: softmax)
 }`);
   });
@@ -36,7 +36,7 @@ model M {
   input image: [28, 28, 1]
   let a = image -> conv2d(16, kernel: 3, padding: same)
   let b = a -> conv2d(32, kernel: 3, padding: same)
-  output a + b                           // expect: E202
+  output a + b                           // expect: E202 col 10: cannot add [28, 28, 16] and [28, 28, 32]: shapes differ in the last dimension
 }`);
   });
 
@@ -44,7 +44,7 @@ model M {
     expectDiagnostics(`
 model M {
   input seq: [T, 8]
-  seq -> flatten -> dense(1)             // expect: E203
+  seq -> flatten -> dense(1)             // expect: E203 col 10: flatten needs every dimension known, but T in [T, 8] is symbolic
 }`);
   });
 
@@ -70,7 +70,7 @@ model Baseline {
     expectDiagnostics(`
 model M {
   input tokens: int32[T]
-  tokens -> dense(4)                     // expect: E200
+  tokens -> dense(4)                     // expect: E200 col 13: \`dense\` takes numbers, but its input is integer token ids ([T], int32)
 }`);
   });
 });

@@ -6,15 +6,15 @@ describe("W401 unused inputs, bindings and blocks", () => {
     expectDiagnostics(`
 model M {
   input image: [784]
-  input extra: [3]                       // expect: W401
-  let spare = image -> dense(4)          // expect: W401
+  input extra: [3]                       // expect: W401 col 9: input \`extra\` is never used
+  let spare = image -> dense(4)          // expect: W401 col 7: binding \`spare\` is never used
   image -> dense(10, activation: softmax)
 }`);
   });
 
   it("warns on a block no model calls", () => {
     expectDiagnostics(`
-block Unused(x) { x -> relu }            // expect: W401
+block Unused(x) { x -> relu }            // expect: W401 col 7: block \`Unused\` is never used
 model M { input x: [4]  x -> dense(2) }
 `);
   });

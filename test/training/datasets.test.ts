@@ -77,35 +77,35 @@ train M {
 }`;
 
   it("E105 when mnist is asked for more images than it has", () => {
-    const d = diagnosticWith(expectDiagnostics(train("mnist(flat: true, train: 55000)   // expect: E105")), "E105");
+    const d = diagnosticWith(expectDiagnostics(train("mnist(flat: true, train: 55000)   // expect: E105 col 34: mnist has 60000 training images, but train 55000 + validation 10000 = 65000")), "E105");
     expect(d.message).toContain("60000 training images");
     expect(d.help).toContain("50000");
-    expectDiagnostics(train("mnist(flat: true, train: 70000, validation: 0)   // expect: E105"));
-    expect(diagnosticWith(expectDiagnostics(train("mnist(flat: true, test: 20000)   // expect: E105")), "E105").message).toContain("10000 test images");
+    expectDiagnostics(train("mnist(flat: true, train: 70000, validation: 0)   // expect: E105 col 34: mnist has 60000 training images; `train: 70000` asks for more"));
+    expect(diagnosticWith(expectDiagnostics(train("mnist(flat: true, test: 20000)   // expect: E105 col 33: mnist has 10000 test images; `test: 20000` asks for more")), "E105").message).toContain("10000 test images");
     expectClean(train("mnist(flat: true, train: 55000, validation: 5000)"));
   });
 
   it("counts no validation images of mnist's own when the `validation` key replaces them", () => {
     expectClean(train("mnist(flat: true, train: 60000)\n  validation: 0.1"));
     // Written out, mnist's own validation part still counts (and E303 says the two clash).
-    expectDiagnostics(train("mnist(flat: true, train: 60000, validation: 10000)   // expect: E105\n  validation: 0.1   // expect: E303"));
+    expectDiagnostics(train("mnist(flat: true, train: 60000, validation: 10000)   // expect: E105 col 53: mnist has 60000 training images, but train 60000 + validation 10000 = 70000\n  validation: 0.1   // expect: E303 col 15: validation data is given twice: by `validation` and by `mnist(validation: …)`"));
   });
 
   it("E105 for a negative count, E104 for a path that is not a string", () => {
-    expectDiagnostics(train("mnist(flat: true, validation: -1)   // expect: E105"));
-    expectDiagnostics(train('csv(42, label: "y")   // expect: E104'));
+    expectDiagnostics(train("mnist(flat: true, validation: -1)   // expect: E105 col 39: -1 is out of range: expected a value ≥ 0"));
+    expectDiagnostics(train('csv(42, label: "y")   // expect: E104 col 13: expected a string, found the number 42'));
   });
 
   it("E103 for a dataset without its required arguments", () => {
-    expectDiagnostics(train("csv(label: \"y\")   // expect: E103"));
+    expectDiagnostics(train("csv(label: \"y\")   // expect: E103 col 9: `csv` needs the argument `path` (a string)"));
   });
 
   it("E303 for a user file with both classes and targets", () => {
-    expectDiagnostics(train('csv("d.csv", label: "y", classes: 10, targets: 1)   // expect: E303'));
+    expectDiagnostics(train('csv("d.csv", label: "y", classes: 10, targets: 1)   // expect: E303 col 56: `csv` is given both `classes` (classification) and `targets` (regression)'));
   });
 
   it("E100 for an unknown dataset, with a suggestion", () => {
-    const d = diagnosticWith(expectDiagnostics(train("mnsit()   // expect: E100")), "E100");
+    const d = diagnosticWith(expectDiagnostics(train("mnsit()   // expect: E100 col 9: unknown dataset `mnsit`")), "E100");
     expect(d.help).toBe("did you mean `mnist`?");
   });
 });
@@ -176,53 +176,53 @@ train M {
   });
 
   it("E105 for a fraction that is not strictly between 0 and 1", () => {
-    expectDiagnostics(train('csv("d.csv", label: "y", test: 0)   // expect: E105'));
-    expectDiagnostics(train('csv("d.csv", label: "y", validation: 1)   // expect: E105'));
-    expectDiagnostics(train('csv("d.csv", label: "y", test: 1.5)   // expect: E105'));
+    expectDiagnostics(train('csv("d.csv", label: "y", test: 0)   // expect: E105 col 40: 0 is out of range: expected a value in (0, 1)'));
+    expectDiagnostics(train('csv("d.csv", label: "y", validation: 1)   // expect: E105 col 46: 1 is out of range: expected a value in (0, 1)'));
+    expectDiagnostics(train('csv("d.csv", label: "y", test: 1.5)   // expect: E105 col 40: 1.5 is out of range: expected a value in (0, 1)'));
   });
 
   it("E105 when the test and validation fractions leave nothing to train on", () => {
-    const d = diagnosticWith(expectDiagnostics(train('csv("d.csv", label: "y", test: 0.5, validation: 0.5)   // expect: E105')), "E105");
+    const d = diagnosticWith(expectDiagnostics(train('csv("d.csv", label: "y", test: 0.5, validation: 0.5)   // expect: E105 col 57: the test and validation parts take 0.5 + 0.5 = 1 of `csv`\'s examples: none are left to train on')), "E105");
     expect(d.message).toContain("none are left to train on");
   });
 
   it("E104 for a list where one file goes, with the expected form in the help", () => {
-    const d = diagnosticWith(expectDiagnostics(train('csv("d.csv", label: "y", test: ["a.csv", "b.csv"])   // expect: E104')), "E104");
+    const d = diagnosticWith(expectDiagnostics(train('csv("d.csv", label: "y", test: ["a.csv", "b.csv"])   // expect: E104 col 40: the test part of `csv` is one CSV file; found a list')), "E104");
     expect(d.message).toBe("the test part of `csv` is one CSV file; found a list");
     expect(d.help).toContain('`test: "test.csv"`');
   });
 
   it("E104/E105 for idx parts that are not [images, labels]", () => {
-    const one = diagnosticWith(expectDiagnostics(train('idx("i.idx", "l.idx", test: "t.idx")   // expect: E104')), "E104");
+    const one = diagnosticWith(expectDiagnostics(train('idx("i.idx", "l.idx", test: "t.idx")   // expect: E104 col 37: the test part of `idx` is two files, [images, labels]; found one file')), "E104");
     expect(one.help).toContain('test: ["test-images.idx", "test-labels.idx"]');
-    const three = diagnosticWith(expectDiagnostics(train('idx("i.idx", "l.idx", validation: ["a", "b", "c"])   // expect: E105')), "E105");
+    const three = diagnosticWith(expectDiagnostics(train('idx("i.idx", "l.idx", validation: ["a", "b", "c"])   // expect: E105 col 43: the validation part of `idx` is two files, [images, labels]; found 3')), "E105");
     expect(three.message).toContain("found 3");
   });
 
   it("E105 for an npy part whose x or y names another number of files than the source's", () => {
-    const d = diagnosticWith(expectDiagnostics(train('npy(["a.npy", "b.npy"], "y.npy", test: ["tx.npy", "ty.npy"])   // expect: E105 expect: E300')), "E105");
+    const d = diagnosticWith(expectDiagnostics(train('npy(["a.npy", "b.npy"], "y.npy", test: ["tx.npy", "ty.npy"])   // expect: E300 col 9: model `M` has one input (`x`), but `npy` gives 2 tensors per example // expect: E105 col 49: the test part\'s x names 1 file, but `x:` names 2 files (one per model input)')), "E105");
     expect(d.message).toContain("x names 1 file, but `x:` names 2 files");
     expect(d.help).toContain('test: [["test-x1.npy", "test-x2.npy"], "test-y.npy"]');
   });
 
   it("classes: a count of at least 2, or distinct names", () => {
     expectClean(train('csv("d.csv", label: "y", classes: ["a", "b", "c"])'));
-    expectDiagnostics(train('csv("d.csv", label: "y", classes: 1)   // expect: E105'));
-    expectDiagnostics(train('json("d.json", classes: ["only"])   // expect: E105'));
-    const d = diagnosticWith(expectDiagnostics(train('idx("i", "l", classes: ["a", "b", "a"])   // expect: E105')), "E105");
+    expectDiagnostics(train('csv("d.csv", label: "y", classes: 1)   // expect: E105 col 43: 1 is out of range: expected a value ≥ 2'));
+    expectDiagnostics(train('json("d.json", classes: ["only"])   // expect: E105 col 33: `classes` names one class; a classifier needs at least two'));
+    const d = diagnosticWith(expectDiagnostics(train('idx("i", "l", classes: ["a", "b", "a"])   // expect: E105 col 43: class name "a" is listed twice in `classes`')), "E105");
     expect(d.message).toBe('class name "a" is listed twice in `classes`');
     expect(d.labels[0].message).toBe("first listed here");
   });
 
   it("csv label columns are distinct; classes and targets describe a single output", () => {
     // Two label columns are also two outputs, where the model has one (E301).
-    expectDiagnostics(train('csv("d.csv", label: ["y", "y"])   // expect: E105 expect: E301'));
-    const d = diagnosticWith(expectDiagnostics(train('csv("d.csv", label: ["a", "b"], classes: 3)   // expect: E301 expect: E303')), "E303");
+    expectDiagnostics(train('csv("d.csv", label: ["y", "y"])   // expect: E301 col 9: model `M` has one output (`output`), but `csv` has 2 targets per example // expect: E105 col 35: column "y" is listed twice in `label`'));
+    const d = diagnosticWith(expectDiagnostics(train('csv("d.csv", label: ["a", "b"], classes: 3)   // expect: E301 col 9: model `M` has one output (`output`), but `csv` has 2 targets per example // expect: E303 col 50: `classes` describes the targets of one output, but `label` names 2 columns, one per model output')), "E303");
     expect(d.help).toContain("remove `classes`");
   });
 
   it("npy shape describes one input", () => {
-    expectDiagnostics(train('npy(["a.npy", "b.npy"], "y.npy", shape: [4])   // expect: E300 expect: E303'));
+    expectDiagnostics(train('npy(["a.npy", "b.npy"], "y.npy", shape: [4])   // expect: E300 col 9: model `M` has one input (`x`), but `npy` gives 2 tensors per example // expect: E303 col 49: `shape` describes the examples of one input, but `x` names 2 files, one per model input'));
   });
 
   it("images: size is [height, width], classes are names", () => {
@@ -237,14 +237,14 @@ train I {
   optimizer: sgd(lr: 0.1)
 }`;
     expectClean(model.replace("DATA", 'images("pics", size: [8, 8], classes: ["cat", "dog"], test: "test/", validation: 0.1)'));
-    expectDiagnostics(model.replace("DATA", 'images("pics", size: [8, 8, 3])   // expect: E105'));
-    expectDiagnostics(model.replace("DATA", 'images("pics", classes: 2)   // expect: E104'));
-    expectDiagnostics(model.replace("DATA", 'images("pics", color: cmyk)   // expect: E100'));
+    expectDiagnostics(model.replace("DATA", 'images("pics", size: [8, 8, 3])   // expect: E105 col 30: `size` is [height, width]; found 3 numbers'));
+    expectDiagnostics(model.replace("DATA", 'images("pics", classes: 2)   // expect: E104 col 33: expected a string, found the number 2'));
+    expectDiagnostics(model.replace("DATA", 'images("pics", color: cmyk)   // expect: E100 col 31: unknown color mode `cmyk`'));
   });
 
   it("E304 for a search space where the files need one value", () => {
     // Also a search space without `tune` (E303).
-    expectDiagnostics(train('csv("d.csv", label: "y", test: choice(0.1, 0.2))   // expect: E303 expect: E304'));
+    expectDiagnostics(train('csv("d.csv", label: "y", test: choice(0.1, 0.2))   // expect: E303 col 40: `choice(…)` is a search space, but the training has no `tune` // expect: E304 col 40: `test` of `csv` describes the files; it cannot be searched'));
   });
 });
 

@@ -7,7 +7,7 @@ describe("W400 dense on an input of rank > 1", () => {
     const result = expectDiagnostics(`
 model M {
   input image: [28, 28, 1]
-  image -> dense(30)          // expect: W400
+  image -> dense(30)          // expect: W400 col 12: dense acts on the last axis of its [28, 28, 1] input, giving [28, 28, 30]
     -> flatten -> dense(10, activation: softmax)
 }`);
     const d = diagnosticWith(result, "W400");

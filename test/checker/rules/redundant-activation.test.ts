@@ -7,7 +7,7 @@ describe("W404 activation applied twice, softmax before the last layer", () => {
 model M {
   input x: [784]
   x -> dense(30, activation: relu)
-    -> relu                               // expect: W404
+    -> relu                               // expect: W404 col 8: \`relu\` is applied twice in a row
     -> dense(10, activation: softmax)
 }`);
     expect(diagnosticWith(result, "W404").labels[0].message).toContain("relu");
@@ -17,7 +17,7 @@ model M {
     expectDiagnostics(`
 model M {
   input x: [784]
-  x -> dense(30, activation: softmax)     // expect: W404
+  x -> dense(30, activation: softmax)     // expect: W404 col 8: softmax before the last layer
     -> dense(10, activation: softmax)
 }`);
   });

@@ -9,7 +9,7 @@ model Deep {
   x -> dense(30, activation: sigmoid)
     -> dense(30, activation: tanh)
     -> dense(30, activation: sigmoid)
-    -> dense(30, activation: sigmoid)   // expect: W402
+    -> dense(30, activation: sigmoid)   // expect: W402 col 8: 4 sigmoid/tanh layers are stacked here without normalization: gradients may vanish in the first ones
     -> dense(30, activation: sigmoid)
     -> dense(10, activation: softmax)
 }`);
@@ -21,7 +21,7 @@ model Deep {
 model Deep {
   input x: [784]
   x -> dense(30) -> sigmoid -> dense(30) -> sigmoid -> dense(30) -> tanh
-    -> dense(30) -> sigmoid   // expect: W402
+    -> dense(30) -> sigmoid   // expect: W402 col 21: 4 sigmoid/tanh layers are stacked here without normalization: gradients may vanish in the first ones
     -> dense(10, activation: softmax)
 }`);
   });

@@ -4,9 +4,8 @@
  * (`dataFiles: false`), so the rules are tested on what the arguments state. The checks of the
  * files themselves (test/training/data-files.test.ts) write real files.
  */
-import { expect } from "vitest";
 import { checkSource, diskHost, type CheckResult } from "../../../compiler/check/check.js";
-import { expectedOf, type Expected } from "../../support/expect-diagnostics.js";
+import { expectAnnotated } from "../../support/expect-diagnostics.js";
 
 export { diagnosticWith } from "../../support/expect-diagnostics.js";
 
@@ -18,9 +17,7 @@ export function checkWithoutData(source: string, path = "test.nn"): CheckResult 
 /** Checks `source` (data files not looked at) and asserts its diagnostics are exactly the annotated ones. */
 export function expectDiagnostics(source: string, path = "test.nn"): CheckResult {
   const result = checkWithoutData(source, path);
-  const got = result.diagnostics.map((d) => ({ code: d.code, line: d.range.start.line }));
-  const sort = (list: Expected[]) => [...list].sort((a, b) => a.line - b.line || a.code.localeCompare(b.code));
-  expect(sort(got), result.diagnostics.map((d) => `${d.code}@${d.range.start.line}: ${d.message}`).join("\n")).toEqual(sort(expectedOf(source)));
+  expectAnnotated(result, source);
   return result;
 }
 

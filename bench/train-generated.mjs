@@ -36,10 +36,11 @@ const result = checkSource(SOURCE, "bench.nn");
 const generated = await importGeneratedModule(await emitModule({ result, file: result.program.roots[0], sourceName: "bench.nn" }));
 
 const data = loadMnist({ train: 50000, validation: 10000, test: 0, flat: true }, examples);
-const xs = tf.tensor(data.train.x, [data.train.count, 784]);
-const ys = tf.tensor(data.train.y, [data.train.count, 10]);
-const vx = tf.tensor(data.validation.x, [data.validation.count, 784]);
-const vy = tf.tensor(data.validation.y, [data.validation.count, 10]);
+// One input column and one target column each (runtime/data/examples.ts).
+const xs = tf.tensor(data.train.inputs[0].values, [data.train.count, 784]);
+const ys = tf.tensor(data.train.targets[0].values, [data.train.count, 10]);
+const vx = tf.tensor(data.validation.inputs[0].values, [data.validation.count, 784]);
+const vy = tf.tensor(data.validation.targets[0].values, [data.validation.count, 10]);
 
 async function handWritten() {
   const model = tf.sequential({

@@ -14,6 +14,7 @@ import { checkProgram } from "../dist/compiler/check/check.js";
 import { emitModule } from "../dist/compiler/codegen/emit-module.js";
 import { importGeneratedModule } from "../dist/compiler/codegen/load-module.js";
 import { selectBackend } from "../dist/runtime/kernels/backend.js";
+import { epochRecordsOf } from "../dist/runtime/core/history.js";
 
 const epochs = Number(process.argv[2] ?? 1);
 const backend = await selectBackend();
@@ -48,4 +49,4 @@ console.log(`  baseline: reference matrix products (5,000 steps)   ${ref.toFixed
 console.log(`  nnc train, seconds per epoch                        ${perEpoch.toFixed(1)} s   ×${(perEpoch / ref).toFixed(2)}`);
 for (const r of report.history) console.log(`  epoch ${r.epoch}: validation accuracy ${(r.validation.accuracy * 100).toFixed(2)}%`);
 console.log(`  test accuracy after ${epochs} epoch(s): ${(report.test.accuracy * 100).toFixed(2)}% (the lectures report 97.80% after 60)`);
-console.log(`  run folder: ${runDir} (${readFileSync(join(runDir, "metrics.jsonl"), "utf8").trim().split("\n").length} epochs in metrics.jsonl)`);
+console.log(`  run folder: ${runDir} (${epochRecordsOf(readFileSync(join(runDir, "metrics.jsonl"), "utf8")).length} epochs in metrics.jsonl)`);

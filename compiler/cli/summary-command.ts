@@ -43,7 +43,7 @@ export function renderTable(model: ModelSummary): string {
     row.map((cell, column) => (column === 3 ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join("   ").trimEnd();
   const rule = "─".repeat(widths.reduce((a, b) => a + b, 0) + 3 * (widths.length - 1));
   const out = [`Model: ${model.name}`, rule, line(rows[0]), rule, ...rows.slice(1).map(line), rule];
-  out.push(`Total params: ${count(model.params)}`);
+  out.push(`Total params: ${count(model.params)}`, `Trainable params: ${count(model.trainable)}`, `Non-trainable params: ${count(model.nonTrainable)}`);
   if (model.outputs.length > 1 || (model.outputs[0] && model.outputs[0].name !== "output")) {
     out.push(`Outputs: ${model.outputs.map((o) => `${o.name} ${shape(o.shape)}`).join(", ")}`);
   }

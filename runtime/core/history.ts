@@ -25,3 +25,65 @@ export interface EpochRecord {
   /** Per layer name, the norms of the weights at the end of the epoch, when monitored. */
   readonly weightNorms: Readonly<Record<string, LayerNorms>> | null;
 }
+
+/**
+ * A line of `metrics.jsonl` written while an epoch runs, for live curves: every
+ * max(1, round(steps / 50)) steps and at the epoch's last step. Readers of epoch records skip it.
+ */
+export interface StepRecord {
+  readonly kind: "step";
+  /** 1-based. */
+  readonly epoch: number;
+  /** 1-based: the steps done so far in this epoch. */
+  readonly step: number;
+  /** The epoch's steps. */
+  readonly steps: number;
+  /** Training examples stepped through so far in this epoch. */
+  readonly examples: number;
+  /** The mean training loss over this epoch's examples so far. */
+  readonly loss: number;
+  /** Wall-clock seconds since the epoch began. */
+  readonly seconds: number;
+}
+
+/** How many steps apart step lines are written: about 50 per epoch. */
+export function stepRecordInterval(steps: number): number {
+  return Math.max(1, Math.round(steps / 50));
+}
+
+/** Whether a parsed line of `metrics.jsonl` is a step line rather than an epoch record. */
+export function isStepRecord(line: unknown): line is StepRecord {
+  return typeof line === "object" && line !== null && (line as { kind?: unknown }).kind === "step";
+}
+
+/**
+ * The epoch records of a `metrics.jsonl` text, in order: step lines, blank lines and a last line
+ * cut short by a killed run are skipped.
+ */
+export function epochRecordsOf(text: string): EpochRecord[] {
+  const records: EpochRecord[] = [];
+  for (const line of text.split("\n")) {
+    const parsed = parseLine(line);
+    if (parsed !== null && !isStepRecord(parsed)) records.push(parsed as EpochRecord);
+  }
+  return records;
+}
+
+/** The step lines of a `metrics.jsonl` text, in order. */
+export function stepRecordsOf(text: string): StepRecord[] {
+  const steps: StepRecord[] = [];
+  for (const line of text.split("\n")) {
+    const parsed = parseLine(line);
+    if (isStepRecord(parsed)) steps.push(parsed);
+  }
+  return steps;
+}
+
+function parseLine(line: string): unknown {
+  if (line.trim() === "") return null;
+  try {
+    return JSON.parse(line) as unknown;
+  } catch {
+    return null;
+  }
+}

@@ -19,14 +19,16 @@ import { sourceName, tfjsName } from "../core/layer-names.js";
 import { runFolderName } from "../run/folder-name.js";
 import { makeWritableFolder, removeStaleTempFiles } from "../core/atomic.js";
 import { dataFingerprint } from "../train/data-fingerprint.js";
-import { checkRunFolderOwner, RunFolder, writeRunSettings, type RunOwner } from "../run/run-folder.js";
+import { checkRunFolderOwner, RunFolder, writeReportJson, writeRunSettings, type RanFacts, type RunOwner } from "../run/run-folder.js";
+import { summarizeModel } from "../run/model-summary.js";
+import { loadNativeAddon } from "../addon/addon.js";
 import { fileHandler } from "../run/save-model.js";
 import { formatMetric, describeMetrics } from "../core/metric-format.js";
 import { PACKAGE_FILE, type PackageData, type PackageFile } from "../package/format.js";
 import { writeEnsemblePackage, writeModelPackage, writePackageAt, type PackageFacts } from "../package/write.js";
 import { voteMetrics } from "../core/vote.js";
 import { applyChoice, bayesianTrial, gridTrials, randomTrial, spacesOf, type Chosen } from "./search.js";
-import { settle, settled, tuned, type ObjectiveSetting, type ResolvedTraining, type Settled, type SettledTraining, type TransformSetting, type TunedTraining } from "../core/settings.js";
+import { isSearch, settle, settled, tuned, type ObjectiveSetting, type ResolvedTraining, type Settled, type SettledTraining, type TransformSetting, type TunedTraining } from "../core/settings.js";
 import { evaluate, predictAll } from "../train/evaluate.js";
 import { fit, TrainingDiverged } from "../train/fit.js";
 import type { InputDtypes } from "../train/batches.js";
@@ -54,6 +56,18 @@ interface Context {
   readonly owner: RunOwner;
   /** Aborted by Ctrl-C, SIGTERM or the program's signal: the training stops at the end of its step. */
   readonly stop: AbortSignal;
+  /** The run folder (members, folds and trials write subfolders of it). */
+  readonly runDir: string;
+  /** What ran at the run folder's level (settings.json and report.json record it). */
+  readonly ran: RanFacts;
+  /** Records the examples in the run folder's settings.json once the first network's data is read. */
+  readonly recordExamples: (examples: NonNullable<RanFacts["examples"]>) => void;
+}
+
+/** What ran, as settings.json and report.json record it: the backend, --epochs, --limit, the data's size. */
+function ranFacts(backend: Context["backend"], epochs: number | null, limit: number | undefined, startedAt: string, examples: RanFacts["examples"]): RanFacts {
+  const threads = backend.name === "native" ? (loadNativeAddon().addon?.info().threads ?? null) : null;
+  return { epochs, limit: limit ?? null, backend: backend.name, backendLine: describeBackend(backend), threads, startedAt, examples };
 }
 
 function transformOf(s: Settled<TransformSetting>): Transform {
@@ -155,6 +169,8 @@ function runResultOf(trained: Trained): RunResult {
 
 /** One full training of one model. The caller disposes the returned model. */
 async function trainOnce(ctx: Context, settings: SettledTraining, data: DataSplits, seed: number, runDir: string): Promise<Trained> {
+  const began = performance.now();
+  const startedAt = new Date().toISOString();
   const args = settings.model.args;
   const rng = new Rng(seed);
   const folder = new RunFolder(runDir);
@@ -184,7 +200,21 @@ async function trainOnce(ctx: Context, settings: SettledTraining, data: DataSpli
     const augmentRng = rng.fork();
     const early = settings.earlyStopping;
     const checkpoint = settings.checkpoint;
-    folder.start(ctx.owner, settings, args);
+    const examples = { train: data.train.count, validation: data.validation?.count ?? 0, test: data.test?.count ?? 0 };
+    const ran = ranFacts(ctx.backend, epochs, ctx.options.limit, startedAt, examples);
+    // After `transfer`: frozen layers count as non-trainable.
+    folder.start(ctx.owner, settings, args, ran, summarizeModel(model, settings.model.name));
+    ctx.recordExamples(examples);
+    // A member's, fold's or trial's folder gets its own report.json; the run folder's is the run's.
+    const subfolder = resolve(runDir) !== ctx.runDir;
+    const memberReport = (trained: Trained): void => {
+      if (!subfolder) return;
+      const result = runResultOf(trained);
+      const perEpoch = result.history.length ? result.history.reduce((sum, r) => sum + r.seconds, 0) / result.history.length : 0;
+      const common = { label: ctx.program.label, source: ctx.program.source, backend: ctx.backend, totalParams: trained.totalParams, members: null, trials: null, folds: null };
+      const report: TrainingReport = { ...result, ...common, seconds: { total: (performance.now() - began) / 1000, perEpoch }, interrupted: trained.interrupted };
+      writeReportJson(runDir, report, ran);
+    };
     const context = { model, loss, metrics, optimizer, variables, penalized, clip: settings.clip, roles: monitors.includes("gradient_norms") ? roles : null };
     const { stepper, note } = chooseStepper({
       context,
@@ -219,10 +249,10 @@ async function trainOnce(ctx: Context, settings: SettledTraining, data: DataSpli
       stop: ctx.stop,
       progress: ctx.output,
       onEpoch: (record) => folder.appendEpoch(record),
+      onStep: (record) => folder.appendStep(record),
       onResume: (history) => folder.rewriteHistory(history),
       log: ctx.log,
     });
-    const examples = { train: data.train.count, validation: data.validation?.count ?? 0, test: data.test?.count ?? 0 };
     const { interrupted: stopped, ...fitted } = result;
     if (stopped) {
       // The last completed epoch (early stopping's best so far) is the model; the test part is not
@@ -236,14 +266,18 @@ async function trainOnce(ctx: Context, settings: SettledTraining, data: DataSpli
       }
       const lastCompleted = fitted.history[fitted.history.length - 1]?.epoch ?? null;
       const interrupted: Interruption = { signal: stopped.reason, epoch: stopped.epoch, epochs, lastCompleted, keptEpoch: fitted.keptEpoch, runDir, part: null, model: modelJson, checkpoint: stopped.checkpoint };
-      return { ...fitted, test: null, seed, runDir, examples, model, totalParams: model.countParams(), interrupted };
+      const trained: Trained = { ...fitted, test: null, seed, runDir, examples, model, totalParams: model.countParams(), interrupted };
+      memberReport(trained);
+      return trained;
     }
     const test = data.test && data.test.count > 0 ? (stepper.evaluate?.(data.test) ?? evaluate(model, data.test, loss, metrics, dtypesOf(ctx.program))) : null;
     optimizer.dispose();
     folder.rewriteHistory(fitted.history);
     const modelJson = await folder.saveModel(model);
     writeModelPackage(runDir, modelJson, packageFacts(ctx, settings), data, test);
-    return { ...fitted, test, seed, runDir, examples, model, totalParams: model.countParams(), interrupted: null };
+    const trained: Trained = { ...fitted, test, seed, runDir, examples, model, totalParams: model.countParams(), interrupted: null };
+    memberReport(trained);
+    return trained;
   });
 }
 
@@ -358,6 +392,7 @@ export async function runTraining(program: CompiledTraining, options: TrainOptio
   const owner: RunOwner = { label: program.label, source: program.source, sourcePath: resolve(program.source) };
   // Before anything is written: a folder holding another training's run is not overwritten.
   checkRunFolderOwner(runDir, owner);
+  const startedAt = new Date().toISOString();
   const backend = await selectBackend(requestedBackend(options.backend));
   log(`backend: ${describeBackend(backend, options.verbose)}`);
   // The one value checked outside \`settle\`/\`applyChoice\`: the run's seed seeds the search itself,
@@ -366,9 +401,17 @@ export async function runTraining(program: CompiledTraining, options: TrainOptio
   // Before the data is read: a full or read-only disk is said at once.
   makeWritableFolder(runDir);
   removeStaleTempFiles(runDir);
-  writeRunSettings(runDir, owner, settings, null);
+  // A searched `epochs` without --epochs is each trial's own (their folders record it).
+  const ran = ranFacts(backend, options.epochs ?? (isSearch(settings.epochs) ? null : settings.epochs), options.limit, startedAt, null);
+  writeRunSettings(runDir, owner, settings, null, ran);
+  let examplesRecorded = false;
+  const recordExamples = (examples: NonNullable<RanFacts["examples"]>): void => {
+    if (examplesRecorded) return;
+    examplesRecorded = true;
+    writeRunSettings(runDir, owner, settings, null, { ...ran, examples });
+  };
   const interrupts = listenForInterrupts({ output, external: options.signal, signals: options.handleSignals ?? true });
-  const ctx: Context = { program, options, output, log, baseDir: options.baseDir ?? dirname(resolve(program.source)), backend, seed, owner, stop: interrupts.signal };
+  const ctx: Context = { program, options, output, log, baseDir: options.baseDir ?? dirname(resolve(program.source)), backend, seed, owner, stop: interrupts.signal, runDir, ran, recordExamples };
   let report: Omit<TrainingReport, "seconds">;
   try {
     report = await runKind(ctx, settings, seed, runDir);
@@ -379,7 +422,7 @@ export async function runTraining(program: CompiledTraining, options: TrainOptio
   const epochs = report.members?.flatMap((m) => m.history) ?? report.trials?.flatMap((t) => t.history) ?? report.folds?.runs.flatMap((f) => f.history) ?? report.history;
   const perEpoch = epochs.length ? epochs.reduce((sum, r) => sum + r.seconds, 0) / epochs.length : 0;
   const full: TrainingReport = { ...report, seconds: { total: seconds, perEpoch } };
-  new RunFolder(runDir).finish(full, settings);
+  new RunFolder(runDir).finish(full, settings, { ...ran, examples: full.examples });
   if (full.interrupted) {
     for (const line of interruptedLines({ ...full, interrupted: full.interrupted })) log(line);
     throw new TrainingInterrupted({ ...full, interrupted: full.interrupted });

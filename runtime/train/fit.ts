@@ -9,7 +9,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { DataSplits } from "../data/examples.js";
-import type { EpochRecord, LayerNorms } from "../core/history.js";
+import { stepRecordInterval, type EpochRecord, type LayerNorms, type StepRecord } from "../core/history.js";
 import { sourceName } from "../core/layer-names.js";
 import { formatMetric } from "../core/metric-format.js";
 import { EpochProgress } from "./progress.js";
@@ -62,6 +62,8 @@ export interface FitOptions {
   readonly onResume?: (history: readonly EpochRecord[]) => void;
   /** Called after each epoch (to append to metrics.jsonl). */
   readonly onEpoch?: (record: EpochRecord) => void;
+  /** Called every `stepRecordInterval(steps)` steps and at an epoch's last step (step lines of metrics.jsonl). */
+  readonly onStep?: (record: StepRecord) => void;
   readonly log: (line: string) => void;
 }
 
@@ -194,6 +196,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
 
   const train = o.data.train;
   const steps = Math.ceil(train.count / o.batchSize);
+  const stepInterval = stepRecordInterval(steps);
   let stoppedEarly = false;
   /** The last completed epoch's state, kept while a `stop` may interrupt the next one. */
   let last: EpochEnd | null = o.stop && start > 0 ? await epochEnd(start, rng, o.schedule.state, model, stepper) : null;
@@ -245,6 +248,10 @@ export async function fit(o: FitOptions): Promise<FitResult> {
           if (sq.biases !== null) acc.biases = (acc.biases ?? 0) + Math.sqrt(sq.biases);
           normSums.set(layer, acc);
         }
+      }
+      // The loss is already a number on both paths: a step line costs one append, no tensor read.
+      if (o.onStep && ((s + 1) % stepInterval === 0 || s + 1 === steps)) {
+        o.onStep({ kind: "step", epoch: epoch + 1, step: s + 1, steps, examples: to, loss: lossSum / to, seconds: (performance.now() - began) / 1000 });
       }
       if (progress) {
         const seen = to;

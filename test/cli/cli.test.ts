@@ -87,6 +87,8 @@ describe("nnc summary", () => {
       inputs: [{ name: "image", shape: [28, 28, 1] }],
       outputs: [{ shape: [10] }],
       params: 520 + 28810,
+      trainable: 520 + 28810,
+      nonTrainable: 0,
     });
     expect(model.layers.map((l: { name: string; kind: string; line: number; output: number[]; params: number }) => [l.name, l.kind, l.line, l.output, l.params])).toEqual([
       ["conv2d_1", "conv2d", 3, [24, 24, 20], 520],
@@ -100,7 +102,16 @@ describe("nnc summary", () => {
     const r = await run("summary", file(good));
     expect(r.stdout).toContain("Model: Net");
     expect(r.stdout).toMatch(/conv2d_1\s+conv2d\s+\[24, 24, 20\]\s+520/);
-    expect(r.stdout).toContain("Total params: 29,330");
+    expect(r.stdout).toContain("Total params: 29,330\nTrainable params: 29,330\nNon-trainable params: 0\n");
+  });
+
+  it("counts batch norm's moving mean and variance as non-trainable, as Keras does", async () => {
+    const path = file("model Net {\n  input image: [28, 28, 1]\n  image -> conv2d(8, kernel: 3) -> batchnorm -> flatten -> dense(10, activation: softmax)\n}\n", "batchnorm.nn");
+    const table = await run("summary", path);
+    expect(table.stdout).toContain("Total params: 54,202\nTrainable params: 54,186\nNon-trainable params: 16\n");
+    const [model] = JSON.parse((await run("summary", "--format", "json", path)).stdout).models;
+    expect(model.layers[1]).toMatchObject({ name: "batchnorm_1", params: 32, trainable: 16, nonTrainable: 16 });
+    expect(model).toMatchObject({ params: 54202, trainable: 54186, nonTrainable: 16 });
   });
 
   it("selects a model and suggests one", async () => {

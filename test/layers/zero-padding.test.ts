@@ -152,7 +152,7 @@ describe("zero_padding2d in a program", () => {
     const partial = checkSource(typed, path);
     const items = completions({ ...analysis, text: typed, lines: new LineIndex(typed), result: partial }, typed.indexOf("zero_pad") + "zero_pad".length);
     expect(items.map((i) => i.label)).toContain("zero_padding2d");
-    expect(summarize(result.models[0]).layers.find((l) => l.name === "pad")).toEqual({ name: "pad", kind: "zero_padding2d", line: 3, output: [30, 32, 1], params: 0 });
+    expect(summarize(result.models[0]).layers.find((l) => l.name === "pad")).toEqual({ name: "pad", kind: "zero_padding2d", line: 3, output: [30, 32, 1], params: 0, trainable: 0, nonTrainable: 0 });
   });
 });
 

@@ -78,7 +78,7 @@ describe("a run folder", () => {
   it("of another file's training with the same label is refused, naming that file; its own is free", () => {
     const dir = join(TEST_OUT, "owners", `${process.pid}-${Date.now()}`);
     mkdirSync(dir, { recursive: true });
-    writeRunSettings(dir, { label: "mnist", source: "a.nn", sourcePath: "/work/a.nn" }, settings, null);
+    writeRunSettings(dir, { label: "mnist", source: "a.nn", sourcePath: "/work/a.nn" }, settings, null, {} as never);
     expect(() => checkRunFolderOwner(dir, { label: "mnist", source: "a.nn", sourcePath: "/work/a.nn" })).not.toThrow();
     expect(() => checkRunFolderOwner(dir, { label: "mnist", source: "b.nn", sourcePath: "/work/b.nn" })).toThrow(RunFolderInUse);
     expect(() => checkRunFolderOwner(dir, { label: "mnist", source: "b.nn", sourcePath: "/work/b.nn" })).toThrow(/holds a run of training `mnist` from another file, \/work\/a\.nn; give this training another label/);

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { EpochRecord } from "../../runtime/core/history.js";
+import { epochRecordsOf, type EpochRecord } from "../../runtime/core/history.js";
 import { loadProgram, mlpProgram } from "../support/train-source.js";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -25,14 +25,8 @@ train Mlp {
 `;
 
 const args = (runDir: string) => [nnc, "train", join(dir, "mlp.nn"), "--limit", "3000", "--run-dir", runDir];
-const epochs = (runDir: string) =>
-  readFileSync(join(runDir, "metrics.jsonl"), "utf8")
-    .trim()
-    .split("\n")
-    .map((line) => {
-      const { seconds: _s, ...rest } = JSON.parse(line) as { seconds: number };
-      return rest;
-    });
+/** The epoch records of the run's metrics.jsonl, without their times (step lines skipped). */
+const epochs = (runDir: string) => epochRecordsOf(readFileSync(join(runDir, "metrics.jsonl"), "utf8")).map(({ seconds: _s, ...rest }) => rest);
 
 describe("checkpoints", () => {
   it("a run killed mid-epoch resumes from its last checkpoint and ends as an uninterrupted run does", async () => {

@@ -79,7 +79,7 @@ describe("removeStaleTempFiles", () => {
     }
     const leftovers = () => readdirSync(checkpoint).filter((n) => n.endsWith(".tmp"));
     expect(leftovers().length).toBeGreaterThan(0);
-    new RunFolder(dir).start({ label: "x", source: "x.nn", sourcePath: join(dir, "x.nn") }, {} as never, {});
+    new RunFolder(dir).start({ label: "x", source: "x.nn", sourcePath: join(dir, "x.nn") }, {} as never, {}, {} as never, {} as never);
     expect(leftovers()).toEqual([]);
   }, 60_000);
 });

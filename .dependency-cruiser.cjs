@@ -14,7 +14,7 @@ const runtimeLayers = [
   ["kernels"], // tfjs kernels and backends, some of them native
   ["layers", "data", "report"], // custom layers, data readers and the run report: each on the kernels and core alone
   ["train"], // the training loop: steps and batches over data, layers and kernels
-  ["compiled", "run"], // the native compiled stepper, and run folders and saved models, both on the loop
+  ["compiled", "run", "board"], // the native compiled stepper, run folders and saved models on the loop; the board serves the report page over run folders
   ["package"], // the model package: written from a run, read back by the predictor
   ["session"], // a whole training session: picks a stepper, runs it, writes the package
   ["index.ts"], // the public surface that generated modules import

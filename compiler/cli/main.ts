@@ -21,6 +21,7 @@ const COMMAND_USAGE: Record<string, readonly [synopsis: string, purpose: string]
   ],
   evaluate: ["nnc evaluate RUN [--data PATH[,PATH…]] [--format text|json]", "measure a trained model on its run's test part, or on other labelled files"],
   predict: ["nnc predict RUN INPUTS… [--format csv|json] [--out FILE] [--force]", "predict with a trained model on new files (CSV, JSON, NPY, IDX, images)"],
+  board: ["nnc board [DIR] [--port P] [--host H]", "a local web page of the runs under DIR (default runs/): live learning curves, comparisons, trials"],
   fmt: ["nnc fmt FILES… [--check]", "format sources in place (--check: only report)"],
   lsp: ["nnc lsp --stdio", "run the language server (for editors)"],
 };
@@ -55,6 +56,15 @@ output, precision, recall, F1 and support per class and the confusion matrix.
 
   --format json   { "run", "data", "count", "metrics", "classes": [per class output: confusion,
                   perClass, accuracy, macro, weighted] }; notes go to stderr`,
+  board: `Serves a page (http://127.0.0.1:6007/ by default) that lists every run folder under DIR as
+it appears and shows its learning curves as they grow, the model's layers and parameters, the
+settings in .nn syntax, a search's trials ranked, an ensemble's members, k-fold folds and the test
+metrics; tick several runs to overlay them and see the settings that differ. Each run's
+report.html is the same page, frozen. Runs until Ctrl-C; see docs/board.md.
+
+  --port P        the port (default 6007; 0 picks a free one)
+  --host H        the address to listen on (default 127.0.0.1, this machine only); another
+                  address lets other machines read the runs`,
   predict: `INPUTS are files in the layout of the model's inputs; labels may be present (ignored) or not:
   .csv            the feature columns (the training's label columns are skipped if present)
   .json           examples with the input keys (x, or the inputs' names)
@@ -110,6 +120,7 @@ const COMMANDS: Record<string, (args: string[], io: CommandIO) => Promise<number
   train: async (args, io) => (await import("./train-command.js")).runTrain(args, io),
   evaluate: async (args, io) => (await import("./evaluate-command.js")).runEvaluate(args, io),
   predict: async (args, io) => (await import("./predict-command.js")).runPredict(args, io),
+  board: async (args, io) => (await import("./board-command.js")).runBoard(args, io),
   // The language server loads vscode-languageserver: only for editors.
   lsp: async (args, io) => (await import("./lsp-command.js")).runLsp(args, io),
 };

@@ -1,19 +1,21 @@
 /**
- * The run folder a training writes: `metrics.jsonl` (one line per epoch), `model.json` +
- * `weights.bin` (the trained model in the tfjs layers format), `report.html` (learning curves and,
- * when monitored, per-layer norms), `report.json` (the typed report) and `checkpoint/`.
+ * The run folder a training writes: `settings.json` (which training, its settings and what ran),
+ * `summary.json` (the built model's layers and parameters), `metrics.jsonl` (one line per epoch,
+ * with step lines between them while an epoch runs), `model.json` + `weights.bin` (the trained
+ * model in the tfjs layers format), `report.html` (learning curves and, when monitored, per-layer
+ * norms), `report.json` (the typed report) and `checkpoint/`.
  */
 import type * as tf from "@tensorflow/tfjs";
 
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import { describeBackend } from "../kernels/backend.js";
-import type { EpochRecord } from "../core/history.js";
+import { isStepRecord, type EpochRecord, type StepRecord } from "../core/history.js";
 import type { ModelArguments, TrainingReport } from "../core/program.js";
-import { renderReport } from "../report/report.js";
+import { writeReport } from "../report/page.js";
 import type { ResolvedTraining } from "../core/settings.js";
 import { appendToFile, makeFolder, removeStaleTempFiles, writeFileAtomic } from "../core/atomic.js";
 import { saveModel } from "./save-model.js";
+import type { ModelSummaryRecord } from "./model-summary.js";
 
 /** Which training a run folder holds: `settings.json` records it, and a run of another one is refused. */
 export interface RunOwner {
@@ -57,10 +59,35 @@ export function checkRunFolderOwner(dir: string, owner: RunOwner): void {
   }
 }
 
-/** Writes `settings.json`: which training ran (label and source) and its settings. */
-export function writeRunSettings(dir: string, owner: RunOwner, settings: ResolvedTraining, args: ModelArguments | null): void {
-  const record = { label: owner.label, source: owner.source, sourcePath: owner.sourcePath, settings, ...(args ? { modelArguments: args } : {}) };
+/**
+ * What actually ran, beside the file's settings (`settings.json` and `report.json` record it):
+ * `--epochs` and `--limit` override the file, and the backend is chosen at run time.
+ */
+export interface RanFacts {
+  /** The epochs asked for: `--epochs` (trainL's `epochs`), else the training's; null at a search's level when `epochs` is searched. */
+  readonly epochs: number | null;
+  /** `--limit`: the training examples were capped at this many; null without it. */
+  readonly limit: number | null;
+  readonly backend: string;
+  /** The backend line the run printed: `nnc's native kernels (native TensorFlow is not installed)`. */
+  readonly backendLine: string;
+  /** The native addon's threads, when the backend is `native`; null otherwise. */
+  readonly threads: number | null;
+  /** When this run (or member, fold, trial) started, as an ISO 8601 time. */
+  readonly startedAt: string;
+  /** The examples of each part; null until the data is read (the run folder's first settings.json). */
+  readonly examples: { readonly train: number; readonly validation: number; readonly test: number } | null;
+}
+
+/** Writes `settings.json`: which training ran (label and source), its settings and what ran. */
+export function writeRunSettings(dir: string, owner: RunOwner, settings: ResolvedTraining, args: ModelArguments | null, ran: RanFacts): void {
+  const record = { label: owner.label, source: owner.source, sourcePath: owner.sourcePath, settings, ...(args ? { modelArguments: args } : {}), ran };
   writeFileAtomic(join(dir, "settings.json"), `${JSON.stringify(record, null, 2)}\n`);
+}
+
+/** Writes `report.json`: the typed report with what ran. */
+export function writeReportJson(dir: string, report: TrainingReport, ran: RanFacts): void {
+  writeFileAtomic(join(dir, "report.json"), `${JSON.stringify({ ...report, ran }, null, 2)}\n`);
 }
 
 export class RunFolder {
@@ -78,50 +105,58 @@ export class RunFolder {
    * Creates the folder, removes the temporary files of writes a killed run left in it and in its
    * checkpoint folder, and starts an empty metrics file (a resumed run rewrites it from its checkpoint).
    */
-  start(owner: RunOwner, settings: ResolvedTraining, args: ModelArguments): void {
+  start(owner: RunOwner, settings: ResolvedTraining, args: ModelArguments, ran: RanFacts, summary: ModelSummaryRecord): void {
     makeFolder(this.dir);
     removeStaleTempFiles(this.dir);
     removeStaleTempFiles(this.checkpointDir);
     writeFileAtomic(this.metricsPath, "");
-    writeRunSettings(this.dir, owner, settings, args);
+    writeRunSettings(this.dir, owner, settings, args, ran);
+    writeFileAtomic(join(this.dir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
   }
 
+  /** Appends the epoch's line and writes `report.html` again, so that it always shows the run so far. */
   appendEpoch(record: EpochRecord): void {
+    appendToFile(this.metricsPath, `${JSON.stringify(record)}\n`);
+    writeReport(this.dir);
+  }
+
+  /** One line, no fsync: a step line is for watching a run, and a lost one costs nothing. */
+  appendStep(record: StepRecord): void {
     appendToFile(this.metricsPath, `${JSON.stringify(record)}\n`);
   }
 
+  /**
+   * Writes the file again as `history` says: its epoch records, each after the step lines already
+   * written for that epoch. Step lines of an epoch not in the history (the one an interruption
+   * discarded) go.
+   */
   rewriteHistory(history: readonly EpochRecord[]): void {
-    writeFileAtomic(this.metricsPath, history.map((r) => `${JSON.stringify(r)}\n`).join(""));
+    const stepLines = new Map<number, string[]>();
+    if (existsSync(this.metricsPath)) {
+      for (const line of readFileSync(this.metricsPath, "utf8").split("\n")) {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(line);
+        } catch {
+          continue;
+        }
+        if (!isStepRecord(parsed)) continue;
+        const lines = stepLines.get(parsed.epoch) ?? [];
+        lines.push(line);
+        stepLines.set(parsed.epoch, lines);
+      }
+    }
+    const text = history.map((r) => [...(stepLines.get(r.epoch) ?? []), JSON.stringify(r)].map((line) => `${line}\n`).join("")).join("");
+    writeFileAtomic(this.metricsPath, text);
   }
 
   saveModel(model: tf.LayersModel): Promise<string> {
     return saveModel(model, this.dir);
   }
 
-  finish(report: TrainingReport, settings: ResolvedTraining): void {
-    writeFileAtomic(join(this.dir, "report.json"), `${JSON.stringify(report, null, 2)}\n`);
-    const notes: string[] = [];
-    if (report.interrupted) notes.push(interruptionNote(report));
-    if (report.resumedFrom !== null) notes.push(`resumed from the checkpoint of epoch ${report.resumedFrom}`);
-    for (const [i, m] of (report.members ?? []).entries()) notes.push(`member ${i + 1} (seed ${m.seed}): ${describe(m.test)}`);
-    if (report.members) notes.push(`the ensemble's vote: ${describe(report.test)}; curves below are member 1's`);
-    for (const t of report.trials ?? []) notes.push(`trial ${t.trial}: ${Object.entries(t.chosen).map(([k, v]) => `${k} = ${String(v)}`).join(", ")} → objective ${t.objective ?? "n/a"}`);
-    if (report.trials) notes.push(`curves below are the best trial's (trial ${report.trials[0]?.trial})`);
-    const html = renderReport({
-      title: `${report.label} — nnc training report`,
-      source: report.source,
-      label: report.label,
-      backend: describeBackend(report.backend, true),
-      startedAt: new Date().toISOString(),
-      history: report.members ? report.members[0].history : report.history,
-      bestEpoch: report.bestEpoch,
-      stoppedEarly: report.stoppedEarly,
-      test: report.test,
-      settings: settingsTable(settings, report),
-      totalParams: report.totalParams,
-      notes,
-    });
-    writeFileAtomic(join(this.dir, "report.html"), html);
+  finish(report: TrainingReport, settings: ResolvedTraining, ran: RanFacts): void {
+    writeReportJson(this.dir, report, ran);
+    writeReport(this.dir, report.interrupted ? [interruptionNote(report)] : []);
   }
 }
 
@@ -133,21 +168,4 @@ export function interruptionNote(report: TrainingReport): string {
   if (i.lastCompleted === null) return `${what} during epoch ${i.epoch}${part}, before any epoch of it finished: no model or checkpoint of it was saved`;
   const kept = i.keptEpoch !== null && i.keptEpoch !== i.lastCompleted ? `the model holds the weights of epoch ${i.keptEpoch} (early stopping's best so far)` : `the model holds the weights of epoch ${i.lastCompleted}`;
   return `${what} during epoch ${i.epoch}${part}: this report ends with epoch ${i.lastCompleted}, ${kept}, no test metrics were measured; running the training again resumes after epoch ${i.lastCompleted}`;
-}
-
-function describe(test: Readonly<Record<string, number>> | null): string {
-  if (!test) return "no test data";
-  return Object.entries(test)
-    .map(([k, v]) => `${k} ${k.includes("accuracy") ? `${(v * 100).toFixed(2)}%` : v.toFixed(4)}`)
-    .join(", ");
-}
-
-function settingsTable(settings: ResolvedTraining, report: TrainingReport): Record<string, string> {
-  const table: Record<string, string> = { seed: String(report.seed) };
-  const show = (v: unknown) => (typeof v === "object" && v !== null ? JSON.stringify(v) : String(v));
-  for (const [key, value] of Object.entries(settings)) {
-    if (key === "search" || value === null || (Array.isArray(value) && value.length === 0)) continue;
-    table[key] = show(value);
-  }
-  return table;
 }

@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { EpochRecord } from "../../runtime/core/history.js";
+import { epochRecordsOf, type EpochRecord } from "../../runtime/core/history.js";
 import { listenForInterrupts, TrainingInterrupted } from "../../runtime/session/interrupt.js";
 import type { OutputStream, TrainingReport } from "../../runtime/core/program.js";
 import { nativeAvailable } from "../support/native-oracle.js";
@@ -66,7 +66,8 @@ function abortOn(when: RegExp, controller: AbortController, tty = false): Output
 
 const withoutSeconds = (history: readonly EpochRecord[]) => history.map(({ seconds: _s, ...rest }) => rest);
 const json = (path: string) => JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
-const lines = (path: string) => readFileSync(path, "utf8").trim().split("\n").filter(Boolean);
+/** The epoch records of a metrics.jsonl (its step lines skipped). */
+const lines = (path: string) => epochRecordsOf(readFileSync(path, "utf8"));
 
 /** The `TrainingInterrupted` the run throws (from dist/runtime, which generated modules import: compared by name). */
 async function interrupted(run: Promise<TrainingReport>): Promise<TrainingInterrupted> {

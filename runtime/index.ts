@@ -13,7 +13,7 @@ import "./kernels/avg-pool-gradient.js";
 export { pickBuild } from "./core/pick-build.js";
 export { selectBackend, requestedBackend, describeBackend, BACKEND_NAMES, type BackendName, type BackendChoice } from "./kernels/backend.js";
 export { fileHandler, saveModel } from "./run/save-model.js";
-export type { BuildOptions, CompiledTraining, FoldsResult, Interruption, ModelArguments, OutputStream, RunResult, TrainingReport, TrainOptions, TrialResult } from "./core/program.js";
+export type { BuildOptions, CompiledTraining, FoldsResult, Interruption, ModelArguments, OutputStream, RepeatResult, RunResult, TrainingReport, TrainOptions, TrialResult } from "./core/program.js";
 export type { EpochRecord, LayerNorms } from "./core/history.js";
 export type * from "./core/settings.js";
 export { DataError } from "./data/examples.js";

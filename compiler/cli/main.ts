@@ -16,7 +16,7 @@ const COMMAND_USAGE: Record<string, readonly [synopsis: string, purpose: string]
   summary: ["nnc summary FILE [--model M] [--format text|json]", "layers, output shapes and parameter counts"],
   compile: ["nnc compile FILES… --out-dir DIR [--watch]", "generate one TypeScript training module per source"],
   train: [
-    "nnc train FILE [--train LABEL] [--epochs N] [--limit N] [--backend tensorflow|native|cpu] [--run-dir DIR] [--verbose]",
+    "nnc train FILE [--train LABEL] [--epochs N] [--limit N] [--backend tensorflow|native|cpu] [--run-dir DIR] [--jobs N] [--verbose]",
     "compile and run a training (NNC_BACKEND also chooses the backend)",
   ],
   evaluate: ["nnc evaluate RUN [--data PATH[,PATH…]] [--format text|json]", "measure a trained model on its run's test part, or on other labelled files"],
@@ -42,6 +42,9 @@ line, which is also printed on stdout unless both are the terminal.
 
   --verbose       the backend line gives its details: kernels, oneDNN version, threads, and why
                   @tensorflow/tfjs-node did not load
+  --jobs N        trains a search's trials, an ensemble's members or k folds in N worker
+                  processes (floor(cores / N) threads each), with the serial run's results;
+                  each worker's lines are prefixed with its part (trial 3/8:); default 1
 
 Ctrl-C (or SIGTERM) stops at the end of the current step and saves the last finished epoch: the
 model (its nnc-package.json says "interrupted": true), the report and a checkpoint; the same

@@ -1,6 +1,7 @@
 /**
- * `nnc train FILE [--train LABEL] [--epochs N] [--limit N] [--backend B] [--run-dir DIR] [--verbose]`:
- * checks the file, generates its module, and runs one training in this process.
+ * `nnc train FILE [--train LABEL] [--epochs N] [--limit N] [--backend B] [--run-dir DIR] [--jobs N] [--verbose]`:
+ * checks the file, generates its module, and runs one training in this process (with `--jobs N`,
+ * its trials, members or folds in N worker processes that import the module from a temporary file).
  *
  * The runtime logs the run on stderr and ends it with the summary line; the command prints that
  * line on stdout too, for scripts, unless stdout and stderr are both the terminal (then it would be
@@ -10,7 +11,7 @@
 import { dirname, resolve } from "node:path";
 import { checkProgram } from "../check/check.js";
 import { generateModule } from "../codegen/emit-module.js";
-import { importGeneratedModule } from "../codegen/load-module.js";
+import { importGeneratedModule, writeGeneratedModule, type GeneratedModuleFile } from "../codegen/load-module.js";
 import { sourceName } from "../codegen/compile-file.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import { requireFiles, writeDiagnostics } from "./check-command.js";
@@ -19,6 +20,7 @@ import { parseOptions, UsageError, type CommandIO } from "./io.js";
 import type { OutputStream, TrainingReport, TrainOptions } from "../../runtime/core/program.js";
 import { requestedBackend } from "../../runtime/kernels/backend.js";
 import { summaryLine } from "../../runtime/session/report-line.js";
+import type { JobsOptions } from "../../runtime/session/parts.js";
 
 function positiveInteger(value: string | boolean | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
@@ -39,7 +41,7 @@ export interface TrainTerminal {
 function resumeCommand(file: string, label: string, values: Record<string, string | boolean | undefined>): string {
   const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`);
   const words = ["nnc", "train", file, "--train", label];
-  for (const flag of ["epochs", "limit", "backend", "run-dir"]) {
+  for (const flag of ["epochs", "limit", "backend", "run-dir", "jobs"]) {
     const value = values[flag];
     if (typeof value === "string") words.push(`--${flag}`, value);
   }
@@ -57,12 +59,14 @@ export async function runTrainOn(args: string[], io: CommandIO, terminal: TrainT
     limit: { type: "string" },
     backend: { type: "string" },
     "run-dir": { type: "string" },
+    jobs: { type: "string" },
     verbose: { type: "boolean" },
   });
   requireFiles(positionals, 1);
   const file = positionals[0];
   const epochs = positiveInteger(values.epochs, "--epochs");
   const limit = positiveInteger(values.limit, "--limit");
+  const jobs = positiveInteger(values.jobs, "--jobs") ?? 1;
   try {
     requestedBackend(values.backend as string | undefined);
   } catch (error) {
@@ -87,8 +91,11 @@ export async function runTrainOn(args: string[], io: CommandIO, terminal: TrainT
     return 1;
   }
   const module = await importGeneratedModule(generated.text);
-  const run = module[generated.names.trainings.get(training.name)!.train] as (options: TrainOptions) => Promise<TrainingReport>;
-  const options: TrainOptions = {
+  const trainExport = generated.names.trainings.get(training.name)!.train;
+  const run = module[trainExport] as (options: TrainOptions) => Promise<TrainingReport>;
+  // Workers import the same module from a file, removed when the run ends.
+  const moduleFile: GeneratedModuleFile | null = jobs > 1 ? writeGeneratedModule(generated.text) : null;
+  const options: JobsOptions = {
     epochs,
     limit,
     backend: values.backend as string | undefined,
@@ -96,6 +103,8 @@ export async function runTrainOn(args: string[], io: CommandIO, terminal: TrainT
     baseDir: dirname(resolve(file)),
     output: terminal.output,
     verbose: values.verbose === true,
+    jobs,
+    partModule: moduleFile ? { file: moduleFile.path, train: trainExport } : undefined,
   };
   try {
     const report = await run(options);
@@ -118,5 +127,7 @@ export async function runTrainOn(args: string[], io: CommandIO, terminal: TrainT
     io.stderr(`error: training ${training.name} failed: ${message}\n`);
     if (!known && error instanceof Error && error.stack && process.env.NNC_DEBUG) io.stderr(`${error.stack}\n`);
     return 1;
+  } finally {
+    moduleFile?.remove();
   }
 }

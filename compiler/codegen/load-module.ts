@@ -23,7 +23,14 @@ function runtimeEntry(): URL {
   return pathToFileURL(join(dir, "dist", "runtime", "index.js"));
 }
 
-export async function importGeneratedModule(text: string): Promise<Record<string, unknown>> {
+/** A generated module written, linked to this installation's runtime, to a temporary file; `remove` deletes it. */
+export interface GeneratedModuleFile {
+  readonly path: string;
+  remove(): void;
+}
+
+/** Writes the module for a process to import, as `nnc train --jobs N`'s workers do (runtime/session/parts.ts). */
+export function writeGeneratedModule(text: string): GeneratedModuleFile {
   const js = ts.transpileModule(text, {
     compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 },
   }).outputText;
@@ -31,9 +38,14 @@ export async function importGeneratedModule(text: string): Promise<Record<string
   const dir = mkdtempSync(join(tmpdir(), "nnc-train-"));
   const path = join(dir, "module.mjs");
   writeFileSync(path, linked);
+  return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export async function importGeneratedModule(text: string): Promise<Record<string, unknown>> {
+  const file = writeGeneratedModule(text);
   try {
-    return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    return (await import(pathToFileURL(file.path).href)) as Record<string, unknown>;
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    file.remove();
   }
 }

@@ -24,6 +24,7 @@ const fixed = <T>(value: T, shown: string): FixedDefault<T> => ({ value, shown }
 export const BATCH_SIZE = fixed(32, "32");
 export const EPOCHS = fixed(10, "10");
 export const ENSEMBLE = fixed(1, "1");
+export const REPEATS = fixed(1, "1");
 export const NORMALIZE = fixed<ResolvedTraining["normalize"]>("none", "`none`");
 export const SCHEDULE = fixed<ResolvedTraining["schedule"]>({ kind: "constant" }, "`constant`");
 
@@ -64,6 +65,7 @@ export const TRAINING_DEFAULTS: Readonly<Record<Exclude<TrainingKey, RequiredKey
   reinit: { shown: "`[]`" },
   tune: { shown: "no search" },
   objective: { shown: "with `tune`: `maximize(val_accuracy)` for class targets of one output, else `minimize(val_loss)`" },
+  repeats: REPEATS,
 };
 
 /** Accuracy for class targets, mae for real values; null when only the data will tell (user files), which the runtime decides the same way per output. */

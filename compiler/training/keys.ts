@@ -52,6 +52,7 @@ export const TRAINING_KEY_NAMES = [
   "reinit",
   "tune",
   "objective",
+  "repeats",
 ] as const;
 
 export type TrainingKey = (typeof TRAINING_KEY_NAMES)[number];
@@ -143,6 +144,12 @@ const KEYS: readonly Omit<TrainingKeySpec, "default">[] = [
     type: OBJECTIVE,
     required: false,
     doc: "How `tune` ranks trials: `maximize(val_accuracy)`, `minimize(val_loss)`. A model with several outputs is ranked by its loss (accuracy would not say which output's).",
+  },
+  {
+    name: "repeats",
+    type: POSITIVE_INT,
+    required: false,
+    doc: "With `tune`: train each trial k times, from the seeds seed, seed + 1, …, and rank the trials on the mean of the objective over the repeats (the first repeat's model is the trial's).",
   },
 ];
 

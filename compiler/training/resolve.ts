@@ -8,7 +8,7 @@ import { bool, ctor, enumOf, initializerSetting, isSearchSpec, labels, list, num
 import { partSetting } from "./dataset-parts.js";
 import type { Targets } from "./dataset-info.js";
 import type { TrainingKey } from "./keys.js";
-import { BATCH_SIZE, defaultMetrics, defaultObjective, defaultVote, EARLY_STOPPING_DEFAULTS, ENSEMBLE, EPOCHS, NORMALIZE, SCHEDULE } from "./defaults.js";
+import { BATCH_SIZE, defaultMetrics, defaultObjective, defaultVote, EARLY_STOPPING_DEFAULTS, ENSEMBLE, EPOCHS, NORMALIZE, REPEATS, SCHEDULE } from "./defaults.js";
 import type {
   CheckpointSetting,
   ClassesSetting,
@@ -87,6 +87,7 @@ function resolve(training: BoundTraining): ResolvedTraining {
     reinit: optional("reinit", labels) ?? [],
     tune,
     objective: optional("objective", objectiveSetting) ?? (tune ? defaultObjective(targets, severalOutputs) : null),
+    repeats: optional("repeats", num) ?? REPEATS.value,
   };
   const search: SearchEntry[] = [];
   collectSearch(resolved, "", search);

@@ -75,6 +75,11 @@ export interface TrainOptions {
    * process at once, exit 130 or 143). Default true; false leaves the process's signals alone.
    */
   readonly handleSignals?: boolean;
+  /**
+   * Trains a search's trials, an ensemble's members or k-fold's folds in this many worker processes
+   * (runtime/session/parts.ts), with the serial run's results; default 1, in this process.
+   */
+  readonly jobs?: number;
 }
 
 /** How and where an interrupted run stopped (`TrainingReport.interrupted`). */
@@ -115,12 +120,33 @@ export interface RunResult {
   readonly examples: { readonly train: number; readonly validation: number; readonly test: number };
 }
 
+/** One of a trial's trainings under `repeats: k`: its seed, its folder and its objective. */
+export interface RepeatResult {
+  readonly seed: number;
+  /** `trial-NN/repeat-j/`, or `trial-NN/` itself without repeats. */
+  readonly runDir: string;
+  /** Its score by the objective (higher is better: a minimized loss is negated), or null when not measured. */
+  readonly objective: number | null;
+}
+
+/**
+ * One trial of a search. Its run fields (history, test, seed) are its first repeat's, whose model is
+ * the trial's model; `runDir` is the trial's folder, whose package is that model's.
+ */
 export interface TrialResult extends RunResult {
   readonly trial: number;
   /** The values the search chose, by setting path (`optimizer.lr`, `model.args.hidden`). */
   readonly chosen: Readonly<Record<string, unknown>>;
+  /**
+   * What ranks the trial: the mean over its repeats of each one's best value of the objective (higher is
+   * better: a minimized loss is negated); null when a repeat never measured it or the trial failed.
+   */
   readonly objective: number | null;
-  /** Why the trial's training stopped (it diverged), or null; such a trial ranks last. */
+  /** The standard deviation of the objective over the repeats (0 with one), or null with `objective`. */
+  readonly objectiveStd: number | null;
+  /** Each repeat in seed order, seeds seed, seed + 1, …; one without `repeats`. */
+  readonly repeats: readonly RepeatResult[];
+  /** Why the trial's training stopped (a repeat diverged), or null; such a trial ranks last. */
   readonly failed: string | null;
 }
 

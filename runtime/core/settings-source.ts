@@ -290,6 +290,8 @@ export function settingsSource(settings: ResolvedTraining): Record<string, strin
   if (s.reinit.length > 0) out.reinit = listText(s.reinit);
   if (s.tune !== null) out.tune = s.tune.kind === "grid" ? "grid" : `${s.tune.kind}(${numberText(s.tune.trials)})`;
   if (s.objective !== null) out.objective = `${s.objective.kind}(${s.objective.metric})`;
+  // `repeats` only means something with `tune` (E303 otherwise).
+  if (s.repeats !== 1) out.repeats = num(s.repeats);
   return out;
 }
 

@@ -209,6 +209,8 @@ export interface ResolvedTraining {
   readonly tune: TuneSetting | null;
   /** What ranks a search's trials: always present with `tune` (nnc fills it in), null without. */
   readonly objective: ObjectiveSetting | null;
+  /** With `tune`: how many times each trial trains (seeds seed, seed + 1, …), ranked on the mean objective; 1 without. */
+  readonly repeats: N;
   /** Every search space of the training and of the model arguments, in the order of the fields above. */
   readonly search: readonly SearchEntry[];
 }

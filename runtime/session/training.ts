@@ -13,7 +13,7 @@ import { DataError, takeExamples, type DataSplits, type Examples } from "../data
 import { loadSplits, normalizeSplits, type LoadedSplits, type LoadOptions, type ModelIO } from "../data/load.js";
 import { augmentBatch, expandExamples, type Transform } from "../data/transforms.js";
 import { withDataFileLog } from "../data/user-files.js";
-import type { BuildOptions, CompiledTraining, Interruption, OutputStream, RunResult, TrainingReport, TrainOptions, TrialResult } from "../core/program.js";
+import type { BuildOptions, CompiledTraining, Interruption, OutputStream, RepeatResult, RunResult, TrainingReport, TrainOptions, TrialResult } from "../core/program.js";
 import { permutation, Rng, withSeededMathRandom } from "../core/random.js";
 import { sourceName, tfjsName } from "../core/layer-names.js";
 import { runFolderName } from "../run/folder-name.js";
@@ -40,6 +40,7 @@ import { makeOptimizer } from "../train/optimizers.js";
 import { penalizedVariables, trainingPenalty } from "../train/regularization.js";
 import { LearningRateSchedule } from "../train/schedules.js";
 import { trainableVariables } from "../train/step.js";
+import { jobsOf, partRequestOf, runParts, type PartOutcome, type PartRequest } from "./parts.js";
 
 export { runFolderName };
 
@@ -50,7 +51,7 @@ interface Context {
   readonly log: (line: string) => void;
   readonly baseDir: string;
   readonly backend: { name: string; reason: string; details: string };
-  /** The run's seed: data sets are drawn from it; members, trials and folds train from it + i. */
+  /** The run's seed: data sets are drawn from it; members and folds train from it + i; every trial from it (repeat j of a trial from it + j). */
   readonly seed: number;
   /** The training and source file the run folder records (settings.json). */
   readonly owner: RunOwner;
@@ -394,6 +395,10 @@ export async function runTraining(program: CompiledTraining, options: TrainOptio
   checkRunFolderOwner(runDir, owner);
   const startedAt = new Date().toISOString();
   const backend = await selectBackend(requestedBackend(options.backend));
+  // A worker of `--jobs N` (runtime/session/parts.ts): one trial, member or fold, into its folder.
+  const part = partRequestOf(options);
+  jobsOf(options);
+  if (part) return runPart({ program, options, output, log, baseDir: options.baseDir ?? dirname(resolve(program.source)), backend, seed: part.seed, owner, stop: options.signal ?? new AbortController().signal, runDir, ran: ranFacts(backend, options.epochs ?? null, options.limit, startedAt, null), recordExamples: () => {} }, part) as unknown as TrainingReport;
   log(`backend: ${describeBackend(backend, options.verbose)}`);
   // The one value checked outside \`settle\`/\`applyChoice\`: the run's seed seeds the search itself,
   // so it is read from the resolved settings before any trial's values are chosen and settled.
@@ -452,20 +457,23 @@ async function runSettled(ctx: Context, settings: SettledTraining, seed: number,
     return { ...runResultOf(one), ...common, totalParams: one.totalParams, members: null, interrupted: one.interrupted };
   }
   const trained: Trained[] = [];
-  for (let i = 0; i < members; i++) {
-    ctx.log(`ensemble member ${i + 1} of ${members} (seed ${seed + i})`);
-    const member = await trainOnce(ctx, settings, data, seed + i, join(runDir, `member-${i + 1}`));
-    trained.push(member);
-    if (member.interrupted) break;
-    ctx.log(describeTest(member.test));
+  if (jobsOf(ctx.options) > 1) {
+    const outcomes = await runParts(ctx, Array.from({ length: members }, (_, i): PartRequest => ({ kind: "member", index: i, count: members, seed, runDir })));
+    trained.push(...(await trainedFrom(outcomes)));
+  } else {
+    for (let i = 0; i < members; i++) {
+      const member = await trainMember(ctx, settings, data, i, members, seed, runDir);
+      trained.push(member);
+      if (member.interrupted) break;
+    }
   }
-  const stopped = trained[trained.length - 1]!.interrupted;
+  const stopped = trained.find((t) => t.interrupted)?.interrupted ?? null;
   const results = trained.map(runResultOf);
   const dispose = () => trained.forEach((t) => t.model.dispose());
   if (stopped) {
     dispose();
     removeStalePackage(runDir);
-    const interrupted = { ...stopped, part: `ensemble member ${trained.length} of ${members}` };
+    const interrupted = { ...stopped, part: `ensemble member ${trained.findIndex((t) => t.interrupted) + 1} of ${members}` };
     return { ...results[0], test: null, runDir, ...common, totalParams: trained[0].totalParams, members: results, interrupted };
   }
   const vote = settings.vote;
@@ -494,29 +502,26 @@ async function runSearch(ctx: Context, settings: TunedTraining, seed: number, ru
   const results: TrialResult[] = [];
   let totalParams = 0;
   let interrupted: Interruption | null = null;
-  for (let i = 0; i < count && !interrupted; i++) {
-    const chosen = planned ? planned[i] : tune.kind === "bayesian" ? bayesianTrial(spaces, results.filter((r) => r.objective !== null).map((r) => ({ chosen: r.chosen, score: r.objective! })), rng) : randomTrial(spaces, rng);
-    const trialSettings = applyChoice(settings, chosen);
-    ctx.log(`trial ${i + 1} of ${count}: ${Object.entries(chosen).map(([k, v]) => `${k} = ${typeof v === "number" ? Number(v.toPrecision(4)) : JSON.stringify(v)}`).join(", ")}`);
-    const data = loadData(ctx, trialSettings, seed);
-    const trialDir = join(runDir, `trial-${String(i + 1).padStart(2, "0")}`);
-    let trained: Trained;
-    try {
-      trained = await trainOnce(ctx, trialSettings, data, seed + i, trialDir);
-    } catch (error) {
-      // A search explores settings that may diverge (a learning rate too high): such a trial
-      // ranks last and the search goes on, as Optuna and KerasTuner treat a failed trial.
-      if (!(error instanceof TrainingDiverged)) throw error;
-      ctx.log(`trial ${i + 1} diverged: ${error.message}; it ranks last`);
-      const examples = { train: data.train.count, validation: data.validation?.count ?? 0, test: data.test?.count ?? 0 };
-      results.push({ history: [], bestEpoch: null, stoppedEarly: false, resumedFrom: null, keptEpoch: null, test: null, seed: seed + i, runDir: trialDir, examples, trial: i + 1, chosen, objective: null, failed: error.message });
-      continue;
+  const serial = jobsOf(ctx.options) <= 1 || tune.kind === "bayesian";
+  if (jobsOf(ctx.options) > 1 && tune.kind === "bayesian") ctx.log("a bayesian search chooses each trial from the results before it: its trials run one after another");
+  if (!serial) {
+    // Every trial's values are drawn first, in the serial order; a Bayesian search waits for each result.
+    const choices = planned ?? Array.from({ length: count }, () => randomTrial(spaces, rng));
+    const outcomes = await runParts(ctx, choices.map((chosen, i): PartRequest => ({ kind: "trial", index: i, count, seed, runDir, chosen })));
+    for (const outcome of outcomes) {
+      if (!outcome) continue;
+      results.push(outcome.result as TrialResult);
+      if (outcome.totalParams !== null) totalParams = outcome.totalParams;
+      // The part to name is the first that stopped, or the first that saved an epoch to resume from.
+      if (outcome.interrupted && (interrupted === null || (interrupted.lastCompleted === null && outcome.interrupted.lastCompleted !== null))) interrupted = outcome.interrupted;
     }
-    totalParams = trained.totalParams;
-    trained.model.dispose();
-    const result = runResultOf(trained);
-    results.push({ ...result, trial: i + 1, chosen, objective: objectiveOf(objective, result), failed: null });
-    if (trained.interrupted) interrupted = { ...trained.interrupted, part: `trial ${i + 1} of ${count}` };
+  }
+  for (let i = 0; serial && i < count && !interrupted; i++) {
+    const chosen = planned ? planned[i] : tune.kind === "bayesian" ? bayesianTrial(spaces, results.filter((r) => r.objective !== null).map((r) => ({ chosen: r.chosen, score: r.objective! })), rng) : randomTrial(spaces, rng);
+    const trial = await trainTrial(ctx, settings, chosen, i, count, seed, runDir);
+    results.push(trial.result);
+    if (trial.totalParams !== null) totalParams = trial.totalParams;
+    interrupted = trial.interrupted;
   }
   const ranked = [...results].sort((a, b) => (b.objective ?? -Infinity) - (a.objective ?? -Infinity) || Number(a.failed !== null) - Number(b.failed !== null));
   const best = ranked[0];
@@ -534,6 +539,95 @@ async function runSearch(ctx: Context, settings: TunedTraining, seed: number, ru
 }
 
 /**
+ * Trial i (0-based) of a search with the values `chosen`, into its `trial-NN/` folder. Every trial
+ * starts from the run's seed, so trials whose models have the same shapes start from the same
+ * weights and batch order and the ranking compares the values, not the draws. With `repeats: k` it
+ * trains k times from the seeds seed, seed + 1, …, seed + k − 1, in `trial-NN/repeat-j/`, and ranks
+ * on the mean objective; as Keras Tuner's `executions_per_trial` averages the metric and keeps one
+ * model, the first repeat's model is the trial's (its run fields, and its package copied to
+ * `trial-NN/`). A repeat that diverges fails the trial: it ranks last and the search goes on, as
+ * Optuna and KerasTuner treat a failed trial (a search explores settings that may diverge).
+ */
+async function trainTrial(ctx: Context, settings: TunedTraining, chosen: Chosen, i: number, count: number, seed: number, runDir: string): Promise<PartOutcome & { readonly result: TrialResult }> {
+  const trialSettings = applyChoice(settings, chosen);
+  const repeats = settled(settings.repeats, "repeats");
+  ctx.log(`trial ${i + 1} of ${count}: ${Object.entries(chosen).map(([k, v]) => `${k} = ${typeof v === "number" ? Number(v.toPrecision(4)) : JSON.stringify(v)}`).join(", ")}`);
+  const data = loadData(ctx, trialSettings, seed);
+  const trialDir = join(runDir, `trial-${String(i + 1).padStart(2, "0")}`);
+  const examples = { train: data.train.count, validation: data.validation?.count ?? 0, test: data.test?.count ?? 0 };
+  const done: RepeatResult[] = [];
+  let first: RunResult | null = null;
+  let totalParams: number | null = null;
+  let interrupted: Interruption | null = null;
+  let failed: string | null = null;
+  for (let j = 0; j < repeats && !interrupted && failed === null; j++) {
+    const repeatSeed = seed + j;
+    const dir = repeats > 1 ? join(trialDir, `repeat-${j + 1}`) : trialDir;
+    if (repeats > 1) ctx.log(`trial ${i + 1}, repeat ${j + 1} of ${repeats} (seed ${repeatSeed})`);
+    try {
+      const trained = await trainOnce(ctx, trialSettings, data, repeatSeed, dir);
+      totalParams = trained.totalParams;
+      trained.model.dispose();
+      const result = runResultOf(trained);
+      first ??= result;
+      done.push({ seed: repeatSeed, runDir: dir, objective: objectiveOf(settings.objective, result) });
+      if (trained.interrupted) interrupted = { ...trained.interrupted, part: `trial ${i + 1} of ${count}${repeats > 1 ? `, repeat ${j + 1} of ${repeats}` : ""}` };
+    } catch (error) {
+      if (!(error instanceof TrainingDiverged)) throw error;
+      ctx.log(`trial ${i + 1} diverged${repeats > 1 ? ` (repeat ${j + 1}, seed ${repeatSeed})` : ""}: ${error.message}; it ranks last`);
+      done.push({ seed: repeatSeed, runDir: dir, objective: null });
+      failed = error.message;
+    }
+  }
+  const scores = done.map((r) => r.objective);
+  const measured = failed === null && scores.every((v) => v !== null);
+  const mean = measured ? (scores as number[]).reduce((a, b) => a + b, 0) / scores.length : null;
+  const std = mean === null ? null : Math.sqrt((scores as number[]).reduce((a, b) => a + (b - mean) ** 2, 0) / scores.length);
+  if (repeats > 1 && mean !== null) ctx.log(`trial ${i + 1}: ${settings.objective.metric} ${formatMetric(settings.objective.metric.replace(/^val_/, ""), Math.abs(mean))} ± ${formatMetric(settings.objective.metric.replace(/^val_/, ""), std!)} over ${done.length} repeats`);
+  // The trial's folder holds the first repeat's package, so the search's package can name the trial.
+  if (repeats > 1 && first && !interrupted && failed === null) writePackageAt(trialDir, first.runDir, readPackage(first.runDir));
+  const base: RunResult = first ?? { history: [], bestEpoch: null, stoppedEarly: false, resumedFrom: null, keptEpoch: null, test: null, seed, runDir: trialDir, examples };
+  const result: TrialResult = { ...base, runDir: trialDir, trial: i + 1, chosen, objective: mean, objectiveStd: std, repeats: done, failed };
+  return { result, totalParams, interrupted };
+}
+
+/** Member i (0-based) of an ensemble, into its `member-i/` folder. The caller disposes the model. */
+async function trainMember(ctx: Context, settings: SettledTraining, data: DataSplits, i: number, members: number, seed: number, runDir: string): Promise<Trained> {
+  ctx.log(`ensemble member ${i + 1} of ${members} (seed ${seed + i})`);
+  const member = await trainOnce(ctx, settings, data, seed + i, join(runDir, `member-${i + 1}`));
+  if (!member.interrupted) ctx.log(describeTest(member.test));
+  return member;
+}
+
+/** The networks workers trained, in part order, with their saved models loaded (none when one was interrupted). */
+async function trainedFrom(outcomes: readonly (PartOutcome | null)[]): Promise<Trained[]> {
+  const done = outcomes.filter((o): o is PartOutcome => o !== null);
+  const stopped = done.some((o) => o.interrupted);
+  return Promise.all(
+    done.map(async (o) => ({ ...o.result, totalParams: o.totalParams ?? 0, interrupted: o.interrupted, model: stopped ? tf.sequential() : await tf.loadLayersModel(fileHandler(join(o.result.runDir, "model.json"))) })),
+  );
+}
+
+/** One worker's part (runtime/session/parts.ts): the same training the serial run does for it. */
+async function runPart(ctx: Context, part: PartRequest): Promise<PartOutcome> {
+  const settings = ctx.program.settings;
+  if (part.kind === "trial") return trainTrial(ctx, tuned(settings)!, part.chosen as Chosen, part.index, part.count, part.seed, part.runDir);
+  const settled = settle(settings);
+  let trained: Trained;
+  if (part.kind === "member") {
+    trained = await trainMember(ctx, settled, loadData(ctx, settled, part.seed), part.index, part.count, part.seed, part.runDir);
+    const interrupted = trained.interrupted && { ...trained.interrupted, part: `ensemble member ${part.index + 1} of ${part.count}` };
+    trained.model.dispose();
+    return { result: runResultOf(trained), totalParams: trained.totalParams, interrupted };
+  }
+  const { loaded, files, order } = foldData(ctx, settled, part.seed);
+  trained = await trainOnce(ctx, settled, foldSplit(ctx, settled, loaded, files, order, part.index, part.count, part.seed), part.seed + part.index, join(part.runDir, `fold-${part.index + 1}`));
+  trained.model.dispose();
+  const interrupted = trained.interrupted && { ...trained.interrupted, part: `fold ${part.index + 1} of ${part.count}` };
+  return { result: runResultOf(trained), totalParams: trained.totalParams, interrupted };
+}
+
+/**
  * k-fold cross-validation: the training part is cut into k folds (after one shuffle by the seed);
  * each fold is the validation data of one full training on the other k − 1. Normalization
  * statistics and `expand` copies are made per fold from its own training part, so nothing of a
@@ -543,24 +637,20 @@ async function runSearch(ctx: Context, settings: TunedTraining, seed: number, ru
  */
 async function runFolds(ctx: Context, settings: SettledTraining, seed: number, runDir: string): Promise<Omit<TrainingReport, "seconds">> {
   const k = settings.folds!;
-  const { value: loaded, files } = withDataFileLog(() => loadSplits(settings, loadOptions(ctx, settings, seed)));
-  const order = permutation(loaded.train.count, new Rng(seed + 29));
-  if (loaded.train.count < k) throw new DataError(`folds: ${k} folds need at least ${k} training examples, found ${loaded.train.count}`);
+  const { loaded, files, order } = foldData(ctx, settings, seed);
   const runs: RunResult[] = [];
   const models: tf.LayersModel[] = [];
   let totalParams = 0;
   const tests: (Examples | null)[] = [];
   let lastData: DataSplits | null = null;
+  // With --jobs, workers train the folds; the test data of each fold is cut here again, quietly, for the vote.
+  const parallel = jobsOf(ctx.options) > 1 ? await trainedFrom(await runParts(ctx, Array.from({ length: k }, (_, i): PartRequest => ({ kind: "fold", index: i, count: k, seed, runDir })))) : null;
   for (let fold = 0; fold < k; fold++) {
-    const from = Math.floor((fold * loaded.train.count) / k);
-    const to = Math.floor(((fold + 1) * loaded.train.count) / k);
-    const held = order.subarray(from, to);
-    const kept = Uint32Array.from([...order.subarray(0, from), ...order.subarray(to)]);
-    ctx.log(`fold ${fold + 1} of ${k}: ${kept.length} training, ${held.length} validation examples`);
-    const split = { ...prepare(ctx, settings, { ...loaded, train: takeExamples(loaded.train, kept), validation: takeExamples(loaded.train, held) }, seed + fold), files };
+    const split = foldSplit(parallel ? { ...ctx, log: () => {} } : ctx, settings, loaded, files, order, fold, k, seed);
     lastData = split;
     tests.push(split.test);
-    const trained = await trainOnce(ctx, settings, split, seed + fold, join(runDir, `fold-${fold + 1}`));
+    const trained = parallel ? parallel[fold] : await trainOnce(ctx, settings, split, seed + fold, join(runDir, `fold-${fold + 1}`));
+    if (!trained) break;
     totalParams = trained.totalParams;
     models.push(trained.model);
     runs.push(runResultOf(trained));
@@ -592,4 +682,23 @@ async function runFolds(ctx: Context, settings: SettledTraining, seed: number, r
   for (const m of models) m.dispose();
   writeEnsemblePackage(runDir, runs.map((r) => r.runDir), "mean", packageFacts(ctx, settings), lastData!, test);
   return { ...runs[0], test, runDir, label: ctx.program.label, source: ctx.program.source, backend: ctx.backend, totalParams, members: null, trials: null, folds: { runs, validation, test: testSpread }, interrupted: null };
+}
+
+/** The training data k-fold cuts, read once, and the order its folds are cut from. */
+function foldData(ctx: Context, settings: SettledTraining, seed: number): { loaded: LoadedSplits; files: DataSplits["files"]; order: Uint32Array } {
+  const k = settings.folds!;
+  const { value: loaded, files } = withDataFileLog(() => loadSplits(settings, loadOptions(ctx, settings, seed)));
+  const order = permutation(loaded.train.count, new Rng(seed + 29));
+  if (loaded.train.count < k) throw new DataError(`folds: ${k} folds need at least ${k} training examples, found ${loaded.train.count}`);
+  return { loaded, files, order };
+}
+
+/** Fold `fold`'s data: the other folds to train on, this one to validate on, each normalized by its own training part. */
+function foldSplit(ctx: Context, settings: SettledTraining, loaded: LoadedSplits, files: DataSplits["files"], order: Uint32Array, fold: number, k: number, seed: number): DataSplits {
+  const from = Math.floor((fold * loaded.train.count) / k);
+  const to = Math.floor(((fold + 1) * loaded.train.count) / k);
+  const held = order.subarray(from, to);
+  const kept = Uint32Array.from([...order.subarray(0, from), ...order.subarray(to)]);
+  ctx.log(`fold ${fold + 1} of ${k}: ${kept.length} training, ${held.length} validation examples`);
+  return { ...prepare(ctx, settings, { ...loaded, train: takeExamples(loaded.train, kept), validation: takeExamples(loaded.train, held) }, seed + fold), files };
 }

@@ -73,11 +73,14 @@ const trainingLines = fc
     monitor: maybe(pick("[gradient_norms]", "[gradient_norms, weight_norms]")),
     checkpoint: maybe(pick("every(epochs: 2)")),
     tune: maybe(pick("grid", "random(trials: 4)", "bayesian(trials: 5)")),
+    repeats: maybe(pick("2")),
     header: pick("Mlp", "Mlp(hidden: 64)", "Mlp(act: tanh, hidden: choice(30, 100))"),
   })
   .map(({ header, ...keys }) => ({ header, lines: Object.entries(keys).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}: ${v}`) }))
   // A search space needs `tune`, and `tune` a search space (the initializer `uniform(low: …)` is no search space).
-  .filter(({ header, lines }) => /choice\(|log_uniform\(|int_uniform\(|(?<![_a-z])uniform\(\d/.test(`${header} ${lines.join(" ")}`) === lines.some((l) => l.startsWith("tune:")));
+  .filter(({ header, lines }) => /choice\(|log_uniform\(|int_uniform\(|(?<![_a-z])uniform\(\d/.test(`${header} ${lines.join(" ")}`) === lines.some((l) => l.startsWith("tune:")))
+  // `repeats` needs `tune` too.
+  .filter(({ lines }) => !lines.some((l) => l.startsWith("repeats:")) || lines.some((l) => l.startsWith("tune:")));
 
 describe("settingsSource", () => {
   it("writes each key as a user would, defaults of constructors left out", () => {
@@ -97,6 +100,9 @@ describe("settingsSource", () => {
       objective: "maximize(val_accuracy)",
     });
     expect(source.seed).toBeUndefined();
+    expect(source.repeats).toBeUndefined();
+    const repeated = resolveBlock("wide: Mlp", ["data: mnist(flat: true)", "loss: cross_entropy", "optimizer: sgd(lr: choice(0.1, 0.3))", "tune: grid", "repeats: 3"]);
+    expect(settingsSource(repeated).repeats).toBe("3");
   });
 
   it("printed and resolved again, gives the same settings (random train blocks)", () => {

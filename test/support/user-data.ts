@@ -73,6 +73,7 @@ export function resolvedTraining(data: DataSetting, more: Partial<ResolvedTraini
     reinit: [],
     tune: null,
     objective: null,
+    repeats: 1,
     search: [],
     ...more,
   };

@@ -51,6 +51,7 @@ describe("resolved trainings", () => {
       reinit: [],
       tune: null,
       objective: null,
+      repeats: 1,
       search: [],
     } satisfies ResolvedTraining);
   });

@@ -10,6 +10,7 @@ import { monitoredMetricComputed } from "./monitored-metric-computed.js";
 import { nesterovNeedsMomentum } from "./nesterov-needs-momentum.js";
 import { outputMatchesTargets } from "./output-matches-targets.js";
 import { quadraticOnSaturating } from "./quadratic-on-saturating.js";
+import { repeatsNeedTune } from "./repeats-need-tune.js";
 import type { TrainingRule } from "./rule.js";
 import { schedulesWithinEpochs } from "./schedules-within-epochs.js";
 import { searchSpace } from "./search-space.js";
@@ -32,6 +33,7 @@ export const TRAINING_RULES: readonly TrainingRule[] = [
   metricsFitTargets,
   voteNeedsEnsemble,
   tuneConsistent,
+  repeatsNeedTune,
   transferNeedsInitFrom,
   schedulesWithinEpochs,
   nesterovNeedsMomentum,

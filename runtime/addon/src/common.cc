@@ -22,8 +22,15 @@ dnnl::stream& cpuStream() {
   return stream;
 }
 
+// The cores, or fewer when OMP_NUM_THREADS says so: `nnc train --jobs N` gives each worker its
+// share of the cores that way, so that N jobs do not oversubscribe the machine.
 int maxThreads() {
-  static const int threads = omp_get_num_procs();
+  static const int threads = [] {
+    const int cores = omp_get_num_procs();
+    const char* asked = std::getenv("OMP_NUM_THREADS");
+    const int limit = asked ? std::atoi(asked) : 0;
+    return limit > 0 && limit < cores ? limit : cores;
+  }();
   return threads;
 }
 

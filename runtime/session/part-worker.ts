@@ -1,0 +1,39 @@
+/**
+ * A worker of `--jobs N` (parts.ts): trains one trial, member or fold and sends its result back.
+ * It imports the generated module the parent names and calls its training with the part, which
+ * `runTraining` trains alone into the part's folder. Its log goes to the parent over IPC; Ctrl-C
+ * reaches it from the parent as a "stop" message (the terminal's own SIGINT is ignored here, so the
+ * part stops once, at the end of its step, and saves as an interrupted part does).
+ */
+import { pathToFileURL } from "node:url";
+import type { OutputStream, TrainOptions } from "../core/program.js";
+import type { FromWorker, JobsOptions, PartOutcome, ToWorker } from "./parts.js";
+
+const send = (message: FromWorker): Promise<void> => new Promise((done) => process.send!(message, () => done()));
+
+process.on("SIGINT", () => {});
+process.on("SIGTERM", () => {});
+// The parent quit (a second Ctrl-C): nothing more is saved.
+process.on("disconnect", () => process.exit(1));
+
+const stop = new AbortController();
+process.on("message", (message: ToWorker) => {
+  if (message.type === "stop") stop.abort(message.reason);
+  else void run(message);
+});
+
+async function run({ module, options, part }: Extract<ToWorker, { type: "start" }>): Promise<void> {
+  const output: OutputStream = { write: (text: string) => process.send!({ type: "output", text } satisfies FromWorker) };
+  try {
+    const loaded = (await import(pathToFileURL(module.file).href)) as Record<string, unknown>;
+    const train = loaded[module.train] as (options: TrainOptions) => Promise<unknown>;
+    const jobs: JobsOptions = { ...options, output, signal: stop.signal, handleSignals: false, part };
+    const outcome = (await train(jobs)) as PartOutcome;
+    await send({ type: "result", outcome });
+    process.exit(0);
+  } catch (error) {
+    const e = error instanceof Error ? error : new Error(String(error));
+    await send({ type: "error", name: e.name, message: e.message });
+    process.exit(1);
+  }
+}

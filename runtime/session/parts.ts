@@ -1,0 +1,176 @@
+/**
+ * `--jobs N`: the trials of a search, the members of an ensemble and the folds of k-fold are
+ * independent trainings, so N worker processes on this machine may train them at once. Each part
+ * is what the serial run trains for it (its seed, data and order), in its own folder; the parent
+ * gathers the results by part index, so the order in which parts finish changes nothing, and
+ * writes the run folder's report and package as the serial run does.
+ *
+ * A worker (part-worker.ts) imports the generated module from the file the caller names
+ * (`nnc train` writes it: the runtime never imports the compiler) and calls its training with the
+ * part to train. Its log comes back over IPC, each line prefixed with its part (`trial 3/8: `).
+ * Each worker gets floor(cores / N) threads (workerEnv), so N jobs do not oversubscribe the cores.
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import type { Interruption, OutputStream, RunResult, TrainOptions, TrialResult } from "../core/program.js";
+
+/** One part of a run: trial, member or fold `index` (0-based) of `count`. */
+export interface PartRequest {
+  readonly kind: "trial" | "member" | "fold";
+  readonly index: number;
+  readonly count: number;
+  /** The run's seed (drawn once by the parent when the training sets none). */
+  readonly seed: number;
+  /** The run folder; the part writes its `trial-NN/`, `member-i/` or `fold-i/`. */
+  readonly runDir: string;
+  /** A trial's values, drawn by the parent in the serial order. */
+  readonly chosen?: Readonly<Record<string, unknown>>;
+}
+
+/** What a part sends back: its serialisable result, its parameter count (null for a diverged trial) and its interruption. */
+export interface PartOutcome {
+  readonly result: RunResult | TrialResult;
+  readonly totalParams: number | null;
+  readonly interrupted: Interruption | null;
+}
+
+/** Where a worker finds the training: the generated module's file and the export that runs it (`trainL`). */
+export interface PartModule {
+  readonly file: string;
+  readonly train: string;
+}
+
+/** The options a caller of `--jobs` adds (`nnc train` passes `partModule`), and what a worker receives. */
+export interface JobsOptions extends TrainOptions {
+  readonly partModule?: PartModule;
+  readonly part?: PartRequest;
+}
+
+/** What a run needs of its context to dispatch parts. */
+export interface PartsContext {
+  readonly options: TrainOptions;
+  readonly output: OutputStream | null;
+  readonly baseDir: string;
+  readonly stop: AbortSignal;
+  readonly recordExamples: (examples: RunResult["examples"]) => void;
+}
+
+/** Messages between the parent and a worker. */
+export type ToWorker = { readonly type: "start"; readonly module: PartModule; readonly options: TrainOptions; readonly part: PartRequest } | { readonly type: "stop"; readonly reason: string };
+export type FromWorker = { readonly type: "output"; readonly text: string } | { readonly type: "result"; readonly outcome: PartOutcome } | { readonly type: "error"; readonly name: string; readonly message: string };
+
+/** `TrainOptions.jobs`, checked: a positive integer, 1 by default. */
+export function jobsOf(options: TrainOptions): number {
+  const jobs = options.jobs ?? 1;
+  if (!Number.isInteger(jobs) || jobs < 1) throw new RangeError(`jobs must be a positive integer, not ${String(jobs)}`);
+  return jobs;
+}
+
+/** The part a worker is to train, or null in the parent. */
+export function partRequestOf(options: TrainOptions): PartRequest | null {
+  return (options as JobsOptions).part ?? null;
+}
+
+/** Threads per worker so that `jobs` workers do not oversubscribe `cores`. */
+export function threadsPerJob(jobs: number, cores: number = availableParallelism()): number {
+  return Math.max(1, Math.floor(cores / jobs));
+}
+
+/**
+ * A worker's environment for `threads` threads: OMP_NUM_THREADS, which OpenMP and the native
+ * addon's thread count (runtime/addon/src/common.cc, `maxThreads`) both honour.
+ */
+export function workerEnv(threads: number): NodeJS.ProcessEnv {
+  return { ...process.env, OMP_NUM_THREADS: String(threads) };
+}
+
+/** `trial 3/8`, as worker lines are prefixed and failures named. */
+export function partLabel(part: PartRequest): string {
+  return `${part.kind} ${part.index + 1}/${part.count}`;
+}
+
+const WORKER = fileURLToPath(new URL("./part-worker.js", import.meta.url));
+
+/**
+ * Trains `parts` in `jobs` workers and returns their outcomes by index. A failing or killed worker
+ * fails the run with an error naming its part (the others are killed); a stop (Ctrl-C) is passed to
+ * every worker, each saving as an interrupted part does, and parts not yet started start and stop at
+ * once, so every part has an outcome.
+ */
+export async function runParts(ctx: PartsContext, parts: readonly PartRequest[]): Promise<PartOutcome[]> {
+  const module = (ctx.options as JobsOptions).partModule;
+  if (!module) throw new Error("jobs > 1 needs the generated module's file to start workers from (`nnc train --jobs N` passes it)");
+  const jobs = Math.min(jobsOf(ctx.options), parts.length);
+  const env = workerEnv(threadsPerJob(jobs));
+  const { epochs, limit, backend, verbose } = ctx.options;
+  const outcomes: PartOutcome[] = new Array<PartOutcome>(parts.length);
+  const running = new Set<ChildProcess>();
+  let failure: Error | null = null;
+  let next = 0;
+  const stopMessage = (): ToWorker => ({ type: "stop", reason: String(ctx.stop.reason ?? "SIGINT") });
+  const onStop = () => {
+    for (const child of running) if (child.connected) child.send(stopMessage());
+  };
+  ctx.stop.addEventListener("abort", onStop);
+
+  const trainPart = (part: PartRequest): Promise<PartOutcome> =>
+    new Promise((resolvePart, rejectPart) => {
+      const label = partLabel(part);
+      const write = prefixedLines(ctx.output, `${label}: `);
+      const child = fork(WORKER, [], { env, execArgv: [], stdio: ["ignore", "pipe", "pipe", "ipc"] });
+      running.add(child);
+      child.stdout?.on("data", (chunk: Buffer) => write(chunk.toString()));
+      child.stderr?.on("data", (chunk: Buffer) => write(chunk.toString()));
+      let settled: PartOutcome | Error | null = null;
+      child.on("message", (message: FromWorker) => {
+        if (message.type === "output") write(message.text);
+        else if (message.type === "result") settled = message.outcome;
+        else settled = Object.assign(new Error(`${label}: ${message.message}`), { name: message.name });
+      });
+      child.on("error", (error) => (settled ??= new Error(`${label}: the worker failed: ${error.message}`)));
+      child.on("exit", (code, signal) => {
+        running.delete(child);
+        write.flush();
+        if (settled === null) settled = new Error(`${label}: the worker ${signal ? `was killed (${signal})` : `exited with code ${code}`} before sending its result`);
+        if (settled instanceof Error) rejectPart(settled);
+        else resolvePart(settled);
+      });
+      const start: ToWorker = { type: "start", module, options: { epochs, limit, backend, verbose, runDir: part.runDir, baseDir: ctx.baseDir }, part };
+      child.send(start);
+      if (ctx.stop.aborted) child.send(stopMessage());
+    });
+
+  const slot = async (): Promise<void> => {
+    while (next < parts.length && failure === null) {
+      const index = next++;
+      try {
+        outcomes[index] = await trainPart(parts[index]);
+      } catch (error) {
+        failure ??= error as Error;
+        for (const child of running) child.kill("SIGKILL");
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: jobs }, slot));
+  } finally {
+    ctx.stop.removeEventListener("abort", onStop);
+  }
+  if (failure) throw failure;
+  if (outcomes.length > 0) ctx.recordExamples(outcomes[0].result.examples);
+  return outcomes;
+}
+
+/** Writes `text` to `output` a whole line at a time, each line prefixed; `flush` writes a last partial line. */
+function prefixedLines(output: OutputStream | null, prefix: string): ((text: string) => void) & { flush(): void } {
+  let pending = "";
+  const write = (text: string) => {
+    pending += text;
+    const lines = pending.split("\n");
+    pending = lines.pop()!;
+    // A progress bar's redraws (\r) keep only what was last drawn.
+    for (const line of lines) output?.write(`${prefix}${line.slice(line.lastIndexOf("\r") + 1)}\n`);
+  };
+  return Object.assign(write, { flush: () => (pending ? write("\n") : undefined) });
+}

@@ -40,8 +40,10 @@ export interface SyntaxDiagnostic {
   readonly code: SyntaxCode;
   readonly severity: Severity;
   readonly file: string;
+  /** The smallest span that shows the fault. */
   readonly range: Range;
   readonly message: string;
+  /** Text drawn under the primary span (`input is [4, 4, 20], from maxpool at line 6`). */
   readonly label?: string;
   readonly labels: readonly Label[];
   readonly notes: readonly string[];

@@ -6,7 +6,7 @@
  * never an exception.
  */
 import type { Range } from "../../grammar/ast.js";
-import type { Fix, Label, Severity } from "../../grammar/syntax-diagnostic.js";
+import type { Fix, Label, Severity, SyntaxDiagnostic } from "../../grammar/syntax-diagnostic.js";
 
 // The span, label and fix types are the syntax layer's (a syntax diagnostic is a diagnostic as it stands).
 export type { Fix, Label, Location, Severity, TextEdit } from "../../grammar/syntax-diagnostic.js";
@@ -45,19 +45,13 @@ export const DIAGNOSTIC_CODES = {
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
 
-export interface Diagnostic {
+/**
+ * A syntax diagnostic's fields (grammar/syntax-diagnostic.ts: severity, file, the smallest span that
+ * shows the fault, message, label under the span, secondary labels, notes, help, fixes), with the
+ * codes of every phase.
+ */
+export interface Diagnostic extends Omit<SyntaxDiagnostic, "code"> {
   readonly code: DiagnosticCode;
-  readonly severity: Severity;
-  readonly file: string;
-  /** The smallest span that shows the fault. */
-  readonly range: Range;
-  readonly message: string;
-  /** Text drawn under the primary span (`input is [4, 4, 20], from maxpool at line 6`). */
-  readonly label?: string;
-  readonly labels: readonly Label[];
-  readonly notes: readonly string[];
-  readonly help?: string;
-  readonly fixes: readonly Fix[];
 }
 
 /** What a caller may leave out when making a diagnostic; severity follows from the code. */

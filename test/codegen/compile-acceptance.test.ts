@@ -1,8 +1,8 @@
-import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { compileFiles } from "../../compiler/codegen/compile-file.js";
+import { strictTypeCheck } from "../support/strict-tsc.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const okDir = resolve(root, "../shared/acceptance/ok");
@@ -19,16 +19,8 @@ describe("nnc compile on the acceptance programs", () => {
   }, 60_000);
 
   it("the generated modules type-check under tsc --strict --noEmit", () => {
-    const config = join(outDir, "tsconfig.json");
-    writeFileSync(
-      config,
-      JSON.stringify({
-        compilerOptions: { strict: true, noEmit: true, module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", skipLibCheck: true, types: ["node"] },
-        include: ["*.ts"],
-      }),
-    );
-    const tsc = spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", config], { encoding: "utf8" });
-    expect(tsc.stdout + tsc.stderr).toBe("");
+    const tsc = strictTypeCheck(outDir);
+    expect(tsc.output).toBe("");
     expect(tsc.status).toBe(0);
   }, 120_000);
 

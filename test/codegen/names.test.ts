@@ -3,7 +3,6 @@
  * labels of a file are called, the module declares every name once, and type-checks.
  */
 import fc from "fast-check";
-import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Project } from "ts-morph";
@@ -13,6 +12,7 @@ import { generateModule, type GeneratedModule } from "../../compiler/codegen/emi
 import { importGeneratedModule } from "../../compiler/codegen/load-module.js";
 import { ModuleNames, publicPart } from "../../compiler/codegen/names.js";
 import { runFolderName } from "../../runtime/run/folder-name.js";
+import { strictTypeCheck } from "../support/strict-tsc.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const dir = join(root, ".test-out", "codegen-names");
@@ -123,16 +123,8 @@ describe("generated names", () => {
       cases: `${model("Net")}${model("net")}${model("s")}${training("a", "Net")}${training("b", "net")}${training("c", "s")}`,
     };
     for (const [name, text] of Object.entries(sources)) writeFileSync(join(out, `${name}.ts`), (await generate(text, `tsc-${name}`)).text);
-    const config = join(out, "tsconfig.json");
-    writeFileSync(
-      config,
-      JSON.stringify({
-        compilerOptions: { strict: true, noEmit: true, module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", skipLibCheck: true, types: ["node"] },
-        include: ["*.ts"],
-      }),
-    );
-    const tsc = spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", config], { encoding: "utf8" });
-    expect(tsc.stdout + tsc.stderr).toBe("");
+    const tsc = strictTypeCheck(out);
+    expect(tsc.output).toBe("");
     expect(tsc.status).toBe(0);
   }, 120_000);
 });

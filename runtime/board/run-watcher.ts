@@ -1,8 +1,9 @@
 /**
  * Finds the run folders under the board's folder and follows them: new runs, new parts (trials,
- * members, folds), new lines of `metrics.jsonl` and rewritten `settings.json`, `report.json` or
- * `summary.json`. `fs.watch` says when to look; a rescan every `intervalMs` catches what it misses
- * (network file systems, editors that replace folders, platforms without recursive watching).
+ * members, folds, a trial's repeats), new lines of `metrics.jsonl` and rewritten `settings.json`,
+ * `report.json` or `summary.json`. `fs.watch` says when to look; a rescan every `intervalMs` catches
+ * what it misses (network file systems, editors that replace folders, platforms without recursive
+ * watching).
  */
 import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readSync, statSync, watch, type FSWatcher } from "node:fs";
 import { join } from "node:path";
@@ -140,22 +141,21 @@ export class RunWatcher {
   scan(announce: boolean): void {
     let listChanged = false;
     const seen = new Set<string>();
-    for (const { id, dir } of this.runFolders()) {
+    // A folder and its parts, and theirs (a search's trials, a trial's repeats).
+    const look = (id: string, dir: string, part: RunPart) => {
       seen.add(id);
-      if (this.follow(id, dir, "run", announce)) listChanged = true;
+      if (this.follow(id, dir, part, announce)) listChanged = true;
       const parent = this.followed.get(id)!;
-      const parts = partFolders(dir).map((p) => ({ id: `${id}/${p.name}`, dir: join(dir, p.name), part: p.part }));
+      const parts = partFolders(dir, part).map((p) => ({ id: `${id}/${p.name}`, dir: join(dir, p.name), part: p.part }));
       const partIds = parts.map((p) => p.id);
       if (partIds.join("\n") !== parent.children.join("\n")) {
         parent.children = partIds;
         listChanged = true;
         if (announce) this.emit({ type: "changed", id });
       }
-      for (const p of parts) {
-        seen.add(p.id);
-        if (this.follow(p.id, p.dir, p.part, announce)) listChanged = true;
-      }
-    }
+      for (const p of parts) look(p.id, p.dir, p.part);
+    };
+    for (const { id, dir } of this.runFolders()) look(id, dir, "run");
     for (const id of [...this.followed.keys()]) {
       if (!seen.has(id)) {
         this.followed.delete(id);

@@ -1,8 +1,9 @@
 /**
  * A run folder read as plain data for the page (`report.html` and `nnc board`): its settings, the
  * epoch and step lines of `metrics.jsonl`, the model summary, the final report when there is one,
- * and the same for its `member-i/`, `fold-i/` and `trial-NN/` subfolders. Works on a folder that is
- * still being written or whose run was killed: every file may be missing, half-written or stale.
+ * and the same for its `member-i/`, `fold-i/` and `trial-NN/` subfolders, and a trial's `repeat-j/`
+ * (a search with `repeats: k`). Works on a folder that is still being written or whose run was
+ * killed: every file may be missing, half-written or stale.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -39,8 +40,8 @@ export interface ModelSummaryFile {
   readonly params: { readonly total: number; readonly trainable: number; readonly nonTrainable: number };
 }
 
-/** What a subfolder of a run is. */
-export type RunPart = "run" | "member" | "fold" | "trial";
+/** What a subfolder of a run is: a repeat is a subfolder of a trial (`trial-NN/repeat-j/`). */
+export type RunPart = "run" | "member" | "fold" | "trial" | "repeat";
 
 export interface RunData {
   /** The folder's path under the board's root, with `/` (a report's own run: its folder name). */
@@ -60,8 +61,10 @@ export interface RunData {
   readonly children: readonly RunData[];
 }
 
-/** Subfolders that hold a part of a run, in the order the page lists them. */
-const PART_FOLDER = /^(member|fold|trial)-(\d+)$/;
+/** The parts a folder of each kind holds, as `<part>-<number>/` subfolders. */
+const PARTS_OF: Readonly<Record<RunPart, readonly RunPart[]>> = { run: ["member", "fold", "trial"], trial: ["repeat"], member: [], fold: [], repeat: [] };
+/** Subfolders that hold a part of a run (or of a trial), in the order the page lists them. */
+const PART_FOLDER = /^(member|fold|trial|repeat)-(\d+)$/;
 
 /** Reads a file's text, or null; the board passes one that refuses paths outside its folder. */
 export type ReadText = (path: string) => string | null;
@@ -129,10 +132,13 @@ function settingsTextOf(settings: SettingsFile | null): Readonly<Record<string, 
 }
 
 /**
- * The parts of a run folder (`member-1/`, `trial-03/`, …), numerically within each kind. Symbolic
- * links are not followed: a part is a real folder of the run.
+ * The parts of a folder of the kind `of`: a run's (`member-1/`, `trial-03/`, …) or a trial's
+ * (`repeat-1/`, …), numerically within each kind. Symbolic links are not followed: a part is a real
+ * folder of the run.
  */
-export function partFolders(dir: string): { name: string; part: RunPart }[] {
+export function partFolders(dir: string, of: RunPart = "run"): { name: string; part: RunPart }[] {
+  const kinds = PARTS_OF[of];
+  if (kinds.length === 0) return [];
   let names: string[];
   try {
     names = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.isSymbolicLink()).map((e) => e.name);
@@ -141,12 +147,12 @@ export function partFolders(dir: string): { name: string; part: RunPart }[] {
   }
   return names
     .map((name) => ({ name, match: PART_FOLDER.exec(name) }))
-    .filter((e): e is { name: string; match: RegExpExecArray } => e.match !== null)
+    .filter((e): e is { name: string; match: RegExpExecArray } => e.match !== null && kinds.includes(e.match[1] as RunPart))
     .sort((a, b) => a.match[1].localeCompare(b.match[1]) || Number(a.match[2]) - Number(b.match[2]))
     .map((e) => ({ name: e.name, part: e.match[1] as RunPart }));
 }
 
-/** Reads the run folder `dir` (and its parts) as `id`. Never throws for a missing or torn file. */
+/** Reads the run folder `dir` (and its parts, and theirs) as `id`. Never throws for a missing or torn file. */
 export function readRun(dir: string, id: string, part: RunPart = "run", read: ReadText = readFileOrNull): RunData {
   const settings = readJson<SettingsFile>(read, join(dir, "settings.json"));
   const { epochs, step } = parseMetricsLines(read(join(dir, "metrics.jsonl")) ?? "");
@@ -161,6 +167,6 @@ export function readRun(dir: string, id: string, part: RunPart = "run", read: Re
     step,
     summary: readJson<ModelSummaryFile>(read, join(dir, "summary.json")),
     report: readJson<TrainingReport & { ran?: RanRecord }>(read, join(dir, "report.json")),
-    children: part === "run" ? partFolders(dir).map((p) => readRun(join(dir, p.name), `${id}/${p.name}`, p.part, read)) : [],
+    children: partFolders(dir, part).map((p) => readRun(join(dir, p.name), `${id}/${p.name}`, p.part, read)),
   };
 }

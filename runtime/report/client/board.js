@@ -90,15 +90,27 @@
     return slash < 0 ? null : runs.get(id.slice(0, slash)) || null;
   }
 
+  /** A part's name after its run's, and a repeat's after its trial's (`search · trial-03 · repeat-2`). */
   function nameOf(run) {
     var parent = parentOf(run.id);
-    return parent ? parent.label + " · " + run.label : run.label;
+    return parent ? nameOf(parent) + " · " + run.label : run.label;
   }
 
-  /** A part's own name when its run is on the page too (its trials drawn together), else the full one. */
+  /**
+   * A part's name below the nearest of its runs that is on the page too or holds every line drawn
+   * (`trial-03` or `trial-03 · repeat-2` with their search, `repeat-2` with its trial), else the full one.
+   */
   function shortName(run, shown) {
-    var parent = parentOf(run.id);
-    return parent && (selected.indexOf(parent.id) >= 0 || shown.every(function (r) { return parentOf(r.id) === parent; })) ? run.label : nameOf(run);
+    var name = run.label;
+    for (var parent = parentOf(run.id); parent; parent = parentOf(parent.id)) {
+      if (selected.indexOf(parent.id) >= 0 || shown.every(isUnder(parent))) return name;
+      name = parent.label + " · " + name;
+    }
+    return name;
+  }
+
+  function isUnder(parent) {
+    return function (run) { return run.id.indexOf(parent.id + "/") === 0; };
   }
 
   // ——— Charts ———
@@ -313,9 +325,15 @@
   }
 
   function summaryTable(shown) {
+    // The first run shown with a model summary, else the first of its parts, or their parts (a trial's repeats), with one.
+    function withSummary(r, depth) {
+      if (r.summary) return r;
+      if (depth === 0) return null;
+      return (r.children || []).map(function (c) { return withSummary(c, depth - 1); }).filter(Boolean)[0] || null;
+    }
     var run = null;
     shown.forEach(function (r) {
-      if (!run) run = r.summary ? r : (r.children || []).filter(function (c) { return c.summary; })[0] || null;
+      if (!run) run = withSummary(r, 2);
     });
     var summary = run && run.summary;
     section("summary-section", !!summary);
@@ -347,8 +365,13 @@
     return text.replace(/\d+\.\d{5,}(?:e[-+]?\d+)?/g, function (n) { return String(Number(Number(n).toPrecision(4))); });
   }
 
+  /** The run whose files stand for a trial: the trial's own, else (with `repeats`) its first repeat's, whose model is the trial's. */
+  function trialRun(trial) {
+    return trial.epochs.length || !(trial.children || []).length ? trial : trial.children[0];
+  }
+
   function trialsTable(shown) {
-    var trials = partsOf(shown, "trial");
+    var trials = partsOf(shown, "trial").map(function (t) { return { parent: t.parent, run: t.run, own: trialRun(t.run) }; });
     section("trials-section", trials.length > 0);
     if (!trials.length) return;
     var reported = {};
@@ -356,15 +379,18 @@
       ((t.parent.report && t.parent.report.trials) || []).forEach(function (r, rank) { reported[t.parent.id + "/" + r.trial] = { result: r, rank: rank + 1 }; });
     });
     // The hyper-parameters: the settings that differ between trials.
-    var texts = trials.map(function (t) { return settingsRows(t.run); });
+    var texts = trials.map(function (t) { return settingsRows(t.own); });
     var keys = [];
     texts.forEach(function (t) { Object.keys(t).forEach(function (k) { if (keys.indexOf(k) < 0 && texts.some(function (o) { return o[k] !== t[k]; })) keys.push(k); }); });
-    var metrics = metricNames(trials.map(function (t) { return t.run; }));
+    var metrics = metricNames(trials.map(function (t) { return t.own; }));
     var rows = trials.map(function (t, i) {
       var number = Number(/(\d+)$/.exec(t.run.id)[1]);
       var info = reported[t.parent.id + "/" + number];
-      var final = finalMetrics(t.run);
-      var row = { cells: { trial: number, rank: info ? info.rank : null, objective: info ? info.result.objective : null, epochs: t.run.epochs.length }, text: {}, attrs: { "data-trial": number, "data-run": t.run.id } };
+      var final = finalMetrics(t.own);
+      var row = { cells: { trial: number, rank: info ? info.rank : null, objective: info ? info.result.objective : null, epochs: t.own.epochs.length }, text: {}, attrs: { "data-trial": number, "data-run": t.run.id } };
+      var repeats = info && info.result.repeats ? info.result.repeats.length : 0;
+      // With `repeats: k` the objective is the mean over the repeats: shown with their spread.
+      if (repeats > 1 && typeof info.result.objective === "number") row.text.objective = fmt(info.result.objective) + " ± " + fmt(info.result.objectiveStd) + " (mean of " + repeats + ")";
       if (info && info.result.failed) row.text.objective = "failed: " + info.result.failed;
       keys.forEach(function (k) { row.cells["set:" + k] = texts[i][k]; row.text["set:" + k] = texts[i][k] === undefined ? "—" : shortNumbers(texts[i][k]); });
       metrics.forEach(function (m) { row.cells["m:" + m] = final[m]; row.text["m:" + m] = fmtMetric(m, final[m]); });
@@ -449,6 +475,9 @@
     var total = ran && ran.epochs;
     var report = run.report;
     var last = run.epochs[run.epochs.length - 1];
+    // A trial with repeats has no report of its own: it ended when each of its repeats did.
+    var children = run.children || [];
+    if (!report && !run.epochs.length && children.length && children.every(function (c) { return c.report; })) return "finished: " + children.length + " " + children[0].part + "s";
     if (report) {
       var parts = [];
       var stop = report.interrupted;
@@ -467,13 +496,18 @@
     return text;
   }
 
-  /** The runs whose curves are drawn: a run without epochs of its own (a search, an ensemble, k folds) by its parts. */
+  /**
+   * The runs whose curves are drawn: a run without epochs of its own (a search, an ensemble, k folds,
+   * a trial with repeats) by its parts, and theirs; each once.
+   */
   function plotted(shown) {
     var out = [];
-    shown.forEach(function (run) {
-      if (run.epochs.length || !(run.children || []).length) out.push(run);
-      else run.children.forEach(function (c) { out.push(c); });
-    });
+    function add(run) {
+      if (run.epochs.length || !(run.children || []).length) {
+        if (out.indexOf(run) < 0) out.push(run);
+      } else run.children.forEach(add);
+    }
+    shown.forEach(add);
     return out;
   }
 

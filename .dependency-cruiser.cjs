@@ -17,6 +17,7 @@ const runtimeLayers = [
   ["compiled", "run", "board"], // the native compiled stepper, run folders and saved models on the loop; the board serves the report page over run folders
   ["package"], // the model package: written from a run, read back by the predictor
   ["session"], // a whole training session: picks a stepper, runs it, writes the package
+  ["queue"], // sweeps over Redis: submits a session's parts as jobs, and the worker that trains them
   ["index.ts"], // the public surface that generated modules import
 ];
 

@@ -16,11 +16,12 @@ const COMMAND_USAGE: Record<string, readonly [synopsis: string, purpose: string]
   summary: ["nnc summary FILE [--model M] [--format text|json]", "layers, output shapes and parameter counts"],
   compile: ["nnc compile FILES… --out-dir DIR [--watch]", "generate one TypeScript training module per source"],
   train: [
-    "nnc train FILE [--train LABEL] [--epochs N] [--limit N] [--backend tensorflow|native|cpu] [--run-dir DIR] [--jobs N] [--verbose]",
+    "nnc train FILE [--train LABEL] [--epochs N] [--limit N] [--backend tensorflow|native|cpu] [--run-dir DIR] [--jobs N] [--queue redis://HOST:PORT [--queue-name NAME]] [--verbose]",
     "compile and run a training (NNC_BACKEND also chooses the backend)",
   ],
   evaluate: ["nnc evaluate RUN [--data PATH[,PATH…]] [--format text|json]", "measure a trained model on its run's test part, or on other labelled files"],
   predict: ["nnc predict RUN INPUTS… [--format csv|json] [--out FILE] [--force]", "predict with a trained model on new files (CSV, JSON, NPY, IDX, images)"],
+  worker: ["nnc worker --queue redis://HOST:PORT [--queue-name NAME] [--root DIR] [--threads N] [--stall-seconds S]", "train the parts of sweeps submitted with nnc train --queue, on this machine"],
   board: ["nnc board [DIR] [--port P] [--host H]", "a local web page of the runs under DIR (default runs/): live learning curves, comparisons, trials"],
   fmt: ["nnc fmt FILES… [--check]", "format sources in place (--check: only report)"],
   lsp: ["nnc lsp --stdio", "run the language server (for editors)"],
@@ -44,7 +45,13 @@ line, which is also printed on stdout unless both are the terminal.
                   @tensorflow/tfjs-node did not load
   --jobs N        trains a search's trials, an ensemble's members or k folds in N worker
                   processes (floor(cores / N) threads each), with the serial run's results;
-                  each worker's lines are prefixed with its part (trial 3/8:); default 1
+                  each worker's lines are prefixed with its part (trial 3/8:); default 1;
+                  a bayesian search chooses N trials at a time (see docs/sweeps.md)
+  --queue URL     submits the trials, members or folds as jobs to the Redis server at URL
+                  (redis://HOST:PORT, redis://:PASSWORD@HOST:PORT, rediss:// for TLS), where
+                  \`nnc worker\` processes on any machine train them; the results come back into
+                  the run folder. Ctrl-C stops watching (the jobs go on); the same command again
+                  attaches to them. --queue-name NAME picks a queue (default nnc)
 
 Ctrl-C (or SIGTERM) stops at the end of the current step and saves the last finished epoch: the
 model (its nnc-package.json says "interrupted": true), the report and a checkpoint; the same
@@ -68,6 +75,18 @@ report.html is the same page, frozen. Runs until Ctrl-C; see docs/board.md.
   --port P        the port (default 6007; 0 picks a free one)
   --host H        the address to listen on (default 127.0.0.1, this machine only); another
                   address lets other machines read the runs`,
+  worker: `Takes jobs from the queue one at a time and trains each in a process of its own. A job
+brings its .nn sources, checked and compiled here; its data paths are read under --root (default
+the working folder), so each worker needs the training's data files at the same relative paths as
+the submitter (built-in data sets such as mnist come with nnc). A job from another build of nnc,
+or one that is not a well-formed nnc job, is refused with a message. After every epoch the part's
+folder and checkpoint are copied to Redis: if this worker dies, another worker takes the job over
+after --stall-seconds (default 30) and resumes it from its last epoch. Ctrl-C stops the running
+part at the end of its step and puts it back in the queue; a second Ctrl-C quits at once.
+
+  --threads N        threads per part (default: all cores)
+  --queue-name NAME  the queue to serve (default nnc)
+  --max-jobs N       stop after N jobs`,
   predict: `INPUTS are files in the layout of the model's inputs; labels may be present (ignored) or not:
   .csv            the feature columns (the training's label columns are skipped if present)
   .json           examples with the input keys (x, or the inputs' names)
@@ -124,6 +143,7 @@ const COMMANDS: Record<string, (args: string[], io: CommandIO) => Promise<number
   evaluate: async (args, io) => (await import("./evaluate-command.js")).runEvaluate(args, io),
   predict: async (args, io) => (await import("./predict-command.js")).runPredict(args, io),
   board: async (args, io) => (await import("./board-command.js")).runBoard(args, io),
+  worker: async (args, io) => (await import("./worker-command.js")).runWorkerCommand(args, io),
   // The language server loads vscode-languageserver: only for editors.
   lsp: async (args, io) => (await import("./lsp-command.js")).runLsp(args, io),
 };

@@ -8,7 +8,7 @@
  * read twice). Ctrl-C stops at the end of the step (runtime/session/interrupt.ts): the command then says how
  * to resume and exits 130 (143 for SIGTERM).
  */
-import { dirname, resolve } from "node:path";
+import { dirname, relative, resolve, sep } from "node:path";
 import { checkProgram } from "../check/check.js";
 import { generateModule } from "../codegen/emit-module.js";
 import { importGeneratedModule, writeGeneratedModule, type GeneratedModuleFile } from "../codegen/load-module.js";
@@ -21,8 +21,12 @@ import type { OutputStream, TrainingReport, TrainOptions } from "../../runtime/c
 import { requestedBackend } from "../../runtime/kernels/backend.js";
 import { summaryLine } from "../../runtime/session/report-line.js";
 import type { JobsOptions } from "../../runtime/session/parts.js";
+import { parseRedisAddress, reachable, type RedisAddress } from "../../runtime/queue/redis-address.js";
+import { DEFAULT_QUEUE } from "../../runtime/queue/queue-names.js";
+import { QueueDetached, queueDispatcher, type QueueDispatcher } from "../../runtime/queue/submit.js";
+import { buildId } from "./build-id.js";
 
-function positiveInteger(value: string | boolean | undefined, flag: string): number | undefined {
+export function positiveInteger(value: string | boolean | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, not \`${String(value)}\``);
@@ -60,6 +64,8 @@ export async function runTrainOn(args: string[], io: CommandIO, terminal: TrainT
     backend: { type: "string" },
     "run-dir": { type: "string" },
     jobs: { type: "string" },
+    queue: { type: "string" },
+    "queue-name": { type: "string" },
     verbose: { type: "boolean" },
   });
   requireFiles(positionals, 1);
@@ -72,6 +78,13 @@ export async function runTrainOn(args: string[], io: CommandIO, terminal: TrainT
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+  let address: RedisAddress | null = null;
+  try {
+    address = typeof values.queue === "string" ? parseRedisAddress(values.queue) : null;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values["queue-name"] !== undefined && !address) throw new UsageError("--queue-name names a queue on the Redis server that --queue gives; add --queue redis://HOST:PORT");
   const result = checkProgram([file]);
   writeDiagnostics(result, io);
   if (hasErrors(result.diagnostics)) return 1;
@@ -94,7 +107,31 @@ export async function runTrainOn(args: string[], io: CommandIO, terminal: TrainT
   const trainExport = generated.names.trainings.get(training.name)!.train;
   const run = module[trainExport] as (options: TrainOptions) => Promise<TrainingReport>;
   // Workers import the same module from a file, removed when the run ends.
-  const moduleFile: GeneratedModuleFile | null = jobs > 1 ? writeGeneratedModule(generated.text) : null;
+  const moduleFile: GeneratedModuleFile | null = jobs > 1 && !address ? writeGeneratedModule(generated.text) : null;
+  let dispatcher: QueueDispatcher | null = null;
+  if (address) {
+    try {
+      await reachable(address);
+    } catch (error) {
+      io.stderr(`error: ${(error as Error).message}\n`);
+      return 1;
+    }
+    const { version, build } = buildId();
+    const root = process.cwd();
+    const portablePath = (path: string) => relative(root, path).split(sep).join("/");
+    const sources = Object.fromEntries([...result.program.units].map(([path, unit]) => [portablePath(path), unit.text]));
+    dispatcher = queueDispatcher({
+      address,
+      queue: (values["queue-name"] as string | undefined) ?? DEFAULT_QUEUE,
+      version,
+      build,
+      root,
+      sources,
+      file: portablePath(resolve(training.file)),
+      training: training.name,
+      overrides: { ...(epochs ? { epochs } : {}), ...(limit ? { limit } : {}), ...(values.backend ? { backend: values.backend as string } : {}) },
+    });
+  }
   const options: JobsOptions = {
     epochs,
     limit,
@@ -105,9 +142,12 @@ export async function runTrainOn(args: string[], io: CommandIO, terminal: TrainT
     verbose: values.verbose === true,
     jobs,
     partModule: moduleFile ? { file: moduleFile.path, train: trainExport } : undefined,
+    dispatcher: dispatcher ?? undefined,
   };
   try {
     const report = await run(options);
+    await dispatcher?.finish();
+    dispatcher = null;
     // The runtime's log ended with this line already; on one terminal, once is enough.
     if (!(terminal.stdoutIsTTY && terminal.output.isTTY === true)) io.stdout(`${summaryLine(report)}\n`);
     return 0;
@@ -119,15 +159,20 @@ export async function runTrainOn(args: string[], io: CommandIO, terminal: TrainT
       if (report.interrupted?.lastCompleted != null) io.stderr(`resume with: ${resumeCommand(file, training.name, values)}\n`);
       return exitCode;
     }
+    if (error instanceof QueueDetached) {
+      io.stderr(`${message}\n`);
+      return error.exitCode;
+    }
     if (error instanceof Error && error.name === "RunFolderInUse") {
       io.stderr(`error: ${message}\n`);
       return 1;
     }
-    const known = error instanceof Error && ["DataError", "TrainingDiverged", "WriteError"].includes(error.name);
+    const known = error instanceof Error && ["DataError", "TrainingDiverged", "WriteError", "QueuedPartFailed", "ArtifactError"].includes(error.name);
     io.stderr(`error: training ${training.name} failed: ${message}\n`);
     if (!known && error instanceof Error && error.stack && process.env.NNC_DEBUG) io.stderr(`${error.stack}\n`);
     return 1;
   } finally {
     moduleFile?.remove();
+    await dispatcher?.close();
   }
 }

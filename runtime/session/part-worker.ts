@@ -17,17 +17,30 @@ process.on("SIGTERM", () => {});
 process.on("disconnect", () => process.exit(1));
 
 const stop = new AbortController();
+/** Resolves the checkpoint hand-off in progress, when the parent says it has the copy. */
+let handedOff: (() => void) | null = null;
 process.on("message", (message: ToWorker) => {
   if (message.type === "stop") stop.abort(message.reason);
+  else if (message.type === "handed-off") handedOff?.();
   else void run(message);
 });
 
-async function run({ module, options, part }: Extract<ToWorker, { type: "start" }>): Promise<void> {
+/** A queue worker's hand-off: the parent copies the checkpoint folder while the part waits. */
+const handOff = (dir: string): Promise<void> =>
+  new Promise((done) => {
+    handedOff = () => {
+      handedOff = null;
+      done();
+    };
+    process.send!({ type: "checkpoint", dir } satisfies FromWorker);
+  });
+
+async function run({ module, options, part, handOff: handsOff }: Extract<ToWorker, { type: "start" }>): Promise<void> {
   const output: OutputStream = { write: (text: string) => process.send!({ type: "output", text } satisfies FromWorker) };
   try {
     const loaded = (await import(pathToFileURL(module.file).href)) as Record<string, unknown>;
     const train = loaded[module.train] as (options: TrainOptions) => Promise<unknown>;
-    const jobs: JobsOptions = { ...options, output, signal: stop.signal, handleSignals: false, part };
+    const jobs: JobsOptions = { ...options, output, signal: stop.signal, handleSignals: false, part, handOff: handsOff ? handOff : undefined };
     const outcome = (await train(jobs)) as PartOutcome;
     await send({ type: "result", outcome });
     process.exit(0);

@@ -10,10 +10,11 @@
  * part to train. Its log comes back over IPC, each line prefixed with its part (`trial 3/8: `).
  * Each worker gets floor(cores / N) threads (workerEnv), so N jobs do not oversubscribe the cores.
  */
-import { fork, type ChildProcess } from "node:child_process";
+import { fork } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { Interruption, OutputStream, RunResult, TrainOptions, TrialResult } from "../core/program.js";
+import type { HandOff } from "../train/fit.js";
 
 /** One part of a run: trial, member or fold `index` (0-based) of `count`. */
 export interface PartRequest {
@@ -41,10 +42,27 @@ export interface PartModule {
   readonly train: string;
 }
 
-/** The options a caller of `--jobs` adds (`nnc train` passes `partModule`), and what a worker receives. */
+/**
+ * Trains parts somewhere other than this machine's worker processes (a job queue: runtime/queue/).
+ * `run` returns the outcomes by index, with their folders written under the run folder, as
+ * `runParts` does.
+ */
+export interface PartDispatcher {
+  run(parts: readonly PartRequest[], ctx: PartsContext): Promise<PartOutcome[]>;
+  /**
+   * The seed a run with no `seed` setting uses instead of drawing one: an earlier submission's to
+   * the same run folder, so that running the command again attaches to its jobs.
+   */
+  seedOf?(runDir: string): number | undefined;
+}
+
+/** The options a caller of `--jobs` adds (`nnc train` passes `partModule` or `dispatcher`), and what a worker receives. */
 export interface JobsOptions extends TrainOptions {
   readonly partModule?: PartModule;
+  readonly dispatcher?: PartDispatcher;
   readonly part?: PartRequest;
+  /** A queue worker's: each checkpoint, after every epoch, handed off (runtime/train/fit.ts). */
+  readonly handOff?: HandOff;
 }
 
 /** What a run needs of its context to dispatch parts. */
@@ -56,15 +74,33 @@ export interface PartsContext {
   readonly recordExamples: (examples: RunResult["examples"]) => void;
 }
 
-/** Messages between the parent and a worker. */
-export type ToWorker = { readonly type: "start"; readonly module: PartModule; readonly options: TrainOptions; readonly part: PartRequest } | { readonly type: "stop"; readonly reason: string };
-export type FromWorker = { readonly type: "output"; readonly text: string } | { readonly type: "result"; readonly outcome: PartOutcome } | { readonly type: "error"; readonly name: string; readonly message: string };
+/**
+ * Messages between the parent and a worker. With `handOff`, the worker checkpoints every epoch and
+ * waits after each checkpoint for the parent's "handed-off" (a queue worker copies it meanwhile).
+ */
+export type ToWorker =
+  | { readonly type: "start"; readonly module: PartModule; readonly options: TrainOptions; readonly part: PartRequest; readonly handOff?: boolean }
+  | { readonly type: "stop"; readonly reason: string }
+  | { readonly type: "handed-off" };
+export type FromWorker =
+  | { readonly type: "output"; readonly text: string }
+  | { readonly type: "checkpoint"; readonly dir: string }
+  | { readonly type: "result"; readonly outcome: PartOutcome }
+  | { readonly type: "error"; readonly name: string; readonly message: string };
 
 /** `TrainOptions.jobs`, checked: a positive integer, 1 by default. */
 export function jobsOf(options: TrainOptions): number {
   const jobs = options.jobs ?? 1;
   if (!Number.isInteger(jobs) || jobs < 1) throw new RangeError(`jobs must be a positive integer, not ${String(jobs)}`);
   return jobs;
+}
+
+/**
+ * Whether parts train apart from this process (worker processes or a queue). A search chooses
+ * this many Bayesian trials at a time.
+ */
+export function partsApart(options: TrainOptions): boolean {
+  return jobsOf(options) > 1 || (options as JobsOptions).dispatcher !== undefined;
 }
 
 /** The part a worker is to train, or null in the parent. */
@@ -85,6 +121,11 @@ export function workerEnv(threads: number): NodeJS.ProcessEnv {
   return { ...process.env, OMP_NUM_THREADS: String(threads) };
 }
 
+/** A part's folder in the run folder: `trial-03`, `member-2`, `fold-1`. */
+export function partFolder(part: Pick<PartRequest, "kind" | "index">): string {
+  return part.kind === "trial" ? `trial-${String(part.index + 1).padStart(2, "0")}` : `${part.kind}-${part.index + 1}`;
+}
+
 /** `trial 3/8`, as worker lines are prefixed and failures named. */
 export function partLabel(part: PartRequest): string {
   return `${part.kind} ${part.index + 1}/${part.count}`;
@@ -92,54 +133,101 @@ export function partLabel(part: PartRequest): string {
 
 const WORKER = fileURLToPath(new URL("./part-worker.js", import.meta.url));
 
+/** A part training in a worker process: its outcome, and how to stop (at the end of a step) or kill it. */
+export interface ForkedPart {
+  readonly outcome: Promise<PartOutcome>;
+  stop(reason: string): void;
+  kill(): void;
+}
+
+/** How a forked part is started and what its owner hears of it. */
+export interface ForkOptions {
+  readonly module: PartModule;
+  readonly options: TrainOptions;
+  readonly part: PartRequest;
+  readonly env: NodeJS.ProcessEnv;
+  /** The worker's log, as it writes it. */
+  readonly write: (text: string) => void;
+  /** Set: a checkpoint after every epoch, each passed here before the part goes on. */
+  readonly handOff?: (dir: string) => Promise<void>;
+}
+
+/** Starts a worker process training one part; its failures and exits reject `outcome`, naming the part. */
+export function forkPart(o: ForkOptions): ForkedPart {
+  const label = partLabel(o.part);
+  const child = fork(WORKER, [], { env: o.env, execArgv: [], stdio: ["ignore", "pipe", "pipe", "ipc"] });
+  const outcome = new Promise<PartOutcome>((resolvePart, rejectPart) => {
+    child.stdout?.on("data", (chunk: Buffer) => o.write(chunk.toString()));
+    child.stderr?.on("data", (chunk: Buffer) => o.write(chunk.toString()));
+    let settled: PartOutcome | Error | null = null;
+    child.on("message", (message: FromWorker) => {
+      if (message.type === "output") o.write(message.text);
+      else if (message.type === "checkpoint") {
+        o.handOff!(message.dir).then(
+          () => child.connected && child.send({ type: "handed-off" } satisfies ToWorker),
+          (error: Error) => {
+            settled ??= new Error(`${label}: handing off the checkpoint failed: ${error.message}`);
+            child.kill("SIGKILL");
+          },
+        );
+      } else if (message.type === "result") settled = message.outcome;
+      else settled = Object.assign(new Error(`${label}: ${message.message}`), { name: message.name });
+    });
+    child.on("error", (error) => (settled ??= new Error(`${label}: the worker failed: ${error.message}`)));
+    child.on("exit", (code, signal) => {
+      if (settled === null) settled = new Error(`${label}: the worker ${signal ? `was killed (${signal})` : `exited with code ${code}`} before sending its result`);
+      if (settled instanceof Error) rejectPart(settled);
+      else resolvePart(settled);
+    });
+  });
+  child.send({ type: "start", module: o.module, options: o.options, part: o.part, handOff: o.handOff !== undefined } satisfies ToWorker);
+  return {
+    outcome,
+    stop: (reason) => void (child.connected && child.send({ type: "stop", reason } satisfies ToWorker)),
+    kill: () => void child.kill("SIGKILL"),
+  };
+}
+
 /**
- * Trains `parts` in `jobs` workers and returns their outcomes by index. A failing or killed worker
- * fails the run with an error naming its part (the others are killed); a stop (Ctrl-C) is passed to
- * every worker, each saving as an interrupted part does, and parts not yet started start and stop at
- * once, so every part has an outcome.
+ * Trains `parts` in `jobs` workers (or hands them to the run's dispatcher) and returns their
+ * outcomes by index. A failing or killed worker fails the run with an error naming its part (the
+ * others are killed); a stop (Ctrl-C) is passed to every worker, each saving as an interrupted part
+ * does, and parts not yet started start and stop at once, so every part has an outcome.
  */
 export async function runParts(ctx: PartsContext, parts: readonly PartRequest[]): Promise<PartOutcome[]> {
-  const module = (ctx.options as JobsOptions).partModule;
+  const options = ctx.options as JobsOptions;
+  if (options.dispatcher) {
+    const outcomes = await options.dispatcher.run(parts, ctx);
+    if (outcomes.length > 0) ctx.recordExamples(outcomes[0].result.examples);
+    return outcomes;
+  }
+  const module = options.partModule;
   if (!module) throw new Error("jobs > 1 needs the generated module's file to start workers from (`nnc train --jobs N` passes it)");
   const jobs = Math.min(jobsOf(ctx.options), parts.length);
   const env = workerEnv(threadsPerJob(jobs));
   const { epochs, limit, backend, verbose } = ctx.options;
   const outcomes: PartOutcome[] = new Array<PartOutcome>(parts.length);
-  const running = new Set<ChildProcess>();
+  const running = new Set<ForkedPart>();
   let failure: Error | null = null;
   let next = 0;
-  const stopMessage = (): ToWorker => ({ type: "stop", reason: String(ctx.stop.reason ?? "SIGINT") });
+  const stopReason = () => String(ctx.stop.reason ?? "SIGINT");
   const onStop = () => {
-    for (const child of running) if (child.connected) child.send(stopMessage());
+    for (const child of running) child.stop(stopReason());
   };
   ctx.stop.addEventListener("abort", onStop);
 
-  const trainPart = (part: PartRequest): Promise<PartOutcome> =>
-    new Promise((resolvePart, rejectPart) => {
-      const label = partLabel(part);
-      const write = prefixedLines(ctx.output, `${label}: `);
-      const child = fork(WORKER, [], { env, execArgv: [], stdio: ["ignore", "pipe", "pipe", "ipc"] });
-      running.add(child);
-      child.stdout?.on("data", (chunk: Buffer) => write(chunk.toString()));
-      child.stderr?.on("data", (chunk: Buffer) => write(chunk.toString()));
-      let settled: PartOutcome | Error | null = null;
-      child.on("message", (message: FromWorker) => {
-        if (message.type === "output") write(message.text);
-        else if (message.type === "result") settled = message.outcome;
-        else settled = Object.assign(new Error(`${label}: ${message.message}`), { name: message.name });
-      });
-      child.on("error", (error) => (settled ??= new Error(`${label}: the worker failed: ${error.message}`)));
-      child.on("exit", (code, signal) => {
-        running.delete(child);
-        write.flush();
-        if (settled === null) settled = new Error(`${label}: the worker ${signal ? `was killed (${signal})` : `exited with code ${code}`} before sending its result`);
-        if (settled instanceof Error) rejectPart(settled);
-        else resolvePart(settled);
-      });
-      const start: ToWorker = { type: "start", module, options: { epochs, limit, backend, verbose, runDir: part.runDir, baseDir: ctx.baseDir }, part };
-      child.send(start);
-      if (ctx.stop.aborted) child.send(stopMessage());
-    });
+  const trainPart = async (part: PartRequest): Promise<PartOutcome> => {
+    const write = prefixedLines(ctx.output, `${partLabel(part)}: `);
+    const child = forkPart({ module, part, env, write, options: { epochs, limit, backend, verbose, runDir: part.runDir, baseDir: ctx.baseDir } });
+    running.add(child);
+    if (ctx.stop.aborted) child.stop(stopReason());
+    try {
+      return await child.outcome;
+    } finally {
+      running.delete(child);
+      write.flush();
+    }
+  };
 
   const slot = async (): Promise<void> => {
     while (next < parts.length && failure === null) {
@@ -148,7 +236,7 @@ export async function runParts(ctx: PartsContext, parts: readonly PartRequest[])
         outcomes[index] = await trainPart(parts[index]);
       } catch (error) {
         failure ??= error as Error;
-        for (const child of running) child.kill("SIGKILL");
+        for (const child of running) child.kill();
       }
     }
   };
@@ -163,7 +251,7 @@ export async function runParts(ctx: PartsContext, parts: readonly PartRequest[])
 }
 
 /** Writes `text` to `output` a whole line at a time, each line prefixed; `flush` writes a last partial line. */
-function prefixedLines(output: OutputStream | null, prefix: string): ((text: string) => void) & { flush(): void } {
+export function prefixedLines(output: OutputStream | null, prefix: string): ((text: string) => void) & { flush(): void } {
   let pending = "";
   const write = (text: string) => {
     pending += text;

@@ -4,7 +4,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { createHash, randomInt } from "node:crypto";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { describeBackend, requestedBackend, selectBackend } from "../kernels/backend.js";
 import { listenForInterrupts, TrainingInterrupted } from "./interrupt.js";
@@ -31,6 +31,7 @@ import { applyChoice, bayesianTrial, gridTrials, randomTrial, spacesOf, type Cho
 import { isSearch, settle, settled, tuned, type ObjectiveSetting, type ResolvedTraining, type Settled, type SettledTraining, type TransformSetting, type TunedTraining } from "../core/settings.js";
 import { evaluate, predictAll } from "../train/evaluate.js";
 import { fit, TrainingDiverged } from "../train/fit.js";
+import { removeCheckpoint } from "../train/checkpoint.js";
 import type { InputDtypes } from "../train/batches.js";
 import { modelLoss } from "../train/losses.js";
 import { metricsFor } from "../train/metrics.js";
@@ -40,7 +41,7 @@ import { makeOptimizer } from "../train/optimizers.js";
 import { penalizedVariables, trainingPenalty } from "../train/regularization.js";
 import { LearningRateSchedule } from "../train/schedules.js";
 import { trainableVariables } from "../train/step.js";
-import { jobsOf, partRequestOf, runParts, type PartOutcome, type PartRequest } from "./parts.js";
+import { jobsOf, partFolder, partRequestOf, partsApart, runParts, type JobsOptions, type PartOutcome, type PartRequest } from "./parts.js";
 
 export { runFolderName };
 
@@ -246,7 +247,7 @@ async function trainOnce(ctx: Context, settings: SettledTraining, data: DataSpli
       earlyStopping: early ? { patience: early.patience, monitor: early.monitor, minDelta: early.minDelta } : null,
       monitorWeights: monitors.includes("weight_norms"),
       // Without `checkpoint:`, one is written only at an interruption, for the next run to resume from.
-      checkpoint: { dir: folder.checkpointDir, every: checkpoint ? checkpoint.epochs : null, fingerprint: fingerprint(settings, model, ctx.options.limit), data: dataFingerprint(data) },
+      checkpoint: { dir: folder.checkpointDir, every: checkpoint ? checkpoint.epochs : null, fingerprint: fingerprint(settings, model, ctx.options.limit), data: dataFingerprint(data), handOff: (ctx.options as JobsOptions).handOff },
       stop: ctx.stop,
       progress: ctx.output,
       onEpoch: (record) => folder.appendEpoch(record),
@@ -402,7 +403,7 @@ export async function runTraining(program: CompiledTraining, options: TrainOptio
   log(`backend: ${describeBackend(backend, options.verbose)}`);
   // The one value checked outside \`settle\`/\`applyChoice\`: the run's seed seeds the search itself,
   // so it is read from the resolved settings before any trial's values are chosen and settled.
-  const seed = settings.seed === null ? randomInt(1, 2 ** 31 - 1) : settled(settings.seed, "seed");
+  const seed = settings.seed === null ? ((options as JobsOptions).dispatcher?.seedOf?.(runDir) ?? randomInt(1, 2 ** 31 - 1)) : settled(settings.seed, "seed");
   // Before the data is read: a full or read-only disk is said at once.
   makeWritableFolder(runDir);
   removeStaleTempFiles(runDir);
@@ -457,7 +458,7 @@ async function runSettled(ctx: Context, settings: SettledTraining, seed: number,
     return { ...runResultOf(one), ...common, totalParams: one.totalParams, members: null, interrupted: one.interrupted };
   }
   const trained: Trained[] = [];
-  if (jobsOf(ctx.options) > 1) {
+  if (partsApart(ctx.options)) {
     const outcomes = await runParts(ctx, Array.from({ length: members }, (_, i): PartRequest => ({ kind: "member", index: i, count: members, seed, runDir })));
     trained.push(...(await trainedFrom(outcomes)));
   } else {
@@ -502,18 +503,36 @@ async function runSearch(ctx: Context, settings: TunedTraining, seed: number, ru
   const results: TrialResult[] = [];
   let totalParams = 0;
   let interrupted: Interruption | null = null;
-  const serial = jobsOf(ctx.options) <= 1 || tune.kind === "bayesian";
-  if (jobsOf(ctx.options) > 1 && tune.kind === "bayesian") ctx.log("a bayesian search chooses each trial from the results before it: its trials run one after another");
-  if (!serial) {
-    // Every trial's values are drawn first, in the serial order; a Bayesian search waits for each result.
-    const choices = planned ?? Array.from({ length: count }, () => randomTrial(spaces, rng));
-    const outcomes = await runParts(ctx, choices.map((chosen, i): PartRequest => ({ kind: "trial", index: i, count, seed, runDir, chosen })));
+  const gather = (outcomes: readonly PartOutcome[]): void => {
     for (const outcome of outcomes) {
       if (!outcome) continue;
       results.push(outcome.result as TrialResult);
       if (outcome.totalParams !== null) totalParams = outcome.totalParams;
       // The part to name is the first that stopped, or the first that saved an epoch to resume from.
       if (outcome.interrupted && (interrupted === null || (interrupted.lastCompleted === null && outcome.interrupted.lastCompleted !== null))) interrupted = outcome.interrupted;
+    }
+  };
+  const trialPart = (chosen: Chosen, i: number): PartRequest => ({ kind: "trial", index: i, count, seed, runDir, chosen });
+  const serial = !partsApart(ctx.options);
+  if (!serial && tune.kind !== "bayesian") {
+    // Every trial's values are drawn first, in the serial order.
+    const choices = planned ?? Array.from({ length: count }, () => randomTrial(spaces, rng));
+    gather(await runParts(ctx, choices.map(trialPart)));
+  }
+  if (!serial && tune.kind === "bayesian") {
+    // A batch at a time: each batch is chosen from the finished trials, its own earlier choices
+    // counting as the worst score so far (a "constant liar"), so they are not chosen again.
+    const batch = jobsOf(ctx.options);
+    ctx.log(`bayesian search, ${batch} trial${batch === 1 ? "" : "s"} at a time (--jobs): each batch is chosen from the trials finished before it`);
+    for (let from = 0; from < count && !interrupted; from += batch) {
+      const observed = results.filter((r) => r.objective !== null).map((r) => ({ chosen: r.chosen, score: r.objective! }));
+      const lie = observed.length > 0 ? Math.min(...observed.map((o) => o.score)) : null;
+      const choices: Chosen[] = [];
+      for (let i = from; i < Math.min(count, from + batch); i++) {
+        const pending = lie === null ? [] : choices.map((chosen) => ({ chosen, score: lie }));
+        choices.push(bayesianTrial(spaces, [...observed, ...pending], rng));
+      }
+      gather(await runParts(ctx, choices.map((chosen, j) => trialPart(chosen, from + j))));
     }
   }
   for (let i = 0; serial && i < count && !interrupted; i++) {
@@ -553,7 +572,7 @@ async function trainTrial(ctx: Context, settings: TunedTraining, chosen: Chosen,
   const repeats = settled(settings.repeats, "repeats");
   ctx.log(`trial ${i + 1} of ${count}: ${Object.entries(chosen).map(([k, v]) => `${k} = ${typeof v === "number" ? Number(v.toPrecision(4)) : JSON.stringify(v)}`).join(", ")}`);
   const data = loadData(ctx, trialSettings, seed);
-  const trialDir = join(runDir, `trial-${String(i + 1).padStart(2, "0")}`);
+  const trialDir = join(runDir, partFolder({ kind: "trial", index: i }));
   const examples = { train: data.train.count, validation: data.validation?.count ?? 0, test: data.test?.count ?? 0 };
   const done: RepeatResult[] = [];
   let first: RunResult | null = null;
@@ -594,7 +613,7 @@ async function trainTrial(ctx: Context, settings: TunedTraining, chosen: Chosen,
 /** Member i (0-based) of an ensemble, into its `member-i/` folder. The caller disposes the model. */
 async function trainMember(ctx: Context, settings: SettledTraining, data: DataSplits, i: number, members: number, seed: number, runDir: string): Promise<Trained> {
   ctx.log(`ensemble member ${i + 1} of ${members} (seed ${seed + i})`);
-  const member = await trainOnce(ctx, settings, data, seed + i, join(runDir, `member-${i + 1}`));
+  const member = await trainOnce(ctx, settings, data, seed + i, join(runDir, partFolder({ kind: "member", index: i })));
   if (!member.interrupted) ctx.log(describeTest(member.test));
   return member;
 }
@@ -610,6 +629,25 @@ async function trainedFrom(outcomes: readonly (PartOutcome | null)[]): Promise<T
 
 /** One worker's part (runtime/session/parts.ts): the same training the serial run does for it. */
 async function runPart(ctx: Context, part: PartRequest): Promise<PartOutcome> {
+  const outcome = await trainPart(ctx, part);
+  const handedOff = (ctx.options as JobsOptions).handOff !== undefined;
+  // Checkpoints written only to be handed off to another worker are not the training's to keep.
+  if (handedOff && !outcome.interrupted && !keepsCheckpoints(ctx.program.settings, part)) removeCheckpointsUnder(join(part.runDir, partFolder(part)));
+  return outcome;
+}
+
+function keepsCheckpoints(settings: ResolvedTraining, part: PartRequest): boolean {
+  const search = tuned(settings);
+  return (search ? applyChoice(search, part.chosen as Chosen) : settle(settings)).checkpoint !== null;
+}
+
+/** Removes the checkpoint of a part's network and of each of its repeats. */
+function removeCheckpointsUnder(dir: string): void {
+  const networks = [dir, ...(existsSync(dir) ? readdirSync(dir).filter((name) => /^repeat-\d+$/.test(name)).map((name) => join(dir, name)) : [])];
+  for (const network of networks) removeCheckpoint(new RunFolder(network).checkpointDir);
+}
+
+async function trainPart(ctx: Context, part: PartRequest): Promise<PartOutcome> {
   const settings = ctx.program.settings;
   if (part.kind === "trial") return trainTrial(ctx, tuned(settings)!, part.chosen as Chosen, part.index, part.count, part.seed, part.runDir);
   const settled = settle(settings);
@@ -621,7 +659,7 @@ async function runPart(ctx: Context, part: PartRequest): Promise<PartOutcome> {
     return { result: runResultOf(trained), totalParams: trained.totalParams, interrupted };
   }
   const { loaded, files, order } = foldData(ctx, settled, part.seed);
-  trained = await trainOnce(ctx, settled, foldSplit(ctx, settled, loaded, files, order, part.index, part.count, part.seed), part.seed + part.index, join(part.runDir, `fold-${part.index + 1}`));
+  trained = await trainOnce(ctx, settled, foldSplit(ctx, settled, loaded, files, order, part.index, part.count, part.seed), part.seed + part.index, join(part.runDir, partFolder(part)));
   trained.model.dispose();
   const interrupted = trained.interrupted && { ...trained.interrupted, part: `fold ${part.index + 1} of ${part.count}` };
   return { result: runResultOf(trained), totalParams: trained.totalParams, interrupted };
@@ -644,12 +682,12 @@ async function runFolds(ctx: Context, settings: SettledTraining, seed: number, r
   const tests: (Examples | null)[] = [];
   let lastData: DataSplits | null = null;
   // With --jobs, workers train the folds; the test data of each fold is cut here again, quietly, for the vote.
-  const parallel = jobsOf(ctx.options) > 1 ? await trainedFrom(await runParts(ctx, Array.from({ length: k }, (_, i): PartRequest => ({ kind: "fold", index: i, count: k, seed, runDir })))) : null;
+  const parallel = partsApart(ctx.options) ? await trainedFrom(await runParts(ctx, Array.from({ length: k }, (_, i): PartRequest => ({ kind: "fold", index: i, count: k, seed, runDir })))) : null;
   for (let fold = 0; fold < k; fold++) {
     const split = foldSplit(parallel ? { ...ctx, log: () => {} } : ctx, settings, loaded, files, order, fold, k, seed);
     lastData = split;
     tests.push(split.test);
-    const trained = parallel ? parallel[fold] : await trainOnce(ctx, settings, split, seed + fold, join(runDir, `fold-${fold + 1}`));
+    const trained = parallel ? parallel[fold] : await trainOnce(ctx, settings, split, seed + fold, join(runDir, partFolder({ kind: "fold", index: fold })));
     if (!trained) break;
     totalParams = trained.totalParams;
     models.push(trained.model);

@@ -54,7 +54,7 @@ export interface FitOptions {
    * written only when the run is interrupted, resumed from only if an interruption wrote it, and
    * removed once the run finishes.
    */
-  readonly checkpoint: { readonly dir: string; readonly every: number | null; readonly fingerprint: string; readonly data?: DataFingerprint } | null;
+  readonly checkpoint: { readonly dir: string; readonly every: number | null; readonly fingerprint: string; readonly data?: DataFingerprint; readonly handOff?: HandOff } | null;
   /** Aborted to stop the run at the end of the current step (Ctrl-C); its reason names what stopped it. */
   readonly stop?: AbortSignal | null;
   readonly progress: { write(s: string): unknown; isTTY?: boolean; columns?: number } | null;
@@ -66,6 +66,15 @@ export interface FitOptions {
   readonly onStep?: (record: StepRecord) => void;
   readonly log: (line: string) => void;
 }
+
+/**
+ * A queue worker's hand-off (runtime/queue/): a checkpoint after every epoch, each passed to this
+ * function once written (it copies the folder where another worker can resume from it) before the
+ * next epoch starts. A training without `checkpoint:` resumes from these too; they stay until the
+ * whole part has finished (a trial's earlier repeats are resumed from theirs, at their last epoch),
+ * and the part then removes them (runtime/session/training.ts, `runPart`).
+ */
+export type HandOff = (dir: string) => Promise<void>;
 
 export interface FitResult {
   readonly history: readonly EpochRecord[];
@@ -169,8 +178,9 @@ export async function fit(o: FitOptions): Promise<FitResult> {
   let resumedFrom: number | null = null;
   /** The epoch of the checkpoint on disk (written or resumed from), which a divergence leaves in place. */
   let checkpointed: number | null = null;
-  /** Only a checkpoint written at an interruption is resumed from by a training without `checkpoint:`. */
-  const onlyInterrupted = o.checkpoint !== null && o.checkpoint.every === null;
+  const handOff = o.checkpoint?.handOff ?? null;
+  /** Only a checkpoint written at an interruption (or handed off) is resumed from by a training without `checkpoint:`. */
+  const onlyInterrupted = o.checkpoint !== null && o.checkpoint.every === null && handOff === null;
 
   if (o.checkpoint) {
     const found = loadCheckpoint(o.checkpoint.dir, o.checkpoint.fingerprint, o.checkpoint.data, { onlyInterrupted });
@@ -197,7 +207,8 @@ export async function fit(o: FitOptions): Promise<FitResult> {
   const train = o.data.train;
   const steps = Math.ceil(train.count / o.batchSize);
   const stepInterval = stepRecordInterval(steps);
-  let stoppedEarly = false;
+  // A checkpoint written when early stopping ended the run: it stays ended (patience is used up).
+  let stoppedEarly = o.earlyStopping !== null && resumedFrom !== null && early.wait >= o.earlyStopping.patience;
   /** The last completed epoch's state, kept while a `stop` may interrupt the next one. */
   let last: EpochEnd | null = o.stop && start > 0 ? await epochEnd(start, rng, o.schedule.state, model, stepper) : null;
   let interrupted: { reason: string; epoch: number } | null = null;
@@ -294,7 +305,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
     else o.log(line);
     o.onEpoch?.(record);
 
-    const every = o.checkpoint?.every ?? null;
+    const every = handOff ? 1 : (o.checkpoint?.every ?? null);
     if (o.checkpoint && every !== null && ((epoch + 1) % every === 0 || epoch + 1 === o.epochs || stoppedEarly)) {
       const state = {
         epoch: epoch + 1,
@@ -308,6 +319,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
       };
       await writeCheckpoint(o.checkpoint, state, checkpointed, false);
       checkpointed = epoch + 1;
+      await handOff?.(o.checkpoint.dir);
     }
     if (o.stop && epoch + 1 < o.epochs && !stoppedEarly) last = await epochEnd(epoch + 1, rng, o.schedule.state, model, stepper);
   }
@@ -324,6 +336,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
         const state = { epoch: last.epoch, rng: last.rng, schedule: last.schedule, early, history, model: model.getWeights(), optimizer, best: bestWeights };
         try {
           await writeCheckpoint(o.checkpoint, state, checkpointed, true);
+          await handOff?.(o.checkpoint.dir);
         } finally {
           optimizer.forEach((w) => w.tensor.dispose());
         }

@@ -1,66 +1,14 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { main } from "../../compiler/cli/main.js";
 import { runTrainOn } from "../../compiler/cli/train-command.js";
-import type { TrainingReport } from "../../runtime/core/program.js";
+import { metricsOf, reportOf as report } from "../support/run-metrics.js";
+import { setUpSweep } from "../support/sweep-source.js";
 
-const SOURCE = `model Mlp(hidden: int = 8) {
-  input image: [784]
-  output digit = image -> dense(hidden, activation: relu) -> dense(10, activation: softmax)
-}
-
-train grid: Mlp(hidden: choice(8, 16)) {
-  data: mnist(flat: true)
-  loss: cross_entropy
-  optimizer: sgd(lr: choice(0.1, 0.3))
-  batch_size: 20
-  epochs: 2
-  seed: 7
-  tune: grid
-}
-
-train members: Mlp {
-  data: mnist(flat: true)
-  loss: cross_entropy
-  optimizer: sgd(lr: 0.3)
-  batch_size: 20
-  epochs: 2
-  seed: 7
-  ensemble: 3
-}
-
-train kfold: Mlp {
-  data: mnist(flat: true)
-  loss: cross_entropy
-  optimizer: sgd(lr: 0.3)
-  batch_size: 20
-  epochs: 2
-  seed: 7
-  folds: 3
-}
-
-train missing: Mlp(hidden: choice(8, 16)) {
-  data: mnist(flat: true)
-  loss: cross_entropy
-  optimizer: sgd(lr: 0.1)
-  batch_size: 20
-  epochs: 1
-  seed: 7
-  tune: grid
-  init_from: "no-such-model/model.json"
-}
-`;
-
-function setUp(): { dir: string; file: string } {
-  const dir = mkdtempSync(join(tmpdir(), "nnc-jobs-"));
-  const file = join(dir, "jobs.nn");
-  writeFileSync(file, SOURCE);
-  return { dir, file };
-}
+const setUp = setUpSweep;
 
 async function train(args: string[]): Promise<{ code: number; log: string; stderr: string }> {
   let log = "";
@@ -68,21 +16,6 @@ async function train(args: string[]): Promise<{ code: number; log: string; stder
   const io = { stdout: () => {}, stderr: (t: string) => void (stderr += t), color: false };
   const code = await runTrainOn(args, io, { output: { write: (t: string) => (log += t) }, stdoutIsTTY: false });
   return { code, log, stderr };
-}
-
-function report(dir: string): TrainingReport {
-  return JSON.parse(readFileSync(join(dir, "report.json"), "utf8")) as TrainingReport;
-}
-
-/** What must not change with --jobs: every metric of every part, and the run's test metrics. */
-function metricsOf(r: TrainingReport) {
-  const parts = [...(r.trials ?? []), ...(r.members ?? []), ...(r.folds?.runs ?? [])];
-  return {
-    test: r.test,
-    folds: r.folds && { validation: r.folds.validation, test: r.folds.test },
-    best: r.trials?.[0]?.trial ?? null,
-    parts: parts.map((p) => ({ test: p.test, seed: p.seed, history: p.history.map((e) => ({ train: e.train, validation: e.validation })) })),
-  };
 }
 
 describe("nnc train --jobs N", () => {
@@ -101,6 +34,26 @@ describe("nnc train --jobs N", () => {
     expect(grid.trials).toHaveLength(4);
     expect(readFileSync(join(dir, "grid-2", "nnc-package.json"), "utf8")).toContain(`trial-0${grid.trials![0].trial}`);
   }, 90_000);
+
+  it("a bayesian search with --jobs 2 chooses two trials at a time, the same ones every run; with --jobs 1 it is the serial search", async () => {
+    const { dir, file } = setUp();
+    const chosen = (run: string) => report(join(dir, run)).trials!.map((t) => [t.trial, t.chosen, t.objective]).sort((a, b) => Number(a[0]) - Number(b[0]));
+    const serial = await train([file, "--train", "guided", "--limit", "100", "--run-dir", join(dir, "serial")]);
+    expect(serial.code, serial.stderr).toBe(0);
+    const one = await train([file, "--train", "guided", "--limit", "100", "--run-dir", join(dir, "one"), "--jobs", "1"]);
+    expect(chosen("one")).toEqual(chosen("serial"));
+    for (const run of ["two-a", "two-b"]) {
+      const r = await train([file, "--train", "guided", "--limit", "100", "--run-dir", join(dir, run), "--jobs", "2"]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.log).toContain("bayesian search, 2 trials at a time (--jobs)");
+    }
+    expect(chosen("two-b")).toEqual(chosen("two-a"));
+    const trials = chosen("two-a");
+    expect(trials).toHaveLength(6);
+    // No batch chooses the same values twice.
+    for (let i = 0; i < 6; i += 2) expect(trials[i][1]).not.toEqual(trials[i + 1][1]);
+    expect(one.code).toBe(0);
+  }, 120_000);
 
   it("a part that fails fails the run, naming the part", async () => {
     const { dir, file } = setUp();

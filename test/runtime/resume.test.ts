@@ -66,6 +66,24 @@ describe("checkpoints", () => {
   }, 120_000);
 });
 
+describe("a checkpoint written when early stopping ended the run", () => {
+  it("ends the run again when resumed: nothing more is trained, the best epoch's weights are kept", async () => {
+    // min_delta 10 is never met: the run stops after epoch 1 + patience.
+    const settings = "optimizer: sgd(lr: 0.1)\n  batch_size: 20\n  epochs: 6\n  seed: 4\n  early_stopping: patience(2, monitor: val_loss, min_delta: 10)\n  checkpoint: every(1)";
+    const program = await loadProgram(mlpProgram(settings), "resume-early");
+    const runDir = join(dir, "early");
+    const first = await program.train("Mlp", { limit: 300, runDir });
+    expect(first.stoppedEarly).toBe(true);
+    expect(first.history).toHaveLength(3);
+    const again = await program.train("Mlp", { limit: 300, runDir });
+    expect(again.resumedFrom).toBe(3);
+    expect(again.stoppedEarly).toBe(true);
+    expect(again.history).toHaveLength(3);
+    expect(again.keptEpoch).toBe(first.keptEpoch);
+    expect(again.test).toEqual(first.test);
+  }, 60_000);
+});
+
 describe("checkpoints keep every optimizer's state", () => {
   // Stopping after epoch 1 and resuming must give what an uninterrupted run gives, which needs the
   // optimizer's accumulators (and Adam's step count) saved and restored exactly.

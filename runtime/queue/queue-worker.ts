@@ -1,0 +1,163 @@
+/**
+ * `nnc worker --queue redis://…`: takes a sweep's jobs from the queue, one at a time, and trains
+ * each part in a worker process of its own (runtime/session/parts.ts, `forkPart`), so this
+ * process stays free to keep the job's lock alive however long a step takes.
+ *
+ * A job's folder is copied to Redis at every epoch's checkpoint (artifacts.ts): when a worker is
+ * killed, BullMQ sees the job's lock lapse after `stallSeconds` and gives it to another worker,
+ * which starts from that folder and so redoes at most the epoch that was running. Ctrl-C stops the
+ * part at the end of its step, copies its checkpoint and puts the job back for another worker.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
+import { UnrecoverableError, WaitingError, Worker, type Job } from "bullmq";
+import type { OutputStream } from "../core/program.js";
+import { forkPart, partFolder, partLabel, prefixedLines, workerEnv, type PartModule, type PartOutcome } from "../session/parts.js";
+import { downloadFolder, filesKey, portable, uploadFolder, type Places } from "./artifacts.js";
+import { JobRefused, readPayload, type JobPayload } from "./job-payload.js";
+import { connect, reachable, type RedisAddress } from "./redis-address.js";
+import { QUEUE_PREFIX } from "./queue-names.js";
+
+/** A job's training, compiled by the caller (`nnc worker` checks and generates its module). */
+export interface PreparedJob {
+  readonly module: PartModule;
+  /** The folder the training's data paths start from. */
+  readonly baseDir: string;
+  dispose(): void;
+}
+
+export interface WorkerSetup {
+  readonly address: RedisAddress;
+  readonly queue: string;
+  readonly version: string;
+  readonly build: string;
+  /** The folder the jobs' source and data paths are relative to. */
+  readonly root: string;
+  /** Threads per part (OMP_NUM_THREADS); default the machine's. */
+  readonly threads?: number;
+  /** How long a job's lock lasts without renewal: a killed worker's job moves on after this. */
+  readonly stallSeconds: number;
+  readonly output: OutputStream;
+  /** Aborted: the running part stops at the end of its step and goes back to the queue; then this returns. */
+  readonly signal: AbortSignal;
+  /** Stop after this many jobs (tests); default never. */
+  readonly maxJobs?: number;
+  prepare(payload: JobPayload, root: string): Promise<PreparedJob>;
+}
+
+/** What a finished job returns to the submitter. */
+export interface JobResult {
+  readonly outcome: PartOutcome;
+  readonly worker: string;
+}
+
+export async function runWorker(setup: WorkerSetup): Promise<void> {
+  await reachable(setup.address);
+  const name = `${hostname()}:${process.pid}`;
+  const log = (line: string) => void setup.output.write(`${line}\n`);
+  const redis = connect(setup.address);
+  // Reconnecting is ioredis's; the worker says once that the server went away.
+  let lost = false;
+  redis.on("error", (error: Error) => {
+    if (!lost) log(`queue: lost ${setup.address.shown} (${error.message}); reconnecting`);
+    lost = true;
+  });
+  redis.on("ready", () => (lost = false));
+  let done = 0;
+  let finished: () => void = () => {};
+  const allDone = new Promise<void>((resolve) => (finished = resolve));
+
+  const processor = async (job: Job, token?: string): Promise<JobResult> => {
+    let payload: JobPayload;
+    try {
+      payload = readPayload(job.data, { queue: setup.queue, version: setup.version, build: setup.build });
+    } catch (error) {
+      if (!(error instanceof JobRefused)) throw error;
+      log(`job ${job.id}: ${error.message}`);
+      throw new UnrecoverableError(error.message);
+    }
+    const label = partLabel({ ...payload.part, runDir: "" });
+    const began = performance.now();
+    const jobLog = (line: string) => void job.log(line).catch(() => {});
+    jobLog(`taken by worker ${name}`);
+    log(`${label} of ${payload.file} (training ${payload.training}): started`);
+    const work = mkdtempSync(join(tmpdir(), "nnc-job-"));
+    const here: Places = { runDir: join(work, "run"), root: setup.root };
+    const key = filesKey(setup.queue, job.id!);
+    let prepared: PreparedJob | null = null;
+    try {
+      const copied = await downloadFolder(redis, key, partFolder(payload.part), here);
+      if (copied > 0) jobLog(`continuing from the folder another worker left (${copied} files)`);
+      try {
+        prepared = await setup.prepare(payload, setup.root);
+      } catch (error) {
+        const message = `${name} cannot compile ${payload.file}: ${(error as Error).message}`;
+        log(`${label}: ${message}`);
+        throw new UnrecoverableError(message);
+      }
+      const write = prefixedLines(
+        {
+          write: (text: string) => {
+            jobLog(text.replace(/\n$/, ""));
+            setup.output.write(`${label}: ${text}`);
+            return true;
+          },
+        },
+        "",
+      );
+      const { epochs, limit, backend } = payload.overrides;
+      const forked = forkPart({
+        module: prepared.module,
+        options: { epochs, limit, backend, runDir: here.runDir, baseDir: prepared.baseDir },
+        part: { ...payload.part, runDir: here.runDir },
+        env: setup.threads ? workerEnv(setup.threads) : process.env,
+        write,
+        handOff: async () => void (await uploadFolder(redis, key, here)),
+      });
+      const onStop = () => forked.stop("SIGINT");
+      setup.signal.addEventListener("abort", onStop);
+      if (setup.signal.aborted) onStop();
+      let outcome: PartOutcome;
+      try {
+        outcome = await forked.outcome;
+      } catch (error) {
+        throw new UnrecoverableError(`${(error as Error).message} (on worker ${name})`);
+      } finally {
+        setup.signal.removeEventListener("abort", onStop);
+        write.flush();
+      }
+      await uploadFolder(redis, key, here);
+      if (outcome.interrupted) {
+        // This worker is stopping: the job goes back to the queue, for another worker to resume.
+        jobLog(`worker ${name} stopped; the job goes back to the queue`);
+        log(`${label}: stopped; back in the queue, to resume from epoch ${outcome.interrupted.lastCompleted ?? 0}`);
+        await job.moveToWait(token);
+        throw new WaitingError();
+      }
+      log(`${label}: finished in ${((performance.now() - began) / 1000).toFixed(1)} s`);
+      return { outcome: portable(outcome, here), worker: name };
+    } finally {
+      prepared?.dispose();
+      rmSync(work, { recursive: true, force: true });
+      if (++done === setup.maxJobs) finished();
+    }
+  };
+
+  const worker = new Worker(setup.queue, processor, {
+    connection: connect(setup.address),
+    prefix: QUEUE_PREFIX,
+    concurrency: 1,
+    name,
+    lockDuration: setup.stallSeconds * 1000,
+    stalledInterval: setup.stallSeconds * 1000,
+    // A job whose workers keep dying is failed after this many takeovers, not retried for ever.
+    maxStalledCount: 5,
+  });
+  worker.on("error", (error) => log(`queue: ${error.message}`));
+  log(`worker ${name}: serving queue "${setup.queue}" at ${setup.address.shown}, sources and data relative to ${setup.root}`);
+  const stopped = new Promise<void>((resolve) => setup.signal.addEventListener("abort", () => resolve(), { once: true }));
+  await Promise.race([stopped, allDone]);
+  await worker.close();
+  redis.disconnect();
+}

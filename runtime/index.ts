@@ -8,6 +8,7 @@ import "./core/quiet-tfjs.js";
 export { runTraining, runFolderName } from "./session/training.js";
 export { initializer } from "./layers/initializers.js";
 export { L2Pooling2D, l2Pooling2d, type L2PoolingConfig } from "./layers/l2pool.js";
+export { GRUResetAfter, gruResetAfter, type GRUResetAfterConfig } from "./layers/gru.js";
 // Registers the exact gradient of average pooling with padding (see the file).
 import "./kernels/avg-pool-gradient.js";
 export { pickBuild } from "./core/pick-build.js";

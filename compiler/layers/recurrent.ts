@@ -3,20 +3,39 @@
  * Each gives its last state `[units]`, or every state `[T, units]` with `return_sequences: true`;
  * an input of another rank is E200. Parameters follow tfjs-layers: one block of
  * units·(F + units) + units (input weights, recurrent weights, biases) for `rnn`, four for `lstm`
- * (input, forget, cell and output gates) and three for `gru` (update, reset and candidate; tfjs
- * has no `reset_after`, so one bias per gate).
+ * (input, forget, cell and output gates) and three for `gru` (update, reset and candidate).
+ *
+ * `gru` has two forms, chosen by `reset_after` as in Keras. The default, `reset_after: true`, is
+ * Keras 2/3's and PyTorch's: the reset gate multiplies the recurrent product with its own bias, so
+ * each gate has two biases, 3·(units·(F + units) + 2·units) parameters. tfjs-layers lacks that form,
+ * so it is the runtime's `GRUResetAfter` layer (runtime/layers/gru-factory.ts). `reset_after: false`
+ * (Keras 1, and nnc before it had the argument) is tfjs's own `GRU`, one bias per gate. The compiled
+ * step runs both (cells `gru` and `gru_reset_after` of runtime/addon/src/net_recurrent.cc).
  */
 import { add, dimConst, mul } from "../shapes/dim.js";
 import type { Shape } from "../shapes/shape.js";
-import { FRACTION, POSITIVE_DIM } from "../schema/types.js";
-import { flag, named, num } from "../schema/values.js";
+import { FRACTION, POSITIVE_DIM, type ParamSpec } from "../schema/types.js";
+import { flag, named, num, type BoundArgs } from "../schema/values.js";
 import type { LayerDef } from "./layer.js";
 import { ACTIVATION, boolArg, dimArg, initParam, signature, wrongRank } from "./common.js";
 import { ACTIVATION_TABLE, enumArg, numArg, type ActivationName } from "./common.js";
 import { CodegenError, initializerCode, known, lastDim, nativeActivation, props, sizes, weightInit } from "./tfjs-code.js";
 import { literal } from "../schema/literal.js";
 
-function recurrent(name: string, gates: number, doc: string): LayerDef {
+/** `gru`'s own argument: which of the two GRU forms (see the header). */
+const RESET_AFTER: ParamSpec = {
+  name: "reset_after",
+  type: { kind: "bool" },
+  default: flag(true),
+  doc: "the reset gate multiplies the recurrent product after it is taken, with a second bias per gate (Keras 2/3's and PyTorch's GRU); `false` for the older form that resets the state before the product (Keras's `reset_after=False`, tfjs's GRU)",
+};
+
+/** Whether a `gru` is in the reset-after form (`reset_after` defaults to true). */
+function resetAfter(name: string, args: BoundArgs): boolean {
+  return name === "gru" && (boolArg(args, "reset_after") ?? true);
+}
+
+function recurrent(name: string, gates: number, doc: string, extra: readonly ParamSpec[] = []): LayerDef {
   return {
     name,
     category: "recurrent",
@@ -27,6 +46,7 @@ function recurrent(name: string, gates: number, doc: string): LayerDef {
       { name: "return_sequences", type: { kind: "bool" }, default: flag(false), doc: "give the state at every step, not only the last" },
       { name: "dropout", type: FRACTION, default: num(0), doc: "fraction of the inputs dropped while training" },
       initParam,
+      ...extra,
     ]),
     infer({ inputs, args, report }) {
       const input = inputs[0].shape;
@@ -42,7 +62,9 @@ function recurrent(name: string, gates: number, doc: string): LayerDef {
       const units = dimArg(args, "units");
       const features = inputs[0][1];
       if (!units || !features) return dimConst(0); // not reached: infer succeeded
-      const block = add(mul(units, add(features, units)), units);
+      // The reset-after GRU has a second bias vector (the recurrent product's) per gate.
+      const biases = resetAfter(name, args) ? mul(dimConst(2), units) : units;
+      const block = add(mul(units, add(features, units)), biases);
       return mul(dimConst(gates), block);
     },
     tfjs({ args, inputs, name: layerName }) {
@@ -50,19 +72,21 @@ function recurrent(name: string, gates: number, doc: string): LayerDef {
       const units = known(dimArg(args, "units"), `${name} units`);
       const tfjsActivation = ACTIVATION_TABLE[activation as ActivationName]?.tfjs;
       if (tfjsActivation === null) throw new CodegenError(`${name} cannot use ${activation} as its activation in tfjs`);
-      return {
-        construct: `tf.layers.${TFJS_RECURRENT[name]}(${props({
-          units: String(units),
-          activation: literal(tfjsActivation ?? activation),
-          // Gates are logistic, as in the lectures, Keras 2 and PyTorch; tfjs defaults to a hard sigmoid.
-          recurrentActivation: name === "rnn" ? undefined : literal("sigmoid"),
-          returnSequences: String(boolArg(args, "return_sequences") ?? false),
-          dropout: String(numArg(args, "dropout") ?? 0),
-          kernelInitializer: weightInit(args, "init", lastDim(inputs[0] ?? [], `${name} input features`)),
-          recurrentInitializer: initializerCode({ kind: "orthogonal" }, units),
-          name: layerName,
-        })})`,
-      };
+      // tfjs's GRUCell refuses resetAfter: that form is the runtime's own layer (gates always logistic).
+      const ownLayer = resetAfter(name, args);
+      // Gates are logistic, as in the lectures, Keras 2 and PyTorch; tfjs defaults to a hard sigmoid.
+      const gates = name === "rnn" || ownLayer ? {} : { recurrentActivation: literal("sigmoid") };
+      const config = props({
+        units: String(units),
+        activation: literal(tfjsActivation ?? activation),
+        ...gates,
+        returnSequences: String(boolArg(args, "return_sequences") ?? false),
+        dropout: String(numArg(args, "dropout") ?? 0),
+        kernelInitializer: weightInit(args, "init", lastDim(inputs[0] ?? [], `${name} input features`)),
+        recurrentInitializer: initializerCode({ kind: "orthogonal" }, units),
+        name: layerName,
+      });
+      return { construct: ownLayer ? `nnc.gruResetAfter(${config})` : `tf.layers.${TFJS_RECURRENT[name]}(${config})` };
     },
     native({ args, inputs, name: layerName }) {
       if ((numArg(args, "dropout") ?? 0) > 0) return { notCompiled: `layer "${layerName}" has dropout` };
@@ -72,7 +96,7 @@ function recurrent(name: string, gates: number, doc: string): LayerDef {
       if (activation === "softmax") return { notCompiled: `layer "${layerName}" has activation softmax` };
       const native = nativeActivation(layerName, activation);
       if ("notCompiled" in native) return native;
-      const cell = name as "rnn" | "lstm" | "gru";
+      const cell = resetAfter(name, args) ? "gru_reset_after" : (name as "rnn" | "lstm" | "gru");
       return {
         run: { kind: "recurrent", cell, steps: steps ?? null, features: features!, units: known(dimArg(args, "units"), `${name} units`), ...native, bias: true, returnSequences: boolArg(args, "return_sequences") ?? false },
       };
@@ -92,4 +116,4 @@ function rankHelp(input: Shape): string {
 
 export const rnn = recurrent("rnn", 1, "A simple recurrent layer, h_t = activation(W x_t + U h_(t−1) + b):");
 export const lstm = recurrent("lstm", 4, "A long short-term memory layer:");
-export const gru = recurrent("gru", 3, "A gated recurrent unit layer:");
+export const gru = recurrent("gru", 3, "A gated recurrent unit layer (reset-after form by default, as Keras 2/3 and PyTorch):", [RESET_AFTER]);

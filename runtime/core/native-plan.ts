@@ -32,7 +32,8 @@ export type PlannedLayer =
   | { kind: "maxpool" | "avgpool"; input: number[]; output: number[]; pool: number[]; strides: number[]; pad: number[] }
   | {
       kind: "recurrent";
-      cell: "rnn" | "lstm" | "gru";
+      /** `gru` is tfjs's (reset before); `gru_reset_after` Keras 2/3's and PyTorch's, with a bias [2, 3·units]. */
+      cell: "rnn" | "lstm" | "gru" | "gru_reset_after";
       steps: number;
       features: number;
       units: number;

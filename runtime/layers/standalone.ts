@@ -4,12 +4,17 @@
  * installed) can load it, and `usesCustomLayers`, which says whether a saved model needs it.
  *
  * The module embeds the text of the same factories the runtime builds its layers from
- * (`Function.prototype.toString`), so each layer's math has one home: `l2pool-factory.ts`.
+ * (`Function.prototype.toString`), so each layer's math has one home: `l2pool-factory.ts`,
+ * `gru-factory.ts`.
  */
+import { defineGRUResetAfter } from "./gru-factory.js";
 import { defineL2Pooling2D } from "./l2pool-factory.js";
 
 /** Each custom layer: its tfjs class name and the factory that defines it on a tfjs instance. */
-const LAYERS = [{ className: "L2Pooling2D", define: defineL2Pooling2D }] as const;
+const LAYERS = [
+  { className: "L2Pooling2D", define: defineL2Pooling2D },
+  { className: "GRUResetAfter", define: defineGRUResetAfter },
+] as const;
 
 /** The class names of nnc's own layers, which plain tfjs does not know. */
 export const CUSTOM_LAYER_CLASSES: readonly string[] = LAYERS.map((layer) => layer.className);

@@ -8,8 +8,9 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Column } from "../data/examples.js";
 import { applyPreprocessing } from "../data/load.js";
-// Models with `l2pool` need its layer class registered before they load.
+// Models with `l2pool` or a reset-after `gru` need their layer classes registered before they load.
 import "../layers/l2pool.js";
+import "../layers/gru.js";
 import { requestedBackend, selectBackend } from "../kernels/backend.js";
 import { fileHandler } from "../run/save-model.js";
 import { predictAll } from "../train/evaluate.js";

@@ -48,6 +48,7 @@ const KIND_OF_CLASS: Readonly<Record<string, string>> = {
   SimpleRNN: "rnn",
   LSTM: "lstm",
   GRU: "gru",
+  GRUResetAfter: "gru",
   Bidirectional: "bidirectional",
   TimeDistributed: "time_distributed",
   Concatenate: "concat",

@@ -82,13 +82,15 @@ describe("generated build functions agree with the checker (tfjs as the oracle)"
   }, 120_000);
 
   it("recurrent gates are logistic, as in the lectures, Keras 2 and PyTorch (tfjs defaults to a hard sigmoid)", async () => {
-    const text = "model S {\n  input seq: [T, 3]\n  seq -> lstm(4, return_sequences: true) -> gru(5) -> dense(1)\n}\n";
+    const text = "model S {\n  input seq: [T, 3]\n  seq -> lstm(4, return_sequences: true) -> gru(5, return_sequences: true) -> gru(5, reset_after: false) -> dense(1)\n}\n";
     const result = checkSource(text, join(root, ".test-out", "gates.nn"));
     const module = await importGeneratedModule(await emitModule({ result, file: result.program.roots[0], sourceName: "gates.nn" }));
     const model = (module.buildS as Build)();
-    const gates = model.layers.filter((l) => ["LSTM", "GRU"].includes(l.getClassName())).map((l) => [l.getClassName(), l.getConfig().recurrentActivation, l.getConfig().activation]);
+    const gates = model.layers.filter((l) => ["LSTM", "GRU", "GRUResetAfter"].includes(l.getClassName())).map((l) => [l.getClassName(), l.getConfig().recurrentActivation, l.getConfig().activation]);
+    // gru is the runtime's reset-after layer by default, tfjs's GRU with reset_after: false.
     expect(gates).toEqual([
       ["LSTM", "sigmoid", "tanh"],
+      ["GRUResetAfter", "sigmoid", "tanh"],
       ["GRU", "sigmoid", "tanh"],
     ]);
     model.dispose();

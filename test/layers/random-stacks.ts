@@ -8,6 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import fc from "fast-check";
 import type { DType } from "../../compiler/schema/values.js";
 import { layer, type Given } from "./harness.js";
+import { gruResetAfter } from "../../runtime/layers/gru.js";
 
 export type TfLayer = tf.layers.Layer;
 type Dims = readonly number[];
@@ -57,7 +58,12 @@ export const stackArb = fc.record({ input: inputArb, choices: fc.array(choiceArb
 const within = (r: number, lo: number, hi: number): number => lo + (r % (hi - lo + 1));
 
 const ACTIVATION_LAYERS = ["relu", "sigmoid", "tanh", "softmax", "leaky_relu", "elu", "softplus", "linear"] as const;
-const RECURRENT = { rnn: tf.layers.simpleRNN, lstm: tf.layers.lstm, gru: tf.layers.gru } as const;
+/** tfjs's recurrent layers; a `gru` is tfjs's own only with `reset_after: false` (else the runtime's GRUResetAfter). */
+const RECURRENT = {
+  rnn: (a: { units: number; returnSequences: boolean }) => tf.layers.simpleRNN(a),
+  lstm: (a: { units: number; returnSequences: boolean }) => tf.layers.lstm(a),
+  gru: (a: { units: number; returnSequences: boolean; resetAfter?: boolean }) => (a.resetAfter === false ? tf.layers.gru({ units: a.units, returnSequences: a.returnSequences }) : gruResetAfter(a)),
+} as const;
 
 /** Builds a random valid stack on both sides, driving the choices by TensorFlow.js' shapes. */
 export class Builder {
@@ -251,22 +257,29 @@ function globalPool(b: Builder, r: readonly number[]): void {
   else b.add("global_maxpool", {}, tf.layers.globalMaxPooling2d({}));
 }
 
-function recurrentArgs(r: readonly number[]): { name: keyof typeof RECURRENT; units: number; returnSequences: boolean } {
+function recurrentArgs(r: readonly number[]): { name: keyof typeof RECURRENT; units: number; returnSequences: boolean; resetAfter: boolean; given: Record<string, Given> } {
   const names = Object.keys(RECURRENT) as (keyof typeof RECURRENT)[];
-  return { name: names[r[0] % names.length], units: within(r[1], 1, 5), returnSequences: r[2] % 2 === 0 };
+  const name = names[r[0] % names.length];
+  const units = within(r[1], 1, 5);
+  const returnSequences = r[2] % 2 === 0;
+  // gru in both forms: its default (reset after) or, given, reset_after: false (tfjs's GRU).
+  const resetAfter = r[4] % 3 !== 0;
+  const given: Record<string, Given> = { units, return_sequences: returnSequences };
+  if (name === "gru" && !resetAfter) given.reset_after = false;
+  return { name, units, returnSequences, resetAfter, given };
 }
 
 function recurrent(b: Builder, r: readonly number[]): void {
-  const { name, units, returnSequences } = recurrentArgs(r);
-  b.add(name, { units, return_sequences: returnSequences }, RECURRENT[name]({ units, returnSequences }));
+  const { name, units, returnSequences, resetAfter, given } = recurrentArgs(r);
+  b.add(name, given, RECURRENT[name]({ units, returnSequences, resetAfter }));
 }
 
 function bidirectional(b: Builder, r: readonly number[]): void {
-  const { name, units, returnSequences } = recurrentArgs(r);
+  const { name, units, returnSequences, resetAfter, given } = recurrentArgs(r);
   const merges = ["concat", "sum", "mul", "ave"] as const;
   const merge = merges[r[3] % merges.length];
-  const inner = layer(name, { units, return_sequences: returnSequences });
-  b.add("bidirectional", { layer: inner, merge }, tf.layers.bidirectional({ layer: RECURRENT[name]({ units, returnSequences }) as tf.RNN, mergeMode: merge }));
+  const inner = layer(name, given);
+  b.add("bidirectional", { layer: inner, merge }, tf.layers.bidirectional({ layer: RECURRENT[name]({ units, returnSequences, resetAfter }) as tf.RNN, mergeMode: merge }));
 }
 
 function timeDistributed(b: Builder, r: readonly number[]): void {

@@ -14,6 +14,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { constValue, dimToString, evaluateDim } from "../../compiler/shapes/dim.js";
 import { shapeToString, type Shape } from "../../compiler/shapes/shape.js";
 import { layer, run, shape, type Given } from "./harness.js";
+import { gruResetAfter } from "../../runtime/layers/gru.js";
 import { startBuilder, stackArb, choiceArb, step, type InputKind, type Net, type TfLayer } from "./random-stacks.js";
 
 /** nnc's shapes of every tensor of `net`, failing on the first problem. */
@@ -180,7 +181,7 @@ describe("the layer catalog against TensorFlow.js", () => {
         global_avgpool: () => tf.layers.globalAveragePooling2d({}),
         global_maxpool: () => tf.layers.globalMaxPooling2d({}),
         lstm: () => tf.layers.lstm({ units: 2 }),
-        gru: () => tf.layers.gru({ units: 2 }),
+        gru: () => gruResetAfter({ units: 2 }),
         rnn: () => tf.layers.simpleRNN({ units: 2 }),
         repeat: () => tf.layers.repeatVector({ n: 2 }),
         time_distributed: () => tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 2 }) }),

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GRUResetAfter, gruResetAfter } from "../../runtime/layers/gru.js";
 import { L2Pooling2D, l2Pooling2d } from "../../runtime/layers/l2pool.js";
 import { CUSTOM_LAYER_CLASSES, STANDALONE_LAYERS_FILE, standaloneLayersSource, usesCustomLayers } from "../../runtime/layers/standalone.js";
 import { saveModel } from "../../runtime/run/save-model.js";
@@ -20,7 +21,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const INPUT_SHAPE = [2, 7, 5, 2] as const;
 const INPUT = Array.from({ length: INPUT_SHAPE.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 0.7) * 2);
 
-/** A conv (so there are weights to load) feeding three l2pools: valid, valid with strides ≠ size, same (asymmetric padding). */
+/**
+ * A conv (so there are weights to load) feeding three l2pools: valid, valid with strides ≠ size, same
+ * (asymmetric padding); and a reset-after GRU (gru's default) reading the conv's rows as a sequence.
+ */
 function pooledModel(): tf.LayersModel {
   const input = tf.input({ shape: INPUT_SHAPE.slice(1) as number[] });
   const conv = tf.layers.conv2d({ filters: 3, kernelSize: 2, padding: "same", name: "conv" }).apply(input) as tf.SymbolicTensor;
@@ -29,6 +33,7 @@ function pooledModel(): tf.LayersModel {
     pool({ poolSize: [2, 2], strides: [2, 2], padding: "valid", name: "valid" }),
     pool({ poolSize: [3, 2], strides: [1, 2], padding: "valid", name: "valid_strided" }),
     pool({ poolSize: [3, 2], strides: [2, 2], padding: "same", name: "same" }),
+    gruResetAfter({ units: 4, name: "gru" }).apply(tf.layers.reshape({ targetShape: [7, 15], name: "rows" }).apply(conv)) as tf.SymbolicTensor,
   ];
   return tf.model({ inputs: input, outputs });
 }
@@ -86,7 +91,8 @@ const { registerNncLayers } = mode === "sandbox" ? await sandboxed(layersPath) :
 const classes = () => tf.serialization.SerializationMap.getMap().classNameMap;
 const returned = registerNncLayers(tf) === tf;
 const registered = classes().L2Pooling2D[0];
-const again = registerNncLayers(tf) === tf && classes().L2Pooling2D[0] === registered;
+const gru = classes().GRUResetAfter[0];
+const again = registerNncLayers(tf) === tf && classes().L2Pooling2D[0] === registered && classes().GRUResetAfter[0] === gru;
 
 const model = await tf.loadLayersModel(fromDisk);
 const input = JSON.parse(readFileSync(join(dir, "input.json"), "utf8"));
@@ -96,6 +102,7 @@ writeFileSync(join(dir, mode + "-result.json"), JSON.stringify({
   returned,
   again,
   className: registered.className,
+  gruClassName: gru.className,
   outputs: outputs.map((t) => ({ shape: t.shape, values: Array.from(t.dataSync()) })),
 }));
 `;
@@ -105,6 +112,7 @@ interface ChildResult {
   returned: boolean;
   again: boolean;
   className: string;
+  gruClassName: string;
   outputs: { shape: number[]; values: number[] }[];
 }
 
@@ -121,15 +129,16 @@ describe("nnc-layers.mjs: nnc's custom layers for plain tfjs", () => {
   it.each([
     ["imported", "import", []],
     ["evaluated where only JavaScript's built-ins exist", "sandbox", ["--experimental-vm-modules", "--no-warnings"]],
-  ])("lets plain tfjs in a process without nnc load a saved l2pool model, which predicts what the runtime's does (module %s)", (_, mode, flags) => {
+  ])("lets plain tfjs in a process without nnc load a saved l2pool and reset-after gru model, which predicts what the runtime's does (module %s)", (_, mode, flags) => {
     const child = spawnSync(process.execPath, [...flags, join(dir, "child.mjs"), dir, root, mode], { cwd: root, encoding: "utf8" });
     expect(child.status, child.stderr).toBe(0);
     const result = JSON.parse(readFileSync(join(dir, `${mode}-result.json`), "utf8")) as ChildResult;
 
-    expect(result.before).toMatch(/Unknown layer: L2Pooling2D/);
+    expect(result.before).toMatch(/Unknown layer: (L2Pooling2D|GRUResetAfter)/);
     expect(result.returned).toBe(true);
     expect(result.again).toBe(true);
     expect(result.className).toBe("L2Pooling2D");
+    expect(result.gruClassName).toBe("GRUResetAfter");
 
     const want = (model.predict(tf.tensor(INPUT, [...INPUT_SHAPE])) as tf.Tensor[]).map((t) => ({ shape: t.shape, values: Array.from(t.dataSync()) }));
     expect(result.outputs.map((o) => o.shape)).toEqual(want.map((o) => o.shape));
@@ -137,6 +146,7 @@ describe("nnc-layers.mjs: nnc's custom layers for plain tfjs", () => {
       [2, 3, 2, 3],
       [2, 5, 2, 3],
       [2, 4, 3, 3],
+      [2, 4],
     ]);
     const diff = Math.max(...want.flatMap((o, i) => o.values.map((v, j) => Math.abs(v - result.outputs[i].values[j]))));
     expect(diff).toBeLessThan(1e-6);
@@ -164,8 +174,9 @@ describe("usesCustomLayers", () => {
   };
 
   it("lists nnc's own layer classes", () => {
-    expect(CUSTOM_LAYER_CLASSES).toEqual(["L2Pooling2D"]);
+    expect(CUSTOM_LAYER_CLASSES).toEqual(["L2Pooling2D", "GRUResetAfter"]);
     expect(L2Pooling2D.className).toBe(CUSTOM_LAYER_CLASSES[0]);
+    expect(GRUResetAfter.className).toBe(CUSTOM_LAYER_CLASSES[1]);
   });
 
   it("says whether a saved model has an l2pool, in model.json, its modelTopology or its text", async () => {

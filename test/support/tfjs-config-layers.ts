@@ -9,7 +9,7 @@ import type { NativeEntry, NativeLayers } from "../../runtime/core/native-layer.
 import { sourceName } from "../../runtime/core/layer-names.js";
 
 const NATIVE_ACTIVATIONS = new Set(["linear", "relu", "sigmoid", "tanh", "softmax"]);
-const CELLS: Readonly<Record<string, "rnn" | "lstm" | "gru">> = { SimpleRNN: "rnn", LSTM: "lstm", GRU: "gru" };
+const CELLS: Readonly<Record<string, "rnn" | "lstm" | "gru" | "gru_reset_after">> = { SimpleRNN: "rnn", LSTM: "lstm", GRU: "gru", GRUResetAfter: "gru_reset_after" };
 
 function pair(value: unknown): [number, number] {
   const list = Array.isArray(value) ? value : [value, value];
@@ -58,7 +58,8 @@ function entryOf(layer: tf.layers.Layer): NativeEntry {
     }
     case "SimpleRNN":
     case "LSTM":
-    case "GRU": {
+    case "GRU":
+    case "GRUResetAfter": {
       const cell = CELLS[layer.getClassName()]!;
       if (cell !== "rnn" && config.recurrentActivation !== "sigmoid") return { notCompiled: `layer "${name}" has ${String(config.recurrentActivation)} gates` };
       if (Number(config.dropout) > 0) return { notCompiled: `layer "${name}" has dropout` };

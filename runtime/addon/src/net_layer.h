@@ -66,7 +66,8 @@ std::unique_ptr<Layer> makeBatchNorm(const PlannedBatchNorm& plan, Parameter* ga
 // Gate blocks of `units` columns in the kernels: 1, 4 or 3.
 int gateBlocks(Cell cell);
 // kernel [features, G·units], recurrent [units, G·units], bias [G·units], G = 1, 4 or 3 gate blocks
-// in tfjs-layers' order (LSTM i, f, c, o; GRU z, r, h).
+// in tfjs-layers' order (LSTM i, f, c, o; GRU z, r, h); a reset-after GRU's bias is [2, 3·units],
+// the input bias, then the recurrent bias (Keras's layout).
 std::unique_ptr<Layer> makeRecurrent(const PlannedRecurrent& plan, Parameter* kernel, Parameter* recurrent, Parameter* bias);
 std::unique_ptr<Layer> makeActivation(const PlannedActivation& plan);
 

@@ -60,7 +60,8 @@ class Network : public Napi::ObjectWrap<Network> {
     const int64_t width = gateBlocks(r.cell) * r.units;
     Parameter* kernel = addParameter(r.features * width, static_cast<float>(r.l1), static_cast<float>(r.l2));
     Parameter* recurrent = addParameter(r.units * width, static_cast<float>(r.l1), static_cast<float>(r.l2));
-    Parameter* bias = r.bias ? addParameter(width, 0.f, 0.f) : nullptr;
+    // A reset-after GRU has an input and a recurrent bias: [2, width].
+    Parameter* bias = r.bias ? addParameter(r.cell == Cell::GruResetAfter ? 2 * width : width, 0.f, 0.f) : nullptr;
     return makeRecurrent(r, kernel, recurrent, bias);
   }
   std::unique_ptr<Layer> make(const PlannedBatchNorm& b) {

@@ -17,7 +17,7 @@ struct Named {
 };
 constexpr Named<Activation> kActivations[] = {
     {Activation::Linear, "linear"}, {Activation::Relu, "relu"}, {Activation::Sigmoid, "sigmoid"}, {Activation::Tanh, "tanh"}, {Activation::Softmax, "softmax"}};
-constexpr Named<Cell> kCells[] = {{Cell::Simple, "rnn"}, {Cell::Lstm, "lstm"}, {Cell::Gru, "gru"}};
+constexpr Named<Cell> kCells[] = {{Cell::Simple, "rnn"}, {Cell::Lstm, "lstm"}, {Cell::Gru, "gru"}, {Cell::GruResetAfter, "gru_reset_after"}};
 constexpr Named<OptimizerKind> kOptimizers[] = {{OptimizerKind::Sgd, "sgd"},         {OptimizerKind::Momentum, "momentum"}, {OptimizerKind::Adagrad, "adagrad"},
                                                 {OptimizerKind::Adadelta, "adadelta"}, {OptimizerKind::Rmsprop, "rmsprop"},   {OptimizerKind::Adam, "adam"},
                                                 {OptimizerKind::Adamax, "adamax"}};

@@ -6,7 +6,7 @@
 //   conv2d     { input [h, w, c], output [h, w, c], kernel [h, w], strides [h, w], dilation [h, w],
 //                pad [top, bottom, left, right], activation, bias, l1, l2 }
 //   maxpool | avgpool { input [h, w, c], output [h, w, c], pool [h, w], strides [h, w], pad [top, bottom, left, right] }
-//   recurrent  { cell, steps, features, units, activation, bias, returnSequences, l1, l2 }
+//   recurrent  { cell (rnn, lstm, gru, gru_reset_after), steps, features, units, activation, bias, returnSequences, l1, l2 }
 //   batchnorm  { positions, channels, momentum, epsilon, center, scale }
 //   dropout    { size, rate }
 //   activation { size, activation }
@@ -30,7 +30,9 @@
 namespace nnc::net {
 
 enum class Activation { Linear, Relu, Sigmoid, Tanh, Softmax };
-enum class Cell { Simple, Lstm, Gru };
+// Gru is tfjs-layers' GRU (reset before, Keras's reset_after=False); GruResetAfter is Keras 2/3's
+// and PyTorch's (reset after: r multiplies h·U_h + c_h, a second bias per gate; bias [2, 3·units]).
+enum class Cell { Simple, Lstm, Gru, GruResetAfter };
 enum class OptimizerKind { Sgd, Momentum, Adagrad, Adadelta, Rmsprop, Adam, Adamax };
 enum class Loss { Quadratic, MeanSquared, MeanAbsolute, CrossEntropy, BinaryCrossEntropy };
 enum class Clip { None, Value, Norm };

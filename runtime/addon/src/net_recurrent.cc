@@ -1,5 +1,6 @@
-// Recurrent layers (SimpleRNN, LSTM, GRU) as tfjs-layers computes them, with backpropagation
-// through time. TensorFlow.js runs an LSTM step as ~140 small kernels per time step; here the
+// Recurrent layers (SimpleRNN, LSTM, GRU) as tfjs-layers computes them, and the reset-after GRU of
+// Keras 2/3 and PyTorch as the runtime's GRUResetAfter layer (runtime/layers/gru-factory.ts) does,
+// with backpropagation through time. TensorFlow.js runs an LSTM step as ~140 small kernels per time step; here the
 // input projection of every step is one matrix product, and each step is one more plus a loop.
 #include <algorithm>
 #include <cmath>
@@ -61,7 +62,8 @@ class Recurrent : public Layer {
       c_.assign((T + 1) * state, 0.f);
       actC_.resize(T * state);
     }
-    if (spec_.cell == Cell::Gru) rh_.resize(T * state);
+    if (spec_.cell == Cell::Gru || spec_.cell == Cell::GruResetAfter) rh_.resize(T * state);
+    if (spec_.cell == Cell::GruResetAfter) hu_.resize(batch * W);
     // Every step's input projection at once: rows are (example, step).
     gemm('N', 'N', batch * T, W, F, in, F, kernel_->values, W, xw_.data(), W);
     if (bias_) {
@@ -123,6 +125,33 @@ class Recurrent : public Layer {
           }
           break;
         }
+        case Cell::GruResetAfter: {
+          // hu = h·U + c (the recurrent bias, the bias's second row) for all three blocks; z and r
+          // from the sums, and r multiplies the candidate's block of hu, which rh_ keeps for backward.
+          float* hu = hu_.data();
+          const float* c = bias_ ? bias_->values + W : nullptr;
+          for (int64_t b = 0; b < batch; b++) {
+            if (c)
+              std::copy_n(c, W, hu + b * W);
+            else
+              std::fill_n(hu + b * W, W, 0.f);
+          }
+          gemm('N', 'N', batch, W, u, hPrev, u, U, W, hu, W, 1.f);
+          float* recH = rh_.data() + t * state;
+          for (int64_t b = 0; b < batch; b++) {
+            float* g = z + b * W;
+            const float* hb = hu + b * W;
+            for (int64_t j = 0; j < u; j++) {
+              const int64_t k = b * u + j;
+              const float zg = g[j] = sigmoid(g[j] + hb[j]);
+              const float r = g[u + j] = sigmoid(g[u + j] + hb[u + j]);
+              recH[k] = hb[2 * u + j];
+              const float cand = g[2 * u + j] = apply(spec_.activation, g[2 * u + j] + r * recH[k]);
+              hNext[k] = zg * hPrev[k] + (1.f - zg) * cand;
+            }
+          }
+          break;
+        }
       }
     }
     for (int64_t b = 0; b < batch; b++) {
@@ -143,6 +172,10 @@ class Recurrent : public Layer {
     const float* U = recurrent_->values;
     float* dU = recurrent_->gradient.data();
     std::fill(dU, dU + u * W, 0.f);
+    // A reset-after GRU's recurrent bias (the bias's second row) is summed over the steps below.
+    float* dRecBias = spec_.cell == Cell::GruResetAfter && bias_ ? bias_->gradient.data() + W : nullptr;
+    if (dRecBias) std::fill(dRecBias, dRecBias + W, 0.f);
+    if (spec_.cell == Cell::GruResetAfter) dRec_.resize(batch * W);
     for (int64_t t = T; t-- > 0;) {
       for (int64_t b = 0; b < batch; b++) {
         const float* d = spec_.returnSequences ? dOut + (b * T + t) * u : (t == T - 1 ? dOut + b * u : nullptr);
@@ -215,6 +248,35 @@ class Recurrent : public Layer {
           std::copy(dhPrev, dhPrev + state, dh_.begin());
           break;
         }
+        case Cell::GruResetAfter: {
+          // Pre-activation gradients: the input side's in dz (z, r, candidate), the recurrent
+          // side's (of h·U + c) in dRec: z and r the same, the candidate's times r.
+          const float* recH = rh_.data() + t * state;
+          float* dRec = dRec_.data();
+          float* dhPrev = scratch_.data();
+          for (int64_t b = 0; b < batch; b++) {
+            const float* gb = g + b * W;
+            float* d = dz + b * ldz;
+            float* dr = dRec + b * W;
+            for (int64_t j = 0; j < u; j++) {
+              const int64_t k = b * u + j;
+              const float zg = gb[j], r = gb[u + j], cand = gb[2 * u + j], dh = dh_[k];
+              const float dCand = dh * (1.f - zg) * slope(spec_.activation, cand);
+              dr[j] = d[j] = dh * (hPrev[k] - cand) * zg * (1.f - zg);
+              dr[u + j] = d[u + j] = dCand * recH[k] * r * (1.f - r);
+              d[2 * u + j] = dCand;
+              dr[2 * u + j] = dCand * r;
+              dhPrev[k] = dh * zg;
+            }
+          }
+          gemm('T', 'N', u, W, batch, hPrev, u, dRec, W, dU, W, 1.f);
+          gemm('N', 'T', batch, u, W, dRec, W, U, W, dhPrev, u, 1.f);
+          if (dRecBias)
+            for (int64_t b = 0; b < batch; b++)
+              for (int64_t j = 0; j < W; j++) dRecBias[j] += dRec[b * W + j];
+          std::copy(dhPrev, dhPrev + state, dh_.begin());
+          break;
+        }
       }
     }
     gemm('T', 'N', F, W, batch * T, in, F, dZ_.data(), W, kernel_->gradient.data(), W);
@@ -234,14 +296,16 @@ class Recurrent : public Layer {
   Parameter* recurrent_;
   Parameter* bias_;
   // Forward: input projections, states h (and c) for steps 0…T, post-activation gates per step.
-  std::vector<float> xw_, h_, c_, actC_, gates_, rh_;
-  // Backward: pre-activation gradients per (example, step), and the running state gradients.
-  std::vector<float> dZ_, dh_, dc_, scratch_;
+  // rh_ is r ⊙ h for a GRU, h·U_h + c_h for a reset-after GRU; hu_ one step's h·U + c.
+  std::vector<float> xw_, h_, c_, actC_, gates_, rh_, hu_;
+  // Backward: pre-activation gradients per (example, step), and the running state gradients;
+  // dRec_ a reset-after GRU's gradients of one step's h·U + c.
+  std::vector<float> dZ_, dh_, dc_, scratch_, dRec_;
 };
 
 }  // namespace
 
-int gateBlocks(Cell cell) { return cell == Cell::Lstm ? 4 : cell == Cell::Gru ? 3 : 1; }
+int gateBlocks(Cell cell) { return cell == Cell::Lstm ? 4 : cell == Cell::Gru || cell == Cell::GruResetAfter ? 3 : 1; }
 
 std::unique_ptr<Layer> makeRecurrent(const PlannedRecurrent& spec, Parameter* kernel, Parameter* recurrent, Parameter* bias) {
   return std::make_unique<Recurrent>(spec, kernel, recurrent, bias);

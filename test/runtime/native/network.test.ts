@@ -3,6 +3,7 @@
  * model, weights and batch give the same cost, accuracy, gradient norms and updated weights.
  */
 import * as tf from "@tensorflow/tfjs";
+import { gruResetAfter } from "../../../runtime/layers/gru.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { indexNames, singleColumn, type Examples } from "../../../runtime/data/examples.js";
@@ -279,7 +280,8 @@ describe.skipIf(!nativeAvailable)("the compiled network", () => {
 
   it("takes the same steps through recurrent layers (BPTT) as TensorFlow.js autograd", async () => {
     const recurrentArb = fc.record({
-      cell: fc.constantFrom("simpleRNN" as const, "lstm" as const, "gru" as const),
+      // gruResetAfter: the runtime's reset-after GRU (gru's default), always with its two biases.
+      cell: fc.constantFrom("simpleRNN" as const, "lstm" as const, "gru" as const, "gruResetAfter" as const),
       activation: fc.constantFrom("tanh", "relu", "sigmoid", "linear"),
       // tfjs-layers cannot take the gradient of a one-step sequence (its stack of one tensor throws).
       steps: fc.integer({ min: 2, max: 6 }),
@@ -306,9 +308,11 @@ describe.skipIf(!nativeAvailable)("the compiled network", () => {
           // A length the model leaves open (`input seq: [T, F]`) comes from the data.
           const input = tf.input({ shape: [r.openLength ? null : r.steps, r.features] });
           const options = { units: r.units, activation: r.activation as "tanh", useBias: r.bias, recurrentActivation: "sigmoid" as const };
+          const cell = (o: typeof options & { returnSequences?: boolean; name: string }) =>
+            r.cell === "gruResetAfter" ? gruResetAfter({ units: o.units, activation: o.activation, returnSequences: o.returnSequences, name: o.name }) : tf.layers[r.cell](o);
           let x = input;
-          if (r.stacked) x = tf.layers[r.cell]({ ...options, returnSequences: true, name: "first" }).apply(x) as tf.SymbolicTensor;
-          x = tf.layers[r.cell]({ ...options, name: "last" }).apply(x) as tf.SymbolicTensor;
+          if (r.stacked) x = cell({ ...options, returnSequences: true, name: "first" }).apply(x) as tf.SymbolicTensor;
+          x = cell({ ...options, name: "last" }).apply(x) as tf.SymbolicTensor;
           x = tf.layers.dense({ units: k.classes, activation: k.output, name: "out" }).apply(x) as tf.SymbolicTensor;
           return tf.model({ inputs: input, outputs: x });
         };

@@ -51,7 +51,7 @@ const pool = fc
   .filter((l) => (l.kind === "maxpool" || l.kind === "avgpool") && l.output[0]! > 0 && l.output[1]! > 0);
 const recurrent = fc.record({
   kind: fc.constant("recurrent" as const),
-  cell: fc.constantFrom("rnn" as const, "lstm" as const, "gru" as const),
+  cell: fc.constantFrom("rnn" as const, "lstm" as const, "gru" as const, "gru_reset_after" as const),
   steps: size,
   features: size,
   units: size,
@@ -131,7 +131,7 @@ describe.skipIf(!nativeAvailable)("the addon's plan decoder", () => {
     ["a kernel of one number", planOf({ ...goodConv, kernel: [3] }), "layer 0 (conv2d): kernel must be an array of 2 positive integers"],
     ["an output the window does not give", planOf({ ...goodConv, output: [5, 4, 3] }), "layer 0 (conv2d): output is not the size its input, kernel, strides, dilation and pad give"],
     ["a pooling that changes the channels", planOf({ ...goodPool, output: [3, 3, 4] }), "layer 0 (maxpool): output must have as many channels as the input"],
-    ["an unknown cell", planOf({ kind: "recurrent", cell: "gru2", steps: 2, features: 2, units: 2, activation: "tanh", bias: true, returnSequences: false, l1: 0, l2: 0 }), 'layer 0 (recurrent): cell must be one of rnn, lstm, gru, not "gru2"'],
+    ["an unknown cell", planOf({ kind: "recurrent", cell: "gru2", steps: 2, features: 2, units: 2, activation: "tanh", bias: true, returnSequences: false, l1: 0, l2: 0 }), 'layer 0 (recurrent): cell must be one of rnn, lstm, gru, gru_reset_after, not "gru2"'],
     ["an unknown optimizer", planOf(goodDense, { optimizer: { ...planOf(goodDense).optimizer, kind: "lamb" } }), `optimizer: kind must be one of ${OPTIMIZERS}, not "lamb"`],
     ["an optimizer without beta2", planOf(goodDense, { optimizer: (({ beta2: _, ...rest }) => rest)(planOf(goodDense).optimizer) }), "optimizer: beta2 is missing"],
     ["an unknown loss", planOf(goodDense, { loss: "huber" }), 'the plan: loss must be one of quadratic, mse, mae, cross_entropy, binary_cross_entropy, not "huber"'],

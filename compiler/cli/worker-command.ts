@@ -50,8 +50,8 @@ export async function runWorkerCommand(args: string[], io: CommandIO): Promise<n
     "stall-seconds": { type: "string" },
     "max-jobs": { type: "string" },
   });
-  if (positionals.length > 0) throw new UsageError(`nnc worker takes no files (the jobs bring their sources); found ${positionals.join(" ")}`);
-  if (typeof values.queue !== "string") throw new UsageError("nnc worker needs --queue redis://HOST:PORT (the Redis server `nnc train --queue` submits to)");
+  if (positionals.length > 0) throw new UsageError(`takes no files (the jobs bring their sources); found ${positionals.join(" ")}`);
+  if (typeof values.queue !== "string") throw new UsageError("--queue redis://HOST:PORT is needed (the Redis server `nnc train --queue` submits to)");
   let address;
   try {
     address = parseRedisAddress(values.queue);

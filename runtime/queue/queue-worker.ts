@@ -52,23 +52,28 @@ export interface JobResult {
   readonly worker: string;
 }
 
+/** How long compiling a job's sources may take before its lock lapses. */
+const COMPILE_SECONDS = 300;
+
 export async function runWorker(setup: WorkerSetup): Promise<void> {
   await reachable(setup.address);
   const name = `${hostname()}:${process.pid}`;
   const log = (line: string) => void setup.output.write(`${line}\n`);
   const redis = connect(setup.address);
   // Reconnecting is ioredis's; the worker says once that the server went away.
-  let lost = false;
+  let disconnected = false;
   redis.on("error", (error: Error) => {
-    if (!lost) log(`queue: lost ${setup.address.shown} (${error.message}); reconnecting`);
-    lost = true;
+    if (!disconnected) log(`queue: lost ${setup.address.shown} (${error.message}); reconnecting`);
+    disconnected = true;
   });
-  redis.on("ready", () => (lost = false));
+  redis.on("ready", () => (disconnected = false));
   let done = 0;
+  /** The job being trained, and how to stop it when its lock is lost. */
+  let current: { readonly id: string; lose(): void } | null = null;
   let finished: () => void = () => {};
   const allDone = new Promise<void>((resolve) => (finished = resolve));
 
-  const processor = async (job: Job, token?: string): Promise<JobResult> => {
+  const processor = async (job: Job, token?: string, signal?: AbortSignal): Promise<JobResult> => {
     let payload: JobPayload;
     try {
       payload = readPayload(job.data, { queue: setup.queue, version: setup.version, build: setup.build });
@@ -89,6 +94,9 @@ export async function runWorker(setup: WorkerSetup): Promise<void> {
     try {
       const copied = await downloadFolder(redis, key, partFolder(payload.part), here);
       if (copied > 0) jobLog(`continuing from the folder another worker left (${copied} files)`);
+      // Checking and compiling hold this process for a while (seconds on a busy machine), during
+      // which BullMQ cannot renew the lock: it is made long enough first.
+      if (token) await job.extendLock(token, Math.max(setup.stallSeconds, COMPILE_SECONDS) * 1000);
       try {
         prepared = await setup.prepare(payload, setup.root);
       } catch (error) {
@@ -107,26 +115,46 @@ export async function runWorker(setup: WorkerSetup): Promise<void> {
         "",
       );
       const { epochs, limit, backend } = payload.overrides;
+      // A lock this worker could not renew in time (a machine too busy for --stall-seconds): the job
+      // may already be another worker's, so this one stops at once and writes nothing more.
+      let lost = false;
       const forked = forkPart({
         module: prepared.module,
         options: { epochs, limit, backend, runDir: here.runDir, baseDir: prepared.baseDir },
         part: { ...payload.part, runDir: here.runDir },
         env: setup.threads ? workerEnv(setup.threads) : process.env,
         write,
-        handOff: async () => void (await uploadFolder(redis, key, here)),
+        handOff: async () => {
+          if (lost) throw new Error("the job's lock was lost");
+          await uploadFolder(redis, key, here);
+        },
       });
       const onStop = () => forked.stop("SIGINT");
       setup.signal.addEventListener("abort", onStop);
       if (setup.signal.aborted) onStop();
+      current = {
+        id: job.id!,
+        lose: () => {
+          if (lost) return;
+          lost = true;
+          log(`${label}: lost the job's lock (not renewed within --stall-seconds ${setup.stallSeconds}); stopping it here, for another worker to resume`);
+          forked.kill();
+        },
+      };
+      signal?.addEventListener("abort", current.lose);
       let outcome: PartOutcome;
       try {
         outcome = await forked.outcome;
       } catch (error) {
+        if (lost) throw new Error(`${label}: the lock was lost on worker ${name}`);
         throw new UnrecoverableError(`${(error as Error).message} (on worker ${name})`);
       } finally {
         setup.signal.removeEventListener("abort", onStop);
+        signal?.removeEventListener("abort", current.lose);
+        current = null;
         write.flush();
       }
+      if (lost) throw new Error(`${label}: the lock was lost on worker ${name}`);
       await uploadFolder(redis, key, here);
       if (outcome.interrupted) {
         // This worker is stopping: the job goes back to the queue, for another worker to resume.
@@ -155,6 +183,9 @@ export async function runWorker(setup: WorkerSetup): Promise<void> {
     maxStalledCount: 5,
   });
   worker.on("error", (error) => log(`queue: ${error.message}`));
+  worker.on("lockRenewalFailed", (ids: string[]) => {
+    if (current && ids.includes(current.id)) current.lose();
+  });
   log(`worker ${name}: serving queue "${setup.queue}" at ${setup.address.shown}, sources and data relative to ${setup.root}`);
   const stopped = new Promise<void>((resolve) => setup.signal.addEventListener("abort", () => resolve(), { once: true }));
   await Promise.race([stopped, allDone]);

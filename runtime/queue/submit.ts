@@ -12,10 +12,11 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join, resolve, sep } from "node:path";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { writeFileAtomic } from "../core/atomic.js";
+import { removeCheckpoint } from "../train/checkpoint.js";
 import { partFolder, partLabel, type PartDispatcher, type PartOutcome, type PartRequest, type PartsContext } from "../session/parts.js";
 import { downloadFolder, filesKey, localized, type Places } from "./artifacts.js";
 import { PAYLOAD_FORMAT, queuedPart, type JobPayload } from "./job-payload.js";
@@ -186,7 +187,10 @@ export function queueDispatcher(setup: SubmitSetup): QueueDispatcher {
           if (state === "failed") throw new QueuedPartFailed(`${label} failed: ${job.failedReason}`);
           const result = job.returnvalue as JobResult;
           await downloadFolder(redis, filesKey(setup.queue, entry.id), partFolder(entry.part), here);
-          const outcome = localized(result.outcome, here);
+          const { handedOff, ...outcome } = localized(result.outcome, here);
+          // Checkpoints written only for a takeover are not the run's to keep, now that it has the folder.
+          const partDir = join(runDir, partFolder(entry.part));
+          for (const dir of handedOff ?? []) if (resolve(dir).startsWith(partDir + sep)) removeCheckpoint(dir);
           outcomes[index] = outcome;
           record.finished[entry.id] = outcome;
           save();

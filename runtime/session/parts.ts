@@ -34,6 +34,12 @@ export interface PartOutcome {
   readonly result: RunResult | TrialResult;
   readonly totalParams: number | null;
   readonly interrupted: Interruption | null;
+  /**
+   * Checkpoint folders written only to be handed off (a queue worker's, for a training without
+   * `checkpoint:`): the run folder does not keep them. They stay in the part's folder until it has
+   * reached the submitter, so a job taken over even after its last epoch resumes from them.
+   */
+  readonly handedOff?: readonly string[];
 }
 
 /** Where a worker finds the training: the generated module's file and the export that runs it (`trainL`). */

@@ -31,7 +31,6 @@ import { applyChoice, bayesianTrial, gridTrials, randomTrial, spacesOf, type Cho
 import { isSearch, settle, settled, tuned, type ObjectiveSetting, type ResolvedTraining, type Settled, type SettledTraining, type TransformSetting, type TunedTraining } from "../core/settings.js";
 import { evaluate, predictAll } from "../train/evaluate.js";
 import { fit, TrainingDiverged } from "../train/fit.js";
-import { removeCheckpoint } from "../train/checkpoint.js";
 import type { InputDtypes } from "../train/batches.js";
 import { modelLoss } from "../train/losses.js";
 import { metricsFor } from "../train/metrics.js";
@@ -631,9 +630,8 @@ async function trainedFrom(outcomes: readonly (PartOutcome | null)[]): Promise<T
 async function runPart(ctx: Context, part: PartRequest): Promise<PartOutcome> {
   const outcome = await trainPart(ctx, part);
   const handedOff = (ctx.options as JobsOptions).handOff !== undefined;
-  // Checkpoints written only to be handed off to another worker are not the training's to keep.
-  if (handedOff && !outcome.interrupted && !keepsCheckpoints(ctx.program.settings, part)) removeCheckpointsUnder(join(part.runDir, partFolder(part)));
-  return outcome;
+  if (!handedOff || outcome.interrupted || keepsCheckpoints(ctx.program.settings, part)) return outcome;
+  return { ...outcome, handedOff: checkpointsUnder(join(part.runDir, partFolder(part))) };
 }
 
 function keepsCheckpoints(settings: ResolvedTraining, part: PartRequest): boolean {
@@ -641,10 +639,10 @@ function keepsCheckpoints(settings: ResolvedTraining, part: PartRequest): boolea
   return (search ? applyChoice(search, part.chosen as Chosen) : settle(settings)).checkpoint !== null;
 }
 
-/** Removes the checkpoint of a part's network and of each of its repeats. */
-function removeCheckpointsUnder(dir: string): void {
+/** The checkpoint folders of a part's network and of each of its repeats. */
+function checkpointsUnder(dir: string): string[] {
   const networks = [dir, ...(existsSync(dir) ? readdirSync(dir).filter((name) => /^repeat-\d+$/.test(name)).map((name) => join(dir, name)) : [])];
-  for (const network of networks) removeCheckpoint(new RunFolder(network).checkpointDir);
+  return networks.map((network) => new RunFolder(network).checkpointDir).filter((checkpoint) => existsSync(checkpoint));
 }
 
 async function trainPart(ctx: Context, part: PartRequest): Promise<PartOutcome> {

@@ -72,7 +72,7 @@ export interface FitOptions {
  * function once written (it copies the folder where another worker can resume from it) before the
  * next epoch starts. A training without `checkpoint:` resumes from these too; they stay until the
  * whole part has finished (a trial's earlier repeats are resumed from theirs, at their last epoch),
- * and the part then removes them (runtime/session/training.ts, `runPart`).
+ * and the run folder drops them once the part's folder has reached it (runtime/queue/submit.ts).
  */
 export type HandOff = (dir: string) => Promise<void>;
 

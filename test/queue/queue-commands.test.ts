@@ -16,7 +16,7 @@ describe("the queue's command line", () => {
     const { file } = setUpSweep();
     expect(await run(["train", file, "--train", "grid", "--queue-name", "x"])).toEqual({ code: 2, stderr: expect.stringContaining("--queue-name names a queue on the Redis server that --queue gives") });
     expect(await run(["train", file, "--train", "grid", "--queue", "localhost:6379"])).toEqual({ code: 2, stderr: expect.stringContaining("not localhost://") });
-  });
+  }, 60_000);
 
   it("a Redis server that does not answer is an error (exit 1) naming the address, not a wait", async () => {
     const { file } = setUpSweep();

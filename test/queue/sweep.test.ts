@@ -109,18 +109,36 @@ describe.skipIf(!redisAvailable)("sweeps on a Redis queue", () => {
   it("a worker killed in the middle of a job: another takes it over from its last checkpoint, and the result is the uninterrupted run's", async () => {
     const dir = setUp();
     const server = await redis();
-    const first = nnc(["worker", "--queue", server.url, "--stall-seconds", "2"], dir);
+    const first = nnc(["worker", "--queue", server.url, "--stall-seconds", "5"], dir);
     const submit = nnc(["train", "sweep.nn", "--train", "long", "--limit", "6000", "--run-dir", "long-queue", "--queue", server.url], dir);
     await first.waitFor(/member 1\/2: epoch 3\/6/);
     first.child.kill("SIGKILL");
     const lastSeen = Math.max(...[...first.output().matchAll(/member 1\/2: epoch (\d)\/6/g)].map((m) => Number(m[1])));
-    const second = nnc(["worker", "--queue", server.url, "--stall-seconds", "2"], dir);
+    const second = nnc(["worker", "--queue", server.url, "--stall-seconds", "5"], dir);
     expect(await submit.exited, submit.output()).toBe(0);
     const resumed = Number(second.output().match(/member 1\/2: resuming after epoch (\d)/)?.[1]);
     // At most the epoch that was running (and one whose checkpoint was being copied) is trained again.
     expect(resumed, second.output()).toBeGreaterThanOrEqual(lastSeen - 1);
     expect(second.output()).not.toMatch(/member 1\/2: epoch 1\/6/);
     expect(metricsOf(reportOf(join(dir, "long-queue")))).toEqual(await serial(dir, "long", 6000));
+  }, 240_000);
+
+  it("a worker too busy to renew its job's lock: another takes the job over and the first stops it, writing nothing more", async () => {
+    const dir = setUp();
+    const server = await redis();
+    const busy = nnc(["worker", "--queue", server.url, "--stall-seconds", "3"], dir);
+    const submit = nnc(["train", "sweep.nn", "--train", "long", "--limit", "6000", "--run-dir", "long-queue", "--queue", server.url], dir);
+    await busy.waitFor(/member 1\/2: epoch 2\/6/);
+    // Stopped, its process renews no lock (its part's process trains on, then waits to hand off).
+    busy.child.kill("SIGSTOP");
+    const other = nnc(["worker", "--queue", server.url, "--stall-seconds", "3"], dir);
+    await other.waitFor(/member 1\/2: resuming after epoch \d/);
+    busy.child.kill("SIGCONT");
+    expect(await submit.exited, submit.output()).toBe(0);
+    await busy.waitFor(/member 1\/2: lost the job's lock \(not renewed within --stall-seconds 3\); stopping it here, for another worker to resume/);
+    expect(metricsOf(reportOf(join(dir, "long-queue")))).toEqual(await serial(dir, "long", 6000));
+    // The checkpoints written for a takeover are not kept in the run folder.
+    expect(existsSync(join(dir, "long-queue", "member-1", "checkpoint", "state.json"))).toBe(false);
   }, 240_000);
 
   it("a submitter killed and run again attaches to its jobs: no part is trained twice", async () => {

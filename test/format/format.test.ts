@@ -59,7 +59,7 @@ describe("nnc fmt", () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, 60_000);
 
   it("leaves a file with syntax errors as it is", () => {
     const text = "model M { input x: [4 x -> }";

@@ -118,7 +118,7 @@ describe("settingsSource", () => {
       { numRuns: 200, seed: 16 },
     );
     expect(checked).toBeGreaterThan(100);
-  });
+  }, 60_000);
 
   it("lists the keys in which runs differ", () => {
     const a = resolveBlock("a: Mlp", ["data: mnist(flat: true)", "loss: cross_entropy", "optimizer: sgd(lr: 0.1)", "epochs: 3"]);

@@ -3,12 +3,13 @@
 // backend, against the same network in PyTorch (Debian's python3-torch, 2 threads, same IDX files;
 // bench/pytorch_epoch.py), for the lectures' baseline (784-100-10 sigmoid) and the two conv-pool
 // ReLU network (20@5×5, 40@5×5, dense 100, softmax 10), SGD, batch 10 and 32. Prints seconds per
-// training epoch (no validation pass on either side) and the ratio nnc / PyTorch (target ≤ 0.67).
+// training epoch (no validation pass on either side) and the ratio nnc / PyTorch (target ≤ 0.33).
 // Run on an idle machine, after `npm run build`:
-//   node bench/native-vs-pytorch.mjs [ROUNDS]      (ROUNDS: epochs timed per case, best kept)
+//   node bench/native-vs-pytorch.mjs [ROUNDS] [NETWORK]   (ROUNDS: epochs timed per case, best kept;
+//   NETWORK: baseline or two_conv alone)
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkSource } from "../dist/compiler/check/check.js";
 import { emitModule } from "../dist/compiler/codegen/emit-module.js";
@@ -18,6 +19,8 @@ import { selectBackend } from "../dist/runtime/kernels/backend.js";
 const rounds = Number(process.argv[2] ?? 1);
 const backend = await selectBackend("native");
 console.log(`nnc backend: ${backend.name} (${backend.reason})`);
+const cpu = /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "unknown CPU";
+console.log(`CPU: ${cpu}, ${availableParallelism()} cores`);
 
 const MODELS = {
   baseline: `model Net {
@@ -73,7 +76,7 @@ function pytorchEpoch(network, batch) {
 }
 
 console.log("network    batch   nnc s/epoch   PyTorch s/epoch   nnc/PyTorch   (training loss nnc / PyTorch)");
-for (const network of ["baseline", "two_conv"]) {
+for (const network of ["baseline", "two_conv"].filter((n) => !process.argv[3] || n === process.argv[3])) {
   for (const batch of [10, 32]) {
     const nnc = await nncEpoch(network, batch);
     const torch = pytorchEpoch(network, batch);

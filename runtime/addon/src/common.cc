@@ -2,6 +2,7 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -41,8 +42,14 @@ static double parallelThreshold() {
   return threshold;
 }
 
+int& threadLimit() {
+  static int limit = 0;
+  return limit;
+}
+
 int useThreadsFor(double flops) {
-  const int threads = flops < parallelThreshold() ? 1 : maxThreads();
+  const int most = threadLimit() > 0 ? std::min(threadLimit(), maxThreads()) : maxThreads();
+  const int threads = flops < parallelThreshold() ? 1 : most;
   if (omp_get_max_threads() != threads) omp_set_num_threads(threads);
   return threads;
 }

@@ -10,6 +10,15 @@
 #include <utility>
 #include <vector>
 
+// The addon is built for the baseline x86-64 (no -march=native: a build must run on any machine
+// of the kind, AVX2 or AVX-512). Hot element-wise loops are compiled once per width instead and
+// chosen when the addon loads (GCC's function multi-versioning, resolved on the CPU it runs on).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define NNC_VECTORIZED __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define NNC_VECTORIZED
+#endif
+
 namespace nnc {
 
 using Dims = std::vector<int64_t>;
@@ -28,6 +37,8 @@ dnnl::stream& cpuStream();
 // Returns the count it set, which oneDNN primitives must be created and run with.
 int useThreadsFor(double flops);
 int maxThreads();
+// A lower limit on useThreadsFor's count while it is positive (bench/conv-peak.mjs's 1-thread rows).
+int& threadLimit();
 
 // The data of a Float32Array argument, in place (the cpu backend's own buffer).
 float* floatsAt(const Napi::CallbackInfo& info, size_t index);

@@ -24,7 +24,31 @@ struct ConvolutionSetup {
   WindowGeometry geometry;
   bool bias = false;
   ConvLayout layout = ConvLayout::plain;
+  // The compiled network keeps activations between its convolution and pooling layers in oneDNN's
+  // channel-blocked layout (activationLayout(), nChw16c or nChw8c): where set, the caller's src
+  // (and diff-src) or dst (and diff-dst) arrays are in that layout, used as they are, with no
+  // reorder; where undef, they are NHWC. Only with ConvLayout::chosenByOneDnn.
+  dnnl::memory::format_tag srcLayout = dnnl::memory::format_tag::undef, dstLayout = dnnl::memory::format_tag::undef;
 };
+
+// The channel-blocked layout oneDNN's direct convolutions work in on this CPU, chosen at run time
+// from the instruction set oneDNN dispatches to (ONEDNN_MAX_CPU_ISA lowers it): nChw16c with
+// AVX-512, nChw8c with AVX2, undef (keep NHWC) below AVX2. NNC_CONV_PLAIN=1 forces undef.
+dnnl::memory::format_tag activationLayout();
+// Channels rounded up to activationLayout()'s block (the padded channels oneDNN keeps at zero).
+int64_t blockedChannels(int64_t channels);
+
+// Which convolutions of a compiled network run as oneDNN's direct JIT convolutions on blocked
+// arrays rather than im2col + sgemm on NHWC (column_convolution.h). Measured (bench/conv-peak.mjs,
+// Xeon AVX-512): the direct kernels are about twice as fast for a few input channels (the GEMM's
+// inner dimension is only kh·kw·ic), and slower from ~20 input channels on. `automatic` takes the
+// direct ones below kDirectBelowChannels input channels with AVX-512, none with AVX2 (see
+// prefersDirect). Set by NNC_CONV_DIRECT (auto, always, never) or setConvolutionChoice() (tests
+// and benchmarks), read when a network is made.
+enum class DirectChoice { automatic, always, never };
+constexpr int64_t kDirectBelowChannels = 8;
+DirectChoice& directConvolutions();
+bool prefersDirect(const WindowGeometry& g);
 
 // One operand of a primitive: the caller's array in tfjs's layout, and, when the primitive works
 // in another layout, a buffer in it with the reorder between the two.

@@ -6,7 +6,7 @@
 
 namespace nnc::net {
 
-void activate(Activation f, float* v, int64_t rows, int64_t cols) {
+NNC_VECTORIZED void activate(Activation f, float* v, int64_t rows, int64_t cols) {
   const int64_t n = rows * cols;
   switch (f) {
     case Activation::Linear:
@@ -33,7 +33,7 @@ void activate(Activation f, float* v, int64_t rows, int64_t cols) {
   }
 }
 
-void activationGradient(Activation f, const float* a, const float* dA, float* dZ, int64_t rows, int64_t cols) {
+NNC_VECTORIZED void activationGradient(Activation f, const float* a, const float* dA, float* dZ, int64_t rows, int64_t cols) {
   const int64_t n = rows * cols;
   switch (f) {
     case Activation::Linear:
@@ -41,7 +41,11 @@ void activationGradient(Activation f, const float* a, const float* dA, float* dZ
       return;
     case Activation::Relu:
       // dA·step(a), where tfjs's step(NaN) is NaN.
-      for (int64_t i = 0; i < n; i++) dZ[i] = a[i] > 0.f ? dA[i] : a[i] != a[i] ? a[i] : 0.f;
+      // Both arrays read unconditionally, so that the loop vectorizes.
+      for (int64_t i = 0; i < n; i++) {
+        const float x = a[i], d = dA[i];
+        dZ[i] = x > 0.f ? d : x != x ? x : 0.f;
+      }
       return;
     case Activation::Sigmoid:
       for (int64_t i = 0; i < n; i++) dZ[i] = dA[i] * a[i] * (1.f - a[i]);

@@ -1,11 +1,15 @@
-// The compiled network's 2-D convolution (NHWC input, HWIO kernel as tfjs-layers stores it), on
-// the shared convolution (convolution.h): all three passes on the plain layouts, the forward pass
-// always with a bias (zeros when the layer has none) and the activation applied after it, the
-// backward-weights pass summing the bias gradient too. Passes are made once per batch size.
+// The compiled network's 2-D convolution (NHWC input, HWIO kernel as tfjs-layers stores it): for
+// few input channels oneDNN's direct JIT convolution (convolution.h) on channel-blocked arrays
+// (passes made once per batch size), otherwise im2col + sgemm over the whole batch (column_convolution.h). The
+// forward pass always adds a bias (zeros when the layer has none), then the activation; the
+// backward-weights pass sums the bias gradient too. The first layer skips backward-data.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 
+#include "column_convolution.h"
 #include "convolution.h"
 #include "net_layer.h"
 
@@ -27,17 +31,42 @@ class Conv : public Layer {
     biasGradientSink_.assign(plan_.window.outChannels, 0.f);
   }
 
+  // Blocked arrays hold padded channels at zero: only activations with f(0) = 0 keep them so.
+  bool blockable() const override {
+    const Activation f = plan_.activation;
+    return direct_ && (f == Activation::Linear || f == Activation::Relu || f == Activation::Tanh);
+  }
+  bool blocksFromPlain() const override { return true; }
+  void useBlocked(bool in, bool out) override {
+    blockedIn_ = in;
+    blockedOut_ = out;
+    const WindowGeometry& w = plan_.window;
+    outStorage = out ? w.outHeight * w.outWidth * blockedChannels(w.outChannels) : 0;
+    passes_.clear();
+  }
+
   void forward(int64_t batch, const float* in, float* out, bool, MaskRandom&) override {
+    if (!direct_) {
+      columns_.forward(batch, in, kernel_->values, bias_ ? bias_->values : zeroBias_.data(), out);
+      activate(plan_.activation, out, batch, outSize);
+      return;
+    }
     ConvPasses& p = passesFor(batch);
     useThreadsFor(flops(batch));
     p.forward->run({in, kernel_->values, bias_ ? bias_->values : zeroBias_.data()}, {out});
-    activate(plan_.activation, out, batch, outSize);
+    // Element by element, so the layout does not matter (softmax is never blocked).
+    activate(plan_.activation, out, batch, storedOut());
   }
 
   void backward(int64_t batch, const float* in, const float* out, const float* dOut, float* dIn) override {
     ConvPasses& p = passesFor(batch);
-    dZ_.resize(batch * outSize);
-    activationGradient(plan_.activation, out, dOut, dZ_.data(), batch, outSize);
+    dZ_.resize(batch * storedOut());
+    activationGradient(plan_.activation, out, dOut, dZ_.data(), batch, storedOut());
+    if (!direct_) {
+      columns_.backwardWeights(batch, in, dZ_.data(), kernel_->gradient.data(), bias_ ? bias_->gradient.data() : biasGradientSink_.data());
+      if (dIn) columns_.backwardData(batch, dZ_.data(), kernel_->values, dIn);
+      return;
+    }
     useThreadsFor(flops(batch));
     p.backwardWeights->run({in, dZ_.data()}, {kernel_->gradient.data(), bias_ ? bias_->gradient.data() : biasGradientSink_.data()});
     if (dIn) p.backwardData->run({dZ_.data(), kernel_->values}, {dIn});
@@ -50,7 +79,12 @@ class Conv : public Layer {
     auto found = passes_.find(batch);
     if (found != passes_.end()) return found->second;
     useThreadsFor(flops(batch));
-    const ConvolutionSetup setup{plan_.window.withBatch(batch), true, ConvLayout::plain};
+    // oneDNN's direct convolutions in its own layouts where they win (prefersDirect), im2col + GEMM
+    // on NHWC otherwise; a direct pass reorders an NHWC input or output inside the call, and the
+    // weights at each call (they change every step).
+    ConvolutionSetup setup{plan_.window.withBatch(batch), true, direct_ ? ConvLayout::chosenByOneDnn : ConvLayout::plain};
+    if (blockedIn_) setup.srcLayout = activationLayout();
+    if (blockedOut_) setup.dstLayout = activationLayout();
     ConvPasses made{convolutionForward(setup), convolutionBackwardData(setup), convolutionBackwardWeights(setup)};
     if (std::getenv("NNC_NATIVE_VERBOSE"))
       fprintf(stderr, "conv batch %ld: forward %s, data %s, weights %s\n", static_cast<long>(batch), made.forward->implementation().c_str(),
@@ -62,8 +96,28 @@ class Conv : public Layer {
   Parameter* kernel_;
   Parameter* bias_;
   std::vector<float> zeroBias_, biasGradientSink_, dZ_;
+  ColumnConvolution columns_{plan_.window};
   std::map<int64_t, ConvPasses> passes_;
+  bool blockedIn_ = false, blockedOut_ = false;
+  const bool direct_ = prefersDirect(plan_.window);
 };
+
+// setConvolutionChoice("auto" | "always" | "never") → the previous choice: which convolutions
+// networks made from now on run direct (convolution.h); for tests and benchmarks.
+Napi::Value SetConvolutionChoice(const Napi::CallbackInfo& info) {
+  static const char* names[] = {"auto", "always", "never"};
+  const std::string previous = names[static_cast<int>(directConvolutions())];
+  guarded(info, [&] {
+    const std::string asked = stringAt(info, 0);
+    if (asked == "auto") directConvolutions() = DirectChoice::automatic;
+    else if (asked == "always") directConvolutions() = DirectChoice::always;
+    else if (asked == "never") directConvolutions() = DirectChoice::never;
+    else throw std::invalid_argument("the convolution choice is auto, always or never");
+  });
+  return Napi::String::New(info.Env(), previous);
+}
+
+const Registration registration("setConvolutionChoice", SetConvolutionChoice);
 
 }  // namespace
 

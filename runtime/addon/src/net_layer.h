@@ -50,6 +50,19 @@ class Layer {
   int64_t inSize = 0, outSize = 0;  // values per example
   std::vector<Parameter*> parameters;
 
+  // Convolution and pooling layers can keep their input and output arrays in oneDNN's
+  // channel-blocked layout (activationLayout(), convolution.h) between each other, so that the
+  // direct convolutions need no reorder per pass: the network chooses once, before any step, with
+  // useBlocked(in, out) on the layers that say they can (blockable), and sizes its arrays by
+  // outStorage (channels padded to the block; oneDNN keeps the padding at zero, in values and
+  // gradients alike). Every other layer, and the network's input and output, are NHWC/flat.
+  int64_t outStorage = 0;  // values per example in the output array: outSize unless blocked
+  int64_t storedOut() const { return outStorage > 0 ? outStorage : outSize; }
+  virtual bool blockable() const { return false; }
+  // Whether the layer can turn an NHWC input into a blocked output itself (a convolution can).
+  virtual bool blocksFromPlain() const { return false; }
+  virtual void useBlocked(bool in, bool out) {}
+
   virtual void forward(int64_t batch, const float* in, float* out, bool training, MaskRandom& random) = 0;
   // Accumulates nothing: writes each parameter's gradient, and dIn unless it is null (first layer).
   virtual void backward(int64_t batch, const float* in, const float* out, const float* dOut, float* dIn) = 0;

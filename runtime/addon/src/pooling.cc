@@ -27,7 +27,9 @@ Pooling::Pooling(const PoolingSetup& setup) : setup_(setup) {
   const WindowGeometry& g = setup.geometry;
   check(g);
   auto& engine = cpuEngine();
-  const memory::desc src(g.srcDims(), dt::f32, tag::nhwc), dst(g.dstDims(), dt::f32, tag::nhwc);
+  const tag layout = setup.layout == tag::undef ? tag::nhwc : setup.layout;
+  const memory::desc src(g.srcDims(), dt::f32, layout), dst(g.dstDims(), dt::f32, layout);
+  dstLength_ = static_cast<int64_t>(dst.get_size() / sizeof(float));
   const auto kind = setup.backward ? dnnl::prop_kind::forward_training : dnnl::prop_kind::forward_inference;
   const dnnl::pooling_forward::desc forwardDesc(kind, algorithmOf(setup), src, dst, g.strides(), g.kernel(), g.paddingL(), g.paddingR());
   const dnnl::pooling_forward::primitive_desc forwardPd(forwardDesc, engine);
@@ -55,7 +57,7 @@ void Pooling::forward(const float* in, float* out) {
   if (setup_.kind != PoolKind::max) return;
   // oneDNN's max of a window of NaN and -∞ alone is the lowest float; tfjs's is -∞.
   const float lowest = std::numeric_limits<float>::lowest();
-  const int64_t length = setup_.geometry.batch * setup_.geometry.outSize();
+  const int64_t length = dstLength_;
   for (int64_t i = 0; i < length; i++)
     if (out[i] == lowest) out[i] = -std::numeric_limits<float>::infinity();
 }
@@ -66,7 +68,7 @@ void Pooling::backward(const float* dOut, const float* out, float* dIn) {
   if (setup_.kind == PoolKind::max) {
     // tfjs routes no gradient from a window without a max; oneDNN's workspace names its first element.
     const float empty = -std::numeric_limits<float>::infinity();
-    const int64_t length = setup_.geometry.batch * setup_.geometry.outSize();
+    const int64_t length = dstLength_;
     int64_t first = 0;
     while (first < length && out[first] != empty) first++;
     if (first < length) {

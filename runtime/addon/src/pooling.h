@@ -33,6 +33,9 @@ struct PoolingSetup {
   // Whether the backward pass is made too. Max pooling's forward then runs in training mode and
   // keeps oneDNN's workspace (which input won each window) for the backward pass after it.
   bool backward = false;
+  // The layout of src and dst (and their gradients): NHWC where undef, else a blocked layout
+  // (the compiled network's activationLayout(), convolution.h), whose padded channels stay zero.
+  dnnl::memory::format_tag layout = dnnl::memory::format_tag::undef;
 };
 
 class Pooling {
@@ -54,6 +57,7 @@ class Pooling {
   dnnl::primitive forward_, backward_;
   std::string forwardImpl_, backwardImpl_;
   dnnl::memory src_, dst_, diffDst_, diffSrc_, workspace_;
+  int64_t dstLength_ = 0;  // floats in dst, padded channels included
   std::vector<float> maskedDOut_;  // dOut with the gradient of windows without a max zeroed
 };
 

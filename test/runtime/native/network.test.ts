@@ -251,6 +251,56 @@ describe.skipIf(!nativeAvailable)("the compiled network", () => {
     );
   }, 120_000);
 
+  it("takes the same steps with either convolution (oneDNN's direct one on channel-blocked arrays, or im2col + GEMM) through two conv-pool blocks", async () => {
+    // The addon picks the convolution by input channels (runtime/addon/src/convolution.h); here
+    // each network is made with one forced, so both run on every shape, blocked arrays passing
+    // through pooling and activations between the two blocks (partial channel blocks included).
+    const addon = loadNativeAddon().addon as unknown as { setConvolutionChoice(choice: string): string; setColumnLimit(floats: number): number };
+    const blockArb = fc.record({
+      filters: fc.integer({ min: 1, max: 18 }),
+      kernel: fc.integer({ min: 1, max: 3 }),
+      stride: fc.integer({ min: 1, max: 2 }),
+      padding: fc.constantFrom<"valid" | "same">("valid", "same"),
+      activation: fc.constantFrom("linear", "relu", "tanh", "sigmoid"),
+      pool: fc.option(fc.record({ max: fc.boolean(), size: fc.integer({ min: 1, max: 2 }), padding: fc.constantFrom<"valid" | "same">("valid", "same") })),
+    });
+    type Block = typeof blockArb extends fc.Arbitrary<infer B> ? B : never;
+    // columnLimit: im2col + GEMM works in chunks of examples whose columns fit (1 MB by default);
+    // a tiny limit makes every batch a run of chunks of one or a few examples.
+    const twoConvArb = fc.record({ k: caseArb, blocks: fc.tuple(blockArb, blockArb), choice: fc.constantFrom("always", "never", "auto"), size: fc.integer({ min: 5, max: 12 }), columnLimit: fc.constantFrom(0, 1, 600) });
+    const build = (k: Case, blocks: readonly Block[], size: number) => () => {
+      const input = tf.input({ shape: [size, size, k.c] });
+      let x = input;
+      blocks.forEach((b, i) => {
+        x = tf.layers.conv2d({ filters: b.filters, kernelSize: b.kernel, strides: b.stride, padding: b.padding, activation: b.activation as "relu", name: `conv${i}` }).apply(x) as tf.SymbolicTensor;
+        if (b.pool) {
+          const options = { poolSize: b.pool.size, padding: b.pool.padding, name: `pool${i}` };
+          x = (b.pool.max ? tf.layers.maxPooling2d(options) : tf.layers.averagePooling2d(options)).apply(x) as tf.SymbolicTensor;
+        }
+      });
+      x = tf.layers.flatten().apply(x) as tf.SymbolicTensor;
+      x = tf.layers.dense({ units: k.classes, activation: k.output, name: "out" }).apply(x) as tf.SymbolicTensor;
+      return tf.model({ inputs: input, outputs: x });
+    };
+    await fc.assert(
+      fc.asyncProperty(twoConvArb, async ({ k, blocks, choice, size, columnLimit }) => {
+        const probe = build(k, blocks, size)();
+        const empty = probe.layers.some((l) => (l.outputShape as number[]).slice(1).some((d) => d === 0));
+        probe.dispose();
+        fc.pre(!empty);
+        const previous = addon.setConvolutionChoice(choice);
+        const previousLimit = addon.setColumnLimit(columnLimit);
+        try {
+          await expectSameTraining(k, build(k, blocks, size), examples({ ...k, h: size, w: size }));
+        } finally {
+          addon.setConvolutionChoice(previous);
+          addon.setColumnLimit(previousLimit);
+        }
+      }),
+      { numRuns: Number(process.env.NNC_PROPERTY_RUNS ?? 40) },
+    );
+  }, 180_000);
+
   it("takes the same steps through batch norm as TensorFlow.js autograd, moving statistics included", async () => {
     // Batch norm divides by the batch's spread, so it magnifies float differences between the two
     // paths; adaptive optimizers would magnify them again (their steps do not shrink with the

@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+// Times the compiled native step alone (no data pipeline, no tfjs) on the lectures' two conv-pool
+// ReLU network and 6_dropout.nn's (640→1000→1000→10 with dropout), at batch 10 and 32: ms per
+// step. A quick measuring aid for the native kernels; bench/native-vs-pytorch.mjs is the benchmark.
+//   node bench/conv-step.mjs [STEPS] [NETWORK] [BATCH]   (default 500 steps, both networks, both batches)
+import { loadNativeAddon } from "../dist/runtime/addon/addon.js";
+
+const steps = Number(process.argv[2] ?? 500);
+const load = loadNativeAddon();
+if (!load.addon) throw new Error(load.reason);
+const Network = load.addon.networkClass();
+// NNC_CONV_DIRECT=auto|always|never chooses the convolutions (runtime/addon/src/convolution.h).
+
+const conv = (input, filters) => {
+  const out = [input[0] - 4, input[1] - 4, filters];
+  return { kind: "conv2d", input, output: out, kernel: [5, 5], strides: [1, 1], dilation: [1, 1], pad: [0, 0, 0, 0], activation: "relu", bias: true, l1: 0, l2: 0 };
+};
+const pool = (input) => ({ kind: "maxpool", input, output: [input[0] / 2, input[1] / 2, input[2]], pool: [2, 2], strides: [2, 2], pad: [0, 0, 0, 0] });
+const dense = (inputs, units, activation) => ({ kind: "dense", inputs, units, activation, bias: true, l1: 0, l2: 0 });
+const convs = [conv([28, 28, 1], 20), pool([24, 24, 20]), conv([12, 12, 20], 40), pool([8, 8, 40])];
+const NETWORKS = {
+  two_conv: [...convs, dense(640, 100, "relu"), dense(100, 10, "softmax")],
+  dropout: [...convs, dense(640, 1000, "relu"), { kind: "dropout", size: 1000, rate: 0.5 }, dense(1000, 1000, "relu"), { kind: "dropout", size: 1000, rate: 0.5 }, dense(1000, 10, "softmax")],
+};
+const optimizer = { kind: "sgd", momentum: 0, nesterov: false, rho: 0, decay: 0, beta1: 0, beta2: 0, epsilon: 1e-7 };
+
+function weightsOf(layers) {
+  const arrays = [];
+  let seed = 1;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5) * 0.1;
+  for (const l of layers) {
+    if (l.kind === "conv2d") {
+      arrays.push(Float32Array.from({ length: 25 * l.input[2] * l.output[2] }, random), new Float32Array(l.output[2]));
+    } else if (l.kind === "dense") {
+      arrays.push(Float32Array.from({ length: l.inputs * l.units }, random), new Float32Array(l.units));
+    }
+  }
+  return arrays;
+}
+
+const rows = 2000;
+const x = Float32Array.from({ length: rows * 784 }, (_, i) => ((i * 7919) % 256) / 255);
+const y = new Float32Array(rows * 10);
+for (let r = 0; r < rows; r++) y[r * 10 + (r % 10)] = 1;
+
+for (const [name, layers] of Object.entries(NETWORKS).filter(([n]) => !process.argv[3] || n === process.argv[3])) {
+  for (const batch of process.argv[4] ? [Number(process.argv[4])] : [10, 32]) {
+    const net = new Network({ inputSize: 784, outputSize: 10, loss: "cross_entropy", optimizer, clip: "none", clipMax: 0, layers });
+    const weights = weightsOf(layers);
+    const out = new Float64Array(4 + weights.length);
+    let from = 0;
+    const step = (i) => {
+      if (from + batch > rows) from = 0;
+      net.step(x, y, null, from, from + batch, weights, 0.01, i, out, []);
+      from += batch;
+    };
+    for (let i = 0; i < 50; i++) step(i);
+    const start = process.hrtime.bigint();
+    const cpuStart = process.cpuUsage();
+    for (let i = 0; i < steps; i++) step(i);
+    const ms = Number(process.hrtime.bigint() - start) / 1e6 / steps;
+    const cpu = process.cpuUsage(cpuStart);
+    const cpuMs = (cpu.user + cpu.system) / 1e3 / steps;
+    console.log(`${name.padEnd(9)} batch ${String(batch).padStart(2)}: ${ms.toFixed(3)} ms/step, cpu ${cpuMs.toFixed(3)} ms/step  (${((ms * 50000) / batch / 1000).toFixed(2)} s per 50,000 images; loss ${out[0].toFixed(3)})`);
+  }
+}

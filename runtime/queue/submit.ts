@@ -21,7 +21,7 @@ import { partFolder, partLabel, type PartDispatcher, type PartOutcome, type Part
 import { downloadFolder, filesKey, localized, type Places } from "./artifacts.js";
 import { PAYLOAD_FORMAT, queuedPart, type JobPayload } from "./job-payload.js";
 import type { JobResult } from "./queue-worker.js";
-import { jobId, QUEUE_PREFIX } from "./queue-names.js";
+import { DEFAULT_QUEUE, jobId, QUEUE_PREFIX } from "./queue-names.js";
 import { connect, type RedisAddress } from "./redis-address.js";
 
 export interface SubmitSetup {
@@ -160,7 +160,7 @@ export function queueDispatcher(setup: SubmitSetup): QueueDispatcher {
         waiting.set(index, { part, id, logs: 0 });
       }
       const before = parts.length - waiting.size;
-      say(`queue ${setup.address.shown} "${setup.queue}": ${parts.length} ${parts[0].kind}s${before ? `, ${before} finished before` : ""}${attached ? `, attached to ${attached} already queued` : ""}${waiting.size ? `; waiting for workers (nnc worker --queue ${setup.address.shown}${setup.queue === "nnc" ? "" : ` --queue-name ${setup.queue}`})` : ""}`);
+      say(`queue ${setup.address.shown} "${setup.queue}": ${parts.length} ${parts[0].kind}s${before ? `, ${before} finished before` : ""}${attached ? `, attached to ${attached} already queued` : ""}${waiting.size ? `; waiting for workers (nnc worker --queue ${setup.address.shown}${setup.queue === DEFAULT_QUEUE ? "" : ` --queue-name ${setup.queue}`})` : ""}`);
 
       while (waiting.size > 0) {
         if (ctx.stop.aborted) {

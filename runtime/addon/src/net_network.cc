@@ -358,24 +358,27 @@ class Network : public Napi::ObjectWrap<Network> {
     return -1;
   }
 
+  // d/dw of λ/(2n)·Σw² is (λ/n)·w, and of λ/n·Σ|w| is (λ/n)·sign(w); l2 here is λ/(2n).
+  static NNC_VECTORIZED void regularize(Parameter& p, int64_t begin, int64_t end) {
+    float* g = p.gradient.data();
+    const float* w = p.values;
+    if (p.l2 != 0.f)
+      for (int64_t i = begin; i < end; i++) g[i] += 2.f * p.l2 * w[i];
+    if (p.l1 != 0.f)
+      // tfjs's |w|' is 1 for w > 0 and −1 otherwise (at 0 too), which autograd's runs follow.
+      for (int64_t i = begin; i < end; i++) g[i] += p.l1 * (w[i] > 0.f ? 1.f : -1.f);
+  }
+
   // The update of every parameter; returns the first parameter whose new weights are not all
-  // finite (the optimizer checks as it writes them), or −1.
+  // finite (the optimizer checks as it writes them), or −1. Each parameter goes in chunks small
+  // enough to stay in cache, so regularizing, clipping, the norm and the optimizer read the
+  // gradient and the weights from memory once (three passes over 6_dropout.nn's 1.65 M weights
+  // took 2 ms of a 6.3 ms step); chunks run on the threads, and the norm adds each chunk's sum in
+  // chunk order, so it does not depend on the thread count.
   int64_t update(float lr, double* squaredNorms) {
-    for (auto& p : parameters_) {
-      float* g = p->gradient.data();
-      const float* w = p->values;
-      // d/dw of λ/(2n)·Σw² is (λ/n)·w, and of λ/n·Σ|w| is (λ/n)·sign(w); l2 here is λ/(2n).
-      if (p->l2 != 0.f)
-        for (int64_t i = 0; i < p->size; i++) g[i] += 2.f * p->l2 * w[i];
-      if (p->l1 != 0.f)
-        // tfjs's |w|' is 1 for w > 0 and −1 otherwise (at 0 too), which autograd's runs follow.
-        for (int64_t i = 0; i < p->size; i++) g[i] += p->l1 * (w[i] > 0.f ? 1.f : -1.f);
-    }
-    if (clip_ == Clip::Value) {
-      for (auto& p : parameters_)
-        // As tfjs's clipByValue, NaN passes (std::min/max would turn it into −max).
-        for (float& v : p->gradient) v = v != v ? v : std::min(clipMax_, std::max(-clipMax_, v));
-    } else if (clip_ == Clip::Norm) {
+    if (clip_ == Clip::Norm) {
+      // The norm of every regularized gradient is needed before any update.
+      for (auto& p : parameters_) regularize(*p, 0, p->size);
       // As runtime/train/step.ts computes it in float32: each gradient's Σg² (squares in float,
       // the sum rounded to float), their float sum, its root. A norm past float's range is ∞ there,
       // which scales every gradient by 0 (NaN where a gradient is ∞): so it does here.
@@ -394,12 +397,29 @@ class Network : public Napi::ObjectWrap<Network> {
       for (auto& p : parameters_)
         for (float& v : p->gradient) v *= scale;
     }
+    constexpr int64_t kChunk = 8192;
     int64_t bad = -1;
     for (size_t k = 0; k < parameters_.size(); k++) {
       Parameter& p = *parameters_[k];
-      const float* g = p.gradient.data();
-      squaredNorms[k] = squaredSum(g, p.size);
-      if (!optimizer_->apply(p, lr) && bad < 0) bad = static_cast<int64_t>(k);
+      const int64_t chunks = (p.size + kChunk - 1) / kChunk;
+      chunkNorms_.assign(chunks, 0.0);
+      int finite = 1;
+      const int threads = useThreadsFor(p.size * 8.0);
+#pragma omp parallel for schedule(static) reduction(& : finite) num_threads(threads) if (chunks > 1)
+      for (int64_t c = 0; c < chunks; c++) {
+        const int64_t begin = c * kChunk, end = std::min(p.size, begin + kChunk);
+        float* g = p.gradient.data();
+        if (clip_ != Clip::Norm) regularize(p, begin, end);
+        if (clip_ == Clip::Value)
+          // As tfjs's clipByValue, NaN passes (std::min/max would turn it into −max).
+          for (int64_t i = begin; i < end; i++) g[i] = g[i] != g[i] ? g[i] : std::min(clipMax_, std::max(-clipMax_, g[i]));
+        chunkNorms_[c] = squaredSum(g + begin, end - begin);
+        finite &= optimizer_->apply(p, lr, begin, end) ? 1 : 0;
+      }
+      double sum = 0;
+      for (double part : chunkNorms_) sum += part;
+      squaredNorms[k] = sum;
+      if (!finite && bad < 0) bad = static_cast<int64_t>(k);
     }
     optimizer_->finishStep();
     return bad;
@@ -436,6 +456,7 @@ class Network : public Napi::ObjectWrap<Network> {
   std::vector<std::unique_ptr<Layer>> layers_;
   std::vector<std::vector<float>> activations_, gradients_;
   std::vector<float> targets_;
+  std::vector<double> chunkNorms_;
   std::unique_ptr<Profile> profile_;
 };
 

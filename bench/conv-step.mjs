@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Times the compiled native step alone (no data pipeline, no tfjs) on the lectures' two conv-pool
-// ReLU network and 6_dropout.nn's (640→1000→1000→10 with dropout), at batch 10 and 32: ms per
+// Times the compiled native step alone (no data pipeline, no tfjs) on the lectures' baseline
+// (784-100-10), two conv-pool ReLU network and 6_dropout.nn's (640→1000→1000→10 with dropout), at batch 10 and 32: ms per
 // step. A quick measuring aid for the native kernels; bench/native-vs-pytorch.mjs is the benchmark.
 //   node bench/conv-step.mjs [STEPS] [NETWORK] [BATCH]   (default 500 steps, both networks, both batches)
 import { loadNativeAddon } from "../dist/runtime/addon/addon.js";
@@ -19,6 +19,7 @@ const pool = (input) => ({ kind: "maxpool", input, output: [input[0] / 2, input[
 const dense = (inputs, units, activation) => ({ kind: "dense", inputs, units, activation, bias: true, l1: 0, l2: 0 });
 const convs = [conv([28, 28, 1], 20), pool([24, 24, 20]), conv([12, 12, 20], 40), pool([8, 8, 40])];
 const NETWORKS = {
+  baseline: [dense(784, 100, "sigmoid"), dense(100, 10, "softmax")],
   two_conv: [...convs, dense(640, 100, "relu"), dense(100, 10, "softmax")],
   dropout: [...convs, dense(640, 1000, "relu"), { kind: "dropout", size: 1000, rate: 0.5 }, dense(1000, 1000, "relu"), { kind: "dropout", size: 1000, rate: 0.5 }, dense(1000, 10, "softmax")],
 };

@@ -18,8 +18,9 @@ dnnl::engine& cpuEngine() {
   return engine;
 }
 
+// One per thread: the compiled network runs its shards on two threads at once.
 dnnl::stream& cpuStream() {
-  static dnnl::stream stream(cpuEngine());
+  static thread_local dnnl::stream stream(cpuEngine());
   return stream;
 }
 
@@ -42,8 +43,9 @@ static double parallelThreshold() {
   return threshold;
 }
 
+// Per thread: a compiled network's shard thread holds its kernels to one thread (net_network.cc).
 int& threadLimit() {
-  static int limit = 0;
+  static thread_local int limit = 0;
   return limit;
 }
 
@@ -52,6 +54,25 @@ int useThreadsFor(double flops) {
   const int threads = flops < parallelThreshold() ? 1 : most;
   if (omp_get_max_threads() != threads) omp_set_num_threads(threads);
   return threads;
+}
+
+Choice choiceFromEnvironment(const char* variable) {
+  const char* asked = std::getenv(variable);
+  const std::string value = asked ? asked : "auto";
+  return value == "always" ? Choice::always : value == "never" ? Choice::never : Choice::automatic;
+}
+
+Napi::Value setChoice(const Napi::CallbackInfo& info, Choice& slot, const char* what) {
+  static const char* names[] = {"auto", "always", "never"};
+  const std::string previous = names[static_cast<int>(slot)];
+  guarded(info, [&] {
+    const std::string asked = stringAt(info, 0);
+    if (asked == "auto") slot = Choice::automatic;
+    else if (asked == "always") slot = Choice::always;
+    else if (asked == "never") slot = Choice::never;
+    else throw std::invalid_argument(std::string(what) + " is auto, always or never");
+  });
+  return Napi::String::New(info.Env(), previous);
 }
 
 static Napi::TypedArray typedArrayAt(const Napi::CallbackInfo& info, size_t index, napi_typedarray_type type) {

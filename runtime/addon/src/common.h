@@ -37,7 +37,16 @@ dnnl::stream& cpuStream();
 // Returns the count it set, which oneDNN primitives must be created and run with.
 int useThreadsFor(double flops);
 int maxThreads();
-// A lower limit on useThreadsFor's count while it is positive (bench/conv-peak.mjs's 1-thread rows).
+// A measuring switch over a choice the code makes itself (automatic) or that is forced: from an
+// environment variable (auto, always, never; unset or anything else is auto) or a setter.
+enum class Choice { automatic, always, never };
+Choice choiceFromEnvironment(const char* variable);
+// setX(choice) for tests and benchmarks: sets `slot` from argument 0 ("auto", "always" or "never";
+// anything else throws, naming `what`) and returns the previous choice's name.
+Napi::Value setChoice(const Napi::CallbackInfo& info, Choice& slot, const char* what);
+
+// An upper bound on useThreadsFor's count for the calling thread while it is positive
+// (bench/conv-peak.mjs's 1-thread rows; the compiled network's shard threads).
 int& threadLimit();
 
 // The data of a Float32Array argument, in place (the cpu backend's own buffer).

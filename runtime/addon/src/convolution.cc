@@ -44,8 +44,17 @@ Layouts layoutsFor(const ConvolutionSetup& setup, bool oneChannelAsIs = true) {
   return {fixedSrc ? callerSrc(setup) : anyOf(g.srcDims()), anyOf(g.weightsDims()), setup.dstLayout != tag::undef ? callerDst(setup) : anyOf(g.dstDims())};
 }
 
+// Every pass brings its own scratchpad (ConvolutionPass): with oneDNN's default, one scratchpad
+// shared by all primitives, a pass could not run on another thread than the one it was made on,
+// and the compiled network runs its shards' passes on two threads at once (net_network.cc).
+dnnl::primitive_attr withOwnScratchpad(dnnl::primitive_attr attr) {
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  return attr;
+}
+
 // The forward pass, or the hint a backward pass is made from.
-dnnl::convolution_forward::primitive_desc forwardDesc(const ConvolutionSetup& setup, const dnnl::primitive_attr& attr) {
+dnnl::convolution_forward::primitive_desc forwardDesc(const ConvolutionSetup& setup, const dnnl::primitive_attr& given) {
+  const dnnl::primitive_attr attr = withOwnScratchpad(given);
   const WindowGeometry& g = setup.geometry;
   const auto [src, weights, dst] = layoutsFor(setup);
   const auto kind = dnnl::prop_kind::forward_training;
@@ -76,11 +85,7 @@ int64_t blockedChannels(int64_t channels) {
 }
 
 DirectChoice& directConvolutions() {
-  static DirectChoice choice = [] {
-    const char* asked = std::getenv("NNC_CONV_DIRECT");
-    const std::string value = asked ? asked : "auto";
-    return value == "always" ? DirectChoice::always : value == "never" ? DirectChoice::never : DirectChoice::automatic;
-  }();
+  static DirectChoice choice = choiceFromEnvironment("NNC_CONV_DIRECT");
   return choice;
 }
 
@@ -128,6 +133,7 @@ void ConvolutionPass::run(const std::vector<const float*>& inputs, const std::ve
   std::unordered_map<int, memory> args;
   for (size_t i = 0; i < inputs.size(); i++) args.emplace(inputs_[i].first, inputs_[i].second.bindInput(inputs[i]));
   for (size_t i = 0; i < outputs.size(); i++) args.emplace(outputs_[i].first, outputs_[i].second.bindOutput(outputs[i]));
+  if (scratchpad_) args.emplace(DNNL_ARG_SCRATCHPAD, scratchpad_);
   primitive_.execute(cpuStream(), args);
   for (size_t i = 0; i < outputs.size(); i++) outputs_[i].second.finishOutput();
   cpuStream().wait();
@@ -141,7 +147,7 @@ std::unique_ptr<ConvolutionPass> convolutionForward(const ConvolutionSetup& setu
   inputs.emplace_back(DNNL_ARG_WEIGHTS, ConvOperand(plainWeights(g), pd.weights_desc(), false));
   if (setup.bias) inputs.emplace_back(DNNL_ARG_BIAS, ConvOperand(pd.bias_desc(), pd.bias_desc(), false));
   outputs.emplace_back(DNNL_ARG_DST, ConvOperand(callerDst(setup), pd.dst_desc(), true));
-  return std::make_unique<ConvolutionPass>(dnnl::convolution_forward(pd), std::move(inputs), std::move(outputs), pd.impl_info_str());
+  return std::make_unique<ConvolutionPass>(dnnl::convolution_forward(pd), std::move(inputs), std::move(outputs), pd.scratchpad_desc(), pd.impl_info_str());
 }
 
 std::unique_ptr<ConvolutionPass> convolutionBackwardData(const ConvolutionSetup& setup) {
@@ -150,7 +156,7 @@ std::unique_ptr<ConvolutionPass> convolutionBackwardData(const ConvolutionSetup&
   const auto make = [&](bool oneChannelAsIs) {
     const auto [src, weights, dst] = layoutsFor(setup, oneChannelAsIs);
     const dnnl::convolution_backward_data::desc desc(dnnl::algorithm::convolution_direct, src, weights, dst, g.strides(), g.dilates(), g.paddingL(), g.paddingR());
-    return dnnl::convolution_backward_data::primitive_desc(desc, cpuEngine(), hint);
+    return dnnl::convolution_backward_data::primitive_desc(desc, withOwnScratchpad(dnnl::primitive_attr()), cpuEngine(), hint);
   };
   auto pd = make(true);
   if (isReference(pd.impl_info_str()) && setup.layout == ConvLayout::chosenByOneDnn && setup.srcLayout == tag::undef) pd = make(false);
@@ -158,7 +164,7 @@ std::unique_ptr<ConvolutionPass> convolutionBackwardData(const ConvolutionSetup&
   inputs.emplace_back(DNNL_ARG_DIFF_DST, ConvOperand(callerDst(setup), pd.diff_dst_desc(), false));
   inputs.emplace_back(DNNL_ARG_WEIGHTS, ConvOperand(plainWeights(g), pd.weights_desc(), false));
   outputs.emplace_back(DNNL_ARG_DIFF_SRC, ConvOperand(callerSrc(setup), pd.diff_src_desc(), true));
-  return std::make_unique<ConvolutionPass>(dnnl::convolution_backward_data(pd), std::move(inputs), std::move(outputs), pd.impl_info_str());
+  return std::make_unique<ConvolutionPass>(dnnl::convolution_backward_data(pd), std::move(inputs), std::move(outputs), pd.scratchpad_desc(), pd.impl_info_str());
 }
 
 std::unique_ptr<ConvolutionPass> convolutionBackwardWeights(const ConvolutionSetup& setup) {
@@ -169,7 +175,7 @@ std::unique_ptr<ConvolutionPass> convolutionBackwardWeights(const ConvolutionSet
     const auto algorithm = dnnl::algorithm::convolution_direct;
     const auto desc = setup.bias ? dnnl::convolution_backward_weights::desc(algorithm, src, weights, plainBias(g), dst, g.strides(), g.dilates(), g.paddingL(), g.paddingR())
                                  : dnnl::convolution_backward_weights::desc(algorithm, src, weights, dst, g.strides(), g.dilates(), g.paddingL(), g.paddingR());
-    return dnnl::convolution_backward_weights::primitive_desc(desc, cpuEngine(), hint);
+    return dnnl::convolution_backward_weights::primitive_desc(desc, withOwnScratchpad(dnnl::primitive_attr()), cpuEngine(), hint);
   };
   auto pd = make(true);
   if (isReference(pd.impl_info_str()) && setup.layout == ConvLayout::chosenByOneDnn && setup.srcLayout == tag::undef) pd = make(false);
@@ -178,7 +184,7 @@ std::unique_ptr<ConvolutionPass> convolutionBackwardWeights(const ConvolutionSet
   inputs.emplace_back(DNNL_ARG_DIFF_DST, ConvOperand(callerDst(setup), pd.diff_dst_desc(), false));
   outputs.emplace_back(DNNL_ARG_DIFF_WEIGHTS, ConvOperand(plainWeights(g), pd.diff_weights_desc(), true));
   if (setup.bias) outputs.emplace_back(DNNL_ARG_DIFF_BIAS, ConvOperand(plainBias(g), pd.diff_bias_desc(), true));
-  return std::make_unique<ConvolutionPass>(dnnl::convolution_backward_weights(pd), std::move(inputs), std::move(outputs), pd.impl_info_str());
+  return std::make_unique<ConvolutionPass>(dnnl::convolution_backward_weights(pd), std::move(inputs), std::move(outputs), pd.scratchpad_desc(), pd.impl_info_str());
 }
 
 }  // namespace nnc

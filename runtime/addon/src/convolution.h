@@ -45,7 +45,7 @@ int64_t blockedChannels(int64_t channels);
 // direct ones below kDirectBelowChannels input channels with AVX-512, none with AVX2 (see
 // prefersDirect). Set by NNC_CONV_DIRECT (auto, always, never) or setConvolutionChoice() (tests
 // and benchmarks), read when a network is made.
-enum class DirectChoice { automatic, always, never };
+using DirectChoice = Choice;
 constexpr int64_t kDirectBelowChannels = 8;
 DirectChoice& directConvolutions();
 bool prefersDirect(const WindowGeometry& g);
@@ -71,8 +71,11 @@ class ConvOperand {
 // order `run` takes their arrays, outputs likewise.
 class ConvolutionPass {
  public:
-  ConvolutionPass(dnnl::primitive primitive, std::vector<std::pair<int, ConvOperand>> inputs, std::vector<std::pair<int, ConvOperand>> outputs, std::string implementation)
-      : primitive_(std::move(primitive)), inputs_(std::move(inputs)), outputs_(std::move(outputs)), implementation_(std::move(implementation)) {}
+  ConvolutionPass(dnnl::primitive primitive, std::vector<std::pair<int, ConvOperand>> inputs, std::vector<std::pair<int, ConvOperand>> outputs,
+                  const dnnl::memory::desc& scratchpad, std::string implementation)
+      : primitive_(std::move(primitive)), inputs_(std::move(inputs)), outputs_(std::move(outputs)), implementation_(std::move(implementation)) {
+    if (scratchpad.get_size() > 0) scratchpad_ = dnnl::memory(scratchpad, cpuEngine());
+  }
 
   void run(const std::vector<const float*>& inputs, const std::vector<float*>& outputs);
   // oneDNN's name for the implementation it chose (NNC_NATIVE_VERBOSE).
@@ -81,6 +84,7 @@ class ConvolutionPass {
  private:
   dnnl::primitive primitive_;
   std::vector<std::pair<int, ConvOperand>> inputs_, outputs_;
+  dnnl::memory scratchpad_;  // the pass's own (oneDNN's user scratchpad mode), or none
   std::string implementation_;
 };
 

@@ -75,10 +75,12 @@ class Conv : public Layer {
  private:
   double flops(int64_t batch) const { return plan_.window.withBatch(batch).convolutionFlops(); }
 
+  // By batch size and thread count: oneDNN fixes a pass's thread team when it makes it, and one
+  // made for two threads never finishes on a shard thread held to one (net_network.cc).
   ConvPasses& passesFor(int64_t batch) {
-    auto found = passes_.find(batch);
+    const std::pair<int64_t, int> key{batch, useThreadsFor(flops(batch))};
+    auto found = passes_.find(key);
     if (found != passes_.end()) return found->second;
-    useThreadsFor(flops(batch));
     // oneDNN's direct convolutions in its own layouts where they win (prefersDirect), im2col + GEMM
     // on NHWC otherwise; a direct pass reorders an NHWC input or output inside the call, and the
     // weights at each call (they change every step).
@@ -89,7 +91,7 @@ class Conv : public Layer {
     if (std::getenv("NNC_NATIVE_VERBOSE"))
       fprintf(stderr, "conv batch %ld: forward %s, data %s, weights %s\n", static_cast<long>(batch), made.forward->implementation().c_str(),
               made.backwardData->implementation().c_str(), made.backwardWeights->implementation().c_str());
-    return passes_.emplace(batch, std::move(made)).first->second;
+    return passes_.emplace(key, std::move(made)).first->second;
   }
 
   PlannedConv plan_;
@@ -97,25 +99,14 @@ class Conv : public Layer {
   Parameter* bias_;
   std::vector<float> zeroBias_, biasGradientSink_, dZ_;
   ColumnConvolution columns_{plan_.window};
-  std::map<int64_t, ConvPasses> passes_;
+  std::map<std::pair<int64_t, int>, ConvPasses> passes_;
   bool blockedIn_ = false, blockedOut_ = false;
   const bool direct_ = prefersDirect(plan_.window);
 };
 
 // setConvolutionChoice("auto" | "always" | "never") → the previous choice: which convolutions
 // networks made from now on run direct (convolution.h); for tests and benchmarks.
-Napi::Value SetConvolutionChoice(const Napi::CallbackInfo& info) {
-  static const char* names[] = {"auto", "always", "never"};
-  const std::string previous = names[static_cast<int>(directConvolutions())];
-  guarded(info, [&] {
-    const std::string asked = stringAt(info, 0);
-    if (asked == "auto") directConvolutions() = DirectChoice::automatic;
-    else if (asked == "always") directConvolutions() = DirectChoice::always;
-    else if (asked == "never") directConvolutions() = DirectChoice::never;
-    else throw std::invalid_argument("the convolution choice is auto, always or never");
-  });
-  return Napi::String::New(info.Env(), previous);
-}
+Napi::Value SetConvolutionChoice(const Napi::CallbackInfo& info) { return setChoice(info, directConvolutions(), "the convolution choice"); }
 
 const Registration registration("setConvolutionChoice", SetConvolutionChoice);
 

@@ -7,7 +7,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <stdexcept>
+#include <string>
 #include <variant>
 
 #include "convolution.h"
@@ -33,8 +35,14 @@ NNC_VECTORIZED double squaredSum(const float* g, int64_t n) {
   return sum;
 }
 
+// to += from, element by element (a shard's gradient into shard 0's).
+NNC_VECTORIZED void addInto(float* to, const float* from, int64_t n) {
+  for (int64_t i = 0; i < n; i++) to[i] += from[i];
+}
+
 // NNC_NATIVE_PROFILE=N: every N steps, the mean milliseconds per step of each layer's forward and
-// backward pass and of the update, to stderr (a measuring aid; off by default).
+// backward pass and of the update, to stderr (a measuring aid; off by default). Per layer with
+// NNC_SHARDS=never only: a sharded step's layers all count under L0's forward.
 struct Profile {
   explicit Profile(size_t slots, int64_t every) : ms(slots, 0.0), every(every) {}
   std::vector<double> ms;
@@ -61,12 +69,55 @@ struct Profile {
   }
 };
 
+// One shard's copy of the layers: its own activations, gradients and per-batch scratch, the
+// weights shared (bound to the same arrays). Shard 0's parameters also hold the optimizer's state;
+// the others' hold only their gradient, added into shard 0's at the update.
+struct Replica {
+  std::vector<std::unique_ptr<Layer>> layers;
+  std::vector<std::unique_ptr<Parameter>> parameters, states;
+  std::vector<std::vector<float>> activations, gradients;
+  std::vector<float> targets;
+  MaskRandom random;
+  int64_t capacity = 0;
+};
+
+// A batch is split into kShards shards of consecutive rows when the network allows it (no batch
+// normalization, whose statistics are over the whole batch) and the batch has enough work per
+// weight: on two threads each shard then runs its whole forward and backward pass alone, with no
+// barrier between layers (two-conv network: batch 10 1.95 → 1.29 ms per step, batch 32 6.3 →
+// 4.7 ms, bench/conv-step.mjs on a 2-core Xeon), but every shard has its own weight gradients,
+// added together at the update, and reads every weight: for dense networks at small batches
+// that costs more than it saves (6_dropout.nn at batch 10: 4.2 → 4.9 ms; at batch 32 12.6 →
+// 10.2 ms). Sharding pays from about kShardWork forward flops of the batch per weight. The choice
+// depends on the batch and the network, never on the threads, so a step's result does not either:
+// with one thread, or more than two, the shards run one after the other.
+constexpr int kShards = 2;
+constexpr double kShardWork = 80;
+
+// Whether networks made from now on shard by work (automatic), always (where allowed) or never:
+// NNC_SHARDS=auto|always|never, or setShardChoice() (tests and benchmarks).
+using ShardChoice = Choice;
+ShardChoice& shardChoice() {
+  static ShardChoice choice = choiceFromEnvironment("NNC_SHARDS");
+  return choice;
+}
+
+// Forward flops of one example through a layer (multiply-adds × 2; the layers without weights
+// count nothing).
+double forwardFlops(const PlannedLayer& entry) {
+  if (const auto* d = std::get_if<PlannedDense>(&entry)) return 2.0 * d->inputs * d->units;
+  if (const auto* c = std::get_if<PlannedConv>(&entry)) return c->window.withBatch(1).convolutionFlops();
+  if (const auto* r = std::get_if<PlannedRecurrent>(&entry)) return 2.0 * r->steps * (r->features + r->units) * gateBlocks(r->cell) * r->units;
+  return 0;
+}
+
 class Network : public Napi::ObjectWrap<Network> {
  public:
   static Napi::Function Define(Napi::Env env) {
     return DefineClass(env, "Network",
                        {InstanceMethod("step", &Network::Step), InstanceMethod("evaluate", &Network::Evaluate), InstanceMethod("state", &Network::State),
-                        InstanceMethod("steps", &Network::Steps), InstanceMethod("restoreSteps", &Network::RestoreSteps), InstanceMethod("parameterCount", &Network::ParameterCount)});
+                        InstanceMethod("steps", &Network::Steps), InstanceMethod("restoreSteps", &Network::RestoreSteps), InstanceMethod("parameterCount", &Network::ParameterCount),
+                        InstanceMethod("shards", &Network::Shards)});
   }
 
   explicit Network(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Network>(info) {
@@ -82,11 +133,12 @@ class Network : public Napi::ObjectWrap<Network> {
     auto p = std::make_unique<Parameter>();
     p->size = size;
     p->gradient.assign(size, 0.f);
-    for (int s = 0; s < optimizer_->slotCount(); s++) p->slots[s].assign(size, optimizer_->initialSlotValue());
+    if (replicas_.size() == 1)
+      for (int s = 0; s < optimizer_->slotCount(); s++) p->slots[s].assign(size, optimizer_->initialSlotValue());
     p->l1 = l1;
     p->l2 = l2;
-    parameters_.push_back(std::move(p));
-    return parameters_.back().get();
+    building_->parameters.push_back(std::move(p));
+    return building_->parameters.back().get();
   }
 
   std::unique_ptr<Layer> make(const PlannedDense& d) {
@@ -123,11 +175,11 @@ class Network : public Napi::ObjectWrap<Network> {
   Parameter* addState(int64_t size) {
     auto p = std::make_unique<Parameter>();
     p->size = size;
-    states_.push_back(std::move(p));
-    return states_.back().get();
+    building_->states.push_back(std::move(p));
+    return building_->states.back().get();
   }
 
-  // The layers and parameters of a decoded plan (net_plan.h), in plan order.
+  // The layers and parameters of a decoded plan (net_plan.h), in plan order, once per shard.
   void build(const NetworkPlan& plan) {
     inputSize_ = plan.inputSize;
     outputSize_ = plan.outputSize;
@@ -135,43 +187,71 @@ class Network : public Napi::ObjectWrap<Network> {
     optimizer_ = std::make_unique<Optimizer>(plan.optimizer);
     clip_ = plan.clip;
     clipMax_ = static_cast<float>(plan.clipMax);
-    for (const PlannedLayer& entry : plan.layers) layers_.push_back(std::visit([this](const auto& layer) { return make(layer); }, entry));
+    plan_ = plan;
+    bool wholeBatch = false;
+    for (const PlannedLayer& entry : plan.layers) {
+      wholeBatch = wholeBatch || std::holds_alternative<PlannedBatchNorm>(entry);
+      flopsPerExample_ += forwardFlops(entry);
+    }
+    shards_ = wholeBatch ? ShardChoice::never : shardChoice();
+    addReplica();
     int64_t size = inputSize_;
-    for (const auto& layer : layers_) {
+    for (const auto& layer : layers()) {
       if (layer->inSize != size) throw std::invalid_argument("layer sizes do not chain");
       size = layer->outSize;
     }
     if (size != outputSize_) throw std::invalid_argument("the last layer's size is not the output size");
-    chooseLayouts();
-    if (const char* every = std::getenv("NNC_NATIVE_PROFILE")) profile_ = std::make_unique<Profile>(2 * layers_.size() + 1, std::max(1, std::atoi(every)));
+    if (const char* every = std::getenv("NNC_NATIVE_PROFILE")) profile_ = std::make_unique<Profile>(2 * layers().size() + 1, std::max(1, std::atoi(every)));
   }
+
+  // Another copy of the plan's layers (the first holds the optimizer's state).
+  void addReplica() {
+    replicas_.emplace_back();
+    building_ = &replicas_.back();
+    for (const PlannedLayer& entry : plan_.layers) building_->layers.push_back(std::visit([this](const auto& layer) { return make(layer); }, entry));
+    chooseLayouts(building_->layers);
+    building_ = nullptr;
+  }
+
+  // How many shards a batch of `batch` rows is split into (see kShards).
+  int shardsFor(int64_t batch) const {
+    int64_t weights = 0;
+    for (const auto& p : replicas_[0].parameters) weights += p->size;
+    if (shards_ == ShardChoice::never || batch < kShards) return 1;
+    if (shards_ == ShardChoice::automatic && static_cast<double>(batch) * flopsPerExample_ < kShardWork * static_cast<double>(weights)) return 1;
+    return kShards;
+  }
+
+  // Shard 0's layers and parameters: the ones evaluation uses and the optimizer updates.
+  std::vector<std::unique_ptr<Layer>>& layers() { return replicas_[0].layers; }
+  std::vector<std::unique_ptr<Parameter>>& parameters() { return replicas_[0].parameters; }
 
   // Which layers keep their activations blocked (net_layer.h): a run of convolution and pooling
   // layers starting at a convolution, each output but the run's last.
-  void chooseLayouts() {
+  static void chooseLayouts(std::vector<std::unique_ptr<Layer>>& layers) {
     if (activationLayout() == dnnl::memory::format_tag::undef) return;
     bool blockedIn = false;
-    for (size_t i = 0; i < layers_.size(); i++) {
-      Layer& layer = *layers_[i];
-      const bool next = i + 1 < layers_.size() && layers_[i + 1]->blockable();
+    for (size_t i = 0; i < layers.size(); i++) {
+      Layer& layer = *layers[i];
+      const bool next = i + 1 < layers.size() && layers[i + 1]->blockable();
       const bool blockedOut = layer.blockable() && next && (blockedIn || layer.blocksFromPlain());
       if (blockedIn || blockedOut) layer.useBlocked(blockedIn, blockedOut);
       blockedIn = blockedOut;
     }
   }
 
-  void ensureBuffers(int64_t batch) {
-    if (batch <= capacity_) return;
-    capacity_ = batch;
-    activations_.resize(layers_.size() + 1);
-    gradients_.resize(layers_.size() + 1);
-    activations_[0].resize(batch * inputSize_);
-    gradients_[0].clear();
-    for (size_t i = 0; i < layers_.size(); i++) {
-      activations_[i + 1].resize(batch * layers_[i]->storedOut());
-      gradients_[i + 1].resize(batch * layers_[i]->storedOut());
+  void ensureBuffers(Replica& r, int64_t batch) {
+    if (batch <= r.capacity) return;
+    r.capacity = batch;
+    r.activations.resize(r.layers.size() + 1);
+    r.gradients.resize(r.layers.size() + 1);
+    r.activations[0].resize(batch * inputSize_);
+    r.gradients[0].clear();
+    for (size_t i = 0; i < r.layers.size(); i++) {
+      r.activations[i + 1].resize(batch * r.layers[i]->storedOut());
+      r.gradients[i + 1].resize(batch * r.layers[i]->storedOut());
     }
-    targets_.resize(batch * outputSize_);
+    r.targets.resize(batch * outputSize_);
   }
 
   // Copies rows order[from … to-1] (or from … to-1 when order is null) of `data` into `into`.
@@ -182,9 +262,10 @@ class Network : public Napi::ObjectWrap<Network> {
     }
   }
 
-  // The mean cost over the batch and dC/da into `dA`; the number of correct predictions into
-  // `correct` and the summed per-example mean absolute error into `absolute` (the mae metric).
-  double cost(int64_t batch, const float* a, const float* y, float* dA, double& correct, double& absolute) const {
+  // The summed cost of `rows` examples of a batch of `batch` and dC/da of the batch's mean cost
+  // into `dA`; the number of correct predictions into `correct` and the summed per-example mean
+  // absolute error into `absolute` (the mae metric). The batch's mean cost is float(Σ / batch).
+  double cost(int64_t rows, int64_t batch, const float* a, const float* y, float* dA, double& correct, double& absolute) const {
     const int64_t n = outputSize_;
     const float scale = 1.f / static_cast<float>(batch);
     // mse and mae average over the output units too.
@@ -192,7 +273,7 @@ class Network : public Napi::ObjectWrap<Network> {
     double total = 0;
     correct = 0;
     absolute = 0;
-    for (int64_t r = 0; r < batch; r++) {
+    for (int64_t r = 0; r < rows; r++) {
       const float* ar = a + r * n;
       const float* yr = y + r * n;
       float* dr = dA + r * n;
@@ -258,10 +339,12 @@ class Network : public Napi::ObjectWrap<Network> {
         correct += best == truth;
       }
     }
-    // The cost is a float32 scalar in tfjs: one beyond float's range is reported as ∞, not as a
-    // large double, so both paths see the same divergence.
-    return static_cast<float>(total / batch);
+    return total;
   }
+
+  // The cost is a float32 scalar in tfjs: one beyond float's range is reported as ∞, not as a
+  // large double, so both paths see the same divergence.
+  static double meanCost(double total, int64_t batch) { return static_cast<float>(total / batch); }
 
   static void bind(const Napi::Value& arrays, std::vector<std::unique_ptr<Parameter>>& into, const char* what) {
     const Napi::Array list = arrays.IsArray() ? arrays.As<Napi::Array>() : Napi::Array::New(arrays.Env());
@@ -274,8 +357,10 @@ class Network : public Napi::ObjectWrap<Network> {
   }
 
   void bindWeights(const Napi::Array& weights, const Napi::Value& states) {
-    bind(weights, parameters_, "weight");
-    bind(states, states_, "state");
+    for (Replica& r : replicas_) {
+      bind(weights, r.parameters, "weight");
+      bind(states, r.states, "state");
+    }
   }
 
   // evaluate(x, y, count, weights[], out: Float64Array[3], states[]): the summed cost, the summed absolute error and the number of
@@ -288,19 +373,49 @@ class Network : public Napi::ObjectWrap<Network> {
       bindWeights(info[3].As<Napi::Array>(), info[5]);
       double* out = info[4].As<Napi::Float64Array>().Data();
       constexpr int64_t kChunk = 500;
-      ensureBuffers(std::min(count, kChunk));
+      Replica& r = replicas_[0];
+      ensureBuffers(r, std::min(count, kChunk));
       out[0] = out[1] = out[2] = 0;
       for (int64_t from = 0; from < count; from += kChunk) {
         const int64_t batch = std::min(kChunk, count - from);
-        gather(x, nullptr, from, from + batch, inputSize_, activations_[0].data());
-        gather(y, nullptr, from, from + batch, outputSize_, targets_.data());
-        for (size_t i = 0; i < layers_.size(); i++) layers_[i]->forward(batch, activations_[i].data(), activations_[i + 1].data(), false, random_);
+        gather(x, nullptr, from, from + batch, inputSize_, r.activations[0].data());
+        gather(y, nullptr, from, from + batch, outputSize_, r.targets.data());
+        for (size_t i = 0; i < r.layers.size(); i++) r.layers[i]->forward(batch, r.activations[i].data(), r.activations[i + 1].data(), false, r.random);
         double correct = 0, absolute = 0;
-        out[0] += cost(batch, activations_.back().data(), targets_.data(), gradients_.back().data(), correct, absolute) * batch;
+        out[0] += meanCost(cost(batch, batch, r.activations.back().data(), r.targets.data(), r.gradients.back().data(), correct, absolute), batch) * batch;
         out[1] += correct;
         out[2] += absolute;
       }
     });
+  }
+
+  // What one shard's pass over its rows gives.
+  struct ShardResult {
+    double cost = 0, correct = 0, absolute = 0;
+    std::exception_ptr error;
+  };
+
+  // Rows [begin, end) of the batch of `batch` through shard r: forward, the cost's gradient (of the
+  // whole batch's mean), backward; each parameter's gradient for these rows into r's parameters.
+  void runShard(Replica& r, const float* x, const float* y, const uint32_t* order, int64_t begin, int64_t end, int64_t batch, Profile::Clock* clock, ShardResult& result) {
+    try {
+      const int64_t rows = end - begin;
+      ensureBuffers(r, rows);
+      gather(x, order, begin, end, inputSize_, r.activations[0].data());
+      gather(y, order, begin, end, outputSize_, r.targets.data());
+      for (size_t i = 0; i < r.layers.size(); i++) {
+        r.layers[i]->forward(rows, r.activations[i].data(), r.activations[i + 1].data(), true, r.random);
+        if (clock) clock->lap(2 * i);
+      }
+      result.cost = cost(rows, batch, r.activations.back().data(), r.targets.data(), r.gradients.back().data(), result.correct, result.absolute);
+      for (size_t i = r.layers.size(); i-- > 0;) {
+        float* dIn = i == 0 ? nullptr : r.gradients[i].data();
+        r.layers[i]->backward(rows, r.activations[i].data(), r.activations[i + 1].data(), r.gradients[i + 1].data(), dIn);
+        if (clock) clock->lap(2 * i + 1);
+      }
+    } catch (...) {
+      result.error = std::current_exception();
+    }
   }
 
   // step(x, y, order | null, from, to, weights[], lr, seed, out: Float64Array[4 + parameters], states[]):
@@ -315,44 +430,72 @@ class Network : public Napi::ObjectWrap<Network> {
       const int64_t from = intAt(info, 3), to = intAt(info, 4), batch = to - from;
       Napi::Array weights = info[5].As<Napi::Array>();
       const float lr = static_cast<float>(numberAt(info, 6));
-      random_.seed(static_cast<uint64_t>(intAt(info, 7)));
+      const uint64_t seed = static_cast<uint64_t>(intAt(info, 7));
       Napi::Float64Array outArray = info[8].As<Napi::Float64Array>();
-      if (outArray.ElementLength() < 4 + parameters_.size()) throw std::invalid_argument("the step's output array is too short");
+      if (outArray.ElementLength() < 4 + parameters().size()) throw std::invalid_argument("the step's output array is too short");
       double* out = outArray.Data();
-      bindWeights(weights, info[9]);
       if (batch <= 0) throw std::invalid_argument("empty batch");
-      ensureBuffers(batch);
-
-      gather(x, order, from, to, inputSize_, activations_[0].data());
-      gather(y, order, from, to, outputSize_, targets_.data());
+      // Shard s takes the s-th run of consecutive rows; its dropout masks come from its own stream.
+      shardsInStep_ = shardsFor(batch);
+      while (static_cast<int>(replicas_.size()) < shardsInStep_) addReplica();
+      bindWeights(weights, info[9]);
+      const int64_t per = (batch + shardsInStep_ - 1) / shardsInStep_;
+      ShardResult results[kShards];
       Profile::Clock clock(profile_.get());
-      for (size_t i = 0; i < layers_.size(); i++) {
-        layers_[i]->forward(batch, activations_[i].data(), activations_[i + 1].data(), true, random_);
-        clock.lap(2 * i);
+      const auto run = [&](int s) {
+        Replica& r = replicas_[s];
+        r.random.seed(s == 0 ? seed : seed ^ (0xD1B54A32D192ED03ull * static_cast<uint64_t>(s)));
+        const int64_t begin = from + s * per, end = std::min(to, begin + per);
+        runShard(r, x, y, order, begin, end, batch, s == 0 && shardsInStep_ == 1 ? &clock : nullptr, results[s]);
+      };
+      if (shardsInStep_ > 1 && maxThreads() == shardsInStep_) {
+        // One thread per shard; oneDNN and the layers' own loops run single-threaded inside.
+        // oneDNN sizes a primitive's thread team when it is made, and a pass made for two threads
+        // run inside this region (one thread each) waits at its barrier forever: each shard thread
+        // holds its kernels to one thread, before any of its passes is made.
+#pragma omp parallel for schedule(static, 1) num_threads(shardsInStep_)
+        for (int s = 0; s < shardsInStep_; s++) {
+          const int before = threadLimit();
+          threadLimit() = 1;
+          useThreadsFor(0);
+          run(s);
+          threadLimit() = before;
+        }
+      } else {
+        for (int s = 0; s < shardsInStep_; s++) run(s);
       }
-      double correct = 0, absolute = 0;
-      out[0] = cost(batch, activations_.back().data(), targets_.data(), gradients_.back().data(), correct, absolute);
-      out[1] = correct;
-      out[2] = absolute;
-      for (size_t i = layers_.size(); i-- > 0;) {
-        float* dIn = i == 0 ? nullptr : gradients_[i].data();
-        layers_[i]->backward(batch, activations_[i].data(), activations_[i + 1].data(), gradients_[i + 1].data(), dIn);
-        clock.lap(2 * i + 1);
+      if (shardsInStep_ > 1 && profile_) clock.lap(0);
+      double total = 0;
+      out[1] = out[2] = 0;
+      for (int s = 0; s < shardsInStep_; s++) {
+        if (results[s].error) std::rethrow_exception(results[s].error);
+        total += results[s].cost;
+        out[1] += results[s].correct;
+        out[2] += results[s].absolute;
       }
+      out[0] = meanCost(total, batch);
       const int64_t badState = firstNonFiniteState();
       const int64_t badParameter = update(lr, out + 3);
-      clock.lap(2 * layers_.size());
+      clock.lap(2 * layers().size());
       if (profile_) profile_->stepDone();
-      out[3 + parameters_.size()] = static_cast<double>(badParameter >= 0 ? badParameter : badState >= 0 ? static_cast<int64_t>(parameters_.size()) + badState : -1);
+      out[3 + parameters().size()] = static_cast<double>(badParameter >= 0 ? badParameter : badState >= 0 ? static_cast<int64_t>(parameters().size()) + badState : -1);
     });
+  }
+
+  // shards(batch): how many shards a step of `batch` rows runs in (see kShards).
+  Napi::Value Shards(const Napi::CallbackInfo& info) {
+    int shards = 0;
+    guarded(info, [&] { shards = shardsFor(intAt(info, 0)); });
+    return Napi::Number::New(info.Env(), shards);
   }
 
   // The first state array (batch norm's moving statistics, updated by the forward pass) holding a
   // NaN or an infinity, or −1.
   int64_t firstNonFiniteState() const {
-    for (size_t k = 0; k < states_.size(); k++) {
-      const float* v = states_[k]->values;
-      for (int64_t i = 0; i < states_[k]->size; i++)
+    const auto& states = replicas_[0].states;
+    for (size_t k = 0; k < states.size(); k++) {
+      const float* v = states[k]->values;
+      for (int64_t i = 0; i < states[k]->size; i++)
         if (!std::isfinite(v[i])) return static_cast<int64_t>(k);
     }
     return -1;
@@ -378,12 +521,16 @@ class Network : public Napi::ObjectWrap<Network> {
   int64_t update(float lr, double* squaredNorms) {
     if (clip_ == Clip::Norm) {
       // The norm of every regularized gradient is needed before any update.
-      for (auto& p : parameters_) regularize(*p, 0, p->size);
+      for (size_t k = 0; k < parameters().size(); k++) {
+        Parameter& p = *parameters()[k];
+        for (int s = 1; s < shardsInStep_; s++) addInto(p.gradient.data(), replicas_[s].parameters[k]->gradient.data(), p.size);
+        regularize(p, 0, p.size);
+      }
       // As runtime/train/step.ts computes it in float32: each gradient's Σg² (squares in float,
       // the sum rounded to float), their float sum, its root. A norm past float's range is ∞ there,
       // which scales every gradient by 0 (NaN where a gradient is ∞): so it does here.
       float total = 0.f;
-      for (auto& p : parameters_) {
+      for (auto& p : parameters()) {
         double sum = 0;
         for (float v : p->gradient) {
           const float squared = v * v;
@@ -394,13 +541,13 @@ class Network : public Napi::ObjectWrap<Network> {
       const float norm = std::sqrt(total);
       const float ratio = clipMax_ / (norm + 1e-12f);
       const float scale = ratio != ratio ? ratio : std::min(1.f, ratio);
-      for (auto& p : parameters_)
+      for (auto& p : parameters())
         for (float& v : p->gradient) v *= scale;
     }
     constexpr int64_t kChunk = 8192;
     int64_t bad = -1;
-    for (size_t k = 0; k < parameters_.size(); k++) {
-      Parameter& p = *parameters_[k];
+    for (size_t k = 0; k < parameters().size(); k++) {
+      Parameter& p = *parameters()[k];
       const int64_t chunks = (p.size + kChunk - 1) / kChunk;
       chunkNorms_.assign(chunks, 0.0);
       int finite = 1;
@@ -409,7 +556,10 @@ class Network : public Napi::ObjectWrap<Network> {
       for (int64_t c = 0; c < chunks; c++) {
         const int64_t begin = c * kChunk, end = std::min(p.size, begin + kChunk);
         float* g = p.gradient.data();
-        if (clip_ != Clip::Norm) regularize(p, begin, end);
+        if (clip_ != Clip::Norm) {
+          for (int s = 1; s < shardsInStep_; s++) addInto(g + begin, replicas_[s].parameters[k]->gradient.data() + begin, end - begin);
+          regularize(p, begin, end);
+        }
         if (clip_ == Clip::Value)
           // As tfjs's clipByValue, NaN passes (std::min/max would turn it into −max).
           for (int64_t i = begin; i < end; i++) g[i] = g[i] != g[i] ? g[i] : std::min(clipMax_, std::max(-clipMax_, g[i]));
@@ -429,11 +579,11 @@ class Network : public Napi::ObjectWrap<Network> {
   // by checkpoints).
   Napi::Value State(const Napi::CallbackInfo& info) {
     const int64_t k = intAt(info, 0), slot = intAt(info, 1);
-    if (k < 0 || k >= static_cast<int64_t>(parameters_.size()) || slot < 0 || slot >= optimizer_->slotCount()) {
+    if (k < 0 || k >= static_cast<int64_t>(parameters().size()) || slot < 0 || slot >= optimizer_->slotCount()) {
       Napi::RangeError::New(info.Env(), "no such parameter or optimizer slot").ThrowAsJavaScriptException();
       return info.Env().Undefined();
     }
-    Parameter& p = *parameters_[k];
+    Parameter& p = *parameters()[k];
     Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(info.Env(), p.slots[slot].data(), p.size * sizeof(float));
     return Napi::Float32Array::New(info.Env(), p.size, buffer, 0);
   }
@@ -444,18 +594,19 @@ class Network : public Napi::ObjectWrap<Network> {
     return guarded(info, [&] { optimizer_->restoreSteps(intAt(info, 0)); });
   }
 
-  Napi::Value ParameterCount(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(parameters_.size())); }
+  Napi::Value ParameterCount(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(parameters().size())); }
 
-  int64_t inputSize_ = 0, outputSize_ = 0, capacity_ = 0;
+  int64_t inputSize_ = 0, outputSize_ = 0;
   Loss loss_ = Loss::Quadratic;
   float clipMax_ = 0.f;
   std::unique_ptr<Optimizer> optimizer_;
   Clip clip_ = Clip::None;
-  MaskRandom random_;
-  std::vector<std::unique_ptr<Parameter>> parameters_, states_;
-  std::vector<std::unique_ptr<Layer>> layers_;
-  std::vector<std::vector<float>> activations_, gradients_;
-  std::vector<float> targets_;
+  NetworkPlan plan_;
+  double flopsPerExample_ = 0;
+  ShardChoice shards_ = ShardChoice::never;
+  std::vector<Replica> replicas_;
+  Replica* building_ = nullptr;  // the replica addReplica() is making layers for
+  int shardsInStep_ = 1;         // how many shards the current step ran
   std::vector<double> chunkNorms_;
   std::unique_ptr<Profile> profile_;
 };
@@ -463,6 +614,11 @@ class Network : public Napi::ObjectWrap<Network> {
 Napi::Value DefineNetwork(const Napi::CallbackInfo& info) { return Network::Define(info.Env()); }
 
 const Registration registration("networkClass", DefineNetwork);
+
+// setShardChoice("auto" | "always" | "never") → the previous choice (see ShardChoice).
+Napi::Value SetShardChoice(const Napi::CallbackInfo& info) { return setChoice(info, shardChoice(), "the shard choice"); }
+
+const Registration shardRegistration("setShardChoice", SetShardChoice);
 
 }  // namespace
 }  // namespace nnc::net

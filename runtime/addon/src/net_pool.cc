@@ -56,15 +56,16 @@ class Pool : public Layer {
  private:
   double work(int64_t batch) const { return plan_.window.withBatch(batch).poolingWork(); }
 
+  // By batch size and thread count, as the convolutions' passes (net_conv.cc).
   Pooling& poolingFor(int64_t batch) {
-    auto found = poolings_.find(batch);
+    const std::pair<int64_t, int> key{batch, useThreadsFor(work(batch))};
+    auto found = poolings_.find(key);
     if (found != poolings_.end()) return *found->second;
-    useThreadsFor(work(batch));
     PoolingSetup setup{plan_.window.withBatch(batch), plan_.max ? PoolKind::max : PoolKind::average, AverageDivisor::inBounds, true};
     if (blockedIn_) setup.layout = activationLayout();
     auto made = std::make_unique<Pooling>(setup);
     if (std::getenv("NNC_NATIVE_VERBOSE")) fprintf(stderr, "pool batch %ld: %s\n", static_cast<long>(batch), made->implementation().c_str());
-    return *poolings_.emplace(batch, std::move(made)).first->second;
+    return *poolings_.emplace(key, std::move(made)).first->second;
   }
 
   bool reordersOut() const { return blockedIn_ && !blockedOut_; }
@@ -100,7 +101,7 @@ class Pool : public Layer {
   PlannedPool plan_;
   bool blockedIn_ = false, blockedOut_ = false;
   std::map<int64_t, Unblocking> unblockings_;
-  std::map<int64_t, std::unique_ptr<Pooling>> poolings_;  // by batch size; each keeps its workspace
+  std::map<std::pair<int64_t, int>, std::unique_ptr<Pooling>> poolings_;  // each keeps its workspace
 };
 
 }  // namespace

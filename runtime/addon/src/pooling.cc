@@ -3,6 +3,7 @@
 
 #include <limits>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace nnc {
 namespace {
@@ -32,7 +33,11 @@ Pooling::Pooling(const PoolingSetup& setup) : setup_(setup) {
   dstLength_ = static_cast<int64_t>(dst.get_size() / sizeof(float));
   const auto kind = setup.backward ? dnnl::prop_kind::forward_training : dnnl::prop_kind::forward_inference;
   const dnnl::pooling_forward::desc forwardDesc(kind, algorithmOf(setup), src, dst, g.strides(), g.kernel(), g.paddingL(), g.paddingR());
-  const dnnl::pooling_forward::primitive_desc forwardPd(forwardDesc, engine);
+  // Its own scratchpads, as the convolutions' (convolution.cc): a pooling may run on any thread.
+  dnnl::primitive_attr attr;
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  const dnnl::pooling_forward::primitive_desc forwardPd(forwardDesc, attr, engine);
+  if (forwardPd.scratchpad_desc().get_size() > 0) forwardScratchpad_ = memory(forwardPd.scratchpad_desc(), engine);
   forward_ = dnnl::pooling_forward(forwardPd);
   forwardImpl_ = forwardPd.impl_info_str();
   src_ = memory(src, engine, nullptr);
@@ -40,7 +45,8 @@ Pooling::Pooling(const PoolingSetup& setup) : setup_(setup) {
   if (!setup.backward) return;
   if (setup.kind == PoolKind::max) workspace_ = memory(forwardPd.workspace_desc(), engine);
   const dnnl::pooling_backward::desc backwardDesc(algorithmOf(setup), src, dst, g.strides(), g.kernel(), g.paddingL(), g.paddingR());
-  const dnnl::pooling_backward::primitive_desc backwardPd(backwardDesc, engine, forwardPd);
+  const dnnl::pooling_backward::primitive_desc backwardPd(backwardDesc, attr, engine, forwardPd);
+  if (backwardPd.scratchpad_desc().get_size() > 0) backwardScratchpad_ = memory(backwardPd.scratchpad_desc(), engine);
   backward_ = dnnl::pooling_backward(backwardPd);
   backwardImpl_ = backwardPd.impl_info_str();
   diffDst_ = memory(dst, engine, nullptr);
@@ -51,8 +57,10 @@ void Pooling::forward(const float* in, float* out) {
   // oneDNN takes a mutable handle; the input is only read.
   src_.set_data_handle(const_cast<float*>(in));
   dst_.set_data_handle(out);
-  if (workspace_) forward_.execute(cpuStream(), {{DNNL_ARG_SRC, src_}, {DNNL_ARG_DST, dst_}, {DNNL_ARG_WORKSPACE, workspace_}});
-  else forward_.execute(cpuStream(), {{DNNL_ARG_SRC, src_}, {DNNL_ARG_DST, dst_}});
+  std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src_}, {DNNL_ARG_DST, dst_}};
+  if (workspace_) args.emplace(DNNL_ARG_WORKSPACE, workspace_);
+  if (forwardScratchpad_) args.emplace(DNNL_ARG_SCRATCHPAD, forwardScratchpad_);
+  forward_.execute(cpuStream(), args);
   cpuStream().wait();
   if (setup_.kind != PoolKind::max) return;
   // oneDNN's max of a window of NaN and -∞ alone is the lowest float; tfjs's is -∞.
@@ -80,8 +88,10 @@ void Pooling::backward(const float* dOut, const float* out, float* dIn) {
   }
   diffDst_.set_data_handle(const_cast<float*>(gradient));
   diffSrc_.set_data_handle(dIn);
-  if (workspace_) backward_.execute(cpuStream(), {{DNNL_ARG_DIFF_DST, diffDst_}, {DNNL_ARG_WORKSPACE, workspace_}, {DNNL_ARG_DIFF_SRC, diffSrc_}});
-  else backward_.execute(cpuStream(), {{DNNL_ARG_DIFF_DST, diffDst_}, {DNNL_ARG_DIFF_SRC, diffSrc_}});
+  std::unordered_map<int, memory> args{{DNNL_ARG_DIFF_DST, diffDst_}, {DNNL_ARG_DIFF_SRC, diffSrc_}};
+  if (workspace_) args.emplace(DNNL_ARG_WORKSPACE, workspace_);
+  if (backwardScratchpad_) args.emplace(DNNL_ARG_SCRATCHPAD, backwardScratchpad_);
+  backward_.execute(cpuStream(), args);
   cpuStream().wait();
 }
 

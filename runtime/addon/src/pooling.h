@@ -56,7 +56,7 @@ class Pooling {
   PoolingSetup setup_;
   dnnl::primitive forward_, backward_;
   std::string forwardImpl_, backwardImpl_;
-  dnnl::memory src_, dst_, diffDst_, diffSrc_, workspace_;
+  dnnl::memory src_, dst_, diffDst_, diffSrc_, workspace_, forwardScratchpad_, backwardScratchpad_;
   int64_t dstLength_ = 0;  // floats in dst, padded channels included
   std::vector<float> maskedDOut_;  // dOut with the gradient of windows without a max zeroed
 };

@@ -236,21 +236,31 @@ const divergingArb = fc
   .record({ k: caseArb, lr: fc.constantFrom(1e10, 1e20, 1e30, 3e38), scale: fc.constantFrom(1, 1e20, 1e30, 1e38), hugeRate: fc.boolean(), tapeBackend: fc.constantFrom("cpu", NATIVE_BACKEND) })
   .map(({ k, lr, scale, hugeRate, tapeBackend }) => ({ ...k, optimizer: { ...k.optimizer, lr: hugeRate || scale === 1 ? lr : settled(k.optimizer.lr) }, scale, tapeBackend }));
 
+const shardChoiceArb = fc.constantFrom("auto", "always", "never");
+const shardAddon = () => loadNativeAddon().addon as unknown as { setShardChoice(choice: string): string };
+
 /** A window larger than what reaches it leaves a layer no output (tfjs may say 0 or less): not a network. */
 function hasNoOutput(model: tf.LayersModel): boolean {
   return model.layers.some((l) => (l.outputShape as number[]).slice(1).some((d) => d <= 0));
 }
 
 describe.skipIf(!nativeAvailable)("the compiled network", () => {
-  it("takes the same steps as TensorFlow.js autograd on random small networks and settings", async () => {
+  it("takes the same steps as TensorFlow.js autograd on random small networks and settings, in one shard or two", async () => {
+    // shards: the compiled step may split a batch in two halves, each through its own copy of the
+    // layers, gradients added at the update (runtime/addon/src/net_network.cc); forced both ways here.
     await fc.assert(
-      fc.asyncProperty(caseArb, async (k) => {
+      fc.asyncProperty(caseArb, shardChoiceArb, async (k, shards) => {
         // A stack that shrinks an image to nothing is no network (nnc's checker rejects it).
         const probe = buildModel(k);
         const empty = hasNoOutput(probe);
         probe.dispose();
         fc.pre(!empty);
-        await expectSameTraining(k, () => buildModel(k), examples(k));
+        const previous = shardAddon().setShardChoice(shards);
+        try {
+          await expectSameTraining(k, () => buildModel(k), examples(k));
+        } finally {
+          shardAddon().setShardChoice(previous);
+        }
       }),
       { numRuns: Number(process.env.NNC_PROPERTY_RUNS ?? 40) },
     );
@@ -272,7 +282,7 @@ describe.skipIf(!nativeAvailable)("the compiled network", () => {
     type Block = typeof blockArb extends fc.Arbitrary<infer B> ? B : never;
     // columnLimit: im2col + GEMM works in chunks of examples whose columns fit (1 MB by default);
     // a tiny limit makes every batch a run of chunks of one or a few examples.
-    const twoConvArb = fc.record({ k: caseArb, blocks: fc.tuple(blockArb, blockArb), choice: fc.constantFrom("always", "never", "auto"), size: fc.integer({ min: 5, max: 12 }), columnLimit: fc.constantFrom(0, 1, 600) });
+    const twoConvArb = fc.record({ k: caseArb, blocks: fc.tuple(blockArb, blockArb), choice: fc.constantFrom("always", "never", "auto"), size: fc.integer({ min: 5, max: 12 }), columnLimit: fc.constantFrom(0, 1, 600), shards: shardChoiceArb });
     const build = (k: Case, blocks: readonly Block[], size: number) => () => {
       const input = tf.input({ shape: [size, size, k.c] });
       let x = input;
@@ -288,18 +298,20 @@ describe.skipIf(!nativeAvailable)("the compiled network", () => {
       return tf.model({ inputs: input, outputs: x });
     };
     await fc.assert(
-      fc.asyncProperty(twoConvArb, async ({ k, blocks, choice, size, columnLimit }) => {
+      fc.asyncProperty(twoConvArb, async ({ k, blocks, choice, size, columnLimit, shards }) => {
         const probe = build(k, blocks, size)();
         const empty = hasNoOutput(probe);
         probe.dispose();
         fc.pre(!empty);
         const previous = addon.setConvolutionChoice(choice);
         const previousLimit = addon.setColumnLimit(columnLimit);
+        const previousShards = shardAddon().setShardChoice(shards);
         try {
           await expectSameTraining(k, build(k, blocks, size), examples({ ...k, h: size, w: size }));
         } finally {
           addon.setConvolutionChoice(previous);
           addon.setColumnLimit(previousLimit);
+          shardAddon().setShardChoice(previousShards);
         }
       }),
       { numRuns: Number(process.env.NNC_PROPERTY_RUNS ?? 40) },

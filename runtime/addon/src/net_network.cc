@@ -88,7 +88,9 @@ struct Replica {
 // 4.7 ms, bench/conv-step.mjs on a 2-core Xeon), but every shard has its own weight gradients,
 // added together at the update, and reads every weight: for dense networks at small batches
 // that costs more than it saves (6_dropout.nn at batch 10: 4.2 → 4.9 ms; at batch 32 12.6 →
-// 10.2 ms). Sharding pays from about kShardWork forward flops of the batch per weight. The choice
+// 10.2 ms). Sharding pays from about kShardWork forward flops of the batch per weight; where only
+// the convolutions at a network's start have that much, they alone are sharded (planFor: 6_dropout.nn
+// at batch 10, 3.6–4.4 → 3.1–4.0 ms on a noisy machine). The choice
 // depends on the batch and the network, never on the threads, so a step's result does not either:
 // with one thread, or more than two, the shards run one after the other.
 constexpr int kShards = 2;
@@ -100,6 +102,12 @@ using ShardChoice = Choice;
 ShardChoice& shardChoice() {
   static ShardChoice choice = choiceFromEnvironment("NNC_SHARDS");
   return choice;
+}
+
+// With ShardChoice::always, shard only the first N layers while N > 0 (setShardPrefix; tests).
+int& forcedPrefix() {
+  static int layers = 0;
+  return layers;
 }
 
 // Forward flops of one example through a layer (multiply-adds × 2; the layers without weights
@@ -191,7 +199,8 @@ class Network : public Napi::ObjectWrap<Network> {
     bool wholeBatch = false;
     for (const PlannedLayer& entry : plan.layers) {
       wholeBatch = wholeBatch || std::holds_alternative<PlannedBatchNorm>(entry);
-      flopsPerExample_ += forwardFlops(entry);
+      layerFlops_.push_back(forwardFlops(entry));
+      flopsPerExample_ += layerFlops_.back();
     }
     shards_ = wholeBatch ? ShardChoice::never : shardChoice();
     addReplica();
@@ -213,13 +222,35 @@ class Network : public Napi::ObjectWrap<Network> {
     building_ = nullptr;
   }
 
-  // How many shards a batch of `batch` rows is split into (see kShards).
-  int shardsFor(int64_t batch) const {
-    int64_t weights = 0;
-    for (const auto& p : replicas_[0].parameters) weights += p->size;
-    if (shards_ == ShardChoice::never || batch < kShards) return 1;
-    if (shards_ == ShardChoice::automatic && static_cast<double>(batch) * flopsPerExample_ < kShardWork * static_cast<double>(weights)) return 1;
-    return kShards;
+  // How a step of `batch` rows runs: layers [0, sharded) in `shards` shards, the rest (if any) on
+  // the whole batch in shard 0's layers. A network with enough work per weight as a whole is
+  // sharded through; otherwise the convolutions at its start may be (6_dropout.nn: two conv-pool
+  // blocks, then dense layers of 1.65 M weights), when every weighted layer of that prefix has
+  // enough work per weight on its own and the prefix is at least a quarter of the flops.
+  struct StepPlan {
+    int shards = 1;
+    size_t sharded = 0;
+  };
+  StepPlan planFor(int64_t batch) const {
+    const size_t n = replicas_[0].layers.size();
+    if (shards_ == ShardChoice::never || batch < kShards) return {1, n};
+    if (shards_ == ShardChoice::always) return {kShards, forcedPrefix() > 0 ? std::min(n, static_cast<size_t>(forcedPrefix())) : n};
+    const auto enough = [batch](double flops, double weights) { return static_cast<double>(batch) * flops >= kShardWork * weights; };
+    double weights = 0;
+    for (const auto& p : replicas_[0].parameters) weights += static_cast<double>(p->size);
+    if (enough(flopsPerExample_, weights)) return {kShards, n};
+    size_t prefix = 0;
+    double prefixFlops = 0;
+    while (prefix < n) {
+      const Layer& layer = *replicas_[0].layers[prefix];
+      double layerWeights = 0;
+      for (const Parameter* p : layer.parameters) layerWeights += static_cast<double>(p->size);
+      if (layerWeights > 0 && !enough(layerFlops_[prefix], layerWeights)) break;
+      prefixFlops += layerFlops_[prefix];
+      prefix++;
+    }
+    if (prefix == 0 || prefixFlops < 0.25 * flopsPerExample_) return {1, n};
+    return {kShards, prefix};
   }
 
   // Shard 0's layers and parameters: the ones evaluation uses and the optimizer updates.
@@ -389,33 +420,55 @@ class Network : public Napi::ObjectWrap<Network> {
     });
   }
 
-  // What one shard's pass over its rows gives.
-  struct ShardResult {
-    double cost = 0, correct = 0, absolute = 0;
-    std::exception_ptr error;
-  };
-
-  // Rows [begin, end) of the batch of `batch` through shard r: forward, the cost's gradient (of the
-  // whole batch's mean), backward; each parameter's gradient for these rows into r's parameters.
-  void runShard(Replica& r, const float* x, const float* y, const uint32_t* order, int64_t begin, int64_t end, int64_t batch, Profile::Clock* clock, ShardResult& result) {
-    try {
-      const int64_t rows = end - begin;
-      ensureBuffers(r, rows);
-      gather(x, order, begin, end, inputSize_, r.activations[0].data());
-      gather(y, order, begin, end, outputSize_, r.targets.data());
-      for (size_t i = 0; i < r.layers.size(); i++) {
-        r.layers[i]->forward(rows, r.activations[i].data(), r.activations[i + 1].data(), true, r.random);
-        if (clock) clock->lap(2 * i);
-      }
-      result.cost = cost(rows, batch, r.activations.back().data(), r.targets.data(), r.gradients.back().data(), result.correct, result.absolute);
-      for (size_t i = r.layers.size(); i-- > 0;) {
-        float* dIn = i == 0 ? nullptr : r.gradients[i].data();
-        r.layers[i]->backward(rows, r.activations[i].data(), r.activations[i + 1].data(), r.gradients[i + 1].data(), dIn);
-        if (clock) clock->lap(2 * i + 1);
-      }
-    } catch (...) {
-      result.error = std::current_exception();
+  // Layers [first, last) forward over `rows` rows of r, and back down from `last` to `first`.
+  static void forwardLayers(Replica& r, int64_t rows, size_t first, size_t last, Profile::Clock* clock) {
+    for (size_t i = first; i < last; i++) {
+      r.layers[i]->forward(rows, r.activations[i].data(), r.activations[i + 1].data(), true, r.random);
+      if (clock) clock->lap(2 * i);
     }
+  }
+  static void backwardLayers(Replica& r, int64_t rows, size_t first, size_t last, Profile::Clock* clock) {
+    for (size_t i = last; i-- > first;) {
+      float* dIn = i == 0 ? nullptr : r.gradients[i].data();
+      r.layers[i]->backward(rows, r.activations[i].data(), r.activations[i + 1].data(), r.gradients[i + 1].data(), dIn);
+      if (clock) clock->lap(2 * i + 1);
+    }
+  }
+
+  // Runs work(s) for every shard: side by side, one thread each, where there are exactly as many
+  // threads as shards; one after the other otherwise. The first exception is rethrown after all.
+  template <class Work>
+  void onShards(int shards, const Work& work) {
+    std::exception_ptr errors[kShards];
+    const auto guardedWork = [&](int s) {
+      try {
+        work(s);
+      } catch (...) {
+        errors[s] = std::current_exception();
+      }
+    };
+    if (shards > 1 && maxThreads() == shards) {
+      // oneDNN sizes a primitive's thread team when it is made, and a pass made for two threads
+      // run inside this region (one thread each) waits at its barrier forever: each shard thread
+      // holds its kernels to one thread, before any of its passes is made.
+#pragma omp parallel for schedule(static, 1) num_threads(shards)
+      for (int s = 0; s < shards; s++) {
+        const int before = threadLimit();
+        threadLimit() = 1;
+        useThreadsFor(0);
+        guardedWork(s);
+        threadLimit() = before;
+      }
+    } else {
+      for (int s = 0; s < shards; s++) guardedWork(s);
+    }
+    for (int s = 0; s < shards; s++)
+      if (errors[s]) std::rethrow_exception(errors[s]);
+  }
+
+  // Copies `rows` rows of `width` values from row `fromRow` of one array to row `toRow` of another.
+  static void copyRows(const std::vector<float>& from, int64_t fromRow, std::vector<float>& to, int64_t toRow, int64_t rows, int64_t width) {
+    std::memcpy(to.data() + toRow * width, from.data() + fromRow * width, sizeof(float) * rows * width);
   }
 
   // step(x, y, order | null, from, to, weights[], lr, seed, out: Float64Array[4 + parameters], states[]):
@@ -436,42 +489,51 @@ class Network : public Napi::ObjectWrap<Network> {
       double* out = outArray.Data();
       if (batch <= 0) throw std::invalid_argument("empty batch");
       // Shard s takes the s-th run of consecutive rows; its dropout masks come from its own stream.
-      shardsInStep_ = shardsFor(batch);
+      const StepPlan plan = planFor(batch);
+      shardsInStep_ = plan.shards;
+      shardedParameters_ = 0;
+      for (size_t i = 0; i < plan.sharded; i++) shardedParameters_ += layers()[i]->parameters.size();
       while (static_cast<int>(replicas_.size()) < shardsInStep_) addReplica();
       bindWeights(weights, info[9]);
+      const size_t n = layers().size();
       const int64_t per = (batch + shardsInStep_ - 1) / shardsInStep_;
-      ShardResult results[kShards];
+      const auto rowsOf = [&](int s) { return std::min(batch, (s + 1) * per) - s * per; };
       Profile::Clock clock(profile_.get());
-      const auto run = [&](int s) {
+      Profile::Clock* layerClock = shardsInStep_ == 1 ? &clock : nullptr;
+      double totals[kShards] = {0, 0}, correct[kShards] = {0, 0}, absolute[kShards] = {0, 0};
+      Replica& whole = replicas_[0];
+      if (plan.sharded < n) ensureBuffers(whole, batch);
+      onShards(shardsInStep_, [&](int s) {
         Replica& r = replicas_[s];
         r.random.seed(s == 0 ? seed : seed ^ (0xD1B54A32D192ED03ull * static_cast<uint64_t>(s)));
-        const int64_t begin = from + s * per, end = std::min(to, begin + per);
-        runShard(r, x, y, order, begin, end, batch, s == 0 && shardsInStep_ == 1 ? &clock : nullptr, results[s]);
-      };
-      if (shardsInStep_ > 1 && maxThreads() == shardsInStep_) {
-        // One thread per shard; oneDNN and the layers' own loops run single-threaded inside.
-        // oneDNN sizes a primitive's thread team when it is made, and a pass made for two threads
-        // run inside this region (one thread each) waits at its barrier forever: each shard thread
-        // holds its kernels to one thread, before any of its passes is made.
-#pragma omp parallel for schedule(static, 1) num_threads(shardsInStep_)
-        for (int s = 0; s < shardsInStep_; s++) {
-          const int before = threadLimit();
-          threadLimit() = 1;
-          useThreadsFor(0);
-          run(s);
-          threadLimit() = before;
-        }
-      } else {
-        for (int s = 0; s < shardsInStep_; s++) run(s);
+        const int64_t rows = rowsOf(s), begin = from + s * per;
+        ensureBuffers(r, rows);
+        gather(x, order, begin, begin + rows, inputSize_, r.activations[0].data());
+        forwardLayers(r, rows, 0, plan.sharded, layerClock);
+        if (plan.sharded < n) return;
+        gather(y, order, begin, begin + rows, outputSize_, r.targets.data());
+        totals[s] = cost(rows, batch, r.activations.back().data(), r.targets.data(), r.gradients.back().data(), correct[s], absolute[s]);
+        backwardLayers(r, rows, 0, n, layerClock);
+      });
+      if (plan.sharded < n) {
+        // The rest of the network on the whole batch: the shards' outputs gathered into shard 0's
+        // array after its own rows, the gradient there handed back to each shard's rows.
+        const int64_t width = plan.sharded == 0 ? inputSize_ : layers()[plan.sharded - 1]->storedOut();
+        for (int s = 1; s < shardsInStep_; s++) copyRows(replicas_[s].activations[plan.sharded], 0, whole.activations[plan.sharded], s * per, rowsOf(s), width);
+        gather(y, order, from, to, outputSize_, whole.targets.data());
+        forwardLayers(whole, batch, plan.sharded, n, nullptr);
+        totals[0] = cost(batch, batch, whole.activations.back().data(), whole.targets.data(), whole.gradients.back().data(), correct[0], absolute[0]);
+        backwardLayers(whole, batch, plan.sharded, n, nullptr);
+        for (int s = 1; s < shardsInStep_; s++) copyRows(whole.gradients[plan.sharded], s * per, replicas_[s].gradients[plan.sharded], 0, rowsOf(s), width);
+        onShards(shardsInStep_, [&](int s) { backwardLayers(replicas_[s], rowsOf(s), 0, plan.sharded, nullptr); });
       }
       if (shardsInStep_ > 1 && profile_) clock.lap(0);
       double total = 0;
       out[1] = out[2] = 0;
       for (int s = 0; s < shardsInStep_; s++) {
-        if (results[s].error) std::rethrow_exception(results[s].error);
-        total += results[s].cost;
-        out[1] += results[s].correct;
-        out[2] += results[s].absolute;
+        total += totals[s];
+        out[1] += correct[s];
+        out[2] += absolute[s];
       }
       out[0] = meanCost(total, batch);
       const int64_t badState = firstNonFiniteState();
@@ -485,7 +547,7 @@ class Network : public Napi::ObjectWrap<Network> {
   // shards(batch): how many shards a step of `batch` rows runs in (see kShards).
   Napi::Value Shards(const Napi::CallbackInfo& info) {
     int shards = 0;
-    guarded(info, [&] { shards = shardsFor(intAt(info, 0)); });
+    guarded(info, [&] { shards = planFor(intAt(info, 0)).shards; });
     return Napi::Number::New(info.Env(), shards);
   }
 
@@ -523,7 +585,8 @@ class Network : public Napi::ObjectWrap<Network> {
       // The norm of every regularized gradient is needed before any update.
       for (size_t k = 0; k < parameters().size(); k++) {
         Parameter& p = *parameters()[k];
-        for (int s = 1; s < shardsInStep_; s++) addInto(p.gradient.data(), replicas_[s].parameters[k]->gradient.data(), p.size);
+        if (k < shardedParameters_)
+          for (int s = 1; s < shardsInStep_; s++) addInto(p.gradient.data(), replicas_[s].parameters[k]->gradient.data(), p.size);
         regularize(p, 0, p.size);
       }
       // As runtime/train/step.ts computes it in float32: each gradient's Σg² (squares in float,
@@ -557,7 +620,8 @@ class Network : public Napi::ObjectWrap<Network> {
         const int64_t begin = c * kChunk, end = std::min(p.size, begin + kChunk);
         float* g = p.gradient.data();
         if (clip_ != Clip::Norm) {
-          for (int s = 1; s < shardsInStep_; s++) addInto(g + begin, replicas_[s].parameters[k]->gradient.data() + begin, end - begin);
+          if (k < shardedParameters_)
+            for (int s = 1; s < shardsInStep_; s++) addInto(g + begin, replicas_[s].parameters[k]->gradient.data() + begin, end - begin);
           regularize(p, begin, end);
         }
         if (clip_ == Clip::Value)
@@ -603,10 +667,12 @@ class Network : public Napi::ObjectWrap<Network> {
   Clip clip_ = Clip::None;
   NetworkPlan plan_;
   double flopsPerExample_ = 0;
+  std::vector<double> layerFlops_;  // forward flops of one example, per layer
   ShardChoice shards_ = ShardChoice::never;
   std::vector<Replica> replicas_;
   Replica* building_ = nullptr;  // the replica addReplica() is making layers for
   int shardsInStep_ = 1;         // how many shards the current step ran
+  size_t shardedParameters_ = 0;  // how many parameters (the first ones) the shards each computed
   std::vector<double> chunkNorms_;
   std::unique_ptr<Profile> profile_;
 };
@@ -619,6 +685,16 @@ const Registration registration("networkClass", DefineNetwork);
 Napi::Value SetShardChoice(const Napi::CallbackInfo& info) { return setChoice(info, shardChoice(), "the shard choice"); }
 
 const Registration shardRegistration("setShardChoice", SetShardChoice);
+
+// setShardPrefix(layers) → the previous value: with the shard choice `always`, networks made from
+// now on shard only their first `layers` layers (0: all), the rest running on the whole batch.
+Napi::Value SetShardPrefix(const Napi::CallbackInfo& info) {
+  const int previous = forcedPrefix();
+  guarded(info, [&] { forcedPrefix() = static_cast<int>(intAt(info, 0)); });
+  return Napi::Number::New(info.Env(), previous);
+}
+
+const Registration prefixRegistration("setShardPrefix", SetShardPrefix);
 
 }  // namespace
 }  // namespace nnc::net

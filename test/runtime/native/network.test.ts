@@ -236,8 +236,20 @@ const divergingArb = fc
   .record({ k: caseArb, lr: fc.constantFrom(1e10, 1e20, 1e30, 3e38), scale: fc.constantFrom(1, 1e20, 1e30, 1e38), hugeRate: fc.boolean(), tapeBackend: fc.constantFrom("cpu", NATIVE_BACKEND) })
   .map(({ k, lr, scale, hugeRate, tapeBackend }) => ({ ...k, optimizer: { ...k.optimizer, lr: hugeRate || scale === 1 ? lr : settled(k.optimizer.lr) }, scale, tapeBackend }));
 
-const shardChoiceArb = fc.constantFrom("auto", "always", "never");
-const shardAddon = () => loadNativeAddon().addon as unknown as { setShardChoice(choice: string): string };
+/** How the compiled step shards a batch: by its own rule, never, or always (through the first `prefix` layers, the rest on the whole batch; 0: all). */
+const shardChoiceArb = fc.record({ choice: fc.constantFrom("auto", "always", "never"), prefix: fc.integer({ min: 0, max: 4 }) });
+type ShardChoice = { choice: string; prefix: number };
+async function withShards<T>(shards: ShardChoice, run: () => Promise<T>): Promise<T> {
+  const addon = loadNativeAddon().addon as unknown as { setShardChoice(choice: string): string; setShardPrefix(layers: number): number };
+  const previous = addon.setShardChoice(shards.choice);
+  const previousPrefix = addon.setShardPrefix(shards.prefix);
+  try {
+    return await run();
+  } finally {
+    addon.setShardChoice(previous);
+    addon.setShardPrefix(previousPrefix);
+  }
+}
 
 /** A window larger than what reaches it leaves a layer no output (tfjs may say 0 or less): not a network. */
 function hasNoOutput(model: tf.LayersModel): boolean {
@@ -247,7 +259,8 @@ function hasNoOutput(model: tf.LayersModel): boolean {
 describe.skipIf(!nativeAvailable)("the compiled network", () => {
   it("takes the same steps as TensorFlow.js autograd on random small networks and settings, in one shard or two", async () => {
     // shards: the compiled step may split a batch in two halves, each through its own copy of the
-    // layers, gradients added at the update (runtime/addon/src/net_network.cc); forced both ways here.
+    // layers (all of them, or the first few with the rest on the whole batch), gradients added at
+    // the update (runtime/addon/src/net_network.cc); every way is drawn here.
     await fc.assert(
       fc.asyncProperty(caseArb, shardChoiceArb, async (k, shards) => {
         // A stack that shrinks an image to nothing is no network (nnc's checker rejects it).
@@ -255,12 +268,7 @@ describe.skipIf(!nativeAvailable)("the compiled network", () => {
         const empty = hasNoOutput(probe);
         probe.dispose();
         fc.pre(!empty);
-        const previous = shardAddon().setShardChoice(shards);
-        try {
-          await expectSameTraining(k, () => buildModel(k), examples(k));
-        } finally {
-          shardAddon().setShardChoice(previous);
-        }
+        await withShards(shards, () => expectSameTraining(k, () => buildModel(k), examples(k)));
       }),
       { numRuns: Number(process.env.NNC_PROPERTY_RUNS ?? 40) },
     );
@@ -305,13 +313,11 @@ describe.skipIf(!nativeAvailable)("the compiled network", () => {
         fc.pre(!empty);
         const previous = addon.setConvolutionChoice(choice);
         const previousLimit = addon.setColumnLimit(columnLimit);
-        const previousShards = shardAddon().setShardChoice(shards);
         try {
-          await expectSameTraining(k, build(k, blocks, size), examples({ ...k, h: size, w: size }));
+          await withShards(shards, () => expectSameTraining(k, build(k, blocks, size), examples({ ...k, h: size, w: size })));
         } finally {
           addon.setConvolutionChoice(previous);
           addon.setColumnLimit(previousLimit);
-          shardAddon().setShardChoice(previousShards);
         }
       }),
       { numRuns: Number(process.env.NNC_PROPERTY_RUNS ?? 40) },

@@ -13,12 +13,13 @@ import { loadNativeAddon } from "../../../runtime/addon/addon.js";
 const nativeAvailable = loadNativeAddon().addon !== null;
 const root = resolve(import.meta.dirname, "../../..");
 
-/** Trains a small conv-pool-dropout network for 30 steps of `batch` in a fresh process with `threads` threads; its weights' bytes in hex. */
-function trainIn(threads: number, batch: number, shards: string): { weights: string; shardsUsed: number } {
+/** Trains a small conv-pool-dropout network for 30 steps of `batch` in a fresh process with `threads` threads (sharded through its first `prefix` layers, 0: all); its weights' bytes in hex. */
+function trainIn(threads: number, batch: number, shards: string, prefix = 0): { weights: string; shardsUsed: number } {
   const script = `
     import { loadNativeAddon } from ${JSON.stringify(resolve(root, "dist/runtime/addon/addon.js"))};
     const addon = loadNativeAddon().addon;
     addon.setShardChoice(${JSON.stringify(shards)});
+    addon.setShardPrefix(${prefix});
     const conv = (input, filters) => ({ kind: "conv2d", input, output: [input[0] - 2, input[1] - 2, filters], kernel: [3, 3], strides: [1, 1], dilation: [1, 1], pad: [0, 0, 0, 0], activation: "relu", bias: true, l1: 0, l2: 0.001 });
     const layers = [conv([12, 12, 1], 4), { kind: "maxpool", input: [10, 10, 4], output: [5, 5, 4], pool: [2, 2], strides: [2, 2], pad: [0, 0, 0, 0] }, conv([5, 5, 4], 24),
       { kind: "dense", inputs: 216, units: 32, activation: "relu", bias: true, l1: 0, l2: 0 }, { kind: "dropout", size: 32, rate: 0.5 },
@@ -46,17 +47,17 @@ function trainIn(threads: number, batch: number, shards: string): { weights: str
 
 describe.skipIf(!nativeAvailable)("the compiled step's shards", () => {
   it("give the same weights, bit for bit, on one thread and on two, for even and odd batches", () => {
-    for (const batch of [10, 7]) {
-      const one = trainIn(1, batch, "always");
-      const two = trainIn(2, batch, "always");
+    for (const [batch, prefix] of [[10, 0], [7, 0], [10, 3], [7, 3]] as const) {
+      const one = trainIn(1, batch, "always", prefix);
+      const two = trainIn(2, batch, "always", prefix);
       expect(one.shardsUsed).toBe(2);
-      expect(two.weights === one.weights, `batch ${batch}: the weights differ between one thread and two`).toBe(true);
+      expect(two.weights === one.weights, `batch ${batch}, prefix ${prefix}: the weights differ between one thread and two`).toBe(true);
     }
     // The comparison sees a difference where there is one: one shard draws other dropout masks.
     expect(trainIn(2, 10, "never").weights === trainIn(2, 10, "always").weights).toBe(false);
   }, 120_000);
 
-  it("are one shard for a batch of one, and never with batch normalization's whole-batch statistics", () => {
+  it("are one shard for a batch of one, for dense networks at small batches and with batch normalization's whole-batch statistics; two for convolutions", () => {
     const addon = loadNativeAddon().addon as unknown as { networkClass(): new (plan: unknown) => { shards(batch: number): number }; setShardChoice(choice: string): string };
     const previous = addon.setShardChoice("always");
     try {
@@ -69,6 +70,17 @@ describe.skipIf(!nativeAvailable)("the compiled step's shards", () => {
       const norm = { kind: "batchnorm", positions: 1, channels: 4, momentum: 0.9, epsilon: 1e-3, center: true, scale: true };
       const normalized = new Network({ inputSize: 8, outputSize: 4, loss: "quadratic", optimizer, clip: "none", clipMax: 0, layers: [dense(8, 4), norm] });
       expect(normalized.shards(32)).toBe(1);
+
+      // By work per weight: none for 6_dropout.nn's dense layers alone at batch 10, its conv-pool
+      // blocks (and the dense layers on the whole batch) with them.
+      addon.setShardChoice("auto");
+      const conv = (input: number[], filters: number) => ({ kind: "conv2d", input, output: [input[0]! - 4, input[1]! - 4, filters], kernel: [5, 5], strides: [1, 1], dilation: [1, 1], pad: [0, 0, 0, 0], activation: "relu", bias: true, l1: 0, l2: 0 });
+      const pool = (input: number[]) => ({ kind: "maxpool", input, output: [input[0]! / 2, input[1]! / 2, input[2]], pool: [2, 2], strides: [2, 2], pad: [0, 0, 0, 0] });
+      const denseTail = [dense(640, 1000), dense(1000, 1000), { ...dense(1000, 10), activation: "softmax" }];
+      const denseOnly = new Network({ inputSize: 640, outputSize: 10, loss: "cross_entropy", optimizer, clip: "none", clipMax: 0, layers: denseTail });
+      expect(denseOnly.shards(10)).toBe(1);
+      const withConvs = new Network({ inputSize: 784, outputSize: 10, loss: "cross_entropy", optimizer, clip: "none", clipMax: 0, layers: [conv([28, 28, 1], 20), pool([24, 24, 20]), conv([12, 12, 20], 40), pool([8, 8, 40]), ...denseTail] });
+      expect(withConvs.shards(10)).toBe(2);
     } finally {
       addon.setShardChoice(previous);
     }

@@ -8,7 +8,9 @@
 // nChw16c/nChw8c arrays: the compiled network's for few input channels, conv1), `nhwcDirect`
 // (NHWC arrays, weights in oneDNN's layout: its brgconv/JIT kernels, or ref) and `columns`
 // (nnc's im2col + one sgemm over the batch: the network's for the others, conv2, and for all with
-// AVX2). The network's own choice is marked with ◂. Note: ONEDNN_MAX_CPU_ISA=AVX2 limits oneDNN's
+// AVX2). The compiled network splits these batches into two shards (5 + 5, 16 + 16) that run side
+// by side, one thread each, on two cores (net_network.cc): so each pass is timed on a whole batch
+// and on a shard, and the network's own choice (layout, shard, threads) is marked with ◂. Note: ONEDNN_MAX_CPU_ISA=AVX2 limits oneDNN's
 // convolution kernels, not its sgemm, so the `columns` figures stay AVX-512's there. Prints GFLOP/s and % of the peak at
 // the same thread count (the issue's goal: ≥ 50%). Ratios in one run; never a timed test.
 //   node bench/conv-peak.mjs [SECONDS_PER_CASE]   (default 0.3)
@@ -45,10 +47,12 @@ const flopsOf = (g) => 2 * g[0] * g[4] * g[5] * g[6] * g[7] * g[8] * g[3];
 const layouts = ["plain", "blocked", "nhwcDirect", "columns"];
 
 console.log("\nGFLOP/s (% of the peak on as many threads); the compiled network skips conv1's backward-data (its input is the data)");
-const header = ["pass".padEnd(28), ...threadCounts.flatMap((t) => layouts.map((l) => `${l} ${t}T `.padStart(17)))].join("");
+const header = ["pass".padEnd(36), ...threadCounts.flatMap((t) => layouts.map((l) => `${l} ${t}T `.padStart(17)))].join("");
 console.log(header);
 const implementations = new Map();
-for (const batch of [10, 32]) {
+// A shard runs on one thread where there are exactly two cores, on all of them otherwise.
+const shardThreads = cores === 2 ? 1 : Math.max(...threadCounts);
+for (const { batch, shard } of [{ batch: 10 }, { batch: 5, shard: 10 }, { batch: 32 }, { batch: 16, shard: 32 }]) {
   for (const layer of layers) {
     for (const pass of ["forward", "backwardData", "backwardWeights"]) {
       const g = layer.geometry(batch);
@@ -66,11 +70,13 @@ for (const batch of [10, 32]) {
             implementations.set(`${layer.name} ${pass} ${layout}`, String(error.message ?? error));
           }
           const direct = g[3] < 8 && !/^avx2/i.test(process.env.ONEDNN_MAX_CPU_ISA ?? "");
-          cells.push((text + (layout === (direct ? "blocked" : "columns") ? "◂" : " ")).padStart(17));
+          const skipped = layer.name === "conv1" && pass === "backwardData";
+          const chosen = layout === (direct ? "blocked" : "columns") && shard !== undefined && t === shardThreads && !skipped;
+          cells.push((text + (chosen ? "◂" : " ")).padStart(17));
         }
       }
-      const label = `${layer.name} b${batch} ${pass}${layer.name === "conv1" && pass === "backwardData" ? "*" : ""}`;
-      console.log([label.padEnd(28), ...cells].join(""));
+      const label = `${layer.name} b${batch}${shard ? ` (½ of ${shard})` : ""} ${pass}${layer.name === "conv1" && pass === "backwardData" ? "*" : ""}`;
+      console.log([label.padEnd(36), ...cells].join(""));
     }
   }
 }

@@ -10,10 +10,6 @@
 namespace nnc {
 namespace {
 
-NNC_VECTORIZED void addInto(float* to, const float* from, int64_t n) {
-  for (int64_t i = 0; i < n; i++) to[i] += from[i];
-}
-
 // A short copy (a window row of a few channels): a loop, cheaper than memcpy's call for 5 floats.
 inline void copyShort(float* to, const float* from, int64_t n) {
   if (n >= 32) {

@@ -56,6 +56,10 @@ int useThreadsFor(double flops) {
   return threads;
 }
 
+NNC_VECTORIZED void addInto(float* to, const float* from, int64_t n) {
+  for (int64_t i = 0; i < n; i++) to[i] += from[i];
+}
+
 Choice choiceFromEnvironment(const char* variable) {
   const char* asked = std::getenv(variable);
   const std::string value = asked ? asked : "auto";

@@ -37,6 +37,9 @@ dnnl::stream& cpuStream();
 // Returns the count it set, which oneDNN primitives must be created and run with.
 int useThreadsFor(double flops);
 int maxThreads();
+// to[i] += from[i] for i < n (col2im's window rows, a shard's gradient into shard 0's).
+void addInto(float* to, const float* from, int64_t n);
+
 // A measuring switch over a choice the code makes itself (automatic) or that is forced: from an
 // environment variable (auto, always, never; unset or anything else is auto) or a setter.
 enum class Choice { automatic, always, never };

@@ -35,11 +35,6 @@ NNC_VECTORIZED double squaredSum(const float* g, int64_t n) {
   return sum;
 }
 
-// to += from, element by element (a shard's gradient into shard 0's).
-NNC_VECTORIZED void addInto(float* to, const float* from, int64_t n) {
-  for (int64_t i = 0; i < n; i++) to[i] += from[i];
-}
-
 // NNC_NATIVE_PROFILE=N: every N steps, the mean milliseconds per step of each layer's forward and
 // backward pass and of the update, to stderr (a measuring aid; off by default). Per layer with
 // NNC_SHARDS=never only: a sharded step's layers all count under L0's forward.

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Times the compiled native step alone (no data pipeline, no tfjs) on the lectures' baseline
 // (784-100-10), two conv-pool ReLU network and 6_dropout.nn's (640→1000→1000→10 with dropout), at batch 10 and 32: ms per
-// step. A quick measuring aid for the native kernels; bench/native-vs-pytorch.mjs is the benchmark.
+// step, with the dense layers' updates fused into their backward pass and at the end of the step, in the same
+// run. A quick measuring aid for the native kernels; bench/native-vs-pytorch.mjs is the benchmark.
 //   node bench/conv-step.mjs [STEPS] [NETWORK] [BATCH]   (default 500 steps, both networks, both batches)
 import { loadNativeAddon } from "../dist/runtime/addon/addon.js";
 
@@ -44,24 +45,48 @@ const x = Float32Array.from({ length: rows * 784 }, (_, i) => ((i * 7919) % 256)
 const y = new Float32Array(rows * 10);
 for (let r = 0; r < rows; r++) y[r * 10 + (r % 10)] = 1;
 
-for (const [name, layers] of Object.entries(NETWORKS).filter(([n]) => !process.argv[3] || n === process.argv[3])) {
-  for (const batch of process.argv[4] ? [Number(process.argv[4])] : [10, 32]) {
-    const net = new Network({ inputSize: 784, outputSize: 10, loss: "cross_entropy", optimizer, clip: "none", clipMax: 0, layers });
-    const weights = weightsOf(layers);
-    const out = new Float64Array(4 + weights.length);
-    let from = 0;
-    const step = (i) => {
+// Each network and batch twice, made with the dense layers' kernel updates in their backward pass
+// (fused, the default) and at the end of the step, timed in alternating rounds so that both see
+// the same machine.
+const ROUNDS = 5;
+function prepared(layers, batch, fused) {
+  const previous = load.addon.setFusedUpdate(fused);
+  const net = new Network({ inputSize: 784, outputSize: 10, loss: "cross_entropy", optimizer, clip: "none", clipMax: 0, layers });
+  load.addon.setFusedUpdate(previous);
+  const weights = weightsOf(layers);
+  const out = new Float64Array(4 + weights.length);
+  let from = 0;
+  let i = 0;
+  const timing = { ms: 0, cpuMs: 0, steps: 0, out };
+  const run = (count) => {
+    for (let k = 0; k < count; k++, i++) {
       if (from + batch > rows) from = 0;
       net.step(x, y, null, from, from + batch, weights, 0.01, i, out, []);
       from += batch;
-    };
-    for (let i = 0; i < 50; i++) step(i);
+    }
+  };
+  const timed = (count) => {
     const start = process.hrtime.bigint();
     const cpuStart = process.cpuUsage();
-    for (let i = 0; i < steps; i++) step(i);
-    const ms = Number(process.hrtime.bigint() - start) / 1e6 / steps;
+    run(count);
     const cpu = process.cpuUsage(cpuStart);
-    const cpuMs = (cpu.user + cpu.system) / 1e3 / steps;
-    console.log(`${name.padEnd(9)} batch ${String(batch).padStart(2)}: ${ms.toFixed(3)} ms/step, cpu ${cpuMs.toFixed(3)} ms/step  (${((ms * 50000) / batch / 1000).toFixed(2)} s per 50,000 images; loss ${out[0].toFixed(3)})`);
+    timing.ms += Number(process.hrtime.bigint() - start) / 1e6;
+    timing.cpuMs += (cpu.user + cpu.system) / 1e3;
+    timing.steps += count;
+  };
+  return { run, timed, timing };
+}
+
+for (const [name, layers] of Object.entries(NETWORKS).filter(([n]) => !process.argv[3] || n === process.argv[3])) {
+  for (const batch of process.argv[4] ? [Number(process.argv[4])] : [10, 32]) {
+    const ways = { fused: prepared(layers, batch, "auto"), "update at end": prepared(layers, batch, "never") };
+    for (const way of Object.values(ways)) way.run(50);
+    for (let round = 0; round < ROUNDS; round++) for (const way of Object.values(ways)) way.timed(Math.ceil(steps / ROUNDS));
+    const perStep = (w) => w.timing.ms / w.timing.steps;
+    for (const [label, way] of Object.entries(ways)) {
+      const ms = perStep(way), cpuMs = way.timing.cpuMs / way.timing.steps, out = way.timing.out;
+      console.log(`${name.padEnd(9)} batch ${String(batch).padStart(2)} ${label.padEnd(13)}: ${ms.toFixed(3)} ms/step, cpu ${cpuMs.toFixed(3)} ms/step  (${((ms * 50000) / batch / 1000).toFixed(2)} s per 50,000 images; loss ${out[0].toFixed(3)})`);
+    }
+    console.log(`${name.padEnd(9)} batch ${String(batch).padStart(2)} fused / update at end: ${(perStep(ways.fused) / perStep(ways["update at end"])).toFixed(2)}`);
   }
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,6 +45,22 @@ struct MaskRandom {
   }
 };
 
+// What finishing a range of a parameter's update (regularization, clipping, the optimizer) found:
+// the range's Σg² and whether every new weight is finite.
+struct RangeUpdate {
+  double squaredSum = 0;
+  bool finite = true;
+};
+// Finishes elements [begin, end) of a parameter's update; disjoint ranges may run on different threads.
+using FinishRange = std::function<RangeUpdate(Parameter&, int64_t begin, int64_t end)>;
+// The parameter a layer's backward pass updated itself (none when `parameter` is null), its
+// squared gradient norm and whether its new weights are all finite.
+struct Finished {
+  Parameter* parameter = nullptr;
+  double squaredNorm = 0;
+  bool finite = true;
+};
+
 class Layer {
  public:
   virtual ~Layer() = default;
@@ -66,6 +83,16 @@ class Layer {
   virtual void forward(int64_t batch, const float* in, float* out, bool training, MaskRandom& random) = 0;
   // Accumulates nothing: writes each parameter's gradient, and dIn unless it is null (first layer).
   virtual void backward(int64_t batch, const float* in, const float* out, const float* dOut, float* dIn) = 0;
+  // backward, and where the layer can, its kernel's update too, in blocks of about `blockValues`
+  // values finished through `finish` while each block of the gradient is still in cache: a dense
+  // layer at a small batch is bound by memory traffic, and writing its whole gradient, then reading
+  // it and the weights back for the update, cost more than the arithmetic. The network asks for
+  // this only where nothing needs every gradient before any update (no norm clipping, no shards'
+  // gradients to add). Returns what it updated (nothing by default).
+  virtual Finished backwardUpdating(int64_t batch, const float* in, const float* out, const float* dOut, float* dIn, const FinishRange&, int64_t) {
+    backward(batch, in, out, dOut, dIn);
+    return {};
+  }
 };
 
 // Each layer is made from its decoded plan entry (net_plan.h).

@@ -236,18 +236,37 @@ const divergingArb = fc
   .record({ k: caseArb, lr: fc.constantFrom(1e10, 1e20, 1e30, 3e38), scale: fc.constantFrom(1, 1e20, 1e30, 1e38), hugeRate: fc.boolean(), tapeBackend: fc.constantFrom("cpu", NATIVE_BACKEND) })
   .map(({ k, lr, scale, hugeRate, tapeBackend }) => ({ ...k, optimizer: { ...k.optimizer, lr: hugeRate || scale === 1 ? lr : settled(k.optimizer.lr) }, scale, tapeBackend }));
 
-/** How the compiled step shards a batch: by its own rule, never, or always (through the first `prefix` layers, the rest on the whole batch; 0: all). */
-const shardChoiceArb = fc.record({ choice: fc.constantFrom("auto", "always", "never"), prefix: fc.integer({ min: 0, max: 4 }) });
-type ShardChoice = { choice: string; prefix: number };
-async function withShards<T>(shards: ShardChoice, run: () => Promise<T>): Promise<T> {
-  const addon = loadNativeAddon().addon as unknown as { setShardChoice(choice: string): string; setShardPrefix(layers: number): number };
-  const previous = addon.setShardChoice(shards.choice);
-  const previousPrefix = addon.setShardPrefix(shards.prefix);
+/**
+ * How the compiled step runs: it shards a batch by its own rule, never, or always (through the
+ * first `prefix` layers, the rest on the whole batch; 0: all); its dense layers update their
+ * kernels in their backward pass (`fused`, in blocks of about `block` values; 0: the default) or
+ * leave the update to the end of the step.
+ */
+const stepChoiceArb = fc.record({
+  choice: fc.constantFrom("auto", "always", "never"),
+  prefix: fc.integer({ min: 0, max: 4 }),
+  fused: fc.constantFrom("auto", "never"),
+  block: fc.constantFrom(0, 1, 7, 64),
+});
+type StepChoice = { choice: string; prefix: number; fused: string; block: number };
+async function withStepChoice<T>(step: StepChoice, run: () => Promise<T>): Promise<T> {
+  const addon = loadNativeAddon().addon as unknown as {
+    setShardChoice(choice: string): string;
+    setShardPrefix(layers: number): number;
+    setFusedUpdate(choice: string): string;
+    setUpdateBlock(values: number): number;
+  };
+  const previous = addon.setShardChoice(step.choice);
+  const previousPrefix = addon.setShardPrefix(step.prefix);
+  const previousFused = addon.setFusedUpdate(step.fused);
+  const previousBlock = addon.setUpdateBlock(step.block);
   try {
     return await run();
   } finally {
     addon.setShardChoice(previous);
     addon.setShardPrefix(previousPrefix);
+    addon.setFusedUpdate(previousFused);
+    addon.setUpdateBlock(previousBlock);
   }
 }
 
@@ -257,18 +276,19 @@ function hasNoOutput(model: tf.LayersModel): boolean {
 }
 
 describe.skipIf(!nativeAvailable)("the compiled network", () => {
-  it("takes the same steps as TensorFlow.js autograd on random small networks and settings, in one shard or two", async () => {
+  it("takes the same steps as TensorFlow.js autograd on random small networks and settings, in one shard or two, updating at the end or in the backward pass", async () => {
     // shards: the compiled step may split a batch in two halves, each through its own copy of the
     // layers (all of them, or the first few with the rest on the whole batch), gradients added at
-    // the update (runtime/addon/src/net_network.cc); every way is drawn here.
+    // the update; dense layers on the whole batch may update their kernels block by block in their
+    // backward pass (runtime/addon/src/net_network.cc); every way is drawn here.
     await fc.assert(
-      fc.asyncProperty(caseArb, shardChoiceArb, async (k, shards) => {
+      fc.asyncProperty(caseArb, stepChoiceArb, async (k, step) => {
         // A stack that shrinks an image to nothing is no network (nnc's checker rejects it).
         const probe = buildModel(k);
         const empty = hasNoOutput(probe);
         probe.dispose();
         fc.pre(!empty);
-        await withShards(shards, () => expectSameTraining(k, () => buildModel(k), examples(k)));
+        await withStepChoice(step, () => expectSameTraining(k, () => buildModel(k), examples(k)));
       }),
       { numRuns: Number(process.env.NNC_PROPERTY_RUNS ?? 40) },
     );
@@ -290,7 +310,7 @@ describe.skipIf(!nativeAvailable)("the compiled network", () => {
     type Block = typeof blockArb extends fc.Arbitrary<infer B> ? B : never;
     // columnLimit: im2col + GEMM works in chunks of examples whose columns fit (1 MB by default);
     // a tiny limit makes every batch a run of chunks of one or a few examples.
-    const twoConvArb = fc.record({ k: caseArb, blocks: fc.tuple(blockArb, blockArb), choice: fc.constantFrom("always", "never", "auto"), size: fc.integer({ min: 5, max: 12 }), columnLimit: fc.constantFrom(0, 1, 600), shards: shardChoiceArb });
+    const twoConvArb = fc.record({ k: caseArb, blocks: fc.tuple(blockArb, blockArb), choice: fc.constantFrom("always", "never", "auto"), size: fc.integer({ min: 5, max: 12 }), columnLimit: fc.constantFrom(0, 1, 600), step: stepChoiceArb });
     const build = (k: Case, blocks: readonly Block[], size: number) => () => {
       const input = tf.input({ shape: [size, size, k.c] });
       let x = input;
@@ -306,7 +326,7 @@ describe.skipIf(!nativeAvailable)("the compiled network", () => {
       return tf.model({ inputs: input, outputs: x });
     };
     await fc.assert(
-      fc.asyncProperty(twoConvArb, async ({ k, blocks, choice, size, columnLimit, shards }) => {
+      fc.asyncProperty(twoConvArb, async ({ k, blocks, choice, size, columnLimit, step }) => {
         const probe = build(k, blocks, size)();
         const empty = hasNoOutput(probe);
         probe.dispose();
@@ -314,7 +334,7 @@ describe.skipIf(!nativeAvailable)("the compiled network", () => {
         const previous = addon.setConvolutionChoice(choice);
         const previousLimit = addon.setColumnLimit(columnLimit);
         try {
-          await withShards(shards, () => expectSameTraining(k, build(k, blocks, size), examples({ ...k, h: size, w: size })));
+          await withStepChoice(step, () => expectSameTraining(k, build(k, blocks, size), examples({ ...k, h: size, w: size })));
         } finally {
           addon.setConvolutionChoice(previous);
           addon.setColumnLimit(previousLimit);

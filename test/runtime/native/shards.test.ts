@@ -2,8 +2,10 @@
  * The compiled step splits a batch into two shards, each through its own copy of the layers, and
  * runs them on two threads at once where there are two (runtime/addon/src/net_network.cc). What
  * a step computes must not depend on that: the same steps on one thread (the shards one after the
- * other) and on two (side by side) give the same weights, bit for bit. The agreement with autograd
- * is network.test.ts's property, with the shard choice among its draws.
+ * other) and on two (side by side) give the same weights, bit for bit. So must the dense layers'
+ * kernel updates in their backward pass, block by block on the threads. The agreement with
+ * autograd is network.test.ts's property, with the shard choice and the update's blocks among its
+ * draws.
  */
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
@@ -13,17 +15,23 @@ import { loadNativeAddon } from "../../../runtime/addon/addon.js";
 const nativeAvailable = loadNativeAddon().addon !== null;
 const root = resolve(import.meta.dirname, "../../..");
 
-/** Trains a small conv-pool-dropout network for 30 steps of `batch` in a fresh process with `threads` threads (sharded through its first `prefix` layers, 0: all); its weights' bytes in hex. */
-function trainIn(threads: number, batch: number, shards: string, prefix = 0): { weights: string; shardsUsed: number } {
+/**
+ * Trains a small conv-pool-dropout network for 30 steps of `batch` in a fresh process with
+ * `threads` threads (sharded through its first `prefix` layers, 0: all; the dense layers' fused
+ * update in blocks of `block` values, 0: the default); its weights' bytes in hex.
+ */
+function trainIn(threads: number, batch: number, shards: string, prefix = 0, block = 0, fused = "auto"): { weights: string; shardsUsed: number } {
   const script = `
     import { loadNativeAddon } from ${JSON.stringify(resolve(root, "dist/runtime/addon/addon.js"))};
     const addon = loadNativeAddon().addon;
     addon.setShardChoice(${JSON.stringify(shards)});
     addon.setShardPrefix(${prefix});
+    addon.setUpdateBlock(${block});
+    addon.setFusedUpdate(${JSON.stringify(fused)});
     const conv = (input, filters) => ({ kind: "conv2d", input, output: [input[0] - 2, input[1] - 2, filters], kernel: [3, 3], strides: [1, 1], dilation: [1, 1], pad: [0, 0, 0, 0], activation: "relu", bias: true, l1: 0, l2: 0.001 });
     const layers = [conv([12, 12, 1], 4), { kind: "maxpool", input: [10, 10, 4], output: [5, 5, 4], pool: [2, 2], strides: [2, 2], pad: [0, 0, 0, 0] }, conv([5, 5, 4], 24),
-      { kind: "dense", inputs: 216, units: 32, activation: "relu", bias: true, l1: 0, l2: 0 }, { kind: "dropout", size: 32, rate: 0.5 },
-      { kind: "dense", inputs: 32, units: 10, activation: "softmax", bias: true, l1: 0, l2: 0 }];
+      { kind: "dense", inputs: 216, units: 32, activation: "relu", bias: true, l1: 0, l2: 0.001 }, { kind: "dropout", size: 32, rate: 0.5 },
+      { kind: "dense", inputs: 32, units: 10, activation: "softmax", bias: true, l1: 0.0005, l2: 0 }];
     const optimizer = { kind: "momentum", momentum: 0.9, nesterov: false, rho: 0, decay: 0, beta1: 0, beta2: 0, epsilon: 1e-7 };
     const net = new (addon.networkClass())({ inputSize: 144, outputSize: 10, loss: "cross_entropy", optimizer, clip: "none", clipMax: 0, layers });
     let seed = 7;
@@ -46,15 +54,28 @@ function trainIn(threads: number, batch: number, shards: string, prefix = 0): { 
 }
 
 describe.skipIf(!nativeAvailable)("the compiled step's shards", () => {
-  it("give the same weights, bit for bit, on one thread and on two, for even and odd batches", () => {
-    for (const [batch, prefix] of [[10, 0], [7, 0], [10, 3], [7, 3]] as const) {
-      const one = trainIn(1, batch, "always", prefix);
-      const two = trainIn(2, batch, "always", prefix);
-      expect(one.shardsUsed).toBe(2);
-      expect(two.weights === one.weights, `batch ${batch}, prefix ${prefix}: the weights differ between one thread and two`).toBe(true);
+  it("give the same weights, bit for bit, on one thread and on two, for even and odd batches, with the dense layers' updates in one block or many", () => {
+    // block 64: the 216×32 kernel's update in 108 blocks of two rows, split between the threads.
+    const cases = [[10, "always", 0, 0], [7, "always", 0, 0], [10, "always", 3, 0], [7, "always", 3, 64], [10, "never", 0, 64], [7, "never", 0, 0]] as const;
+    for (const [batch, shards, prefix, block] of cases) {
+      const one = trainIn(1, batch, shards, prefix, block);
+      const two = trainIn(2, batch, shards, prefix, block);
+      expect(one.shardsUsed).toBe(shards === "always" ? 2 : 1);
+      expect(two.weights === one.weights, `batch ${batch}, shards ${shards}, prefix ${prefix}, block ${block}: the weights differ between one thread and two`).toBe(true);
     }
     // The comparison sees a difference where there is one: one shard draws other dropout masks.
     expect(trainIn(2, 10, "never").weights === trainIn(2, 10, "always").weights).toBe(false);
+  }, 120_000);
+
+  it("update the dense layers' kernels in their backward pass to the same weights, bit for bit, as at the end of the step", () => {
+    // Each weight's gradient and update are the same arithmetic either way; only when it happens
+    // changes (while the block is in cache), on one thread or two. Small blocks: a kernel of fewer
+    // than four blocks is not fused (runtime/addon/src/net_dense.cc), and this network's are small.
+    for (const [threads, shards, prefix, block] of [[1, "never", 0, 7], [2, "never", 0, 64], [2, "always", 3, 64], [1, "always", 3, 7]] as const) {
+      const fused = trainIn(threads, 10, shards, prefix, block, "auto");
+      const atTheEnd = trainIn(threads, 10, shards, prefix, block, "never");
+      expect(fused.weights === atTheEnd.weights, `threads ${threads}, shards ${shards}, prefix ${prefix}, block ${block}: the weights differ`).toBe(true);
+    }
   }, 120_000);
 
   it("are one shard for a batch of one, for dense networks at small batches and with batch normalization's whole-batch statistics; two for convolutions", () => {

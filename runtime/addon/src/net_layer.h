@@ -51,8 +51,9 @@ struct RangeUpdate {
   double squaredSum = 0;
   bool finite = true;
 };
-// Finishes elements [begin, end) of a parameter's update; disjoint ranges may run on different threads.
-using FinishRange = std::function<RangeUpdate(Parameter&, int64_t begin, int64_t end)>;
+// Finishes elements [begin, end) of a parameter's update, `gradient` holding their gradient from
+// element `begin` (it is changed: regularized, clipped); disjoint ranges may run on different threads.
+using FinishRange = std::function<RangeUpdate(Parameter&, float* gradient, int64_t begin, int64_t end)>;
 // The parameter a layer's backward pass updated itself (none when `parameter` is null), its
 // squared gradient norm and whether its new weights are all finite.
 struct Finished {
@@ -86,7 +87,8 @@ class Layer {
   // backward, and where the layer can, its kernel's update too, in blocks of about `blockValues`
   // values finished through `finish` while each block of the gradient is still in cache: a dense
   // layer at a small batch is bound by memory traffic, and writing its whole gradient, then reading
-  // it and the weights back for the update, cost more than the arithmetic. The network asks for
+  // it and the weights back for the update, cost more than the arithmetic. (Such a kernel's
+  // gradient then lives only block by block: its Parameter::gradient is left as it was.) The network asks for
   // this only where nothing needs every gradient before any update (no norm clipping, no shards'
   // gradients to add). Returns what it updated (nothing by default).
   virtual Finished backwardUpdating(int64_t batch, const float* in, const float* out, const float* dOut, float* dIn, const FinishRange&, int64_t) {

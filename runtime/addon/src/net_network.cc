@@ -531,7 +531,7 @@ class Network : public Napi::ObjectWrap<Network> {
       Profile::Clock clock(profile_.get());
       Profile::Clock* layerClock = shardsInStep_ == 1 ? &clock : nullptr;
       finished_.assign(parameters().size(), Finished{});
-      const FinishRange finishRange = [this, lr](Parameter& p, int64_t begin, int64_t end) { return updateRange(indexOf(&p), lr, begin, end); };
+      const FinishRange finishRange = [this, lr](Parameter& p, float* g, int64_t begin, int64_t end) { return updateRange(indexOf(&p), lr, g, begin, end); };
       // Layers on the whole batch may update as they go; a shard's gradients are only part of one.
       const FinishRange* finish = fuseUpdates_ ? &finishRange : nullptr;
       double totals[kShards] = {0, 0}, correct[kShards] = {0, 0}, absolute[kShards] = {0, 0};
@@ -598,14 +598,15 @@ class Network : public Napi::ObjectWrap<Network> {
   }
 
   // d/dw of λ/(2n)·Σw² is (λ/n)·w, and of λ/n·Σ|w| is (λ/n)·sign(w); l2 here is λ/(2n).
-  static NNC_VECTORIZED void regularize(Parameter& p, int64_t begin, int64_t end) {
-    float* g = p.gradient.data();
-    const float* w = p.values;
+  // Elements [begin, end) of p, g holding their gradient from element `begin`.
+  static NNC_VECTORIZED void regularize(const Parameter& p, float* g, int64_t begin, int64_t end) {
+    const float* w = p.values + begin;
+    const int64_t n = end - begin;
     if (p.l2 != 0.f)
-      for (int64_t i = begin; i < end; i++) g[i] += 2.f * p.l2 * w[i];
+      for (int64_t i = 0; i < n; i++) g[i] += 2.f * p.l2 * w[i];
     if (p.l1 != 0.f)
       // tfjs's |w|' is 1 for w > 0 and −1 otherwise (at 0 too), which autograd's runs follow.
-      for (int64_t i = begin; i < end; i++) g[i] += p.l1 * (w[i] > 0.f ? 1.f : -1.f);
+      for (int64_t i = 0; i < n; i++) g[i] += p.l1 * (w[i] > 0.f ? 1.f : -1.f);
   }
 
   // The update of every parameter; returns the first parameter whose new weights are not all
@@ -621,7 +622,7 @@ class Network : public Napi::ObjectWrap<Network> {
         Parameter& p = *parameters()[k];
         if (k < shardedParameters_)
           for (int s = 1; s < shardsInStep_; s++) addInto(p.gradient.data(), replicas_[s].parameters[k]->gradient.data(), p.size);
-        regularize(p, 0, p.size);
+        regularize(p, p.gradient.data(), 0, p.size);
       }
       // As runtime/train/step.ts computes it in float32: each gradient's Σg² (squares in float,
       // the sum rounded to float), their float sum, its root. A norm past float's range is ∞ there,
@@ -657,7 +658,8 @@ class Network : public Napi::ObjectWrap<Network> {
       const int threads = useThreadsFor(p.size * 8.0);
 #pragma omp parallel for schedule(static) reduction(& : finite) num_threads(threads) if (chunks > 1)
       for (int64_t c = 0; c < chunks; c++) {
-        const RangeUpdate range = updateRange(k, lr, c * kChunk, std::min(p.size, (c + 1) * kChunk));
+        const int64_t begin = c * kChunk;
+        const RangeUpdate range = updateRange(k, lr, p.gradient.data() + begin, begin, std::min(p.size, begin + kChunk));
         chunkNorms_[c] = range.squaredSum;
         finite &= range.finite ? 1 : 0;
       }
@@ -670,22 +672,24 @@ class Network : public Napi::ObjectWrap<Network> {
     return bad;
   }
 
-  // Elements [begin, end) of parameter k's update: the shards' gradients added, regularized,
-  // clipped by value, their Σg², the optimizer (norm clipping has scaled the gradients already).
-  RangeUpdate updateRange(size_t k, float lr, int64_t begin, int64_t end) {
+  // Elements [begin, end) of parameter k's update, g holding their gradient from element `begin`
+  // (the parameter's own array, or the block a layer just made): the shards' gradients added,
+  // regularized, clipped by value, their Σg², the optimizer (norm clipping has scaled the
+  // gradients already).
+  RangeUpdate updateRange(size_t k, float lr, float* g, int64_t begin, int64_t end) {
     Parameter& p = *parameters()[k];
-    float* g = p.gradient.data();
+    const int64_t n = end - begin;
     if (clip_ != Clip::Norm) {
       if (k < shardedParameters_)
-        for (int s = 1; s < shardsInStep_; s++) addInto(g + begin, replicas_[s].parameters[k]->gradient.data() + begin, end - begin);
-      regularize(p, begin, end);
+        for (int s = 1; s < shardsInStep_; s++) addInto(g, replicas_[s].parameters[k]->gradient.data() + begin, n);
+      regularize(p, g, begin, end);
     }
     if (clip_ == Clip::Value)
       // As tfjs's clipByValue, NaN passes (std::min/max would turn it into −max).
-      for (int64_t i = begin; i < end; i++) g[i] = g[i] != g[i] ? g[i] : std::min(clipMax_, std::max(-clipMax_, g[i]));
+      for (int64_t i = 0; i < n; i++) g[i] = g[i] != g[i] ? g[i] : std::min(clipMax_, std::max(-clipMax_, g[i]));
     RangeUpdate result;
-    result.squaredSum = squaredSum(g + begin, end - begin);
-    result.finite = optimizer_->apply(p, lr, begin, end);
+    result.squaredSum = squaredSum(g, n);
+    result.finite = optimizer_->apply(p, g, lr, begin, end);
     return result;
   }
 

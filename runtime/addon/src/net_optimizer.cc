@@ -47,17 +47,18 @@ void Optimizer::finishStep() {
   accBeta2_ *= static_cast<float>(spec_.beta2);
 }
 
-NNC_VECTORIZED bool Optimizer::apply(Parameter& p, float lr, int64_t begin, int64_t end) const {
-  float* w = p.values;
-  const float* g = p.gradient.data();
-  float* s0 = p.slots[0].data();
-  float* s1 = p.slots[1].data();
+NNC_VECTORIZED bool Optimizer::apply(Parameter& p, const float* g, float lr, int64_t begin, int64_t end) const {
+  // Every array from the range's first element: g holds only the range.
+  float* w = p.values + begin;
+  float* s0 = p.slots[0].data() + (p.slots[0].empty() ? 0 : begin);
+  float* s1 = p.slots[1].data() + (p.slots[1].empty() ? 0 : begin);
+  const int64_t n = end - begin;
   const float eps = static_cast<float>(spec_.epsilon);
   const float negLr = -lr;
   unsigned bad = 0;
   switch (spec_.kind) {
     case OptimizerKind::Sgd:
-      for (int64_t i = begin; i < end; i++) {
+      for (int64_t i = 0; i < n; i++) {
         w[i] -= lr * g[i];
         bad |= notFinite(w[i]);
       }
@@ -65,7 +66,7 @@ NNC_VECTORIZED bool Optimizer::apply(Parameter& p, float lr, int64_t begin, int6
     case OptimizerKind::Momentum: {
       // v ← μv + g; w ← w − η·v, or with Nesterov w ← w − η·(g + μv).
       const float mu = static_cast<float>(spec_.momentum);
-      for (int64_t i = begin; i < end; i++) {
+      for (int64_t i = 0; i < n; i++) {
         s0[i] = mu * s0[i] + g[i];
         w[i] -= lr * (spec_.nesterov ? g[i] + mu * s0[i] : s0[i]);
         bad |= notFinite(w[i]);
@@ -74,7 +75,7 @@ NNC_VECTORIZED bool Optimizer::apply(Parameter& p, float lr, int64_t begin, int6
     }
     case OptimizerKind::Adagrad:
       // a ← a + g²; w ← w − η·g / √(a + ε), with tfjs's ε of 1e-7.
-      for (int64_t i = begin; i < end; i++) {
+      for (int64_t i = 0; i < n; i++) {
         s0[i] = s0[i] + g[i] * g[i];
         w[i] = (g[i] / std::sqrt(s0[i] + 1e-7f)) * negLr + w[i];
         bad |= notFinite(w[i]);
@@ -83,7 +84,7 @@ NNC_VECTORIZED bool Optimizer::apply(Parameter& p, float lr, int64_t begin, int6
     case OptimizerKind::Adadelta: {
       // tfjs divides by the accumulated squares from before this step's gradient is added.
       const float rho = static_cast<float>(spec_.rho), oneMinusRho = static_cast<float>(1.0 - spec_.rho);
-      for (int64_t i = begin; i < end; i++) {
+      for (int64_t i = 0; i < n; i++) {
         const float newGrad = s0[i] * rho + g[i] * g[i] * oneMinusRho;
         const float update = std::sqrt(s1[i] + eps) / std::sqrt(s0[i] + eps) * g[i];
         s1[i] = s1[i] * rho + update * update * oneMinusRho;
@@ -97,7 +98,7 @@ NNC_VECTORIZED bool Optimizer::apply(Parameter& p, float lr, int64_t begin, int6
       // ms ← ρ·ms + (1 − ρ)·g²; m ← μm + η·g / √(ms + ε); w ← w − m.
       const float decay = static_cast<float>(spec_.decay), oneMinusDecay = static_cast<float>(1.0 - spec_.decay);
       const float mu = static_cast<float>(spec_.momentum);
-      for (int64_t i = begin; i < end; i++) {
+      for (int64_t i = 0; i < n; i++) {
         s0[i] = s0[i] * decay + g[i] * g[i] * oneMinusDecay;
         s1[i] = s1[i] * mu + g[i] * lr / std::sqrt(s0[i] + eps);
         w[i] = w[i] - s1[i];
@@ -109,7 +110,7 @@ NNC_VECTORIZED bool Optimizer::apply(Parameter& p, float lr, int64_t begin, int6
       const float beta1 = static_cast<float>(spec_.beta1), oneMinusBeta1 = static_cast<float>(1.0 - spec_.beta1);
       const float beta2 = static_cast<float>(spec_.beta2), oneMinusBeta2 = static_cast<float>(1.0 - spec_.beta2);
       const float correction1 = 1.f - accBeta1_, correction2 = 1.f - accBeta2_;
-      for (int64_t i = begin; i < end; i++) {
+      for (int64_t i = 0; i < n; i++) {
         s0[i] = s0[i] * beta1 + g[i] * oneMinusBeta1;
         s1[i] = s1[i] * beta2 + g[i] * g[i] * oneMinusBeta2;
         const float m = s0[i] / correction1, v = s1[i] / correction2;
@@ -123,7 +124,7 @@ NNC_VECTORIZED bool Optimizer::apply(Parameter& p, float lr, int64_t begin, int6
       const float beta1 = static_cast<float>(spec_.beta1), oneMinusBeta1 = static_cast<float>(1.0 - spec_.beta1);
       const float beta2 = static_cast<float>(spec_.beta2);
       const float rate = negLr / (1.f - accBeta1_);
-      for (int64_t i = begin; i < end; i++) {
+      for (int64_t i = 0; i < n; i++) {
         s0[i] = s0[i] * beta1 + g[i] * oneMinusBeta1;
         s1[i] = std::max(s1[i] * beta2, std::fabs(g[i]));
         w[i] = rate * (s0[i] / (s1[i] + eps)) + w[i];

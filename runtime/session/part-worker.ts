@@ -6,6 +6,7 @@
  * part stops once, at the end of its step, and saves as an interrupted part does).
  */
 import { pathToFileURL } from "node:url";
+import { loadNativeAddon } from "../addon/addon.js";
 import type { OutputStream, TrainOptions } from "../core/program.js";
 import type { FromWorker, JobsOptions, PartOutcome, ToWorker } from "./parts.js";
 
@@ -22,8 +23,19 @@ let handedOff: (() => void) | null = null;
 process.on("message", (message: ToWorker) => {
   if (message.type === "stop") stop.abort(message.reason);
   else if (message.type === "handed-off") handedOff?.();
+  else if (message.type === "threads") useThreads(message.threads);
   else void run(message);
 });
+
+/**
+ * More threads for the rest of the part (its siblings have finished): the native kernels' count,
+ * and OMP_NUM_THREADS for anything that reads it later. The results do not depend on it.
+ */
+function useThreads(threads: number): void {
+  process.env.OMP_NUM_THREADS = String(threads);
+  const { addon } = loadNativeAddon();
+  (addon as { setThreadCount?(threads: number): number } | null)?.setThreadCount?.(threads);
+}
 
 /** A queue worker's hand-off: the parent copies the checkpoint folder while the part waits. */
 const handOff = (dir: string): Promise<void> =>

@@ -8,7 +8,9 @@
  * A worker (part-worker.ts) imports the generated module from the file the caller names
  * (`nnc train` writes it: the runtime never imports the compiler) and calls its training with the
  * part to train. Its log comes back over IPC, each line prefixed with its part (`trial 3/8: `).
- * Each worker gets floor(cores / N) threads (workerEnv), so N jobs do not oversubscribe the cores.
+ * Each worker gets floor(cores / N) threads (workerEnv), so N jobs do not oversubscribe the cores;
+ * once no part is left to start, the workers still training share the cores of those that
+ * finished (the last member of an odd ensemble trains on all of them).
  */
 import { fork } from "node:child_process";
 import { availableParallelism } from "node:os";
@@ -87,7 +89,8 @@ export interface PartsContext {
 export type ToWorker =
   | { readonly type: "start"; readonly module: PartModule; readonly options: TrainOptions; readonly part: PartRequest; readonly handOff?: boolean }
   | { readonly type: "stop"; readonly reason: string }
-  | { readonly type: "handed-off" };
+  | { readonly type: "handed-off" }
+  | { readonly type: "threads"; readonly threads: number };
 export type FromWorker =
   | { readonly type: "output"; readonly text: string }
   | { readonly type: "checkpoint"; readonly dir: string }
@@ -139,11 +142,12 @@ export function partLabel(part: PartRequest): string {
 
 const WORKER = fileURLToPath(new URL("./part-worker.js", import.meta.url));
 
-/** A part training in a worker process: its outcome, and how to stop (at the end of a step) or kill it. */
+/** A part training in a worker process: its outcome, how to stop (at the end of a step) or kill it, and to give it more threads. */
 export interface ForkedPart {
   readonly outcome: Promise<PartOutcome>;
   stop(reason: string): void;
   kill(): void;
+  setThreads(threads: number): void;
 }
 
 /** How a forked part is started and what its owner hears of it. */
@@ -191,6 +195,7 @@ export function forkPart(o: ForkOptions): ForkedPart {
     outcome,
     stop: (reason) => void (child.connected && child.send({ type: "stop", reason } satisfies ToWorker)),
     kill: () => void child.kill("SIGKILL"),
+    setThreads: (threads) => void (child.connected && child.send({ type: "threads", threads } satisfies ToWorker)),
   };
 }
 
@@ -232,6 +237,8 @@ export async function runParts(ctx: PartsContext, parts: readonly PartRequest[])
     } finally {
       running.delete(child);
       write.flush();
+      // Nothing left to start: the cores this worker had go to the ones still training.
+      if (next >= parts.length && failure === null) for (const other of running) other.setThreads(threadsPerJob(running.size));
     }
   };
 

@@ -3,6 +3,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -25,16 +26,33 @@ dnnl::stream& cpuStream() {
 }
 
 // The cores, or fewer when OMP_NUM_THREADS says so: `nnc train --jobs N` gives each worker its
-// share of the cores that way, so that N jobs do not oversubscribe the machine.
-int maxThreads() {
-  static const int threads = [] {
+// share of the cores that way, so that N jobs do not oversubscribe the machine; setThreadCount()
+// changes it while the process runs (a worker whose siblings have finished takes their cores).
+// Read by shard threads too, hence atomic. Results never depend on it (net_network.cc).
+static std::atomic<int>& threadCount() {
+  static std::atomic<int> threads([] {
     const int cores = omp_get_num_procs();
     const char* asked = std::getenv("OMP_NUM_THREADS");
     const int limit = asked ? std::atoi(asked) : 0;
     return limit > 0 && limit < cores ? limit : cores;
-  }();
+  }());
   return threads;
 }
+
+int maxThreads() { return threadCount().load(std::memory_order_relaxed); }
+
+// setThreadCount(n) → the previous count: at most n threads from now on (1 to the cores).
+static Napi::Value SetThreadCount(const Napi::CallbackInfo& info) {
+  const int previous = maxThreads();
+  guarded(info, [&] {
+    const int64_t asked = intAt(info, 0);
+    if (asked < 1) throw std::invalid_argument("the thread count is 1 or more");
+    threadCount().store(static_cast<int>(std::min<int64_t>(asked, omp_get_num_procs())), std::memory_order_relaxed);
+  });
+  return Napi::Number::New(info.Env(), previous);
+}
+
+static const Registration threadCountRegistration("setThreadCount", SetThreadCount);
 
 // Measured on a 2-core machine: below ~2 MFLOP a second thread costs more than it saves.
 // NNC_PARALLEL_FLOPS moves the threshold (for measuring on other machines).

@@ -18,9 +18,10 @@ const root = resolve(import.meta.dirname, "../../..");
 /**
  * Trains a small conv-pool-dropout network for 30 steps of `batch` in a fresh process with
  * `threads` threads (sharded through its first `prefix` layers, 0: all; the dense layers' fused
- * update in blocks of `block` values, 0: the default); its weights' bytes in hex.
+ * update in blocks of `block` values, 0: the default; two threads from step `raiseAt` on, as a
+ * `--jobs` worker whose siblings finished); its weights' bytes in hex.
  */
-function trainIn(threads: number, batch: number, shards: string, prefix = 0, block = 0, fused = "auto"): { weights: string; shardsUsed: number } {
+function trainIn(threads: number, batch: number, shards: string, prefix = 0, block = 0, fused = "auto", raiseAt = -1): { weights: string; shardsUsed: number; threadsAtEnd: number } {
   const script = `
     import { loadNativeAddon } from ${JSON.stringify(resolve(root, "dist/runtime/addon/addon.js"))};
     const addon = loadNativeAddon().addon;
@@ -42,15 +43,16 @@ function trainIn(threads: number, batch: number, shards: string, prefix = 0, blo
     for (let r = 0; r < rows; r++) y[r * 10 + ((r * 3) % 10)] = 1;
     const out = new Float64Array(4 + weights.length);
     for (let step = 0; step < 30; step++) {
+      if (step === ${raiseAt}) addon.setThreadCount(2);
       const from = (step * ${batch}) % (rows - ${batch});
       net.step(x, y, null, from, from + ${batch}, weights, 0.05, step + 1, out, []);
       if (out[3 + weights.length] >= 0) throw new Error("not finite");
     }
-    process.stdout.write(JSON.stringify({ weights: Buffer.concat(weights.map((w) => Buffer.from(w.buffer))).toString("hex"), shardsUsed: net.shards(${batch}) }));
+    process.stdout.write(JSON.stringify({ weights: Buffer.concat(weights.map((w) => Buffer.from(w.buffer))).toString("hex"), shardsUsed: net.shards(${batch}), threadsAtEnd: addon.info().threads }));
   `;
   const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", env: { ...process.env, OMP_NUM_THREADS: String(threads) }, maxBuffer: 1 << 26 });
   expect(run.status, run.stderr).toBe(0);
-  return JSON.parse(run.stdout) as { weights: string; shardsUsed: number };
+  return JSON.parse(run.stdout) as { weights: string; shardsUsed: number; threadsAtEnd: number };
 }
 
 describe.skipIf(!nativeAvailable)("the compiled step's shards", () => {
@@ -66,6 +68,14 @@ describe.skipIf(!nativeAvailable)("the compiled step's shards", () => {
     // The comparison sees a difference where there is one: one shard draws other dropout masks.
     expect(trainIn(2, 10, "never").weights === trainIn(2, 10, "always").weights).toBe(false);
   }, 120_000);
+
+  it("give the same weights when a run's thread count rises midway, as a --jobs worker's does when its siblings finish", () => {
+    const throughout = trainIn(1, 10, "always", 3);
+    const raised = trainIn(1, 10, "always", 3, 0, "auto", 15);
+    expect(raised.threadsAtEnd).toBe(2);
+    expect(throughout.threadsAtEnd).toBe(1);
+    expect(raised.weights === throughout.weights).toBe(true);
+  }, 60_000);
 
   it("update the dense layers' kernels in their backward pass to the same weights, bit for bit, as at the end of the step", () => {
     // Each weight's gradient and update are the same arithmetic either way; only when it happens

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <stdexcept>
 
 #include "net_layer.h"
@@ -95,10 +96,19 @@ class DropoutLayer : public Layer {
       return;
     }
     scale_.resize(n);
-    const float keep = 1.f / (1.f - rate_);
+    // Without a branch: a kept unit is as likely as a dropped one at rate 0.5, and the branch
+    // mispredicted half the time (~100 µs of a 6_dropout.nn step for its two layers). The mask is
+    // keep's bits or +0's, as the branch chose.
+    const float rate = rate_, keep = 1.f / (1.f - rate);
+    uint32_t keepBits;
+    std::memcpy(&keepBits, &keep, sizeof keepBits);
+    float* scale = scale_.data();
     for (int64_t i = 0; i < n; i++) {
-      scale_[i] = random.uniform() >= rate_ ? keep : 0.f;
-      out[i] = in[i] * scale_[i];
+      const uint32_t bits = keepBits & (0u - static_cast<uint32_t>(random.uniform() >= rate));
+      float s;
+      std::memcpy(&s, &bits, sizeof s);
+      scale[i] = s;
+      out[i] = in[i] * s;
     }
   }
   void backward(int64_t batch, const float*, const float*, const float* dOut, float* dIn) override {

@@ -3,6 +3,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <exception>
 
 #include "net_layer.h"
 
@@ -67,18 +68,26 @@ class Dense : public Layer {
     // (writing the kernel's whole gradient to memory made 6_dropout.nn's step at batch 10 about
     // 15% longer on one thread, 12% on two).
     blockGradients_.resize(threads);
-#pragma omp parallel for schedule(static) num_threads(threads) if (blocks > 1 && threads > 1)
+    // An exception must not leave an OpenMP region: the first is kept and rethrown after it.
+    std::exception_ptr failure;
+#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1)
     for (int64_t b = 0; b < blocks; b++) {
       const int before = threadLimit();
       threadLimit() = 1;
-      const int64_t first = b * rows, count = std::min(rows, inputs - first);
-      std::vector<float>& gradient = blockGradients_[omp_get_thread_num()];
-      gradient.resize(rows * units);
-      if (dIn) gemm('N', 'T', batch, count, units, dZ_.data(), units, kernel_->values + first * units, units, dIn + first, inputs);
-      gemm('T', 'N', count, units, batch, in + first, inputs, dZ_.data(), units, gradient.data(), units);
-      blockResults_[b] = finish(*kernel_, gradient.data(), first * units, (first + count) * units);
+      try {
+        const int64_t first = b * rows, count = std::min(rows, inputs - first);
+        std::vector<float>& gradient = blockGradients_[omp_get_thread_num()];
+        gradient.resize(rows * units);
+        if (dIn) gemm('N', 'T', batch, count, units, dZ_.data(), units, kernel_->values + first * units, units, dIn + first, inputs);
+        gemm('T', 'N', count, units, batch, in + first, inputs, dZ_.data(), units, gradient.data(), units);
+        blockResults_[b] = finish(*kernel_, gradient.data(), first * units, (first + count) * units);
+      } catch (...) {
+#pragma omp critical(nnc_dense_failure)
+        if (!failure) failure = std::current_exception();
+      }
       threadLimit() = before;
     }
+    if (failure) std::rethrow_exception(failure);
     Finished done{kernel_, 0, true};
     for (const RangeUpdate& r : blockResults_) {
       done.squaredNorm += r.squaredSum;

@@ -52,6 +52,19 @@ Napi::Value setChoice(const Napi::CallbackInfo& info, Choice& slot, const char* 
 // (bench/conv-peak.mjs's 1-thread rows; the compiled network's shard threads).
 int& threadLimit();
 
+// Bounds the calling thread's kernels to `threads` while it lives, then puts back the bound it
+// found, also when an exception leaves the scope.
+class ThreadLimitScope {
+ public:
+  explicit ThreadLimitScope(int threads) : before_(threadLimit()) { threadLimit() = threads; }
+  ~ThreadLimitScope() { threadLimit() = before_; }
+  ThreadLimitScope(const ThreadLimitScope&) = delete;
+  ThreadLimitScope& operator=(const ThreadLimitScope&) = delete;
+
+ private:
+  int before_;
+};
+
 // The data of a Float32Array argument, in place (the cpu backend's own buffer).
 float* floatsAt(const Napi::CallbackInfo& info, size_t index);
 int32_t* intsAt(const Napi::CallbackInfo& info, size_t index);

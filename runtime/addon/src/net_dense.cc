@@ -72,8 +72,7 @@ class Dense : public Layer {
     std::exception_ptr failure;
 #pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1)
     for (int64_t b = 0; b < blocks; b++) {
-      const int before = threadLimit();
-      threadLimit() = 1;
+      const ThreadLimitScope oneThread(1);
       try {
         const int64_t first = b * rows, count = std::min(rows, inputs - first);
         std::vector<float>& gradient = blockGradients_[omp_get_thread_num()];
@@ -85,7 +84,6 @@ class Dense : public Layer {
 #pragma omp critical(nnc_dense_failure)
         if (!failure) failure = std::current_exception();
       }
-      threadLimit() = before;
     }
     if (failure) std::rethrow_exception(failure);
     Finished done{kernel_, 0, true};

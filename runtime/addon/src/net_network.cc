@@ -483,11 +483,9 @@ class Network : public Napi::ObjectWrap<Network> {
       // holds its kernels to one thread, before any of its passes is made.
 #pragma omp parallel for schedule(static, 1) num_threads(shards)
       for (int s = 0; s < shards; s++) {
-        const int before = threadLimit();
-        threadLimit() = 1;
+        const ThreadLimitScope oneThread(1);
         useThreadsFor(0);
         guardedWork(s);
-        threadLimit() = before;
       }
     } else {
       for (int s = 0; s < shards; s++) guardedWork(s);

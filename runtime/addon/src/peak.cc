@@ -182,14 +182,8 @@ Napi::Value TimeConvolution(const Napi::CallbackInfo& info) {
     const double seconds = numberAt(info, 4);
     if (omp_get_max_threads() != threads) omp_set_num_threads(threads);
     if (layout == "columns") {
-      threadLimit() = threads;
-      try {
-        timeColumns(result, g, pass, seconds);
-      } catch (...) {
-        threadLimit() = 0;
-        throw;
-      }
-      threadLimit() = 0;
+      const ThreadLimitScope limit(threads);
+      timeColumns(result, g, pass, seconds);
       return;
     }
     ConvolutionSetup setup{g, true, layout == "plain" ? ConvLayout::plain : ConvLayout::chosenByOneDnn};

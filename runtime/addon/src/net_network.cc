@@ -450,7 +450,7 @@ class Network : public Napi::ObjectWrap<Network> {
       Layer& layer = *r.layers[i];
       if (finish) {
         const Finished done = layer.backwardUpdating(rows, r.activations[i].data(), r.activations[i + 1].data(), r.gradients[i + 1].data(), dIn, *finish, updateBlock_);
-        if (done.parameter) finished_[indexOf(done.parameter)] = done;
+        if (done.parameter) step_.finished[indexOf(done.parameter)] = done;
       } else {
         layer.backward(rows, r.activations[i].data(), r.activations[i + 1].data(), r.gradients[i + 1].data(), dIn);
       }
@@ -518,24 +518,24 @@ class Network : public Napi::ObjectWrap<Network> {
       if (batch <= 0) throw std::invalid_argument("empty batch");
       // Shard s takes the s-th run of consecutive rows; its dropout masks come from its own stream.
       const StepPlan plan = planFor(batch);
-      shardsInStep_ = plan.shards;
-      shardedParameters_ = 0;
-      for (size_t i = 0; i < plan.sharded; i++) shardedParameters_ += layers()[i]->parameters.size();
-      while (static_cast<int>(replicas_.size()) < shardsInStep_) addReplica();
+      step_.shards = plan.shards;
+      step_.shardedParameters = 0;
+      for (size_t i = 0; i < plan.sharded; i++) step_.shardedParameters += layers()[i]->parameters.size();
+      while (static_cast<int>(replicas_.size()) < step_.shards) addReplica();
       bindWeights(weights, info[9]);
       const size_t n = layers().size();
-      const int64_t per = (batch + shardsInStep_ - 1) / shardsInStep_;
+      const int64_t per = (batch + step_.shards - 1) / step_.shards;
       const auto rowsOf = [&](int s) { return std::min(batch, (s + 1) * per) - s * per; };
       Profile::Clock clock(profile_.get());
-      Profile::Clock* layerClock = shardsInStep_ == 1 ? &clock : nullptr;
-      finished_.assign(parameters().size(), Finished{});
+      Profile::Clock* layerClock = step_.shards == 1 ? &clock : nullptr;
+      step_.finished.assign(parameters().size(), Finished{});
       const FinishRange finishRange = [this, lr](Parameter& p, float* g, int64_t begin, int64_t end) { return updateRange(indexOf(&p), lr, g, begin, end); };
       // Layers on the whole batch may update as they go; a shard's gradients are only part of one.
       const FinishRange* finish = fuseUpdates_ ? &finishRange : nullptr;
       double totals[kShards] = {0, 0}, correct[kShards] = {0, 0}, absolute[kShards] = {0, 0};
       Replica& whole = replicas_[0];
       if (plan.sharded < n) ensureBuffers(whole, batch);
-      onShards(shardsInStep_, [&](int s) {
+      onShards(step_.shards, [&](int s) {
         Replica& r = replicas_[s];
         r.random.seed(s == 0 ? seed : seed ^ (0xD1B54A32D192ED03ull * static_cast<uint64_t>(s)));
         const int64_t rows = rowsOf(s), begin = from + s * per;
@@ -545,24 +545,24 @@ class Network : public Napi::ObjectWrap<Network> {
         if (plan.sharded < n) return;
         gather(y, order, begin, begin + rows, outputSize_, r.targets.data());
         totals[s] = cost(rows, batch, r.activations.back().data(), r.targets.data(), r.gradients.back().data(), correct[s], absolute[s]);
-        backwardLayers(r, rows, 0, n, layerClock, shardsInStep_ == 1 ? finish : nullptr);
+        backwardLayers(r, rows, 0, n, layerClock, step_.shards == 1 ? finish : nullptr);
       });
       if (plan.sharded < n) {
         // The rest of the network on the whole batch: the shards' outputs gathered into shard 0's
         // array after its own rows, the gradient there handed back to each shard's rows.
         const int64_t width = plan.sharded == 0 ? inputSize_ : layers()[plan.sharded - 1]->storedOut();
-        for (int s = 1; s < shardsInStep_; s++) copyRows(replicas_[s].activations[plan.sharded], 0, whole.activations[plan.sharded], s * per, rowsOf(s), width);
+        for (int s = 1; s < step_.shards; s++) copyRows(replicas_[s].activations[plan.sharded], 0, whole.activations[plan.sharded], s * per, rowsOf(s), width);
         gather(y, order, from, to, outputSize_, whole.targets.data());
         forwardLayers(whole, batch, plan.sharded, n, nullptr);
         totals[0] = cost(batch, batch, whole.activations.back().data(), whole.targets.data(), whole.gradients.back().data(), correct[0], absolute[0]);
         backwardLayers(whole, batch, plan.sharded, n, nullptr, finish);
-        for (int s = 1; s < shardsInStep_; s++) copyRows(whole.gradients[plan.sharded], s * per, replicas_[s].gradients[plan.sharded], 0, rowsOf(s), width);
-        onShards(shardsInStep_, [&](int s) { backwardLayers(replicas_[s], rowsOf(s), 0, plan.sharded, nullptr); });
+        for (int s = 1; s < step_.shards; s++) copyRows(whole.gradients[plan.sharded], s * per, replicas_[s].gradients[plan.sharded], 0, rowsOf(s), width);
+        onShards(step_.shards, [&](int s) { backwardLayers(replicas_[s], rowsOf(s), 0, plan.sharded, nullptr); });
       }
-      if (shardsInStep_ > 1 && profile_) clock.lap(0);
+      if (step_.shards > 1 && profile_) clock.lap(0);
       double total = 0;
       out[1] = out[2] = 0;
-      for (int s = 0; s < shardsInStep_; s++) {
+      for (int s = 0; s < step_.shards; s++) {
         total += totals[s];
         out[1] += correct[s];
         out[2] += absolute[s];
@@ -618,8 +618,8 @@ class Network : public Napi::ObjectWrap<Network> {
       // The norm of every regularized gradient is needed before any update.
       for (size_t k = 0; k < parameters().size(); k++) {
         Parameter& p = *parameters()[k];
-        if (k < shardedParameters_)
-          for (int s = 1; s < shardsInStep_; s++) addInto(p.gradient.data(), replicas_[s].parameters[k]->gradient.data(), p.size);
+        if (k < step_.shardedParameters)
+          for (int s = 1; s < step_.shards; s++) addInto(p.gradient.data(), replicas_[s].parameters[k]->gradient.data(), p.size);
         regularize(p, p.gradient.data(), 0, p.size);
       }
       // As runtime/train/step.ts computes it in float32: each gradient's Σg² (squares in float,
@@ -644,10 +644,10 @@ class Network : public Napi::ObjectWrap<Network> {
     int64_t bad = -1;
     for (size_t k = 0; k < parameters().size(); k++) {
       Parameter& p = *parameters()[k];
-      if (finished_[k].parameter) {
+      if (step_.finished[k].parameter) {
         // Updated by its layer's backward pass.
-        squaredNorms[k] = finished_[k].squaredNorm;
-        if (!finished_[k].finite && bad < 0) bad = static_cast<int64_t>(k);
+        squaredNorms[k] = step_.finished[k].squaredNorm;
+        if (!step_.finished[k].finite && bad < 0) bad = static_cast<int64_t>(k);
         continue;
       }
       const int64_t chunks = (p.size + kChunk - 1) / kChunk;
@@ -678,8 +678,8 @@ class Network : public Napi::ObjectWrap<Network> {
     Parameter& p = *parameters()[k];
     const int64_t n = end - begin;
     if (clip_ != Clip::Norm) {
-      if (k < shardedParameters_)
-        for (int s = 1; s < shardsInStep_; s++) addInto(g, replicas_[s].parameters[k]->gradient.data() + begin, n);
+      if (k < step_.shardedParameters)
+        for (int s = 1; s < step_.shards; s++) addInto(g, replicas_[s].parameters[k]->gradient.data() + begin, n);
       regularize(p, g, begin, end);
     }
     if (clip_ == Clip::Value)
@@ -723,12 +723,16 @@ class Network : public Napi::ObjectWrap<Network> {
   ShardChoice shards_ = ShardChoice::never;
   std::vector<Replica> replicas_;
   Replica* building_ = nullptr;  // the replica addReplica() is making layers for
-  int shardsInStep_ = 1;         // how many shards the current step ran
-  size_t shardedParameters_ = 0;  // how many parameters (the first ones) the shards each computed
+  // What the current step's passes leave for its update (Step sets it, update and updateRange read it).
+  struct StepState {
+    int shards = 1;                 // how many shards the passes ran in
+    size_t shardedParameters = 0;   // how many parameters (the first ones) each shard computed
+    std::vector<Finished> finished;  // per parameter: what its layer already updated
+  };
+  StepState step_;
   std::vector<double> chunkNorms_;
-  bool fuseUpdates_ = false;        // whether layers may update their parameters in backward
-  int64_t updateBlock_ = 0;         // values per block of such an update
-  std::vector<Finished> finished_;  // per parameter: what its layer updated this step
+  bool fuseUpdates_ = false;  // whether layers may update their parameters in backward
+  int64_t updateBlock_ = 0;   // values per block of such an update
   std::unique_ptr<Profile> profile_;
 };
 

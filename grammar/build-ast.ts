@@ -17,7 +17,7 @@
 import type { CstNode, IToken } from "chevrotain";
 import type * as A from "./ast.js";
 import { syntaxDiagnostic, type SyntaxDiagnostic } from "./syntax-diagnostic.js";
-import { numberValue, stringValue } from "./literals.js";
+import { numberValue, stringValue, withLeadingDigit } from "./literals.js";
 import { tokenEnd, type LineMap } from "./positions.js";
 import * as S from "./slips.js";
 import * as T from "./tokens.js";
@@ -343,13 +343,12 @@ export class AstBuilder {
     const output = this.sub(node, "outputStmt");
     if (output) {
       const name = this.tok(output, "name");
-      const anchor = this.tok(output, "Equals") ?? this.tok(output, "Kw_output");
-      return {
-        kind: "Output",
-        name: name ? this.ident(name, range.start.offset) : undefined,
-        value: this.expr(this.sub(output, "expr"), this.after(anchor, range.end.offset)),
-        range,
-      };
+      const keyword = this.tok(output, "Kw_output");
+      const stray = this.tok(output, "strayEquals");
+      const anchor = this.tok(output, "Equals") ?? stray ?? keyword;
+      const value = this.expr(this.sub(output, "expr"), this.after(anchor, range.end.offset));
+      if (stray && keyword) this.slip(S.outputEquals(keyword, stray, value.kind === "Error" ? undefined : value.range.start.offset));
+      return { kind: "Output", name: name ? this.ident(name, range.start.offset) : undefined, value, range };
     }
     const value = this.expr(this.sub(node, "expr"), range.start.offset);
     return { kind: "ExprStmt", value, range };
@@ -512,8 +511,10 @@ export class AstBuilder {
     return this.hole(missingAt);
   }
 
+  /** A number as meant: `.5` (a slip) is built as `0.5`, so it is checked as its fix would be. */
   private numberLiteral(t: IToken): A.NumberLiteral {
-    return { kind: "Number", ...numberValue(t.image), text: t.image, range: this.tokenRange(t) };
+    const text = withLeadingDigit(t.image);
+    return { kind: "Number", ...numberValue(text), text, range: this.tokenRange(t) };
   }
 
   /** A string literal with its escapes resolved; an unknown escape is an E002 and stands for itself. */

@@ -15,6 +15,11 @@ export function numberFormProblem(text: string): { message: string; fixed: strin
   return { message: `malformed number \`${text}\`: \`_\` goes between two digits, one at a time, as in \`60_000\``, fixed };
 }
 
+/** A number literal as it is meant: `.5` (a slip, `parse.ts` reports it) is `0.5`; any other as written. */
+export function withLeadingDigit(text: string): string {
+  return text.startsWith(".") ? `0${text}` : text;
+}
+
 /** The value of a number literal (`60_000` → 60000) and whether it may stand where an `int` goes. */
 export function numberValue(text: string): { value: number; isInteger: boolean } {
   return { value: Number(text.replace(/_/g, "")), isInteger: !/[.eE]/.test(text) };

@@ -4,8 +4,9 @@
  * syntax (E001) diagnostics, in source order, at most one syntax error per position.
  *
  * The pipeline: lex (comments go to their own group, bad characters and unterminated strings or
- * comments become E002, and so do `# comments` and `'strings'`), leave out the Python statements
- * written where a declaration goes (`import …`, `def …`: one E001 each, see `slips.ts`), split the
+ * comments become E002, and so do `# comments`, `'strings'` and `.5`), leave out the Python statements
+ * written where a declaration goes (`import …`, `def …`: one E001 each, see `slips.ts`), read the
+ * keywords written where a name goes as names (one E001 each, see `keyword-names.ts`), split the
  * tokens at declaration keywords, parse each declaration with the one recovering parser, build the
  * AST (which reports misplaced commas and the other slips), attach doc comments.
  */
@@ -18,9 +19,10 @@ import { createTokenInstance } from "./chevrotain.js";
 import { parser } from "./parser.js";
 import { tokenEnd } from "./positions.js";
 import type { MutablePosition } from "./relocate.js";
-import { numberFormProblem } from "./literals.js";
+import { numberFormProblem, withLeadingDigit } from "./literals.js";
 import { lex, type Lexed } from "./lex.js";
-import { foreignStatements, hashComment, insideForeign, singleQuoted, slipDiagnostic, type ForeignStatement } from "./slips.js";
+import { foreignStatements, hashComment, insideForeign, keywordAsName, keywordNotAName, leadingDot, singleQuoted, slipDiagnostic, type ForeignStatement } from "./slips.js";
+import { keywordNames, startsDeclaration } from "./keyword-names.js";
 import * as T from "./tokens.js";
 
 export interface ParseResult {
@@ -80,7 +82,9 @@ export function parse(text: string, path: string): ParseResult {
 export function parseReusing(text: string, path: string, lexed: Lexed, reuse: ChunkSource | undefined): ParseResult {
   // Python statements where declarations go are reported once each and left out, with what is in them.
   const foreign = foreignStatements(lexed.tokens, text);
-  const tokens = foreign.length === 0 ? lexed.tokens : withoutForeign(lexed.tokens, foreign);
+  // Keywords where only a name can stand are read as names, so that recovery never starts there.
+  const named = keywordNames(foreign.length === 0 ? lexed.tokens : withoutForeign(lexed.tokens, foreign));
+  const tokens = named.tokens;
   const commentTokens = lexed.comments;
   const context = new TokenContext(tokens, text);
   const lines = context.lines;
@@ -95,16 +99,18 @@ export function parseReusing(text: string, path: string, lexed: Lexed, reuse: Ch
         file: path,
         range: lines.range(error.offset, error.offset + bad.length),
         message: `unexpected character${[...bad].length > 1 ? "s" : ""} ${quoteCharacters(bad)}`,
-        help:
-          bad === "." && /\d/.test(text.charAt(error.offset + 1))
-            ? `numbers start with a digit: write \`0${text.slice(error.offset, error.offset + 2)}\``
-            : "names are ASCII letters, digits and `_`; strings go in double quotes; comments start with `//`",
+        help: "names are ASCII letters, digits and `_`; strings go in double quotes; comments start with `//`",
       }),
     );
   }
   for (const t of tokens) {
     if (t.tokenType === T.SingleQuotedString) {
       diagnostics.push(slipDiagnostic(path, lines, singleQuoted(t)));
+      continue;
+    }
+    if (t.tokenType === T.DotNumber) {
+      const written = withLeadingDigit(t.image);
+      diagnostics.push(slipDiagnostic(path, lines, leadingDot(t, numberFormProblem(written)?.fixed ?? written)));
       continue;
     }
     if (t.tokenType === T.NumberLiteral) {
@@ -154,6 +160,8 @@ export function parseReusing(text: string, path: string, lexed: Lexed, reuse: Ch
     diagnostics.push(d);
   };
   for (const f of foreign) syntax(slipDiagnostic(path, lines, f.slip));
+  for (const k of named.declared) syntax(slipDiagnostic(path, lines, keywordAsName(k.token, k.place)));
+  for (const k of named.misplaced) syntax(slipDiagnostic(path, lines, keywordNotAName(k)));
 
   // Brackets nested too deep for the recursive parser: report them once, and leave the rest of the
   // file unchecked. The bracket group that holds them (the outermost inside the declaration) is read
@@ -234,18 +242,24 @@ function withoutForeign(tokens: readonly IToken[], foreign: readonly ForeignStat
 
 /**
  * Where the declarations start: at `use`, `block`, `model` and `train`, unless a `:` follows (an
- * argument or key named `train`), or a `=` (the same, with `=` for `:`, a slip). These words are keywords, so in a well-formed file they start a
- * declaration and nothing else; parsing each declaration on its own is therefore the same as parsing
- * the whole file, except that a broken declaration can never swallow the ones after it. Tokens
- * before the first declaration form a chunk of their own.
+ * argument or key named `train`), or a `=` (the same, with `=` for `:`, a slip), or the word stands
+ * in a body without what a declaration begins with (`startsDeclaration`). These words are keywords,
+ * so in a well-formed file they start a declaration and nothing else; parsing each declaration on its
+ * own is therefore the same as parsing the whole file, except that a broken declaration can never
+ * swallow the ones after it. Tokens before the first declaration form a chunk of their own.
  */
 function declarationStarts(tokens: readonly IToken[], limit: number): number[] {
   const starts: number[] = [];
+  // Nothing past the limit is looked at: where the file is cut must not depend on what is cut off.
+  const kept = limit < tokens.length ? tokens.slice(0, limit) : tokens;
+  let open = 0;
   for (let i = 0; i < limit; i++) {
-    const t = tokens[i].tokenType;
-    const after = i + 1 < limit ? tokens[i + 1].tokenType : undefined;
-    const isDeclaration = T.DECLARATION_KEYWORDS.includes(t) && after !== T.Colon && after !== T.Equals;
-    if (isDeclaration || i === 0) starts.push(i);
+    if (startsDeclaration(kept, i, open) || i === 0) {
+      starts.push(i);
+      open = 0;
+    }
+    if (kept[i].tokenType === T.LBrace) open++;
+    else if (kept[i].tokenType === T.RBrace) open = Math.max(0, open - 1);
   }
   return starts;
 }

@@ -16,8 +16,9 @@
  * reported by the AST builder (`slips.ts` has their messages and fixes), so that the rest of the file
  * is read as if the fix had been applied: `=` for `:` after an argument name, a training key or an
  * input's name; a missing `->` between two stages (on one line, or at the start of a deeper-indented
- * line); a binding without `let` (or with `const`/`var`); `return`; tuple parentheses for a shape or
- * list; `,` between training entries; `;` between declarations is allowed.
+ * line); a binding without `let` (or with `const`/`var`); `return`; `output = …`; tuple parentheses
+ * for a shape or list; `,` between training entries; `;` between declarations is allowed. A keyword
+ * where a name goes (`let train = …`) reaches the parser as a name already (`keyword-names.ts`).
  */
 import type { IToken, ITokenGrammarPath, TokenType } from "chevrotain";
 import { CstParser, tokenMatcher } from "./chevrotain.js";
@@ -148,10 +149,24 @@ export class NnParser extends CstParser {
     return previous.endLine !== undefined && next.startLine !== undefined && previous.endLine === next.startLine;
   }
 
-  /** `(',' | item)*`, the tolerant inside of a comma-separated list (see the file comment). */
-  private commaSeparated(item: () => void): void {
+  /**
+   * Whether a shape left open ends before the next line: it starts with `name ->` or `name =`,
+   * which no dimension is (`input x: [4,` and then the pipeline `x -> dense(3)`).
+   */
+  private statementOnNextLine(): boolean {
+    const next = this.LA(1);
+    const previous = this.LA(0);
+    if (next.tokenType !== T.Identifier || previous.endLine === undefined || next.startLine === undefined || next.startLine <= previous.endLine) return false;
+    return tokenMatcher(this.LA(2), T.Arrow) || tokenMatcher(this.LA(2), T.Equals);
+  }
+
+  /**
+   * `(',' | item)*`, the tolerant inside of a comma-separated list (see the file comment); `ends`
+   * tells where a list of this kind cannot go on even after a comma.
+   */
+  private commaSeparated(item: () => void, ends: () => boolean = () => false): void {
     this.MANY({
-      GATE: () => tokenMatcher(this.LA(1), T.Comma) || this.itemMayStart(),
+      GATE: () => tokenMatcher(this.LA(1), T.Comma) || (this.itemMayStart() && !ends()),
       DEF: () => {
         this.OR([{ ALT: () => this.CONSUME(T.Comma) }, { ALT: item }]);
       },
@@ -242,7 +257,7 @@ export class NnParser extends CstParser {
       {
         ALT: () => {
           this.CONSUME(T.LBracket);
-          this.commaSeparated(() => this.SUBRULE(this.expr));
+          this.commaSeparated(() => this.SUBRULE(this.expr), () => this.statementOnNextLine());
           this.CONSUME(T.RBracket);
         },
       },
@@ -253,7 +268,7 @@ export class NnParser extends CstParser {
   /** tupleShape := '(' dims ')' — a shape in Python's tuple parentheses, a slip. */
   tupleShape = this.RULE("tupleShape", () => {
     this.CONSUME(T.LParen);
-    this.commaSeparated(() => this.SUBRULE(this.expr));
+    this.commaSeparated(() => this.SUBRULE(this.expr), () => this.statementOnNextLine());
     this.CONSUME(T.RParen);
   });
 
@@ -303,12 +318,22 @@ export class NnParser extends CstParser {
     this.SUBRULE(this.expr, { ARGS: [first] });
   });
 
-  /** output := 'output' (IDENT '=')? expr — `IDENT '='` needs two tokens of lookahead. */
+  /**
+   * output := 'output' (IDENT '=' | '=')? expr — `IDENT '='` needs two tokens of lookahead. A lone `=`
+   * (`output = x -> dense(3)`, `output` taken for a name) is a slip, read as if it were not there.
+   */
   outputStmt = this.RULE("outputStmt", (first?: IToken) => {
     this.CONSUME(T.Output);
     this.OPTION(() => {
-      this.CONSUME(T.Identifier, { LABEL: "name" });
-      this.CONSUME(T.Equals);
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.Identifier, { LABEL: "name" });
+            this.CONSUME(T.Equals);
+          },
+        },
+        { ALT: () => this.CONSUME2(T.Equals, { LABEL: "strayEquals" }) },
+      ]);
     });
     this.SUBRULE(this.expr, { ARGS: [first] });
   });

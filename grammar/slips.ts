@@ -155,6 +155,72 @@ export function returnStatement(word: IToken, valueStart: number): Slip {
   };
 }
 
+/** What a keyword written where a name goes was meant to name (`keyword-names.ts`). */
+export type KeywordPlace = "binding" | "input" | "output" | "parameter" | "layer" | "model" | "block";
+
+const KEYWORD_PLACES: Record<KeywordPlace, string> = {
+  binding: "name a binding",
+  input: "name an input",
+  output: "name an output",
+  parameter: "name a parameter",
+  layer: "label a layer",
+  model: "name a model",
+  block: "name a block",
+};
+
+/**
+ * `let train = …`: a keyword where a name is declared. No fix: the new name is the user's to choose,
+ * and its uses must change with it.
+ */
+export function keywordAsName(word: IToken, place: KeywordPlace): Slip {
+  return {
+    start: word.startOffset,
+    end: tokenEnd(word),
+    message: `\`${word.image}\` is a keyword and cannot ${KEYWORD_PLACES[place]}`,
+    help: KEYWORD_HELP,
+  };
+}
+
+const KEYWORD_HELP = `pick another name; the keywords are ${T.KEYWORDS.map((k) => `\`${k}\``).join(", ").replace(/, ([^,]*)$/, " and $1")}`;
+
+/** `x -> model`, `train` alone in a body: a keyword used as a name that was never declared. */
+export function keywordNotAName(word: IToken): Slip {
+  const begins = T.DECLARATION_KEYWORDS.includes(word.tokenType) ? "a declaration, outside any body" : "a statement";
+  return {
+    start: word.startOffset,
+    end: tokenEnd(word),
+    message: `\`${word.image}\` is a keyword, not a name`,
+    help: `\`${word.image}\` only begins ${begins}; if you meant a name, ${KEYWORD_HELP}`,
+  };
+}
+
+/**
+ * `output = x -> dense(3)`: `output` marks the model's output and takes no `=`. Reported at `output`,
+ * read as `output x -> dense(3)`, fixed by removing the `=` (and the spaces up to `valueStart`).
+ */
+export function outputEquals(word: IToken, equals: IToken, valueStart: number | undefined): Slip {
+  const end = valueStart !== undefined && valueStart > tokenEnd(equals) ? valueStart : tokenEnd(equals);
+  return {
+    start: word.startOffset,
+    end: tokenEnd(word),
+    message: "`output` is a keyword and cannot name a binding: `output EXPR` marks an output",
+    help: "remove the `=` to mark the output (`output y = …` names it); to bind a value, write `let` and another name",
+    fix: { title: "Remove the `=`", edits: [{ start: equals.startOffset, end, text: "" }] },
+  };
+}
+
+/** `.5`: a number without its leading digit (E002), read as and fixed to `0.5`. */
+export function leadingDot(number: IToken, fixed: string): Slip {
+  return {
+    code: "E002",
+    start: number.startOffset,
+    end: tokenEnd(number),
+    message: `a number starts with a digit: \`${number.image}\` is written \`${fixed}\``,
+    help: `write \`${fixed}\``,
+    fix: { title: `Write \`${fixed}\``, edits: [{ start: number.startOffset, end: tokenEnd(number), text: fixed }] },
+  };
+}
+
 // ------------------------------------------------------------------------------ calls
 
 /** The argument names that give a layer its input's shape in Keras. */

@@ -52,7 +52,7 @@ export const False = keyword("false");
 export const DECLARATION_KEYWORDS: readonly TokenType[] = [Use, Block, Model, Train];
 
 /**
- * `10`, `0.5`, `1e-3`, `60_000`: a leading digit is required (`.5` is not a number). Underscores go
+ * `10`, `0.5`, `1e-3`, `60_000`: a leading digit is required (`.5` is `DotNumber`, a slip). Underscores go
  * between two digits, one at a time; the pattern still takes `1__0` and `1_` as one number so that a
  * misplaced underscore is one E002 at the number (`parse.ts`, `numberFormProblem`) rather than a
  * number followed by a name.
@@ -60,6 +60,17 @@ export const DECLARATION_KEYWORDS: readonly TokenType[] = [Use, Block, Model, Tr
 export const NumberLiteral = createToken({
   name: "NumberLiteral",
   pattern: /\d[\d_]*(?:\.\d[\d_]*)?(?:[eE][+-]?\d[\d_]*)?/,
+  label: "a number",
+});
+
+/**
+ * `.5`: a number with its leading digit left out, as Python allows. A number to the parser (it is in
+ * the `NumberLiteral` category) with the value it would have with the `0`; `parse.ts` reports it.
+ */
+export const DotNumber = createToken({
+  name: "DotNumber",
+  pattern: /\.\d[\d_]*(?:[eE][+-]?\d[\d_]*)?/,
+  categories: [NumberLiteral],
   label: "a number",
 });
 
@@ -159,6 +170,7 @@ export const ALL_TOKENS: TokenType[] = [
   SingleQuotedString,
   UnterminatedSingleQuotedString,
   NumberLiteral,
+  DotNumber,
   Use,
   Block,
   Model,

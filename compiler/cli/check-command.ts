@@ -1,5 +1,5 @@
 /** `nnc check FILES… [--format json]`: reports every diagnostic; exit 1 when there is an error. */
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { closeSync, constants, openSync, readdirSync, statSync, type Dirent, type Stats } from "node:fs";
 import { join } from "node:path";
 import { checkProgram } from "../check/check.js";
 import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
@@ -20,16 +20,20 @@ export function runCheck(args: string[], io: CommandIO): number {
 /**
  * The `.nn` files a command is given: files as named, and for commands that take several, the
  * `.nn` files inside a named folder (recursively, sorted; hidden folders and node_modules
- * skipped). A missing path, a folder without `.nn` files, or a folder where one file is wanted
- * is a usage error that says what the path holds.
+ * skipped). A missing path, a file or folder this user may not read, a folder without `.nn` files,
+ * or a folder where one file is wanted is a usage error that says what the path holds.
  */
 export function requireFiles(paths: readonly string[], max = Infinity): string[] {
   if (paths.length === 0) throw new UsageError(max === 1 ? "name the .nn file" : "name at least one .nn file or folder");
   if (paths.length > max) throw new UsageError(`takes ${max === 1 ? "one file" : `at most ${max} files`}`);
   const files: string[] = [];
   for (const path of paths) {
-    if (!existsSync(path)) throw new UsageError(`cannot read \`${path}\`: no such file or folder`);
-    const stat = statSync(path);
+    let stat: Stats;
+    try {
+      stat = statSync(path);
+    } catch (error) {
+      throw unreadable(path, "path", error);
+    }
     if (stat.isDirectory()) {
       const inside = nnFilesIn(path);
       if (max === 1) {
@@ -42,14 +46,50 @@ export function requireFiles(paths: readonly string[], max = Infinity): string[]
       throw new UsageError(`\`${path}\` is not a file (a device, socket or pipe)`);
     } else files.push(path);
   }
+  for (const file of files) requireReadable(file);
   return [...new Set(files)];
+}
+
+/**
+ * A usage error when `path` exists but cannot be opened for reading: the command line named
+ * something nnc cannot use, as it does a missing file. (A `use` of such a file is E107, a fault of
+ * the source.) Opening does not block: the path was checked to be a file or folder.
+ */
+function requireReadable(path: string): void {
+  try {
+    closeSync(openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)));
+  } catch (error) {
+    throw unreadable(path, "file", error);
+  }
+}
+
+/** The usage error for `path`, which could not be opened (`file`, `folder`) or looked at (`path`). */
+function unreadable(path: string, what: "file" | "folder" | "path", error: unknown): UsageError {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const denied = code === "EACCES" || code === "EPERM";
+  if (denied && what === "path") {
+    // `stat` needs no permission on the path itself, only on the folders that lead to it.
+    return new UsageError(`cannot read \`${path}\`: permission denied on a folder that leads to it; give your user access to each folder on the way (\`ls -ld\` shows who may enter one)`);
+  }
+  if (what === "path" || code === "ENOENT" || code === "ENOTDIR") return new UsageError(`cannot read \`${path}\`: no such file or folder`);
+  if (denied) {
+    const mode = what === "file" ? "u+r" : "u+rx";
+    return new UsageError(`cannot read \`${path}\`: permission denied; give your user read access (\`chmod ${mode} ${path}\` if you own it; \`ls -l\` shows who may read it)`);
+  }
+  return new UsageError(`cannot read \`${path}\`: ${error instanceof Error ? error.message : String(error)}`);
 }
 
 /** The `.nn` files under `dir`, sorted, skipping hidden folders and node_modules. */
 function nnFilesIn(dir: string): string[] {
   const found: string[] = [];
   const walk = (folder: string): void => {
-    for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(folder, { withFileTypes: true });
+    } catch (error) {
+      throw unreadable(folder, "folder", error);
+    }
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
       const path = join(folder, entry.name);
       if (entry.isDirectory()) walk(path);

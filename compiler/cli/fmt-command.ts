@@ -1,4 +1,5 @@
 /** `nnc fmt FILES… [--check]`: rewrites files in canonical layout; --check only reports. */
+import { statSync } from "node:fs";
 import { format } from "../format/format.js";
 import { readSourceFile } from "../checker/program.js";
 import { writeFileAtomic } from "../../runtime/core/atomic.js";
@@ -32,7 +33,8 @@ export function runFmt(args: string[], io: CommandIO): number {
       continue;
     }
     try {
-      writeFileAtomic(path, result.text);
+      // The rewrite keeps the file's permissions (and owner): `chmod 600` stays 600.
+      writeFileAtomic(path, result.text, statSync(path));
     } catch (error) {
       const reason = (error as { code?: string }).code === "EACCES" ? "permission denied" : error instanceof Error ? error.message : String(error);
       io.stderr(`nnc fmt: cannot write \`${path}\`: ${reason}\n`);

@@ -175,12 +175,15 @@ function markFor(range: Range, char: "^" | "-", text: string | undefined, lines:
   return { line, start, end, char, text: text === undefined ? undefined : shorten(text) };
 }
 
-/** The code frame: each marked line with its marks beneath, `...` between distant lines. */
+/**
+ * The code frame: each marked line with its marks beneath, `...` between distant lines. Nothing when
+ * no marked line can be shown (the file could not be read): a frame without a line says nothing.
+ */
 function frame(lines: SourceLines | undefined, marks: readonly Mark[], gutterWidth: number, width: number, paint: Paint, color: keyof typeof ANSI): string[] {
   const pad = " ".repeat(gutterWidth);
   const bar = paint("|", "blue");
   const out = [`${pad} ${bar}`];
-  if (lines === undefined) return out;
+  if (lines === undefined) return [];
   const byLine = new Map<number, Mark[]>();
   for (const m of marks) byLine.set(m.line, [...(byLine.get(m.line) ?? []), m]);
   let previous: number | undefined;
@@ -201,7 +204,7 @@ function frame(lines: SourceLines | undefined, marks: readonly Mark[], gutterWid
       }
     }
   }
-  return out;
+  return previous === undefined ? [] : out;
 }
 
 /** A source line as shown: its text (tabs expanded) and the marks under it in the text's columns. */

@@ -27,7 +27,7 @@ export function literalBindContext(file: string, report: (d: Diagnostic) => void
     operandType: (type) => type,
     name(ref, type) {
       if (acceptsNames(type)) return { kind: "enum", name: ref.name.name };
-      reportUnknownName(ref.name.name, ref.name.range, "name", [], literals);
+      reportUnknownName(ref.name.name, ref.name.range, "name", [], literals, `expected ${describeType(type)}; outside a model there are no bindings to name`);
       return UNKNOWN;
     },
     call: notAValue,

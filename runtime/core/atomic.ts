@@ -7,7 +7,7 @@
  * write leaves its temporary file (`.<name>.<pid>.<ms>.tmp`); `removeStaleTempFiles` removes those of
  * writers that are gone when a run starts in the folder again.
  */
-import { accessSync, appendFileSync, closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { accessSync, appendFileSync, closeSync, constants, existsSync, fchmodSync, fchownSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 
 /** A file or folder that could not be written, with the file named and the cause in words. */
@@ -121,11 +121,39 @@ export function appendToFile(path: string, text: string): void {
 
 const TEMP = /^\.(.+)\.(\d+)\.(\d+)\.tmp$/;
 
-export function writeFileAtomic(path: string, content: string | Uint8Array): void {
+/** Whether `name` is the temporary file of an atomic write (this module's own naming). */
+export function isTempFileName(name: string): boolean {
+  return TEMP.test(name);
+}
+
+/**
+ * What a rewrite keeps of the file it replaces (its `stat`): the permission bits, and the owner when
+ * the process may give the file to it. A new file would get the process's defaults instead, which
+ * may let others read a file that was private.
+ */
+export interface KeptAttributes {
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+}
+
+export function writeFileAtomic(path: string, content: string | Uint8Array, keep?: KeptAttributes): void {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   try {
-    const fd = openSync(temp, "w");
+    // Created no more open than the file it replaces, then given its exact bits before any byte is written.
+    const fd = keep ? openSync(temp, "w", keep.mode & 0o777) : openSync(temp, "w");
     try {
+      if (keep) {
+        if (keep.uid !== process.getuid?.() || keep.gid !== process.getgid?.()) {
+          try {
+            fchownSync(fd, keep.uid, keep.gid);
+          } catch {
+            // Only root may give a file away: the rewrite is then the writer's, with the same bits.
+          }
+        }
+        // After the owner: a change of owner clears the set-id bits.
+        fchmodSync(fd, keep.mode & 0o7777);
+      }
       const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
       // writeSync may write less than asked (a full disk stops it short): write the rest, or fail.
       for (let done = 0; done < bytes.byteLength; ) done += writeSync(fd, bytes, done, bytes.byteLength - done);

@@ -1,4 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { checkSource } from "../../compiler/check/check.js";
 import { diagnosticWith, expectDiagnostics } from "../support/expect-diagnostics.js";
 
 describe("E100 unknown names", () => {
@@ -31,6 +33,45 @@ model M {
   imgae -> Stage                         // expect: E100 col 3: unknown name \`imgae\`
 }`);
     expect(diagnosticWith(result, "E100").help).toBe("did you mean `image`?");
+  });
+
+  it("says what to do when nothing is in scope to suggest, never a bare `expected`", () => {
+    const shape = expectDiagnostics(`
+model A {
+  input x: [4, n + 1]                    // expect: E100 col 16: unknown name \`n\`
+  x -> dense(3)
+}`);
+    expect(diagnosticWith(shape, "E100").help).toBe("declare it before its use: as an `input`, a `let`, a parameter, or a dimension symbol standing alone in a shape (`[n, 8]`)");
+    const training = expectDiagnostics(`
+train Missing {                          // expect: E100 col 7: unknown model \`Missing\`
+  data: mnist(flat: true)
+  loss: cross_entropy
+  optimizer: sgd(lr: 0.1)
+  epochs: n                              // expect: E100 col 11: unknown name \`n\`
+}`);
+    expect(training.diagnostics.map((d) => d.help)).toEqual([
+      "no model is declared in this file or in the files it `use`s",
+      "expected an integer; outside a model there are no bindings to name",
+    ]);
+  });
+
+  it("never gives an empty help to an unknown name, wherever it stands (property)", () => {
+    const places = [
+      (n: string) => `model A {\n  input x: [4, ${n} + 1]\n  x -> dense(3)\n}`,
+      (n: string) => `model A {\n  input x: [4]\n  x -> dense(${n} * 2)\n}`,
+      (n: string) => `model A {\n  input x: [4]\n  x -> dense(3)\n}\ntrain A {\n  data: mnist(flat: true)\n  loss: cross_entropy\n  optimizer: sgd(lr: 0.1)\n  epochs: ${n}\n}`,
+      (n: string) => `train ${n} {\n  epochs: 1\n}`,
+    ];
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z][a-z0-9_]{0,6}$/), fc.constantFrom(...places), (name, place) => {
+        const result = checkSource(place(name), "p.nn", { readFile: () => undefined, dataFiles: false });
+        for (const d of result.diagnostics.filter((d) => d.code === "E100")) {
+          expect(d.help, d.message).toMatch(/\S/);
+          expect(d.help, d.message).not.toMatch(/expected\s*$/);
+        }
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it("reports an unknown model in a training", () => {

@@ -1,6 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../compiler/cli/main.js";
 
@@ -138,4 +139,72 @@ describe("nnc fmt", () => {
     expect((await run("fmt", path)).code).toBe(1);
     expect(readFileSync(path, "utf8")).toBe(text);
   });
+
+  it.skipIf(process.platform === "win32")("keeps the permissions of the file it rewrites, private ones too", async () => {
+    // Root reads a file whose mode denies everyone; it must stay so denied after the rewrite.
+    const modes = [0o600, 0o640, 0o604, 0o444, ...(process.getuid?.() === 0 ? [0o000] : [])];
+    for (const mode of modes) {
+      const path = file("model Net { input x: [4] ; x->dense( 2 ) }\n");
+      chmodSync(path, mode);
+      const r = await run("fmt", path);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe(`formatted ${path}\n`);
+      expect(statSync(path).mode & 0o777, mode.toString(8)).toBe(mode);
+    }
+  });
+});
+
+/** The command line itself, in a child process run as user `nobody` when the tests run as root (who may read anything). */
+function runAsAnotherUser(args: readonly string[]): { status: number | null; stderr: string } {
+  const asRoot = process.getuid?.() === 0;
+  const child = spawnSync(process.execPath, [NNC, ...args], { encoding: "utf8", ...(asRoot ? { uid: 65534, gid: 65534 } : {}) });
+  return { status: child.status, stderr: child.stderr };
+}
+
+const NNC = resolve(import.meta.dirname, "../../bin/nnc.js");
+
+describe.skipIf(process.platform === "win32")("a file the user may not read", () => {
+  /** A folder anyone may enter, holding `unread.nn` (mode 000) and `user.nn`, which uses it. */
+  function unreadable(): { dir: string; unread: string; user: string } {
+    const dir = mkdtempSync(join(tmpdir(), "nnc-unreadable-"));
+    chmodSync(dir, 0o755);
+    const unread = join(dir, "unread.nn");
+    writeFileSync(unread, good);
+    chmodSync(unread, 0o000);
+    const user = join(dir, "user.nn");
+    writeFileSync(user, 'use "unread.nn"\nmodel M {\n  input x: [4]\n  x -> dense(2)\n}\n');
+    chmodSync(user, 0o644);
+    return { dir, unread, user };
+  }
+
+  it("named on the command line, is a usage error of every command that reads sources, saying why and what to do", () => {
+    const { dir, unread } = unreadable();
+    const commands = [["check"], ["summary"], ["compile", "--out-dir", join(dir, "gen")], ["fmt"], ["train"]];
+    for (const [command, ...options] of commands) {
+      const r = runAsAnotherUser([command, unread, ...options]);
+      expect(r.status, `${command}: ${r.stderr}`).toBe(2);
+      expect(r.stderr.split("\n")[0]).toBe(`nnc ${command}: cannot read \`${unread}\`: permission denied; give your user read access (\`chmod u+r ${unread}\` if you own it; \`ls -l\` shows who may read it)`);
+    }
+    // A folder that may not be listed, and a file in a folder that may not be entered.
+    const closed = join(dir, "closed");
+    mkdirSync(closed);
+    writeFileSync(join(closed, "net.nn"), good);
+    chmodSync(closed, 0o000);
+    const listed = runAsAnotherUser(["check", closed]);
+    expect(listed.status).toBe(2);
+    expect(listed.stderr.split("\n")[0]).toBe(`nnc check: cannot read \`${closed}\`: permission denied; give your user read access (\`chmod u+rx ${closed}\` if you own it; \`ls -l\` shows who may read it)`);
+    const inside = runAsAnotherUser(["check", join(closed, "net.nn")]);
+    expect(inside.status).toBe(2);
+    expect(inside.stderr).toContain("permission denied on a folder that leads to it");
+    chmodSync(closed, 0o700);
+  }, 60_000);
+
+  it("named by a `use`, is E107 at the `use`, with its line shown", () => {
+    const { user } = unreadable();
+    const r = runAsAnotherUser(["check", user]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('error[E107]: cannot read "unread.nn": permission denied');
+    expect(r.stderr).toContain(' 1 | use "unread.nn"');
+    expect(r.stderr).not.toMatch(/\|\n\n/);
+  }, 30_000);
 });

@@ -106,6 +106,26 @@ describe("code frames (golden)", () => {
   });
 });
 
+describe("without the source", () => {
+  it("draws no code frame, not even its empty first line, when the file's text is not there", () => {
+    const start = { line: 1, column: 1, offset: 0 };
+    const unread = diagnostic({ code: "E107", file: "unread.nn", range: { start, end: start }, message: 'cannot read "unread.nn": permission denied' });
+    expect(renderDiagnostics([unread], () => undefined, { color: false })).toBe('error[E107]: cannot read "unread.nn": permission denied\n  --> unread.nn:1:1\n\n');
+    // A label in a file that cannot be shown keeps its location line and nothing under it.
+    const text = "use \"gone.nn\"\n";
+    const labelled = diagnostic({
+      code: "E101",
+      file: "main.nn",
+      range: rangeAt(text, 4, 13),
+      message: "declared twice",
+      labels: [{ file: "gone.nn", range: { start, end: start }, message: "first declared here" }],
+    });
+    expect(renderDiagnostics([labelled], (f) => (f === "main.nn" ? text : undefined), { color: false })).toBe(
+      ["error[E101]: declared twice", "  --> main.nn:1:5", "   |", ' 1 | use "gone.nn"', "   |     ^^^^^^^^^", "  :: gone.nn:1:1", "", ""].join("\n"),
+    );
+  });
+});
+
 describe("how many diagnostics are shown", () => {
   it(`shows ${MAX_DIAGNOSTICS_PER_FILE} per file, then counts the others by severity`, () => {
     const text = "x\n";

@@ -99,6 +99,14 @@ describe("missing closers", () => {
     }
   });
 
+  it("ends a shape left open before a statement on the next line, even after a comma", () => {
+    const { file, diagnostics } = parse("model M {\n  input x: [4,\n  x -> dense(3)\n}", "m.nn");
+    expect(diagnostics.map((d) => [d.range.start.line, d.range.start.column, d.message])).toEqual([[3, 3, "expected `]` to close the shape opened at line 2, found `x`"]]);
+    expect((file.decls[0] as ModelDecl).body).toMatchObject([{ kind: "Input", type: { dims: [{ value: 4 }] } }, { kind: "ExprStmt", value: { kind: "Pipe", source: { name: { name: "x" } } } }]);
+    // A shape written over several lines is still one shape.
+    expect(parse("model M {\n  input x: [4,\n    T]\n  x\n}", "m.nn").diagnostics).toEqual([]);
+  });
+
   it("says which body a missing `}` leaves open", () => {
     expect(errors("train t: M { epochs: 1\ntrain u: M { epochs: 2 }")).toEqual([["E001", 2, 1, "expected `}` to close the body of training `t` opened at line 1, found `train`"]]);
     expect(errors("block B(x) {\n  x\n")).toEqual([["E001", 3, 1, "expected `}` to close the body of block `B` opened at line 1, found the end of the file"]]);
@@ -170,6 +178,90 @@ describe("holes", () => {
     const { file, diagnostics } = parse("model { input x: [1] x }", "h.nn");
     expect(diagnostics.map((d) => d.message)).toEqual(["expected a name for the model, found `{`"]);
     expect(file.decls[0]).toMatchObject({ kind: "Model", name: { name: "" }, body: [{ kind: "Input" }, { kind: "ExprStmt" }] });
+  });
+});
+
+describe("keywords where a name goes", () => {
+  const HELP = "pick another name; the keywords are `use`, `block`, `model`, `train`, `input`, `output`, `let`, `true` and `false`";
+
+  it("are one E001 each, read as the name, in every place a name is declared", () => {
+    const text = [
+      "block B(x, train: int = 2) { x -> dense(train) }",
+      "model use {",
+      "  input input: [4]",
+      "  const let = input -> B(train: 3)",
+      "  model = let -> block: dense(2)",
+      "  output true = model",
+      "}",
+    ].join("\n");
+    const { file, diagnostics } = parse(text, "k.nn");
+    expect(diagnostics.map((d) => [d.code, d.range.start.line, d.range.start.column, d.message, d.help])).toEqual([
+      ["E001", 1, 12, "`train` is a keyword and cannot name a parameter", HELP],
+      ["E001", 2, 7, "`use` is a keyword and cannot name a model", HELP],
+      ["E001", 3, 9, "`input` is a keyword and cannot name an input", HELP],
+      ["E001", 4, 3, "nnc binds names with `let`, not `const`", "replace `const` with `let`"],
+      ["E001", 4, 9, "`let` is a keyword and cannot name a binding", HELP],
+      ["E001", 5, 3, "`model` is a keyword and cannot name a binding", HELP],
+      ["E001", 5, 18, "`block` is a keyword and cannot label a layer", HELP],
+      ["E001", 6, 10, "`true` is a keyword and cannot name an output", HELP],
+    ]);
+    expect(file.decls[0]).toMatchObject({ params: [{ name: { name: "x" } }, { name: { name: "train" } }], body: [{ value: { stage: { args: [{ value: { name: { name: "train" } } }] } } }] });
+    expect(file.decls[1]).toMatchObject({
+      name: { name: "use" },
+      body: [
+        { kind: "Input", name: { name: "input" } },
+        { kind: "Let", name: { name: "let" }, value: { source: { name: { name: "input" } }, stage: { args: [{ name: { name: "train" } }] } } },
+        { kind: "Let", name: { name: "model" }, value: { source: { name: { name: "let" } }, label: { name: "block" } } },
+        { kind: "Output", name: { name: "true" }, value: { kind: "Name", name: { name: "model" } } },
+      ],
+    });
+  });
+
+  it("read the same after an edit as afresh, also when a line break next to them comes or goes", () => {
+    const texts = [
+      "model M {\n  input x: [1]\n  let input = x\n  let y = input \n  y\n}\nmodel N { input z: [1] z }\n",
+      "model M {\n  input x: [1]\n  let train = x\n  train \n  -> relu\n}\nmodel N { input z: [1] z }\n",
+      "model M {\n  input x: [1]\n  let let = x\n  x -> dense(let \n  )\n}\nmodel N { input z: [1] z }\n",
+      "model M {\n  input x: [1]\n  x -> model \n}\ntrain M { epochs: 1 }\n",
+      "model M {\n  input x: [1]\n  output \n  x\n}\nmodel N { input z: [1] z }\n",
+    ];
+    for (const text of texts) {
+      const at = text.indexOf(" \n") + 1;
+      const joined = `${text.slice(0, at)} ${text.slice(at + 1)}`;
+      for (const [before, after] of [
+        [text, joined],
+        [joined, text],
+      ]) {
+        const again = reparse(parse(before, "r.nn"), after, "r.nn");
+        const fresh = parse(after, "r.nn");
+        expect(again.diagnostics, after).toEqual(fresh.diagnostics);
+        expect(JSON.stringify(again.file), after).toBe(JSON.stringify(fresh.file));
+      }
+    }
+  });
+
+  it("are one E001 where they name nothing, read as a name left out; a declaration after a body left open still starts", () => {
+    const { file: named, diagnostics: nothing } = parse("model M {\n  input x: [4]\n  x -> model\n  let y = x + input\n  train\n}", "k.nn");
+    expect(nothing.map((d) => [d.code, d.range.start.line, d.range.start.column, d.message])).toEqual([
+      ["E001", 3, 8, "`model` is a keyword, not a name"],
+      ["E001", 4, 15, "`input` is a keyword, not a name"],
+      ["E001", 5, 3, "`train` is a keyword, not a name"],
+    ]);
+    expect(nothing[0].help).toBe(`\`model\` only begins a declaration, outside any body; if you meant a name, ${HELP}`);
+    expect((named.decls[0] as ModelDecl).body).toMatchObject([
+      { kind: "Input" },
+      { kind: "ExprStmt", value: { kind: "Pipe", stage: { callee: { name: "" } } } },
+      { kind: "Let", value: { kind: "Binary", right: { kind: "Error" } } },
+      { kind: "ExprStmt", value: { kind: "Error" } },
+    ]);
+    // At the start of a statement, a statement keyword begins its statement, however incomplete.
+    expect(errors("model M {\n  input x: [4]\n  output\n}")).toEqual([["E001", 4, 1, "expected an expression, found `}`"]]);
+    const { file, diagnostics } = parse("model M {\n  input x: [4]\n  let train = x\n  train -> dense(2)\ntrain M { epochs: 1 }", "k.nn");
+    expect(diagnostics.map((d) => [d.range.start.line, d.message])).toEqual([
+      [3, "`train` is a keyword and cannot name a binding"],
+      [5, "expected `}` to close the body of model `M` opened at line 1, found `train`"],
+    ]);
+    expect(file.decls).toMatchObject([{ kind: "Model", body: [{}, {}, { kind: "ExprStmt" }] }, { kind: "Train", model: { name: "M" } }]);
   });
 });
 
@@ -252,11 +344,11 @@ describe("lexical errors", () => {
     expect(file.decls[0]).toMatchObject({ body: [{ kind: "Input" }, { kind: "ExprStmt", value: { kind: "Pipe" } }] });
   });
 
-  it("names invisible characters by code point, and suggests `0.5` for `.5`", () => {
+  it("names invisible characters by code point, and reads `.5` as the `0.5` it suggests", () => {
     expect(parse("model M { x \u0007 }", "l.nn").diagnostics.map((d) => d.message)).toEqual(["unexpected character U+0007"]);
     const dot = parse("model M { x -> dropout(.5) }", "l.nn");
-    expect(dot.diagnostics.map((d) => [d.code, d.message, d.help])).toEqual([["E002", "unexpected character `.`", "numbers start with a digit: write `0.5`"]]);
-    expect(dot.file.decls[0]).toMatchObject({ body: [{ value: { stage: { args: [{ value: { value: 5 } }] } } }] });
+    expect(dot.diagnostics.map((d) => [d.code, d.message, d.help])).toEqual([["E002", "a number starts with a digit: `.5` is written `0.5`", "write `0.5`"]]);
+    expect(dot.file.decls[0]).toMatchObject({ body: [{ value: { stage: { args: [{ value: { kind: "Number", value: 0.5, text: "0.5", isInteger: false } }] } } }] });
   });
 
   it("reports an unterminated string, takes it as a string, and goes on", () => {
@@ -285,7 +377,7 @@ describe("lexical errors", () => {
 
 describe("messages", () => {
   it("never name Chevrotain's token types", () => {
-    const broken = ["model", "model M {", "model M { input x: [1", "model M { x -> }", "train { }", "block B(", "use 3", "model M { let a = (", "model M { output = }", "train t: M(a: ) { x: }"];
+    const broken = ["model", "model M {", "model M { input x: [1", "model M { x -> }", "train { }", "block B(", "use 3", "model M { let a = (", "model M { output y = }", "train t: M(a: ) { x: }"];
     for (const text of broken) {
       for (const d of parse(text, "m.nn").diagnostics) {
         expect(d.message, text).not.toMatch(/RBracket|RParen|RBrace|LParen|Identifier|AnyName|Kw_|NumberLiteral|StringLiteral|EOF|-->/);

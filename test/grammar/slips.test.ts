@@ -93,6 +93,9 @@ model Later {
 }
 `;
 
+/** The help of a keyword written where a name goes. */
+const KEYWORD_HELP = "pick another name; the keywords are `use`, `block`, `model`, `train`, `input`, `output`, `let`, `true` and `false`";
+
 interface SlipCase {
   readonly name: string;
   /** The program with the slip (LATER is appended). */
@@ -480,6 +483,56 @@ const CASES: SlipCase[] = [
     help: "write `h -> dense(30) -> relu`",
     fixed: `block Hidden(h) {\n  h -> dense(30) -> relu\n}\n${NET.replace("dense(30, activation: relu)", "Hidden")}`,
   },
+  {
+    name: "a number without its leading digit (`.5`)",
+    text: NET.replace("relu) -> dense(10", "relu) -> dropout(.5) -> dense(10"),
+    code: "E002",
+    at: ["dropout(.5)", ".5"],
+    message: "a number starts with a digit: `.5` is written `0.5`",
+    help: "write `0.5`",
+    fixTitle: "Write `0.5`",
+    fixed: NET.replace("relu) -> dense(10", "relu) -> dropout(0.5) -> dense(10"),
+  },
+  {
+    name: "`output = …`: `output` taken for a name",
+    text: NET.replace("  x -> dense(30", "  output = x -> dense(30"),
+    code: "E001",
+    at: ["output = x", "output"],
+    message: "`output` is a keyword and cannot name a binding: `output EXPR` marks an output",
+    help: "remove the `=` to mark the output (`output y = …` names it); to bind a value, write `let` and another name",
+    fixTitle: "Remove the `=`",
+    fixed: NET.replace("  x -> dense(30", "  output x -> dense(30"),
+  },
+  {
+    name: "a keyword as a binding's name, used after it",
+    text: NET.replace("  x -> dense(30, activation: relu) -> dense", "  let train = x -> dense(30, activation: relu)\n  train -> dense"),
+    code: "E001",
+    at: ["let train", "train"],
+    message: "`train` is a keyword and cannot name a binding",
+    help: KEYWORD_HELP,
+    fixed: null,
+    withoutSlip: NET.replace("  x -> dense(30, activation: relu) -> dense", "  let hidden = x -> dense(30, activation: relu)\n  hidden -> dense"),
+  },
+  {
+    name: "a keyword as an input's name",
+    text: NET.replace("input x", "input model").replace("  x ->", "  model ->"),
+    code: "E001",
+    at: ["input model", "model"],
+    message: "`model` is a keyword and cannot name an input",
+    help: KEYWORD_HELP,
+    fixed: null,
+    withoutSlip: NET,
+  },
+  {
+    name: "a keyword as an output's name",
+    text: NET.replace("  x -> dense(30", "  output output = x -> dense(30"),
+    code: "E001",
+    at: ["output = x", "output"],
+    message: "`output` is a keyword and cannot name an output",
+    help: KEYWORD_HELP,
+    fixed: null,
+    withoutSlip: NET.replace("  x -> dense(30", "  output y = x -> dense(30"),
+  },
 ];
 
 describe("each slip", () => {
@@ -535,7 +588,7 @@ describe("each slip", () => {
 
 describe("editing slips in and out", () => {
   /** What an editor types that makes or undoes a slip. */
-  const PIECES = ["#", "# c\n", "'", "'a'", "= ", " =", "(1, 2)", "import x\n", "def f(x):\n    return x\n", "Sequential([relu, dense(2)])", "return ", "h = ", ";", ",", "\n    ", " dense(3) ", "input_shape=(4,)", "\n", "model = Sequential(\n", "x.fit(", "from a import b\n", '"'];
+  const PIECES = ["#", "# c\n", "'", "'a'", "= ", " =", "(1, 2)", "import x\n", "def f(x):\n    return x\n", "Sequential([relu, dense(2)])", "return ", "h = ", ";", ",", "\n    ", " dense(3) ", "input_shape=(4,)", "\n", "model = Sequential(\n", "x.fit(", "from a import b\n", '"', ".5", "let train = ", " train ", "output = ", "\n  model -> "];
   const samples = acceptancePrograms().map((p) => p.text);
 
   it("relexing and reparsing give what lexing and parsing afresh give", () => {
@@ -762,6 +815,18 @@ const SLIPS: Record<string, Slipper> = {
     const at = m.index + m[0].length;
     return { text: `${text.slice(0, at)}, input_shape=(${width},)${text.slice(at)}`, at: at + 2 };
   },
+  leadingDot: (text, k) => {
+    const m = pick(matches(text, /(?<=[(: ])0(?=\.\d)/g), k);
+    if (!m) return undefined;
+    return { text: text.slice(0, m.index) + text.slice(m.index + 1), at: m.index };
+  },
+  outputEquals: (text) => {
+    // The model's last statement, which is its output.
+    const m = matches(text, /\n {2}(?=[xh]\b)/g).at(-1);
+    if (!m) return undefined;
+    const at = m.index + 3;
+    return { text: `${text.slice(0, at)}output = ${text.slice(at)}`, at };
+  },
   missingLet: (text) => {
     const at = text.indexOf("let h = ");
     return at < 0 ? undefined : { text: text.slice(0, at) + text.slice(at + 4), at };
@@ -813,6 +878,44 @@ describe("slips at random places in random valid programs", () => {
         expect(outcome({ ...result, diagnostics: [] })).toEqual(outcome(check(original)));
       }),
       { numRuns: 100 },
+    );
+  });
+});
+
+describe("keywords where a name goes", () => {
+  /** The keywords a binding or an input may be misnamed with and then used by (`true` and `false` are values). */
+  const WORDS = ["use", "block", "model", "train", "input", "output", "let"];
+
+  it("give one diagnostic for each of the reported programs, and nothing else", () => {
+    const programs: [string, string][] = [
+      ["model M {\n  input x: [4]\n  let train = x -> dense(2)\n  train\n}\n", "`train` is a keyword and cannot name a binding"],
+      ["model M {\n  input x: [4]\n  output = x -> dense(3)\n}\n", "`output` is a keyword and cannot name a binding: `output EXPR` marks an output"],
+      ["model M {\n  input x: [4]\n  output output = x -> dense(3)\n}\n", "`output` is a keyword and cannot name an output"],
+    ];
+    for (const [text, message] of programs) expect(check(text).diagnostics.map((d) => [d.code, d.message]), text).toEqual([["E001", message]]);
+  });
+
+  it("give one diagnostic, at the name, and the file checks as with another name (property)", () => {
+    /** The outcome with the input named back: the keyword version names its input with the keyword. */
+    const renamed = (result: CheckResult, from: string, to: string) => {
+      const o = outcome({ ...result, diagnostics: [] }) as { models: { inputs: { name: string }[] }[] };
+      return { ...o, models: o.models.map((m) => ({ ...m, inputs: m.inputs.map((i) => ({ ...i, name: i.name === from ? to : i.name })) })) };
+    };
+    fc.assert(
+      fc.property(program, fc.constantFrom(...WORDS), fc.constantFrom("h", "x"), (original, word, name) => {
+        if (name === "h" && !original.includes("let h =")) return;
+        const before = check(original);
+        fc.pre(before.diagnostics.length === 0);
+        const text = original.replace(new RegExp(`\\b${name}\\b`, "g"), word);
+        const at = name === "h" ? text.indexOf(`let ${word} =`) + 4 : text.indexOf(`input ${word}:`) + 6;
+        const result = check(text);
+        expect(
+          result.diagnostics.map((d) => [d.code, d.range.start.offset, d.message]),
+          text,
+        ).toEqual([["E001", at, `\`${word}\` is a keyword and cannot name ${name === "h" ? "a binding" : "an input"}`]]);
+        expect(renamed(result, word, name)).toEqual(outcome(before));
+      }),
+      { numRuns: 120 },
     );
   });
 });

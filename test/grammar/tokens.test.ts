@@ -52,10 +52,15 @@ describe("lexer", () => {
     ]);
   });
 
-  it("requires a leading digit: `.5` is a bad character and a number", () => {
-    const { tokens, errors } = lex(".5");
-    expect(tokens).toEqual([["NumberLiteral", "5"]]);
-    expect(errors).toEqual([[0, 1]]);
+  it("takes `.5` (a number without its leading digit, a slip `parse` reports) as one number token", () => {
+    const { tokens, errors } = lex(".5 .25e-3 x.y");
+    expect(tokens).toEqual([
+      ["DotNumber", ".5"],
+      ["DotNumber", ".25e-3"],
+      ["Identifier", "x"],
+      ["Identifier", "y"],
+    ]);
+    expect(errors).toEqual([[11, 1]]);
   });
 
   it("reads every punctuation mark, `->` as one token", () => {

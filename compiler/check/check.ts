@@ -6,11 +6,13 @@
 import type { BlockDecl, Expr, Identifier, ModelDecl, TrainDecl } from "../../grammar/ast.js";
 import type { CheckCache, CheckContext } from "./check-cache.js";
 import { RecordedValues } from "./recorded-values.js";
-import { compareDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { elaborateForTraining } from "./training-model.js";
+import { compareDiagnostics, type Diagnostic, type Label } from "../diagnostics/diagnostic.js";
 import { bindArgs, reportUnknownName } from "../schema/bind.js";
 import type { Value } from "../schema/values.js";
 import { paramSignature, isTensorParam } from "../checker/block-call.js";
-import { elaborateModel } from "../checker/elaborate.js";
+import { checkBlockDeclaration, elaborateModel } from "../checker/elaborate.js";
+import { reportBlockCycles } from "../checker/block-cycles.js";
 import type { ModelGraph } from "../checker/graph.js";
 import { loadProgram, readSourceFile, trainingName, type Program, type SourceHost } from "../checker/program.js";
 import { MODEL_RULES } from "../checker/rules/index.js";
@@ -65,13 +67,20 @@ export const diskHost: CheckHost = {
  */
 export function checkProgram(paths: readonly string[], host: CheckHost = diskHost, cache?: CheckCache): CheckResult {
   const diagnostics: Diagnostic[] = [];
-  const seen = new Set<string>();
+  const seen = new Map<string, number>();
   const report = (d: Diagnostic): void => {
     // A block called twice, or a model elaborated for several trainings, may meet the same fault twice.
     const key = `${d.file}:${d.range.start.offset}:${d.range.end.offset}:${d.code}:${d.message}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    diagnostics.push(d);
+    const at = seen.get(key);
+    if (at === undefined) {
+      seen.set(key, diagnostics.length);
+      diagnostics.push(d);
+      return;
+    }
+    // Kept once, with the labels of every meeting: two trainings that both set `k: 40` are both named.
+    const kept = diagnostics[at];
+    const added = d.labels.filter((l) => !kept.labels.some((k) => sameLabel(k, l)));
+    if (added.length > 0) diagnostics[at] = { ...kept, labels: [...kept.labels, ...added] };
   };
   const program = loadProgram(paths, host, report);
   const called = new Set<BlockDecl>();
@@ -86,7 +95,7 @@ export function checkProgram(paths: readonly string[], host: CheckHost = diskHos
     defaultGraph: (decl) => byDecl.get(decl),
     dataFiles: host.dataFiles === false ? undefined : diskDataFiles,
   };
-  const run = <T>(key: ModelDecl | TrainDecl, compute: (context: CheckContext) => T): T => (cache ? cache.run(key, context, compute) : compute(context));
+  const run = <T>(key: ModelDecl | TrainDecl | BlockDecl, compute: (context: CheckContext) => T): T => (cache ? cache.run(key, context, compute) : compute(context));
 
   const models: ModelGraph[] = [];
   for (const root of program.roots) {
@@ -111,6 +120,15 @@ export function checkProgram(paths: readonly string[], host: CheckHost = diskHos
     reportRunFolderCollisions(program.units.get(root)?.ast.decls ?? [], root, report);
   }
 
+  // Every block of the program on its own, called or not (a call repeats none of these diagnostics:
+  // the same fault gives the same diagnostic, kept once), and the cycles among all of them.
+  for (const unit of program.units.values()) {
+    for (const decl of unit.ast.decls) {
+      if (decl.kind === "Block") run(decl, (c) => checkBlockDeclaration({ decl, file: unit.path }, { program: c.program, report: c.report }));
+    }
+  }
+  reportBlockCycles(program, report);
+
   reportUnusedBlocks(program, called, report);
   diagnostics.sort(compareDiagnostics);
   return { program, diagnostics, models, trainings, values };
@@ -126,18 +144,19 @@ function checkTrainingDecl(decl: TrainDecl, root: string, context: CheckContext)
     reportUnknownName(decl.model.name, decl.model.range, "model", [...(scope?.models.keys() ?? [])], { file: root, report });
   }
   let graph: ModelGraph | undefined;
+  let argumentsFailed = false;
   if (model) {
-    const ctx = literalBindContext(root, report);
+    const ctx = literalBindContext(root, (d) => {
+      if (d.severity === "error") argumentsFailed = true;
+      report(d);
+    });
     const signature = paramSignature(model.decl.params.filter((p) => !isTensorParam(p)), ctx, model.decl.name.name);
+    // A parameter left without a value is reported by a training rule (model-arguments-given.ts).
     const bound = bindArgs({ ...signature, params: signature.params.map((p) => ({ ...p, required: false })) }, decl.args, decl.model.range, ctx);
-    const params = new Map<string, Value>([...bound].map(([k, v]) => [k, v.value]));
-    graph = params.size === 0 ? context.defaultGraph(model.decl) : undefined;
-    if (!graph) {
-      graph = elaborateModel(model, params, { program: context.program, report, blockCalled: context.blockCalled });
-      for (const rule of MODEL_RULES) rule(graph, { file: model.file, report });
-    }
+    graph = bound.size === 0 ? context.defaultGraph(model.decl) : undefined;
+    graph ??= elaborateForTraining(model, { decl, name, file: root, args: bound }, context);
   }
-  const resolved = checkTraining(decl, { file: root, report, model: graph, dataFiles: context.dataFiles });
+  const resolved = checkTraining(decl, { file: root, report, model: graph, argumentsFailed, dataFiles: context.dataFiles });
   return { decl, file: root, name, model: graph, resolved };
 }
 
@@ -166,4 +185,8 @@ function reportUnusedBlocks(program: Program, called: ReadonlySet<BlockDecl>, re
       });
     }
   }
+}
+
+function sameLabel(a: Label, b: Label): boolean {
+  return a.file === b.file && a.range.start.offset === b.range.start.offset && a.range.end.offset === b.range.end.offset && a.message === b.message;
 }

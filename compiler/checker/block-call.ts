@@ -10,7 +10,7 @@ import { ACTIVATION } from "../layers/common.js";
 import { bindArgs, checkValue, type BindContext } from "../schema/bind.js";
 import { INITIALIZER } from "../schema/initializers.js";
 import { BOOL, FLOAT, STRING, TENSOR, type ParamSpec, type Signature, type ValueType } from "../schema/types.js";
-import type { TensorValue, Value } from "../schema/values.js";
+import { UNKNOWN, type TensorValue, type Value } from "../schema/values.js";
 import { dimToString } from "../shapes/dim.js";
 import { shapeToString } from "../shapes/shape.js";
 import type { Binding, Frame } from "./frame.js";
@@ -74,17 +74,34 @@ export interface BlockCallContext {
   report(d: Diagnostic): void;
 }
 
-/** Binds a call's arguments; returns the parameter bindings, or undefined after an error. */
-export function bindBlockCall(decl: BlockDecl, call: CallExpr, piped: Value | undefined, ctx: BlockCallContext): Map<string, Binding> | undefined {
-  const name = decl.name.name;
-  const base = paramSignature(decl.params, ctx.callee, name);
-  const signature: Signature = {
+/**
+ * A block's signature with its defaults evaluated where the block is declared (`callee`). Calls and
+ * the check of the declaration alone both take it from here, so they report the same faults in it.
+ */
+export function blockSignature(decl: BlockDecl, callee: BindContext): Signature {
+  const base = paramSignature(decl.params, callee, decl.name.name);
+  return {
     ...base,
     params: base.params.map((spec) => {
       const param = decl.params.find((p) => p.name.name === spec.name)!;
-      return param.default ? { ...spec, default: checkValue(ctx.callee.evaluate(param.default, spec.type), spec.type, param.default, ctx.callee) } : spec;
+      return param.default ? { ...spec, default: checkValue(callee.evaluate(param.default, spec.type), spec.type, param.default, callee) } : spec;
     }),
   };
+}
+
+/**
+ * Whether two parameters of a block share a name. The declaration's check reports it (E101); a call
+ * could not tell which one an argument is for, so calls of such a block are not bound at all.
+ */
+export function repeatsAParameter(decl: BlockDecl): boolean {
+  const names = decl.params.map((p) => p.name.name).filter((n) => n !== "");
+  return new Set(names).size !== names.length;
+}
+
+/** Binds a call's arguments; returns the parameter bindings, or undefined after an error. */
+export function bindBlockCall(decl: BlockDecl, call: CallExpr, piped: Value | undefined, ctx: BlockCallContext): Map<string, Binding> | undefined {
+  const name = decl.name.name;
+  const signature = blockSignature(decl, ctx.callee);
   const given = new Map<string, { value: Value }>();
   const tensorParams = decl.params.filter(isTensorParam);
   if (piped) {
@@ -163,8 +180,11 @@ export function bindBlockCall(decl: BlockDecl, call: CallExpr, piped: Value | un
 
   const bindings = new Map<string, Binding>();
   for (const param of decl.params) {
-    const value = bound.get(param.name.name)?.value;
-    if (value) bindings.set(param.name.name, { kind: "param", value, declaredAt: param.name.range, used: true });
+    if (!param.name.name) continue;
+    // A scalar the call does not give (reported as E103, or as the misspelt argument the user
+    // meant) is still a name of the body: unknown, so nothing more is said about it there.
+    const value = bound.get(param.name.name)?.value ?? UNKNOWN;
+    bindings.set(param.name.name, { kind: "param", value, declaredAt: param.name.range, used: true });
   }
   return bindings;
 }

@@ -26,17 +26,18 @@ import { foreignName } from "../../grammar/keras-names.js";
 import { bindArgs, checkValue, reportUnknownName, type BindContext } from "../schema/bind.js";
 import { describeType, type ValueType } from "../schema/types.js";
 import { acceptsNames } from "../schema/accepts-names.js";
-import { UNKNOWN, type BoundArgs, type TensorValue, type Value } from "../schema/values.js";
+import { searchSpaceKey, UNKNOWN, type BoundArgs, type TensorValue, type Value } from "../schema/values.js";
 import { add, constValue, dimConst, dimSymbol, exactly, lowerBound, type Dim } from "../shapes/dim.js";
 import { countText, MAX_TENSOR_VALUES, MAX_TENSOR_VALUES_TEXT, TENSOR_LIMIT_HELP } from "../shapes/limits.js";
 import { shapeToString, type Shape } from "../shapes/shape.js";
-import { arithmetic } from "../schema/arithmetic.js";
+import { arithmetic, type Integers } from "../schema/arithmetic.js";
 import { evaluateExpression, type ExpressionContext } from "../schema/evaluate.js";
-import { bindBlockCall, paramSignature } from "./block-call.js";
+import { bindBlockCall, blockSignature, paramSignature, repeatsAParameter } from "./block-call.js";
+import { blockCalls, elide, expressionsIn } from "./block-cycles.js";
 import { lookup, type Binding, type Frame } from "./frame.js";
-import type { LayerNode, ModelGraph, ModelInput, ModelOutput } from "./graph.js";
+import type { LayerNode, ModelGraph, ModelInput, ModelOutput, UnboundParam } from "./graph.js";
 import type { Declared, Program } from "./program.js";
-import { evaluateShape } from "./shape-decl.js";
+import { DIMENSION, evaluateShape } from "./shape-decl.js";
 
 /** What elaboration needs from the checker that drives it. */
 export interface ElaborationHost {
@@ -49,6 +50,11 @@ export interface ElaborationHost {
    * identifier of an input, `let` or parameter), so an editor can show shapes; never changes checking.
    */
   recordValue?(node: Expr | Identifier, value: Value): void;
+  /**
+   * The value each search space written in the model's layers takes, by `searchSpaceKey`: code
+   * generation elaborates a model once per combination a search may choose. Absent: spaces stay.
+   */
+  readonly chosen?: ReadonlyMap<string, Value>;
 }
 
 /**
@@ -98,12 +104,36 @@ export function elaborateModel(model: Declared<ModelDecl>, params: ReadonlyMap<s
   }
 }
 
+/**
+ * Checks a block's declaration on its own, as a compiler checks a generic function's body without an
+ * instantiation: the parameters (an unknown type E100, a repeated name E101), their defaults, the
+ * declared shapes, and the body evaluated with every parameter unknown. That reports unknown names,
+ * layers and blocks (E100), literal arguments of the wrong kind or out of range (E104, E105), the
+ * arguments of the block calls it makes (E101–E105), unused bindings (W401) and a missing result
+ * (E103): everything that does not depend on a call. Shapes come only from calls, so nothing about
+ * them is said here, and the blocks it calls are not expanded.
+ *
+ * A call elaborates the same body with the same names bound in the same order, so a fault that does
+ * not depend on the call comes out as the very same diagnostic, which the check's deduplication keeps
+ * once (docs/ARCHITECTURE.md, cross-cutting rules).
+ */
+export function checkBlockDeclaration(block: Declared<BlockDecl>, host: ElaborationHost): void {
+  const elaborator = new Elaborator(block, host, true);
+  try {
+    elaborator.checkBlock();
+  } catch (error) {
+    if (!isStackOverflow(error)) throw error;
+    elaborator.stackExhausted();
+  }
+}
+
 class Elaborator {
   private readonly layers: PendingLayer[] = [];
   private readonly inputs: ModelInput[] = [];
   private readonly outputs: ModelOutput[] = [];
   private readonly labels = new Map<string, Location>();
   private readonly params = new Map<string, Value>();
+  private readonly unbound: UnboundParam[] = [];
   private failed = false;
   /** How deep `evaluate` is nested right now. */
   private depth = 0;
@@ -119,8 +149,14 @@ class Elaborator {
   private readonly callees = new Map<BlockDecl, Declared<BlockDecl>[]>();
 
   constructor(
-    private readonly model: Declared<ModelDecl>,
+    /** The model elaborated, or the block checked on its own. */
+    private readonly model: Declared<ModelDecl | BlockDecl>,
     private readonly host: ElaborationHost,
+    /**
+     * Checking a block's declaration without a call: block calls are bound but not expanded, and no
+     * label is claimed (labels belong to a model).
+     */
+    private readonly declarationOnly = false,
   ) {
     this.expansionBudget = MAX_EXPANSIONS + lengthOf(model.decl.range);
   }
@@ -138,7 +174,21 @@ class Elaborator {
         const type = paramSignature([param], this.scopeCtx(frame)).params[0]?.type;
         value = type ? this.bindDefault(type, param.default, frame) : UNKNOWN;
       }
-      if (value === undefined) value = param.type?.kind === "ScalarType" && param.type.name.name === "int" ? symbolic(name) : UNKNOWN;
+      if (param.type?.kind !== "ScalarType") {
+        // A training gives a model only scalars: a tensor parameter could never get a value.
+        this.report({
+          code: "E104",
+          file,
+          range: param.range,
+          message: `model parameter \`${name}\` would be a tensor, but a model takes tensors only through \`input\``,
+          help: `give it a type such as \`${name}: int\` (or float, bool, string, activation, init), or declare \`input ${name}: […]\` in the body`,
+        });
+        value ??= UNKNOWN;
+      }
+      if (value === undefined) {
+        value = param.type?.kind === "ScalarType" && param.type.name.name === "int" ? symbolic(name) : UNKNOWN;
+        this.unbound.push({ name, declaredAt: { file, range: param.name.range } });
+      }
       params.set(name, value);
       this.host.recordValue?.(param.name, value);
       this.bind(frame, name, { kind: "param", value, declaredAt: param.name.range, used: false });
@@ -147,7 +197,10 @@ class Elaborator {
     if (result.value && result.isBareExpression) {
       if (result.value.kind === "tensor") this.addOutput(result.value, undefined, result.range!, frame);
     }
-    if (this.outputs.length === 0 && !this.failed && decl.name.name) {
+    // A body that ends with an expression of unknown value (`x -> ` with the layer's name left out)
+    // has its output: what made the value unknown was reported, and is all there is to say.
+    const unknownOutput = result.isBareExpression && result.value?.kind === "unknown";
+    if (this.outputs.length === 0 && !this.failed && !unknownOutput && decl.name.name) {
       this.report({
         code: "E103",
         file,
@@ -160,14 +213,40 @@ class Elaborator {
     return this.finish(params);
   }
 
-  /** The graph as far as it got when the stack ran out, with the model reported. */
+  /** See `checkBlockDeclaration`. */
+  checkBlock(): void {
+    const { decl, file } = this.model as Declared<BlockDecl>;
+    const inner: Frame = {
+      file,
+      scope: this.host.program.scopes.get(file)!,
+      env: new Map(),
+      blockPath: [decl.name.name],
+      callStack: [decl],
+      isModel: false,
+    };
+    // In the order a call binds them: defaults, the symbols of the tensor parameters' shapes, then
+    // the parameters themselves, so that both say the same about the body's names.
+    blockSignature(decl, this.bindCtx(inner));
+    for (const param of decl.params) {
+      if (param.type?.kind === "ShapeType") evaluateShape(param.type, inner, this.shapeCtx(inner), "declare");
+    }
+    for (const param of decl.params) {
+      if (param.name.name) this.bind(inner, param.name.name, { kind: "param", value: UNKNOWN, declaredAt: param.name.range, used: true });
+    }
+    const result = this.evaluateBody(decl.body, inner);
+    this.reportUnused(inner, "block");
+    if (!result.value) this.reportNoResult(this.model as Declared<BlockDecl>);
+    if (decl.result) evaluateShape(decl.result, inner, this.shapeCtx(inner), "match");
+  }
+
+  /** The graph as far as it got when the stack ran out, with the model (or block) reported. */
   stackExhausted(): ModelGraph {
     const { decl, file } = this.model;
     this.report({
       code: "E105",
       file,
       range: decl.name.range,
-      message: `model \`${decl.name.name}\` nests too deeply for nnc to check: the stack ran out`,
+      message: `${decl.kind === "Model" ? "model" : "block"} \`${decl.name.name}\` nests too deeply for nnc to check: the stack ran out`,
       help: "split deeply nested expressions with `let` bindings, and flatten deep chains of blocks",
     });
     this.failed = true;
@@ -206,6 +285,7 @@ class Elaborator {
       layers,
       outputs: this.outputs,
       params,
+      unbound: this.unbound,
       totalParams: total,
       incomplete: this.failed,
     };
@@ -368,14 +448,15 @@ class Elaborator {
         evaluate: (expr, type) => this.evaluate(expr, frame, type),
         // Inside a model, only arguments have an expected type; items of a list argument keep theirs.
         itemType: (type) => (type?.kind === "list" ? type.of : undefined),
-        // Operands have none: a bare name in arithmetic is a binding, never an enum value.
-        operandType: () => undefined,
+        // Operands have none (a bare name in arithmetic is a binding, never an enum value), except
+        // in a declared dimension, where every operation is dimension arithmetic.
+        operandType: (type) => (type === DIMENSION ? DIMENSION : undefined),
         name: (ref, type) => this.evaluateName(ref.name, frame, type),
         call: (call) => this.evaluateCall(call, frame),
         pipe: (pipe) => this.evaluatePipeline(pipe, frame),
         // A hole left by a syntax error: the model is incomplete, so "no output" would be a cascade.
         hole: () => this.fail(),
-        binary: (node, left, right) => this.evaluateBinary(node, left, right, frame),
+        binary: (node, left, right, type) => this.evaluateBinary(node, left, right, frame, type === DIMENSION ? "dimensions" : "numbers"),
         recordChainValue: (node, value) => this.host.recordValue?.(node, value),
       };
       this.expressionContexts.set(frame, ctx);
@@ -401,6 +482,9 @@ class Elaborator {
     const binding = lookup(frame, id.name);
     if (binding) return binding.value;
     if (type && acceptsNames(type)) return { kind: "enum", name: id.name };
+    // Where a layer goes, a bare name is that layer without arguments, as `-> flatten` is
+    // (`time_distributed(flatten)` is `time_distributed(flatten())`).
+    if (type?.kind === "layer") return this.layerValue({ kind: "Call", callee: id, args: [], hasParens: false, range: id.range }, type, frame);
     const layer = lookupLayer(id.name);
     const block = frame.scope.blocks.get(id.name);
     if (layer || block) {
@@ -419,7 +503,7 @@ class Elaborator {
     return UNKNOWN;
   }
 
-  private evaluateBinary(expr: BinaryExpr, left: Value, right: Value, frame: Frame): Value {
+  private evaluateBinary(expr: BinaryExpr, left: Value, right: Value, frame: Frame, integers: Integers): Value {
     if (left.kind === "tensor" || right.kind === "tensor") {
       if (left.kind === "unknown" || right.kind === "unknown") return UNKNOWN;
       if (expr.op !== "+" || left.kind !== "tensor" || right.kind !== "tensor") {
@@ -434,7 +518,7 @@ class Elaborator {
       }
       return this.applyLayer(lookupLayer("add")!, [left, right], [], expr, frame);
     }
-    return arithmetic(expr.op, left, right, expr, this.scopeCtx(frame));
+    return arithmetic(expr.op, left, right, expr, this.scopeCtx(frame), integers);
   }
 
   private evaluateCall(call: CallExpr, frame: Frame): Value {
@@ -524,7 +608,7 @@ class Elaborator {
   private applyLayer(def: LayerDef, inputs: readonly Value[], argExprs: readonly Arg[], node: CallExpr | BinaryExpr, frame: Frame, label?: Identifier, doc?: string): Value {
     if (!this.expand(node.range, frame)) return this.fail();
     const args = bindArgs(def.signature, argExprs, node.range, this.bindCtx(frame));
-    if (label?.name) this.claimLabel(label, frame);
+    if (label?.name && !this.declarationOnly) this.claimLabel(label, frame);
     if (def.arity === "many" && inputs.length < 2 && inputs.every((i) => i.kind !== "unknown")) {
       this.report({ code: "E103", file: frame.file, range: node.range, message: `\`${def.name}\` merges two or more tensors; found ${inputs.length}`, help: `write \`${def.name}(a, b)\`` });
       return this.fail();
@@ -739,19 +823,27 @@ class Elaborator {
 
   private callBlock(block: Declared<BlockDecl>, call: CallExpr, piped: Value | undefined, frame: Frame): Value {
     const decl = block.decl;
-    this.host.blockCalled?.(decl);
-    if (frame.callStack.includes(decl)) {
-      const chain = [...frame.callStack.slice(frame.callStack.indexOf(decl)), decl];
-      this.reportCycle(chain, call, frame);
+    // The declaration's check reports a repeated parameter name (E101); which of the two an argument
+    // is for cannot be known, so such a call is not bound.
+    const bindable = !repeatsAParameter(decl);
+    if (!bindable) {
+      // The names its arguments use are used all the same: W401 about them would be noise.
+      for (const expr of expressionsIn(call.args.map((a) => a.value))) if (expr.kind === "Name") lookup(frame, expr.name.name);
+    }
+    if (this.declarationOnly) {
+      // The call's arguments are checked against the block's signature; its body is checked on its own.
+      if (bindable) this.bindCall(block, call, piped, frame);
       return this.fail();
     }
+    this.host.blockCalled?.(decl);
+    if (!bindable) return this.fail();
+    // A cycle of blocks is E106 once for the whole program (block-cycles.ts); here it only stops.
+    if (frame.callStack.includes(decl)) return this.fail();
     if (frame.callStack.length >= MAX_BLOCK_DEPTH) {
       // The blocks past the limit are called all the same: W401 about them would be noise.
       this.markReachableCalled(block);
-      // A cycle longer than the limit is still a cycle: say so rather than blame the depth.
-      const cycle = this.cycleThrough(block, frame.callStack);
-      if (cycle) this.reportCycle(cycle, call, frame);
-      else {
+      // A cycle longer than the limit is still a cycle, reported as such: do not blame the depth.
+      if (!this.closesCycle(block, frame.callStack)) {
         const chain = elide([...frame.callStack, decl].map((b) => b.name.name));
         this.report({
           code: "E105",
@@ -768,23 +860,7 @@ class Elaborator {
       this.expansionBudget += lengthOf(decl.range);
     }
     if (!this.expand(call.range, frame)) return this.fail();
-    const inner: Frame = {
-      file: block.file,
-      scope: this.host.program.scopes.get(block.file)!,
-      env: new Map(),
-      blockPath: [...frame.blockPath, decl.name.name],
-      site: frame.site ?? { file: frame.file, range: call.range },
-      callStack: [...frame.callStack, decl],
-      isModel: false,
-    };
-    const bound = bindBlockCall(decl, call, piped, {
-      caller: this.bindCtx(frame),
-      callee: this.bindCtx(inner),
-      shapes: this.shapeCtx(inner),
-      inner,
-      describeInput: (t) => this.describeInput(t, frame),
-      report: (d) => this.report(d),
-    });
+    const { inner, bound } = this.bindCall(block, call, piped, frame);
     if (!bound) return this.fail();
     for (const [name, binding] of bound) inner.env.set(name, binding);
     for (const param of decl.params) {
@@ -794,7 +870,7 @@ class Elaborator {
     const result = this.evaluateBody(decl.body, inner);
     this.reportUnused(inner, "block");
     if (!result.value || result.value.kind === "unknown") {
-      if (!result.value && decl.name.name) this.report({ code: "E103", file: block.file, range: decl.name.range, message: `block \`${decl.name.name}\` has no result`, help: "end its body with the expression that gives the result" });
+      if (!result.value) this.reportNoResult(block);
       return this.fail();
     }
     if (decl.result && result.value.kind === "tensor") {
@@ -815,43 +891,50 @@ class Elaborator {
     return result.value;
   }
 
-  /** E106 for blocks that call themselves; `chain` starts and ends with the same block. */
-  private reportCycle(chain: readonly BlockDecl[], call: CallExpr, frame: Frame): void {
-    const first = chain[0].name.name;
-    this.report({
-      code: "E106",
-      file: frame.file,
-      range: call.callee.range,
-      message: `block \`${first}\` calls itself: ${elide(chain.map((b) => b.name.name))}`,
-      help: "a network has a fixed depth: unroll the repetition by hand",
+  /** Binds a call's arguments in a fresh frame for the block's body; `bound` is undefined after an error. */
+  private bindCall(block: Declared<BlockDecl>, call: CallExpr, piped: Value | undefined, frame: Frame): { inner: Frame; bound?: Map<string, Binding> } {
+    const inner: Frame = {
+      file: block.file,
+      scope: this.host.program.scopes.get(block.file)!,
+      env: new Map(),
+      blockPath: [...frame.blockPath, block.decl.name.name],
+      site: frame.site ?? { file: frame.file, range: call.range },
+      callStack: [...frame.callStack, block.decl],
+      isModel: false,
+    };
+    const bound = bindBlockCall(block.decl, call, piped, {
+      caller: this.bindCtx(frame),
+      callee: this.bindCtx(inner),
+      shapes: this.shapeCtx(inner),
+      inner,
+      describeInput: (t) => this.describeInput(t, frame),
+      report: (d) => this.report(d),
     });
+    return { inner, bound };
+  }
+
+  private reportNoResult(block: Declared<BlockDecl>): void {
+    const name = block.decl.name.name;
+    if (name) this.report({ code: "E103", file: block.file, range: block.decl.name.range, message: `block \`${name}\` has no result`, help: "end its body with the expression that gives the result" });
   }
 
   /**
-   * A cycle of block calls that `block`, called at the end of `stack`, closes, found from the
-   * blocks' bodies without expanding them: the blocks of `stack` from the one reached again, then the
-   * calls from `block` back to it. Undefined when `block` reaches no block of the stack.
+   * Whether `block`, called at the end of `stack`, reaches a block of the stack or itself again
+   * through the calls its body makes (found without expanding them).
    */
-  private cycleThrough(block: Declared<BlockDecl>, stack: readonly BlockDecl[]): BlockDecl[] | undefined {
-    const targets = new Map<BlockDecl, number>(stack.map((b, i) => [b, i]));
-    const cameFrom = new Map<BlockDecl, BlockDecl | undefined>([[block.decl, undefined]]);
+  private closesCycle(block: Declared<BlockDecl>, stack: readonly BlockDecl[]): boolean {
+    const targets = new Set<BlockDecl>([...stack, block.decl]);
+    const seen = new Set<BlockDecl>([block.decl]);
     const queue: Declared<BlockDecl>[] = [block];
     for (let head = 0; head < queue.length; head++) {
-      const current = queue[head];
-      for (const callee of this.calleesOf(current)) {
-        const index = targets.get(callee.decl);
-        if (index !== undefined || callee.decl === block.decl) {
-          const path: BlockDecl[] = [];
-          for (let b: BlockDecl | undefined = current.decl; b; b = cameFrom.get(b)) path.push(b);
-          path.reverse();
-          return index === undefined ? [...path, block.decl] : [...stack.slice(index), ...path, callee.decl];
-        }
-        if (cameFrom.has(callee.decl)) continue;
-        cameFrom.set(callee.decl, current.decl);
+      for (const callee of this.calleesOf(queue[head])) {
+        if (targets.has(callee.decl)) return true;
+        if (seen.has(callee.decl)) continue;
+        seen.add(callee.decl);
         queue.push(callee);
       }
     }
-    return undefined;
+    return false;
   }
 
   /** Tells the host that every block `block` calls, directly or not, is called. */
@@ -872,38 +955,7 @@ class Elaborator {
   private calleesOf(block: Declared<BlockDecl>): Declared<BlockDecl>[] {
     const known = this.callees.get(block.decl);
     if (known) return known;
-    const blocks = this.host.program.scopes.get(block.file)?.blocks;
-    const found = new Set<Declared<BlockDecl>>();
-    const pending: Expr[] = [];
-    for (const p of block.decl.params) if (p.default) pending.push(p.default);
-    for (const stmt of block.decl.body) if (stmt.kind !== "Input") pending.push(stmt.value);
-    // An explicit stack: chains in the AST are as deep as they are long.
-    for (let expr = pending.pop(); expr; expr = pending.pop()) {
-      switch (expr.kind) {
-        case "Call": {
-          const callee = blocks?.get(expr.callee.name);
-          if (callee) found.add(callee);
-          for (const a of expr.args) pending.push(a.value);
-          break;
-        }
-        case "Pipe":
-          pending.push(expr.source, expr.stage);
-          break;
-        case "Binary":
-          pending.push(expr.left, expr.right);
-          break;
-        case "Unary":
-          pending.push(expr.operand);
-          break;
-        case "Paren":
-          pending.push(expr.inner);
-          break;
-        case "List":
-          for (const item of expr.items) pending.push(item);
-          break;
-      }
-    }
-    const result = [...found];
+    const result = [...new Set(blockCalls(block, this.host.program.scopes).map((c) => c.callee))];
     this.callees.set(block.decl, result);
     return result;
   }
@@ -916,6 +968,7 @@ class Elaborator {
       report: (d) => this.report(d),
       evaluate: (expr, type) => this.evaluate(expr, frame, type),
       layerValue: (call, type) => this.layerValue(call, type, frame),
+      chosenValue: (call) => this.host.chosen?.get(searchSpaceKey(frame.file, call.range)),
     };
   }
 
@@ -924,7 +977,7 @@ class Elaborator {
   }
 
   private shapeCtx(frame: Frame) {
-    return { file: frame.file, report: (d: Diagnostic) => this.report(d), evaluate: (e: Expr) => this.evaluate(e, frame) };
+    return { file: frame.file, report: (d: Diagnostic) => this.report(d), evaluate: (e: Expr) => this.evaluate(e, frame, DIMENSION) };
   }
 
   private bindDefault(type: ValueType, expr: Expr, frame: Frame): Value {
@@ -953,12 +1006,6 @@ function leastValues(shape: Shape): number {
 /** "at least " when a shape has symbolic dimensions, whose sizes are not known yet. */
 function atLeast(shape: Shape): string {
   return shape.some((d) => constValue(d) === undefined) ? "at least " : "";
-}
-
-/** `A → B → C`, with the middle of a long chain left out: `A → B → C → … (994 more) … → X → Y → Z`. */
-function elide(names: readonly string[]): string {
-  if (names.length <= 12) return names.join(" → ");
-  return [...names.slice(0, 6), `… (${names.length - 12} more) …`, ...names.slice(-6)].join(" → ");
 }
 
 function symbolic(name: string): Value {

@@ -45,6 +45,12 @@ export interface ModelOutput {
   readonly definedAt: Location;
 }
 
+/** A model parameter without a value: its name and where it is declared. */
+export interface UnboundParam {
+  readonly name: string;
+  readonly declaredAt: Location;
+}
+
 export interface ModelGraph {
   readonly name: string;
   readonly file: string;
@@ -53,6 +59,11 @@ export interface ModelGraph {
   readonly outputs: readonly ModelOutput[];
   /** The model's parameters as bound for this elaboration (defaults or a training's arguments). */
   readonly params: ReadonlyMap<string, Value>;
+  /**
+   * The parameters this elaboration left without a value: no default and no argument (an `int` stays
+   * a symbol). The model may declare them so; a training must give them (E103).
+   */
+  readonly unbound: readonly UnboundParam[];
   /** The sum of every layer's parameters; undefined when some layer's count is unknown. */
   readonly totalParams?: Dim;
   /** True when elaboration reported an error: shapes after the error are missing. */

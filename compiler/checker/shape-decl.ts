@@ -6,11 +6,20 @@
 import type { Expr, ShapeType } from "../../grammar/ast.js";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { DType, Value } from "../schema/values.js";
-import { numberText } from "../schema/bind.js";
+import { describeValue, numberText } from "../schema/bind.js";
+import type { ValueType } from "../schema/types.js";
 import { constValue, dimConst, dimEquals, dimSymbol, dimToString, type Dim } from "../shapes/dim.js";
 import { MAX_TENSOR_VALUES, MAX_TENSOR_VALUES_TEXT, TENSOR_LIMIT_HELP } from "../shapes/limits.js";
 import type { Shape } from "../shapes/shape.js";
 import type { Frame } from "./frame.js";
+
+/**
+ * What a declared dimension is expected to be. Passed down through its operands, it makes every
+ * operation in it dimension arithmetic: `/` rounds down (`[H / 2]` is 4 when `H` is 9), as it does
+ * for a symbol that stays symbolic (docs/language.md §1). Recognised by identity: a layer's integer
+ * argument of the same form divides as numbers do.
+ */
+export const DIMENSION: ValueType = { kind: "int", range: { min: 1 }, symbolic: true };
 
 export interface ShapeContext {
   readonly file: string;
@@ -133,6 +142,17 @@ function dimOf(expr: Expr, ctx: ShapeContext): Dim | undefined {
     ctx.report(diagnostic({ code: "E105", file: ctx.file, range: expr.range, message: `a dimension must be a positive integer, found ${value.value}` }));
     return undefined;
   }
-  ctx.report(diagnostic({ code: "E104", file: ctx.file, range: expr.range, message: "a dimension must be an integer or a dimension symbol such as `T`" }));
+  ctx.report(
+    diagnostic({
+      code: "E104",
+      file: ctx.file,
+      range: expr.range,
+      message:
+        value.kind === "number"
+          ? `a dimension must be a whole number, but this is ${value.value}`
+          : `a dimension must be a number, a dimension symbol such as \`T\` or arithmetic of them, but this is ${describeValue(value)}`,
+      help: "write a positive integer, a symbol, or `+ - * /` of them (`/` rounds down): `[H / 2, W / 2, C * 2]`",
+    }),
+  );
   return undefined;
 }

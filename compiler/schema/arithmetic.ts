@@ -12,14 +12,28 @@ import { add, constValue, dimConst, exactly, floorDiv, mul, sub, type Dim } from
 
 type Op = "+" | "-" | "*" | "/";
 
+/**
+ * What two integers are: numbers (an argument: `width / 2` is 50 when width is 100, `width / 3` a
+ * fraction), or dimensions (a declared shape: `H / 2` rounds down whether `H` is a symbol or bound to
+ * 9, so a block's signature means the same for every size it is called with).
+ */
+export type Integers = "numbers" | "dimensions";
+
 /** Applies `op`; reports E104 for operands that are not numbers and E105 for a division by zero. */
-export function arithmetic(op: Op, left: Value, right: Value, expr: Expr, ctx: Pick<BindContext, "file" | "report">): Value {
+export function arithmetic(op: Op, left: Value, right: Value, expr: Expr, ctx: Pick<BindContext, "file" | "report">, integers: Integers = "numbers"): Value {
   if (left.kind === "unknown" || right.kind === "unknown") return UNKNOWN;
   const fail = (message: string, code: "E104" | "E105" = "E104"): Value => {
     ctx.report(diagnostic({ code, file: ctx.file, range: expr.range, message }));
     return UNKNOWN;
   };
-  if (left.kind === "number" && right.kind === "number") {
+  const fraction = [left, right].find((v) => v.kind === "number" && !Number.isInteger(v.value));
+  // A fraction beside a dimension (`C * 0.5`, or anywhere in a declared shape) is the fault: both
+  // sides are numbers, so saying one is missing would be false.
+  const inDimension = integers === "dimensions" || left.kind === "dim" || right.kind === "dim";
+  if (fraction?.kind === "number" && inDimension && isNumeric(left) && isNumeric(right)) {
+    return fail(`a dimension takes part only in integer arithmetic, and ${fraction.value} is not an integer`);
+  }
+  if (left.kind === "number" && right.kind === "number" && integers === "numbers") {
     if (op === "/" && right.value === 0) return fail("division by zero", "E105");
     const value = compute(op, left.value, right.value);
     if (Number.isNaN(value)) return fail(`${left.value} ${op} ${right.value} evaluates to NaN`, "E105");
@@ -54,6 +68,10 @@ function compute(op: Op, a: number, b: number): number {
     case "/":
       return a / b;
   }
+}
+
+function isNumeric(value: Value): boolean {
+  return value.kind === "number" || value.kind === "dim";
 }
 
 /** Whether a value can take part in dimension arithmetic: a dimension, or an integer (numbers with a fraction are not dimensions). */

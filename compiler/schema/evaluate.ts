@@ -34,8 +34,8 @@ export interface ExpressionContext<Expected> {
   pipe(pipe: PipeExpr, expected: Expected): Value;
   /** A hole left by a syntax error, which the parser reported already. */
   hole(expr: ErrorExpr): Value;
-  /** Applies a binary operator to evaluated operands; `arithmetic` when absent. */
-  binary?(expr: BinaryExpr, left: Value, right: Value): Value;
+  /** Applies a binary operator to evaluated operands, the whole expected as `expected`; `arithmetic` when absent. */
+  binary?(expr: BinaryExpr, left: Value, right: Value, expected: Expected): Value;
   /**
    * Called with the value of each inner node of a chain of operators or minus signs, the values the
    * context's `evaluate` would have seen had it been called on them (the outermost is its own).
@@ -102,7 +102,8 @@ function binaryChain<Expected>(outermost: BinaryExpr, expected: Expected, ctx: E
   for (let i = chain.length - 1; i >= 0; i--) {
     const node = chain[i];
     const right = ctx.evaluate(node.right, operandType);
-    value = ctx.binary ? ctx.binary(node, value, right) : arithmetic(node.op, value, right, node, ctx);
+    // An inner node of the chain is an operand of the one outside it, expected as operands are.
+    value = ctx.binary ? ctx.binary(node, value, right, i === 0 ? expected : operandType) : arithmetic(node.op, value, right, node, ctx);
     if (i > 0) ctx.recordChainValue?.(node, value);
   }
   return value;

@@ -28,6 +28,8 @@ export interface TrainingContext {
   report(d: Diagnostic): void;
   /** The trained model, elaborated with this training's arguments; undefined when it is unknown. */
   readonly model?: ModelGraph;
+  /** Whether binding the model's arguments (`Mlp(hiden: 30)`) reported an error: then nothing is resolved. */
+  readonly argumentsFailed?: boolean;
   /** How data files are looked at (E107, E108, shapes from headers); undefined: they are not. */
   readonly dataFiles?: DataFileAccess;
 }
@@ -83,8 +85,24 @@ export function checkTraining(decl: TrainDecl, ctx: TrainingContext): ResolvedTr
   const facts = ctx.dataFiles ? checkTrainingFiles(entries, ctx.file, ctx.dataFiles, report) : undefined;
   const training = boundTraining(decl, ctx.model, entries, facts);
   for (const rule of TRAINING_RULES) rule(training, { file: ctx.file, report });
-  if (failed || !ctx.model || ctx.model.incomplete) return undefined;
-  return resolveTraining(training);
+  if (failed || ctx.argumentsFailed || !ctx.model || ctx.model.incomplete) return undefined;
+  const resolved = resolveTraining(training);
+  // Code generation refuses a training without settings; `nnc check` must then not say it is fine.
+  if (!resolved) reportUnresolved(decl, training.name, ctx);
+  return resolved;
+}
+
+/** E000: a training with no error that still could not be resolved is nnc's fault, said as such. */
+function reportUnresolved(decl: TrainDecl, name: string, ctx: TrainingContext): void {
+  ctx.report(
+    diagnostic({
+      code: "E000",
+      file: ctx.file,
+      range: { start: decl.range.start, end: decl.model.range.end },
+      message: `internal error: nnc found no mistake in training \`${name}\` but could not resolve its settings (please report)`,
+      notes: ["code for this training cannot be generated until this is fixed in nnc"],
+    }),
+  );
 }
 
 /**

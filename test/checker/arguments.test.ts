@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { shapeToString } from "../../compiler/shapes/shape.js";
 import { diagnosticWith, expectDiagnostics } from "../support/expect-diagnostics.js";
 
 describe("layer arguments (E102–E105)", () => {
@@ -53,6 +54,25 @@ model M {
   input x: [4]
   x -> dense(0)                          // expect: E105 col 14: 0 is out of range: expected a value ≥ 1
 }`);
+  });
+
+  it("takes a bare layer name where a layer goes as that layer without arguments", () => {
+    const result = expectDiagnostics(`
+model V {
+  input c: [5, 4, 3]
+  c -> time_distributed(flatten) -> time_distributed(relu) -> time_distributed(batchnorm) -> lstm(2)
+}`);
+    expect(result.models[0].layers.map((l) => l.output && shapeToString(l.output.shape))).toEqual(["[5, 12]", "[5, 12]", "[5, 12]", "[2]"]);
+    const wrong = expectDiagnostics(`
+model W {
+  input c: [5, 4]
+  let h = c -> relu
+  c -> bidirectional(lstm)               // expect: E103 col 22: \`lstm\` needs the argument \`units\` (an integer)
+  c -> bidirectional(dense)              // expect: E104 col 22: expected a recurrent layer (rnn, lstm or gru), found \`dense\`
+  c -> time_distributed(dens)            // expect: E100 col 25: unknown layer \`dens\`
+  c -> time_distributed(h)               // expect: E104 col 25: expected a layer, found a tensor
+}`);
+    expect(diagnosticWith(wrong, "E100").help).toBe("did you mean `dense`?");
   });
 
   it("evaluates arithmetic on parameters", () => {

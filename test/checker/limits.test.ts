@@ -75,12 +75,13 @@ describe("input as deep as it is long", () => {
     expect(errors(check(blockChain(MAX_BLOCK_DEPTH)))).toEqual([]);
   });
 
-  it("reports a cycle of blocks as E106 however long it is, at the call that closes it or at the limit", () => {
+  it("reports a cycle of blocks as E106 however long it is, at the call that closes it", () => {
     for (const n of [2, 500, 1000]) {
       const result = check(blockCycle(n));
       expect(errors(result), `cycle of ${n}`).toHaveLength(1);
       expect(diagnosticWith(result, "E106").message).toMatch(/^block `B0` calls itself: B0 → B1 → /);
       expect(diagnosticWith(result, "E106").message).toMatch(new RegExp(`B${n - 1} → B0$`));
+      expect(diagnosticWith(result, "E106").range.start.line).toBe(n);
       expect(result.diagnostics.filter((d) => d.code === "W401")).toEqual([]);
     }
     expect(diagnosticWith(check(blockCycle(1000)), "E106").message).toBe(

@@ -19,6 +19,21 @@ model M { input x: [4]  x -> dense(2) }
 `);
   });
 
+  it("still checks the body of a block no model calls", () => {
+    expectDiagnostics(`
+block L(x) { x -> dens(3) -> dropout(2) }     // expect: W401 col 7: block \`L\` is never used // expect: E100 col 19: unknown layer or block \`dens\` // expect: E105 col 38: 2 is out of range: expected a value in [0, 1)
+model M { input x: [4]  x -> dense(2) }
+`);
+  });
+
+  it("does not count a call from an unused block as a use", () => {
+    expectDiagnostics(`
+block Inner(x) { x -> relu }                  // expect: W401 col 7: block \`Inner\` is never used
+block Outer(x) { x -> Inner }                 // expect: W401 col 7: block \`Outer\` is never used
+model M { input x: [4]  x -> dense(2) }
+`);
+  });
+
   it("does not warn on a file of blocks without models (a library)", () => {
     expectClean(`block Lib(x) { x -> relu }`);
   });

@@ -42,6 +42,18 @@ describe("nnc compile", () => {
     expect(existsSync(join(dir, "gen", "bad.ts"))).toBe(false);
   });
 
+  it("refuses a training without a model argument it needs as nnc check does, naming the error", async () => {
+    const dir = folder();
+    const source = "model Mlp(hidden: int) { input x: [784]; x -> dense(hidden, activation: relu) -> dense(10, activation: softmax) }\ntrain Mlp { data: mnist(flat: true); loss: cross_entropy; optimizer: adam }\n";
+    writeFileSync(join(dir, "open.nn"), source);
+    const check = await run("check", join(dir, "open.nn"));
+    const compile = await run("compile", join(dir, "open.nn"), "--out-dir", join(dir, "gen"));
+    expect([check.code, compile.code]).toEqual([1, 1]);
+    for (const r of [check, compile]) expect(r.stderr + r.stdout).toContain("error[E103]: training `Mlp` needs the model argument `hidden`");
+    expect(compile.stderr).not.toContain("has errors");
+    expect(existsSync(join(dir, "gen", "open.ts"))).toBe(false);
+  });
+
   it("reports what it wrote, then that nothing changed", async () => {
     const dir = folder();
     writeFileSync(join(dir, "a.nn"), TWO_TRAININGS);

@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
-import type { Expr, TrainDecl } from "../../grammar/ast.js";
+import type { BinaryExpr, Expr, TrainDecl } from "../../grammar/ast.js";
 import { parse } from "../../grammar/parse.js";
 import type { Diagnostic } from "../../compiler/diagnostics/diagnostic.js";
+import { arithmetic, type Integers } from "../../compiler/schema/arithmetic.js";
 import { evaluateExpression, type ExpressionContext } from "../../compiler/schema/evaluate.js";
 import { literalBindContext } from "../../compiler/schema/literal-context.js";
 import type { ValueType } from "../../compiler/schema/types.js";
-import { UNKNOWN, type Value } from "../../compiler/schema/values.js";
+import { num, UNKNOWN, type Value } from "../../compiler/schema/values.js";
+import { dimSymbol } from "../../compiler/shapes/dim.js";
 
 /** The expression written as the value of a training entry. */
 function expression(text: string): Expr {
@@ -39,7 +41,7 @@ function testContext() {
     recordChainValue: (node) => recorded.push(node),
   };
   const run = (text: string, expected?: string): Value => evaluateExpression(expression(text), expected, ctx);
-  return { run, diagnostics, evaluated, recorded, expectedOfNames };
+  return { run, ctx, diagnostics, evaluated, recorded, expectedOfNames };
 }
 
 describe("the shared expression evaluator", () => {
@@ -85,6 +87,32 @@ describe("the shared expression evaluator", () => {
     run("[a, b]", "list");
     run("a - -b", "whole");
     expect(expectedOfNames).toEqual(["item of list", "item of list", "operand of whole", "operand of operand of whole"]);
+  });
+
+  it("tells `binary` what the whole is expected to be, and an inner operation what an operand is", () => {
+    const { ctx } = testContext();
+    const seen: (string | undefined)[] = [];
+    const binary = { ...ctx, binary: (node: BinaryExpr, left: Value, right: Value, expected: string | undefined) => (seen.push(expected), arithmetic(node.op, left, right, node, ctx)) };
+    evaluateExpression(expression("a / 2 + 1"), "whole", binary);
+    expect(seen).toEqual(["operand of whole", "whole"]);
+  });
+
+  it("divides integers as numbers in arguments, and rounding down as dimensions", () => {
+    const { ctx, diagnostics } = testContext();
+    const apply = (op: "+" | "-" | "*" | "/", a: number, b: number, integers?: Integers) =>
+      arithmetic(op, num(a), num(b), expression("1"), ctx, integers);
+    expect(apply("/", 100, 2)).toEqual({ kind: "number", value: 50, integer: true });
+    expect(apply("/", 9, 2)).toEqual({ kind: "number", value: 4.5, integer: false });
+    expect(apply("/", 9, 2, "dimensions")).toEqual({ kind: "number", value: 4, integer: true });
+    expect(apply("-", 9, 2, "dimensions")).toEqual({ kind: "number", value: 7, integer: true });
+    expect(diagnostics).toEqual([]);
+    // A fraction has no place in a dimension, whether the symbol beside it is bound or not.
+    expect(apply("*", 9, 0.5, "dimensions")).toEqual(UNKNOWN);
+    expect(arithmetic("*", { kind: "dim", dim: dimSymbol("C") }, num(0.5), expression("1"), ctx)).toEqual(UNKNOWN);
+    expect(diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ["E104", "a dimension takes part only in integer arithmetic, and 0.5 is not an integer"],
+      ["E104", "a dimension takes part only in integer arithmetic, and 0.5 is not an integer"],
+    ]);
   });
 
   it("evaluates chains thousands long by iteration: the context sees only their leaves", () => {

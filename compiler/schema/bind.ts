@@ -23,6 +23,11 @@ export interface BindContext {
   evaluate(expr: Expr, type: ValueType): Value;
   /** Turns `lstm(32)` into a layer value, for parameters of type `layer`. */
   layerValue?(call: CallExpr, type: ValueType & { kind: "layer" }): Value;
+  /**
+   * The value a search space written at `call` takes in this evaluation, or undefined to bind the
+   * space itself: code generation builds a model once per value its layers' spaces may take.
+   */
+  chosenValue?(call: CallExpr): Value | undefined;
 }
 
 export const SEARCH_SPACES = ["choice", "uniform", "log_uniform", "int_uniform"] as const;
@@ -165,6 +170,8 @@ export function bindValue(type: ValueType, expr: Expr, ctx: BindContext): Value 
   if (expr.kind === "Error") return UNKNOWN;
   if (expr.kind === "Paren") return bindValue(type, expr.inner, ctx);
   if (expr.kind === "Call" && isSearchSpace(expr.callee.name) && acceptsSearch(type, expr.callee.name)) {
+    const chosen = ctx.chosenValue?.(expr);
+    if (chosen) return checkValue(chosen, type, expr, ctx);
     return { kind: "search", space: bindSearchSpace(expr, type, ctx) };
   }
   const alternative = type.kind === "union" ? pickAlternative(type.of, expr) : type;
@@ -228,13 +235,26 @@ function bindConstructor(type: ValueType & { kind: "ctor" }, call: CallExpr, ctx
   return { kind: "ctor", signature, args: bindArgs(signature, call.args, call.range, ctx) };
 }
 
-/** Reports E100 for a name that is not one of `candidates`, with a "did you mean" when one is close. */
+/**
+ * What to say when no name of a kind is in scope at all, by the kind (`what`); listing the
+ * candidates would say nothing ("expected ").
+ */
+const NONE_IN_SCOPE: Readonly<Record<string, (name: string) => string>> = {
+  name: (name) => `declare it before its use: as an \`input\`, a \`let\`, a parameter, or a dimension symbol standing alone in a shape (\`[${name}, 8]\`)`,
+  model: () => "no model is declared in this file or in the files it `use`s",
+};
+
+/**
+ * Reports E100 for a name that is not one of `candidates`, with a "did you mean" when one is close.
+ * `whenNone` is the help when there are no candidates (by default, what `NONE_IN_SCOPE` says).
+ */
 export function reportUnknownName(
   name: string,
   range: Range,
   what: string,
   candidates: readonly string[],
   ctx: Pick<BindContext, "file" | "report">,
+  whenNone: string | undefined = NONE_IN_SCOPE[what]?.(name),
 ): string | undefined {
   const foreign = foreignName(name, what, candidates);
   if (foreign) {
@@ -250,9 +270,11 @@ export function reportUnknownName(
       message: `unknown ${what} \`${name}\``,
       help: guess
         ? `did you mean \`${guess}\`?`
-        : candidates.length <= 12
-          ? `expected ${formatList(candidates)}`
-          : undefined,
+        : candidates.length === 0
+          ? whenNone
+          : candidates.length <= 12
+            ? `expected ${formatList(candidates)}`
+            : undefined,
       fixes: guess ? [replaceWith(ctx.file, range, guess)] : [],
     }),
   );
@@ -423,27 +445,34 @@ export function describeValue(value: Value): string {
 /**
  * Binds `choice(…)`, `uniform(a, b)`, `log_uniform(a, b)` or `int_uniform(a, b)` and checks that the
  * space is valid (E304): not empty, ordered bounds, positive bounds for a log scale, integer bounds
- * for int_uniform. Each option is checked against the parameter's type.
+ * for int_uniform, and no continuous range where only a name or an integer goes. Each option is
+ * checked against the parameter's type. A space that does not fit its parameter gets an unknown
+ * representative, so that where its value is used (a model argument in the body) nothing more is said.
  */
 function bindSearchSpace(call: CallExpr, type: ValueType, ctx: BindContext): SearchSpace {
   const kind = call.callee.name as SearchSpace["kind"];
-  const invalid = (range: Range, message: string, help?: string): void =>
-    ctx.report(diagnostic({ code: "E304", file: ctx.file, range, message, help }));
+  const where = { file: ctx.file, range: call.range };
+  const invalid = (range: Range, message: string, help?: string, fixes: Fix[] = []): void =>
+    ctx.report(diagnostic({ code: "E304", file: ctx.file, range, message, help, fixes }));
   for (const a of call.args) {
     if (a.name) invalid(a.name.range, `\`${kind}\` takes its values positionally`, `remove \`${a.name.name}:\``);
   }
   if (kind === "choice") {
     const options = call.args.map((a) => bindValue(type, a.value, ctx));
     if (options.length === 0) invalid(call.range, "`choice()` needs at least one option", "list the values to try: `choice(30, 100, 300)`");
-    return { kind, options, representative: options[0] ?? UNKNOWN, range: call.range };
+    return { kind, options, representative: options[0] ?? UNKNOWN, ...where };
   }
   const boundType: ValueType = kind === "int_uniform" ? { kind: "int" } : { kind: "float" };
-  if (type.kind !== "int" && type.kind !== "float") {
+  // A union's number (`validation`: a fraction or a dataset) takes a range as a number would.
+  const numeric = type.kind === "union" ? type.of.find((t) => t.kind === "int" || t.kind === "float") : type;
+  let fits = true;
+  if (numeric?.kind !== "int" && numeric?.kind !== "float") {
     invalid(call.range, `\`${kind}\` is a numeric range, but ${describeType(type)} goes here`, "use `choice(…)` to search over names");
+    fits = false;
   }
   if (call.args.length !== 2) {
     invalid(call.range, `\`${kind}\` takes two bounds, low and high; found ${call.args.length}`);
-    return { kind, options: [], representative: UNKNOWN, range: call.range };
+    return { kind, options: [], representative: UNKNOWN, ...where };
   }
   const [low, high] = call.args.map((a) => bindValue(boundType, a.value, ctx));
   const lo = concrete(low);
@@ -454,6 +483,18 @@ function bindSearchSpace(call: CallExpr, type: ValueType, ctx: BindContext): Sea
       invalid(call.args[0].range, `\`log_uniform\` needs bounds above 0; found ${lo.value}`, "a log scale cannot include 0: start from a small positive value such as 1e-4");
     }
   }
+  if (numeric?.kind === "int" && kind !== "int_uniform") {
+    // A batch size of 11.64 or 2.34 epochs cannot run: the range must be one of integers.
+    const integers = lo.kind === "number" && hi.kind === "number" && Number.isInteger(lo.value) && Number.isInteger(hi.value);
+    const bounds = integers ? `${lo.value}, ${hi.value}` : "low, high";
+    invalid(
+      call.range,
+      `\`${kind}(…)\` draws fractional numbers, but ${describeType(numeric)} goes here`,
+      `search the integers with \`int_uniform(${bounds})\`, or list the values to try with \`choice(…)\``,
+      integers ? [replaceWith(ctx.file, call.callee.range, "int_uniform")] : [],
+    );
+    fits = false;
+  }
   // The representative must itself satisfy the parameter's type (e.g. `lr > 0`).
-  return { kind, options: [low, high], representative: low, range: call.range };
+  return { kind, options: [low, high], representative: fits ? low : UNKNOWN, ...where };
 }

@@ -38,6 +38,8 @@ export interface SearchSpace {
   readonly options: readonly Value[];
   /** The value used to check shapes and show the model: the first option or the lower bound. */
   readonly representative: Value;
+  /** Where it is written: the file and range name the space (a layer's space is a dimension of the search). */
+  readonly file: string;
   readonly range: Range;
 }
 
@@ -60,6 +62,11 @@ export type Value =
   | { readonly kind: "unknown" };
 
 export const UNKNOWN: Value = { kind: "unknown" };
+
+/** What names one written search space, wherever its value flows (`file:offset` of the call). */
+export function searchSpaceKey(file: string, range: Range): string {
+  return `${file}:${range.start.offset}`;
+}
 
 /** Replaces a search space by its representative, recursively through lists. */
 export function concrete(value: Value): Value {

@@ -9,6 +9,7 @@ import { concrete, type BoundArgs, type SearchSpace, type Value } from "../schem
 import type { DataFacts } from "./check-data-files.js";
 import { datasetInfo, type DatasetInfo } from "./dataset-info.js";
 import type { TrainingKey } from "./keys.js";
+import { layerSearches, type LayerSearch } from "./layer-searches.js";
 
 export interface BoundEntry {
   readonly entry: TrainEntry;
@@ -167,19 +168,28 @@ export function validationSource(training: BoundTraining): "key" | "folds" | "da
 /** A search space found in a training: its kind, where it is written, and the setting it is in. */
 export interface FoundSearch {
   readonly kind: SearchSpace["kind"];
+  /** The file it is written in: the training's, or the model's for a layer's space. */
+  readonly file: string;
   readonly range: Range;
-  /** `optimizer.lr`, `model.hidden`, `augment[1].degrees`. */
+  /** `optimizer.lr`, `model.hidden`, `augment[1].degrees`, `h.units` (a layer's argument). */
   readonly path: string;
-  /** The training key it is in, or undefined for a model argument. */
+  /** The training key it is in, or undefined for a model or layer argument. */
   readonly key?: TrainingKey;
+  /** Set for a space written in one of the model's layers. */
+  readonly layer?: LayerSearch;
+  /** The bound value of a model argument's space; undefined for the others. */
+  readonly value?: Value;
 }
 
-/** Every search space of a training's values and model arguments, in source order. */
-export function searchSpaces(training: BoundTraining): FoundSearch[] {
+/**
+ * Every search space of a training's values, model arguments and model layers: the training's (in
+ * `file`) in source order, then the layers' in layer order.
+ */
+export function searchSpaces(training: BoundTraining, file: string): FoundSearch[] {
   const found: FoundSearch[] = [];
   const walk = (value: Value, path: string, key: TrainingKey | undefined): void => {
     if (value.kind === "search") {
-      found.push({ kind: value.space.kind, range: value.space.range, path, key });
+      found.push({ kind: value.space.kind, file, range: value.space.range, path, key });
       value.space.options.forEach((o, i) => walk(o, `${path}.options[${i}]`, key));
     } else if (value.kind === "ctor") {
       for (const [name, a] of value.args) walk(a.value, `${path}.${name}`, key);
@@ -191,9 +201,32 @@ export function searchSpaces(training: BoundTraining): FoundSearch[] {
   training.decl.args.forEach((arg, i) => {
     if (arg.value.kind === "Call" && (SEARCH_SPACES as readonly string[]).includes(arg.value.callee.name)) {
       const name = arg.name?.name ?? params[i] ?? String(i);
-      found.push({ kind: arg.value.callee.name as SearchSpace["kind"], range: arg.value.range, path: `model.${name}` });
+      const value = training.model?.params.get(name);
+      found.push({ kind: arg.value.callee.name as SearchSpace["kind"], file, range: arg.value.range, path: `model.${name}`, value });
     }
   });
   for (const [key, { value }] of training.entries) walk(value, key, key);
-  return found.sort((a, b) => a.range.start.offset - b.range.start.offset);
+  found.sort((a, b) => a.range.start.offset - b.range.start.offset);
+  const layers = training.model ? layerSearches(training.model) : [];
+  return [...found, ...layers.map((layer): FoundSearch => ({ kind: layer.space.kind, file: layer.space.file, range: layer.space.range, path: layer.name, layer }))];
 }
+
+/**
+ * Training keys whose value a search may not choose (E304), each with the reason: they say how the
+ * search runs or what its trials are compared on, so every trial must share them.
+ */
+export const UNSEARCHABLE_KEYS: Partial<Record<TrainingKey, { readonly why: string; readonly help: string }>> = {
+  tune: { why: "says how to search", help: "write a single value" },
+  objective: { why: "ranks the trials, so every trial must be ranked by the same one", help: "write a single value" },
+  seed: {
+    why: "is the same for every trial, so that the ranking compares the searched values and not the luck of the draw",
+    help: "write one seed; to rank trials on several seeds, add `repeats: 3` (seeds seed, seed + 1, seed + 2)",
+  },
+  repeats: { why: "says how many times each trial trains, so every trial must train as often", help: "write a single value" },
+  ensemble: {
+    why: "would change how many networks a trial trains: a search ranks one network per trial",
+    help: "search with one network, then train `ensemble: n` with the values the search found",
+  },
+  folds: { why: "would change the validation data the trials are ranked on", help: "write a single value" },
+  validation: { why: "would change the validation data the trials are ranked on", help: "write a single value" },
+};

@@ -7,7 +7,7 @@
  */
 import type { Targets } from "./dataset-info.js";
 import type { TrainingKey } from "./keys.js";
-import type { MetricSetting, ObjectiveSetting, ResolvedTraining } from "./resolved.js";
+import { objectiveFor, type MetricSetting, type ObjectiveSetting, type ResolvedTraining } from "./resolved.js";
 
 /** A key's default: `shown` is Markdown, as in the docs' key table. */
 interface KeyDefault {
@@ -79,7 +79,14 @@ export function defaultVote(targets: Targets): "majority" | "mean" {
   return targets.kind === "regression" ? "mean" : "majority";
 }
 
-/** Accuracy for class targets of one output; the loss otherwise (several outputs have one accuracy each). */
-export function defaultObjective(targets: Targets, severalOutputs: boolean): ObjectiveSetting {
-  return targets.kind === "classes" && !severalOutputs ? { kind: "maximize", metric: "val_accuracy" } : { kind: "minimize", metric: "val_loss" };
+/**
+ * Accuracy for class targets of one output; the loss otherwise (several outputs have one accuracy
+ * each). Null when only the data will tell (a user file without `classes` or `targets`, whose labels
+ * may be class names): the runtime then applies the same rule (`objectiveFor`) once the training
+ * part is read, as it does for `metrics`.
+ */
+export function defaultObjective(targets: Targets, severalOutputs: boolean): ObjectiveSetting | null {
+  if (severalOutputs) return objectiveFor([false, false]);
+  if (targets.kind === "unknown") return null;
+  return objectiveFor([targets.kind === "classes"]);
 }

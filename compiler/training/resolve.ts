@@ -3,6 +3,7 @@
  * defaults filled in (from defaults.ts), search spaces kept where they occur and listed in `search`.
  */
 import { concrete, type Value } from "../schema/values.js";
+import { layerSearches } from "./layer-searches.js";
 import { hasSeveralOutputs, validationSource, type BoundTraining } from "./bound.js";
 import { bool, ctor, enumOf, initializerSetting, isSearchSpec, labels, list, num, plainNumber, required, str, tunable, Unresolvable } from "../schema/setting-values.js";
 import { partSetting } from "./dataset-parts.js";
@@ -311,10 +312,15 @@ function objectiveSetting(value: Value): ObjectiveSetting {
   throw new Unresolvable();
 }
 
-/** The model's parameters as this training binds them (defaults included). */
+/**
+ * The model's parameters as this training binds them (defaults included), then each search space of
+ * its layers under its dimension's name (`h.units`, never a parameter's name): the runtime picks the
+ * model's build by all of them.
+ */
 function modelArgs(training: BoundTraining): Record<string, ModelArgument> {
   const args: Record<string, ModelArgument> = {};
   for (const [name, value] of training.model?.params ?? []) args[name] = tunable(value, modelArgument);
+  for (const layer of training.model ? layerSearches(training.model) : []) args[layer.name] = tunable(layer.value, modelArgument);
   return args;
 }
 
@@ -333,7 +339,10 @@ export function modelArgument(value: Value): number | boolean | string | Initial
   }
 }
 
-/** Finds every search space in resolved data, with its path (`optimizer.lr`, `augment[0].degrees`). */
+/**
+ * Finds every search space in resolved data, with its path (`optimizer.lr`, `augment[0].degrees`;
+ * a key that is not a name is quoted in brackets: `model.args["h.units"]`).
+ */
 function collectSearch(value: unknown, path: string, out: SearchEntry[]): void {
   if (typeof value !== "object" || value === null) return;
   if (Array.isArray(value)) {
@@ -346,5 +355,5 @@ function collectSearch(value: unknown, path: string, out: SearchEntry[]): void {
     if (Array.isArray(record.options)) record.options.forEach((o, i) => collectSearch(o, `${path}.options[${i}]`, out));
     return;
   }
-  for (const [key, item] of Object.entries(record)) collectSearch(item, path ? `${path}.${key}` : key, out);
+  for (const [key, item] of Object.entries(record)) collectSearch(item, !/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${path}[${JSON.stringify(key)}]` : path ? `${path}.${key}` : key, out);
 }

@@ -237,7 +237,7 @@ function transformText(transform: Item<ResolvedTraining["augment"]>): Printed {
 }
 
 /** A model argument: numbers and flags as written, an initializer as a call, a name bare, other strings quoted. */
-function modelArgumentText(value: ResolvedTraining["model"]["args"][string]): Printed {
+export function modelArgumentText(value: ResolvedTraining["model"]["args"][string]): Printed {
   return tunable(value, (v) => {
     if (typeof v === "number") return numberText(v);
     if (typeof v === "boolean") return String(v);
@@ -250,13 +250,18 @@ function modelArgumentText(value: ResolvedTraining["model"]["args"][string]): Pr
 
 /**
  * Every training key with a value, in the order of the language reference, as `.nn` text; `model`
- * is the train block's model with its arguments (`Mlp(hidden: 64)`).
+ * is the train block's model with its arguments (`Mlp(hidden: 64)`), followed by each search space
+ * of its layers under its dimension's name (`"h.units": "choice(32, 64)"`).
  */
 export function settingsSource(settings: ResolvedTraining): Record<string, string> {
   const s = settings;
   const out: Record<string, string> = {};
-  const args = Object.entries(s.model.args);
+  // A layer's search space travels with the model arguments under its dimension's name (`h.units`),
+  // which is no argument of the model: it gets a line of its own.
+  const isParameter = (name: string) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
+  const args = Object.entries(s.model.args).filter(([name]) => isParameter(name));
   out.model = args.length === 0 ? s.model.name : `${s.model.name}(${args.map(([k, v]) => `${k}: ${modelArgumentText(v)}`).join(", ")})`;
+  for (const [name, value] of Object.entries(s.model.args)) if (!isParameter(name)) out[name] = modelArgumentText(value);
   out.data = tunable(s.data, dataText);
   if (s.validation.kind === "fraction") out.validation = num(s.validation.fraction);
   if (s.validation.kind === "dataset") out.validation = tunable(s.validation.data, dataText);

@@ -8,8 +8,10 @@
  * What nnc fills in for an absent key is listed once, in compiler/training/defaults.ts (and
  * docs/training.md). Once the search (if any) has chosen its values, the runtime works on a
  * `SettledTraining`, whose types admit no search space: `settle` and the search's `applyChoice`
- * check that once, and no consumer checks again. A training with `tune` is a `TunedTraining`, whose
- * `objective` is there (`tuned` checks it once), so the runtime repeats no default of its own.
+ * check that once, and no consumer checks again. A training with `tune` is a `TunedTraining`. Two
+ * defaults depend on what the data files hold, which only reading them tells: `metrics` and a
+ * search's `objective` are then null, and the runtime decides them from the training part
+ * (`objectiveFor` is the objective's rule, which the compiler applies when it can tell).
  */
 
 /** A hyper-parameter search space in place of a value. */
@@ -164,10 +166,14 @@ export interface ObjectiveSetting {
   readonly metric: MonitoredName;
 }
 
-/** A model argument: a number, flag, string, activation name, or initializer. */
+/**
+ * A model argument: a number, flag, string, activation name, or initializer. A search space written
+ * in a layer (`dense(choice(32, 64))`) is one too, under its dimension's name, the layer's label and
+ * the argument (`h.units`), which no parameter can have: the build is picked by all of them.
+ */
 export type ModelArgument = Tunable<number | boolean | string | InitializerSetting>;
 
-/** Where a search space occurs: `optimizer.lr`, `model.args.hidden`, `augment[0].degrees`. */
+/** Where a search space occurs: `optimizer.lr`, `model.args.hidden`, `model.args["h.units"]`, `augment[0].degrees`. */
 export interface SearchEntry {
   readonly path: string;
   readonly space: SearchSpec<unknown>;
@@ -207,7 +213,11 @@ export interface ResolvedTraining {
   readonly freeze: readonly string[];
   readonly reinit: readonly string[];
   readonly tune: TuneSetting | null;
-  /** What ranks a search's trials: always present with `tune` (nnc fills it in), null without. */
+  /**
+   * What ranks a search's trials; null without `tune`. With `tune` nnc fills in the default when it
+   * can tell the targets, and leaves null when only the data can (a user file without `classes` or
+   * `targets`): each trial then ranks by `objectiveFor` its training part's targets.
+   */
   readonly objective: ObjectiveSetting | null;
   /** With `tune`: how many times each trial trains (seeds seed, seed + 1, …), ranked on the mean objective; 1 without. */
   readonly repeats: N;
@@ -229,11 +239,27 @@ export type Settled<T> = T extends SearchSpec<unknown> ? never : T extends objec
 /** A training the runtime executes: no value is a search space and none is left to search. */
 export type SettledTraining = Settled<Omit<ResolvedTraining, "search">> & { readonly search: readonly [] };
 
-/** A training that searches: `tune` is set, and with it the `objective` that ranks the trials. */
-export type TunedTraining = ResolvedTraining & { readonly tune: TuneSetting; readonly objective: ObjectiveSetting };
+/** A training that searches: `tune` is set. */
+export type TunedTraining = ResolvedTraining & { readonly tune: TuneSetting };
+
+/**
+ * The objective a search ranks by when the training names none: accuracy for class targets of one
+ * output, else the loss (several outputs have one accuracy each). `classOutputs` says, per model
+ * output, whether its targets are classes.
+ */
+export function objectiveFor(classOutputs: readonly boolean[]): ObjectiveSetting {
+  return classOutputs.length === 1 && classOutputs[0] ? { kind: "maximize", metric: "val_accuracy" } : { kind: "minimize", metric: "val_loss" };
+}
 
 /** The user's name of a resolved field (`minDelta` is written `min_delta`); a model argument's is its own. */
 const userName = (key: string, parent: string): string => (parent === "model.args" ? key : key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
+
+/** A field's path under `parent`: `.name`, or `["h.units"]` for a key that is not a name (as `search` paths write it). */
+function fieldPath(parent: string, key: string): string {
+  const name = userName(key, parent);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return `${parent}[${JSON.stringify(name)}]`;
+  return parent ? `${parent}.${name}` : name;
+}
 
 /** The first search space in a resolved value, with its path; null when there is none. */
 function firstSearchSpace(value: unknown, path: string): { path: string; search: string } | null {
@@ -241,7 +267,7 @@ function firstSearchSpace(value: unknown, path: string): { path: string; search:
   if (isSearch(value)) return { path, search: value.search };
   const entries: [string, unknown][] = Array.isArray(value)
     ? value.map((item, i) => [`${path}[${i}]`, item])
-    : Object.entries(value).map(([key, item]) => [path ? `${path}.${userName(key, path)}` : userName(key, path), item]);
+    : Object.entries(value).map(([key, item]) => [fieldPath(path, key), item]);
   for (const [at, item] of entries) {
     const found = firstSearchSpace(item, at);
     if (found) return found;
@@ -267,13 +293,8 @@ export function settle(training: ResolvedTraining): SettledTraining {
   return training as SettledTraining;
 }
 
-/**
- * The training typed as a search when it has `tune`, null when it has none. nnc always fills in
- * the objective with `tune` (compiler/training/defaults.ts); a settings constant without one is
- * rejected here, once, rather than ranked by a default repeated in the runtime.
- */
+/** The training typed as a search when it has `tune`, null when it has none. */
 export function tuned(training: ResolvedTraining): TunedTraining | null {
   if (training.tune === null) return null;
-  if (training.objective === null) throw new Error("a training with `tune` has no `objective`; nnc fills one in, so recompile the training");
   return training as TunedTraining;
 }

@@ -10,6 +10,7 @@
  */
 import { Rng } from "../core/random.js";
 import { settle, type ResolvedTraining, type SearchSpec, type SettledTraining } from "../core/settings.js";
+import { modelArgumentText, settingsSource } from "../core/settings-source.js";
 
 export type Chosen = Readonly<Record<string, unknown>>;
 
@@ -120,15 +121,44 @@ export function bayesianTrial(spaces: readonly Space[], done: readonly { chosen:
   return best;
 }
 
-function pathKeys(path: string): (string | number)[] {
+/** The keys of a `search` path: `optimizer.lr` → optimizer, lr; `augment[0]`; `model.args["h.units"]`. */
+export function pathKeys(path: string): (string | number)[] {
   const keys: (string | number)[] = [];
-  for (const part of path.split(".")) {
-    const m = /^([^[]*)((?:\[\d+\])*)$/.exec(part);
+  const step = /\.?([^.[\]"]+)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/y;
+  for (let at = 0; at < path.length; at = step.lastIndex) {
+    step.lastIndex = at;
+    const m = step.exec(path);
     if (!m) throw new Error(`bad search path ${path}`);
-    if (m[1]) keys.push(m[1]);
-    for (const index of m[2].matchAll(/\[(\d+)\]/g)) keys.push(Number(index[1]));
+    keys.push(m[1] ?? (m[2] !== undefined ? Number(m[2]) : (JSON.parse(m[3]) as string)));
   }
   return keys;
+}
+
+/** Numbers to four significant digits, for reading (a drawn `0.0034567891` shows as `0.003457`). */
+function rounded(value: unknown): unknown {
+  if (typeof value === "number") return Number.isInteger(value) ? value : Number(value.toPrecision(4));
+  if (Array.isArray(value)) return value.map(rounded);
+  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rounded(v)]));
+  return value;
+}
+
+/**
+ * A trial's values as the user writes them, one setting each, in `train` block syntax:
+ * `optimizer: sgd(lr: 0.1); batch_size: 16; hidden: 30; h.units: 7` (a model argument by its
+ * name, a layer's space by its dimension's name).
+ */
+export function describeChoice(settings: ResolvedTraining, chosen: Chosen): string {
+  const shown = applyChoice(settings, rounded(chosen) as Chosen);
+  const source = settingsSource(shown);
+  const parts: string[] = [];
+  for (const path of Object.keys(chosen)) {
+    const [top, field, name] = pathKeys(path);
+    const key = String(top).replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    const argument = top === "model" && field === "args" && typeof name === "string" ? shown.model.args[name] : undefined;
+    const part = argument !== undefined ? `${String(name)}: ${modelArgumentText(argument)}` : `${key}: ${source[key] ?? JSON.stringify(rounded(chosen[path]))}`;
+    if (!parts.includes(part)) parts.push(part);
+  }
+  return parts.join("; ");
 }
 
 /**

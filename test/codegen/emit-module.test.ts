@@ -90,6 +90,31 @@ train Head(k: choice(2, 3)) {
   }, 30_000);
 });
 
+describe("the builds a search over a layer's argument needs", () => {
+  it("are one per value, keyed by the layer's label and the argument", async () => {
+    const { generated } = await generate(
+      `model Net {
+  input x: [8]
+  x -> h: dense(choice(3, 5), activation: relu) -> dense(2, activation: softmax)
+}
+train Net {
+  data: json("d.json", validation: 0.2, classes: 2)
+  loss: cross_entropy
+  optimizer: adam
+  tune: grid
+}
+`,
+      "layer-search",
+    );
+    expect(generated.failures).toEqual([]);
+    const module = await importGeneratedModule(generated.text);
+    const settings = module[generated.names.trainings.get("Net")!.settings] as { model: { args: Record<string, unknown> } };
+    expect(settings.model.args).toEqual({ "h.units": { search: "choice", options: [3, 5] } });
+    // The builds and the native plans are picked by the chosen value.
+    for (const units of [3, 5]) expect(generated.text.split(`'{"h.units":${units}}': `)).toHaveLength(3);
+  }, 30_000);
+});
+
 describe("a training whose code cannot be generated", () => {
   const TWO_TRAININGS = `model Conv(kernel: int = 3) {
   input image: [28, 28, 1]

@@ -80,7 +80,9 @@ const trainingLines = fc
   // A search space needs `tune`, and `tune` a search space (the initializer `uniform(low: …)` is no search space).
   .filter(({ header, lines }) => /choice\(|log_uniform\(|int_uniform\(|(?<![_a-z])uniform\(\d/.test(`${header} ${lines.join(" ")}`) === lines.some((l) => l.startsWith("tune:")))
   // `repeats` needs `tune` too.
-  .filter(({ lines }) => !lines.some((l) => l.startsWith("repeats:")) || lines.some((l) => l.startsWith("tune:")));
+  .filter(({ lines }) => !lines.some((l) => l.startsWith("repeats:")) || lines.some((l) => l.startsWith("tune:")))
+  // A search ranks one network per trial: an ensemble with `tune` is E303.
+  .filter(({ lines }) => !lines.some((l) => l.startsWith("ensemble:")) || !lines.some((l) => l.startsWith("tune:")));
 
 describe("settingsSource", () => {
   it("writes each key as a user would, defaults of constructors left out", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { settle, settled, tuned, type ResolvedTraining, type SearchSpec } from "../../runtime/core/settings.js";
-import { applyChoice, spacesOf } from "../../runtime/session/search.js";
+import { objectiveFor, settle, settled, tuned, type ResolvedTraining, type SearchSpec } from "../../runtime/core/settings.js";
+import { applyChoice, describeChoice, pathKeys, spacesOf } from "../../runtime/session/search.js";
 import { resolvedTraining } from "../support/user-data.js";
 
 const MNIST = { kind: "mnist", train: 100, validation: 0, test: 0, flat: true } as const;
@@ -43,12 +43,47 @@ describe("settled trainings", () => {
     expect(() => settle(resolvedTraining({ ...csv, path: { search: "choice", options: ["d.csv"] } }))).toThrow("data.path is a search space (choice)");
   });
 
-  it("tuned types a training with `tune` as a search, which needs the objective nnc fills in", () => {
+  it("tuned types a training with `tune` as a search, with the objective nnc filled in or none when the data decides", () => {
     expect(tuned(resolvedTraining(MNIST))).toBeNull();
     const objective = { kind: "minimize", metric: "val_loss" } as const;
     const search = tuned({ ...searching(), objective });
     expect(search?.objective).toBe(objective);
-    expect(() => tuned({ ...searching(), objective: null })).toThrow("a training with `tune` has no `objective`; nnc fills one in, so recompile the training");
+    expect(tuned({ ...searching(), objective: null })?.objective).toBeNull();
+  });
+
+  it("objectiveFor ranks by accuracy for class targets of one output, else by the loss", () => {
+    expect(objectiveFor([true])).toEqual({ kind: "maximize", metric: "val_accuracy" });
+    expect(objectiveFor([false])).toEqual({ kind: "minimize", metric: "val_loss" });
+    expect(objectiveFor([true, true])).toEqual({ kind: "minimize", metric: "val_loss" });
+  });
+
+  it("reads search paths with quoted keys, and names a layer's space by its dimension in messages", () => {
+    expect(pathKeys('model.args["h.units"]')).toEqual(["model", "args", "h.units"]);
+    expect(pathKeys("augment[0].degrees")).toEqual(["augment", 0, "degrees"]);
+    const units = { search: "choice", options: [2, 7] } as const;
+    const training = resolvedTraining(MNIST, { model: { name: "M", args: { "h.units": units } }, tune: { kind: "grid" }, search: [{ path: 'model.args["h.units"]', space: units }] });
+    expect(() => settle({ ...training, tune: null })).toThrow('model.args["h.units"] is a search space (choice)');
+    expect(applyChoice(training, { 'model.args["h.units"]': 7 }).model.args).toEqual({ "h.units": 7 });
+  });
+
+  it("describes a trial's values as the user writes them", () => {
+    const training = searching();
+    expect(describeChoice(training, { "optimizer.lr": 0.0123456, batchSize: 16 })).toBe("optimizer: sgd(lr: 0.01235); batch_size: 16");
+    const patience = { search: "int_uniform", low: 1, high: 3 } as const;
+    const hidden = { search: "choice", options: [8, 16] } as const;
+    const units = { search: "choice", options: [2, 7] } as const;
+    const more = resolvedTraining(MNIST, {
+      model: { name: "M", args: { hidden, "h.units": units } },
+      earlyStopping: { kind: "patience", patience, monitor: "val_loss", minDelta: 0 },
+      optimizer: { kind: "sgd", lr: 0.1, momentum: 0, nesterov: false },
+      tune: { kind: "grid" },
+      search: [
+        { path: "model.args.hidden", space: hidden },
+        { path: 'model.args["h.units"]', space: units },
+        { path: "earlyStopping.patience", space: patience },
+      ],
+    });
+    expect(describeChoice(more, { "model.args.hidden": 16, 'model.args["h.units"]': 7, "earlyStopping.patience": 2 })).toBe("hidden: 16; h.units: 7; early_stopping: patience(n: 2, monitor: val_loss)");
   });
 
   it("settled looks inside a value, not only at its top", () => {

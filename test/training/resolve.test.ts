@@ -116,6 +116,40 @@ train M {
     expect(t.search).toEqual([{ path: "batchSize", space: { search: "choice", options: [16, 32] } }]);
   });
 
+  it("puts a layer's search space among the model arguments, under the layer's label and the argument", () => {
+    const [t] = resolved(`
+model M(hidden: int = 8) {
+  input x: [784]
+  x -> dense(hidden, activation: relu) -> h: dense(choice(16, 32), activation: relu) -> dropout(choice(0.1, 0.2)) -> dense(10, activation: softmax)
+}
+train M(hidden: choice(8, 12)) {
+  data: mnist(flat: true)
+  loss: cross_entropy
+  optimizer: adam
+  tune: grid
+}`);
+    expect(t.model.args).toEqual({ hidden: { search: "choice", options: [8, 12] }, "h.units": { search: "choice", options: [16, 32] }, "dropout_1.rate": { search: "choice", options: [0.1, 0.2] } });
+    expect(t.search.map((s) => s.path)).toEqual(["model.args.hidden", 'model.args["h.units"]', 'model.args["dropout_1.rate"]']);
+  });
+
+  it("leaves a search's objective to the data when the targets are not known before it is read", () => {
+    const source = (args: string) => `
+model M {
+  input x: [4]
+  x -> dense(3, activation: softmax)
+}
+train M {
+  data: csv("d.csv", label: "y", features: 4${args}, validation: 0.2)
+  loss: cross_entropy
+  optimizer: adam(lr: choice(0.01, 0.1))
+  tune: grid
+}`;
+    // The labels may be class names: the runtime decides once it reads them.
+    expect(resolved(source(""))[0].objective).toBeNull();
+    expect(resolved(source(", classes: 3"))[0].objective).toEqual({ kind: "maximize", metric: "val_accuracy" });
+    expect(resolved(source(", targets: 3").replace("cross_entropy", "mse"))[0].objective).toEqual({ kind: "minimize", metric: "val_loss" });
+  });
+
   it("gives no resolved training when the training has errors", () => {
     const result = checkSource(`
 model M {

@@ -6,7 +6,8 @@ export function transformEntries(training: BoundTraining): [key: "augment" | "ex
   const entries: [key: "augment" | "expand", expr: Expr][] = [];
   for (const key of ["augment", "expand"] as const) {
     const expr = exprOf(training, key);
-    if (expr) entries.push([key, expr]);
+    // `augment: []` transforms nothing (the settings of a run are written back so), whatever the data.
+    if (expr && !(expr.kind === "List" && expr.items.length === 0)) entries.push([key, expr]);
   }
   return entries;
 }

@@ -6,6 +6,7 @@ import { dataMatchesInput } from "./data-matches-input.js";
 import { lossFitsOutput } from "./loss-fits-output.js";
 import { lossesPerOutput } from "./losses-per-output.js";
 import { metricsFitTargets } from "./metrics-fit-targets.js";
+import { modelArgumentsGiven } from "./model-arguments-given.js";
 import { monitoredMetricComputed } from "./monitored-metric-computed.js";
 import { nesterovNeedsMomentum } from "./nesterov-needs-momentum.js";
 import { outputMatchesTargets } from "./output-matches-targets.js";
@@ -14,6 +15,7 @@ import { repeatsNeedTune } from "./repeats-need-tune.js";
 import type { TrainingRule } from "./rule.js";
 import { schedulesWithinEpochs } from "./schedules-within-epochs.js";
 import { searchSpace } from "./search-space.js";
+import { severalNetworksOneWay } from "./several-networks-one-way.js";
 import { somethingToTrain } from "./something-to-train.js";
 import { transferNeedsInitFrom } from "./transfer-needs-init-from.js";
 import { transformsNeedImages } from "./transforms-need-images.js";
@@ -23,6 +25,7 @@ import { validationGivenOnce } from "./validation-given-once.js";
 import { voteNeedsEnsemble } from "./vote-needs-ensemble.js";
 
 export const TRAINING_RULES: readonly TrainingRule[] = [
+  modelArgumentsGiven,
   dataMatchesInput,
   outputMatchesTargets,
   lossesPerOutput,
@@ -33,6 +36,7 @@ export const TRAINING_RULES: readonly TrainingRule[] = [
   metricsFitTargets,
   voteNeedsEnsemble,
   tuneConsistent,
+  severalNetworksOneWay,
   repeatsNeedTune,
   transferNeedsInitFrom,
   schedulesWithinEpochs,

@@ -8,6 +8,10 @@ describe("E303 image transforms on data without images", () => {
     expectDiagnostics(trainSequences("expand: shift(1)   // expect: E303 col 11: `expand` transforms images, but `adding_problem` gives sequences"));
   });
 
+  it("accepts empty lists on any data: they transform nothing (a run's settings are written back so)", () => {
+    expectClean(trainSequences("augment: []\n  expand: []"));
+  });
+
   it("accepts them on images", () => {
     expectClean(`
 model M {

@@ -50,4 +50,21 @@ train Mlp(hidden: choice(30, 100)) {
     );
     expectClean(MLP + train("tune: random(trials: 3)\n  batch_size: choice(10, 20)\n  objective: minimize(loss)", "mnist(flat: true, validation: 0)"));
   });
+  it("counts a layer argument's search space, and reports one without tune where it is written, naming the training", () => {
+    const source = (tune: string, expect = "") => `
+model Mlp {
+  input x: [784]
+  x -> h: dense(choice(30, 100), activation: relu) -> dense(10, activation: softmax)${expect}
+}
+train Mlp {
+  data: mnist(flat: true)
+  loss: cross_entropy
+  optimizer: sgd(lr: 0.1)
+  ${tune}
+}`;
+    expectClean(source("tune: grid"));
+    const result = expectDiagnostics(source("epochs: 2", "   // expect: E303 col 17: `choice(…)` in `h.units` is a search space, but the training has no `tune`"));
+    const d = diagnosticWith(result, "E303");
+    expect(d.labels.map((l) => [l.range.start.line, l.message])).toEqual([[6, "trained here by `Mlp`, which has no `tune`"]]);
+  });
 });

@@ -16,7 +16,7 @@ const COMMAND_USAGE: Record<string, readonly [synopsis: string, purpose: string]
   summary: ["nnc summary FILE [--model M] [--format text|json]", "layers, output shapes and parameter counts"],
   compile: ["nnc compile FILES… --out-dir DIR [--watch]", "generate one TypeScript training module per source"],
   train: [
-    "nnc train FILE [--train LABEL] [--epochs N] [--limit N] [--backend tensorflow|native|cpu] [--run-dir DIR] [--jobs N] [--queue redis://HOST:PORT [--queue-name NAME]] [--verbose]",
+    "nnc train FILE [--train LABEL] [--epochs N] [--limit N] [--backend tensorflow|native|cpu] [--run-dir DIR] [--force] [--jobs N] [--queue redis://HOST:PORT [--queue-name NAME]] [--verbose]",
     "compile and run a training (NNC_BACKEND also chooses the backend)",
   ],
   evaluate: ["nnc evaluate RUN [--data PATH[,PATH…]] [--format text|json]", "measure a trained model on its run's test part, or on other labelled files"],
@@ -37,10 +37,13 @@ export const INTERNAL_ERROR_EXIT = 70;
 
 /** More about a command than its synopsis, for `nnc help COMMAND`. */
 const COMMAND_DETAILS: Record<string, string> = {
-  train: `The run folder is runs/<label> (--run-dir DIR); a folder holding a run of another training
-(from another file, or another label) is refused. The log goes to stderr and ends with a summary
-line, which is also printed on stdout unless both are the terminal.
+  train: `The run folder is runs/<label> (--run-dir DIR). It must be new, empty, or this training's
+own run folder: a folder holding a run of another training (from another file, or another label),
+or files nnc did not write, is refused before anything is written. The log goes to stderr and ends
+with a summary line, which is also printed on stdout unless both are the terminal.
 
+  --force         write the run folder even when it would be refused, replacing the files there
+                  that a run writes (model.json, weights.bin, settings.json, report.html, …)
   --verbose       the backend line gives its details: kernels, oneDNN version, threads, and why
                   @tensorflow/tfjs-node did not load
   --jobs N        trains a search's trials, an ensemble's members or k folds in N worker

@@ -1,5 +1,5 @@
 /**
- * `nnc train FILE [--train LABEL] [--epochs N] [--limit N] [--backend B] [--run-dir DIR] [--jobs N] [--verbose]`:
+ * `nnc train FILE [--train LABEL] [--epochs N] [--limit N] [--backend B] [--run-dir DIR] [--force] [--jobs N] [--verbose]`:
  * checks the file, generates its module, and runs one training in this process (with `--jobs N`,
  * its trials, members or folds in N worker processes that import the module from a temporary file).
  *
@@ -63,6 +63,7 @@ export async function runTrainOn(args: string[], io: CommandIO, terminal: TrainT
     limit: { type: "string" },
     backend: { type: "string" },
     "run-dir": { type: "string" },
+    force: { type: "boolean" },
     jobs: { type: "string" },
     queue: { type: "string" },
     "queue-name": { type: "string" },
@@ -137,6 +138,7 @@ export async function runTrainOn(args: string[], io: CommandIO, terminal: TrainT
     limit,
     backend: values.backend as string | undefined,
     runDir: values["run-dir"] as string | undefined,
+    force: values.force === true,
     baseDir: dirname(resolve(file)),
     output: terminal.output,
     verbose: values.verbose === true,

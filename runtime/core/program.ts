@@ -59,6 +59,11 @@ export interface TrainOptions {
   readonly backend?: string;
   /** Where the run folder goes; default `runs/<label>` under the working directory. */
   readonly runDir?: string;
+  /**
+   * Writes the run folder even when it holds files nnc did not write or another training's run
+   * (`--force`); without it such a folder is refused (`RunFolderInUse`) before anything is written.
+   */
+  readonly force?: boolean;
   /** The folder that relative data paths start from; default the source file's folder. */
   readonly baseDir?: string;
   /** Progress and messages; default process.stderr. `null` for silence. */

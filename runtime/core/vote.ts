@@ -15,6 +15,28 @@ export function classOf(values: Float32Array, offset: number, units: number): nu
   return best;
 }
 
+/**
+ * The probabilities of a class output whose network gives raw scores (trained with a `from_logits`
+ * loss), row by row: the sigmoid of a single unit, else the softmax of each row of `units` scores.
+ * Votes, means and printed probabilities are taken over these, as over a probability output's values.
+ */
+export function probabilitiesOfScores(scores: Float32Array, units: number): Float32Array {
+  const out = new Float32Array(scores.length);
+  if (units === 1) {
+    for (let i = 0; i < scores.length; i++) out[i] = 1 / (1 + Math.exp(-scores[i]));
+    return out;
+  }
+  for (let at = 0; at < scores.length; at += units) {
+    // Shifted by the row's largest score so that exp never overflows.
+    let max = -Infinity;
+    for (let c = 0; c < units; c++) max = Math.max(max, scores[at + c]);
+    let sum = 0;
+    for (let c = 0; c < units; c++) sum += Math.exp(scores[at + c] - max);
+    for (let c = 0; c < units; c++) out[at + c] = Math.exp(scores[at + c] - max) / sum;
+  }
+  return out;
+}
+
 /** The element-wise mean of the members' outputs. */
 export function meanOutput(members: readonly Float32Array[]): Float32Array {
   const mean = new Float32Array(members[0]?.length ?? 0);
@@ -65,13 +87,15 @@ export function trueClasses(target: VotedTarget): Int32Array {
 /**
  * An ensemble's test metrics, per output: for class outputs the accuracy of the voted classes, for
  * real-valued ones the mean absolute error of the mean output. `members[m][o]` is member m's flat
- * output o; with several outputs the metrics are named after them (`kind_accuracy`).
+ * output o; with several outputs the metrics are named after them (`kind_accuracy`). `logits[o]`
+ * says output o gives raw scores, which vote as their probabilities.
  */
-export function voteMetrics(members: readonly (readonly Float32Array[])[], targets: readonly VotedTarget[], names: readonly string[], vote: Vote): Record<string, number> {
+export function voteMetrics(members: readonly (readonly Float32Array[])[], targets: readonly VotedTarget[], names: readonly string[], vote: Vote, logits: readonly boolean[] = []): Record<string, number> {
   const result: Record<string, number> = {};
   targets.forEach((target, o) => {
     const prefix = targets.length > 1 ? `${names[o]}_` : "";
-    const outputs = members.map((m) => m[o]);
+    const units = target.shape[target.shape.length - 1];
+    const outputs = members.map((m) => (target.classes !== null && logits[o] ? probabilitiesOfScores(m[o], units) : m[o]));
     if (target.classes === null) {
       const mean = meanOutput(outputs);
       let absolute = 0;
@@ -79,7 +103,7 @@ export function voteMetrics(members: readonly (readonly Float32Array[])[], targe
       result[`${prefix}mae`] = absolute / Math.max(1, mean.length);
       return;
     }
-    const voted = votedClasses(outputs, target.shape[target.shape.length - 1], vote);
+    const voted = votedClasses(outputs, units, vote);
     const truth = trueClasses(target);
     let correct = 0;
     for (let r = 0; r < voted.length; r++) if (voted[r] === truth[r]) correct++;

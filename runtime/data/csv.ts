@@ -57,13 +57,66 @@ function readRows(text: string, file: string): Row[] {
       },
     });
   } catch (error) {
-    const line = typeof error === "object" && error !== null && "lines" in error && typeof error.lines === "number" ? `:${error.lines}` : "";
-    const message = error instanceof Error ? error.message : String(error);
-    throw new DataError(`${file}${line}: not valid CSV: ${message}`);
+    throw new DataError(notValidCsv(text, file, error));
   }
   const rows = records.map((cells, i) => ({ cells, line: i === 0 ? 1 : ends[i - 1] + 1 }));
   while (rows.length > 0 && isBlank(rows[rows.length - 1])) rows.pop();
   return rows;
+}
+
+/**
+ * What is wrong with a file the parser refused, in nnc's words, at the line to fix. The parser
+ * reports an unclosed quote where the file ends; the line where that quote opens is found here.
+ */
+function notValidCsv(text: string, file: string, error: unknown): string {
+  const fields = typeof error === "object" && error !== null ? (error as { code?: unknown; lines?: unknown }) : {};
+  const at = (line: unknown) => (typeof line === "number" ? `${file}:${line}` : file);
+  if (fields.code === "CSV_QUOTE_NOT_CLOSED") {
+    const open = unclosedQuote(text);
+    if (open) {
+      return `${file}:${open.line}: not valid CSV: the quote that opens the field \`${open.field}\` is never closed, so the rest of the file would be read as that one field; close the quote at the end of the field, or remove it (a quote inside a quoted field is written twice: "")`;
+    }
+  }
+  if (fields.code === "CSV_INVALID_CLOSING_QUOTE") {
+    return `${at(fields.lines)}: not valid CSV: a quoted field is followed by more text before the next comma or line break; put that text inside the quotes, or write a quote inside the field twice ("")`;
+  }
+  if (fields.code === "INVALID_OPENING_QUOTE" || fields.code === "CSV_INVALID_OPENING_QUOTE") {
+    return `${at(fields.lines)}: not valid CSV: a field has a quote after its first character; put the whole field in quotes and write the quote inside twice (""), or remove it`;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return `${at(fields.lines)}: not valid CSV (${message}); check the file's quotes and delimiters (RFC 4180)`;
+}
+
+/**
+ * The quote left open at the end of `text`, with the line it opens on and the start of its field
+ * (up to the end of that line), read as RFC 4180 reads quotes: a quote opens a field only at its
+ * start, and two quotes inside a quoted field are one quote.
+ */
+export function unclosedQuote(text: string): { line: number; field: string } | undefined {
+  let line = 1;
+  let quoted = false;
+  let opened = { line: 0, at: 0 };
+  let fieldStart = true;
+  for (let i = text.startsWith("\uFEFF") ? 1 : 0; i < text.length; i++) {
+    const c = text[i];
+    const lineBreak = c === "\n" || c === "\r";
+    if (lineBreak && c === "\r" && text[i + 1] === "\n") i++;
+    if (lineBreak) line++;
+    if (quoted) {
+      if (c !== '"') continue;
+      if (text[i + 1] === '"') i++;
+      else quoted = false;
+      continue;
+    }
+    if (c === '"' && fieldStart) {
+      quoted = true;
+      opened = { line, at: i };
+    }
+    fieldStart = c === "," || lineBreak;
+  }
+  if (!quoted) return undefined;
+  const rest = text.slice(opened.at).split(/\r\n|\n|\r/, 1)[0];
+  return { line: opened.line, field: rest.length > 40 ? `${rest.slice(0, 40)}…` : rest };
 }
 
 function isBlank(row: Row): boolean {
@@ -146,13 +199,15 @@ export function readCsv(setting: CsvSetting, baseDir: string): RawExamples {
 function labelsOf(cells: readonly string[], columns: readonly number[], real: boolean, at: (i: number) => string): RawLabels {
   const numbers = new Float64Array(cells.length);
   let named = false;
+  // Every cell is looked at, also after the first class name: an empty one would be a class "".
   for (let i = 0; i < cells.length; i++) {
-    if (cells[i] === "") throw new DataError(`${at(i)} is empty, expected a ${real ? "number" : "label"}`);
+    if (cells[i] === "") throw new DataError(`${at(i)} is empty, expected a ${real ? "number" : "label"}; fill in the example's ${real ? "target" : "label"}, or remove the row`);
+    if (named) continue;
     const v = parseNumber(cells[i]);
     if (v === null) {
       if (real) throw new DataError(`${at(i)} holds ${JSON.stringify(cells[i])}, expected a number (\`targets\` makes the labels real values)`);
       named = true;
-      break;
+      continue;
     }
     numbers[i] = v;
   }

@@ -45,8 +45,9 @@ export function readJson(setting: JsonSetting, baseDir: string, names: TensorNam
   } catch (error) {
     throw new DataError(`${file}: not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const keys = keysOf(document, file, names ?? { inputs: ["x"], outputs: ["y"] }, setting.targetsOptional === true);
-  const rows = examplesOf(document, file, [...keys.inputs, ...keys.outputs]);
+  const model = names ?? { inputs: ["x"], outputs: ["y"] };
+  const keys = keysOf(document, file, model, setting.targetsOptional === true);
+  const rows = examplesOf(document, file, [...keys.inputs, ...keys.outputs], otherNames(keys, model));
   const count = rows.length;
   requireExamples(count, file);
   const where = (i: number): string => `${file}: example ${i}`;
@@ -115,18 +116,50 @@ function keysOf(document: unknown, file: string, names: TensorNames, withoutOutp
   return { inputs: pick(names.inputs, "x", "inputs"), outputs: withoutOutputs ? [] : pick(names.outputs, "y", "outputs") };
 }
 
+/**
+ * For `x` and `y` standing for the model's one input or output: the model's own name for it, which
+ * a file may use instead (keysOf), for messages.
+ */
+function otherNames(keys: TensorNames, model: TensorNames): Map<string, string> {
+  const other = new Map<string, string>();
+  if (keys.inputs.length === 1 && model.inputs.length === 1 && keys.inputs[0] !== model.inputs[0]) other.set(keys.inputs[0], model.inputs[0]);
+  if (keys.outputs.length === 1 && model.outputs.length === 1 && keys.outputs[0] !== model.outputs[0]) other.set(keys.outputs[0], model.outputs[0]);
+  return other;
+}
+
+/** What a missing key's message ends with: the keys wanted, and the model's own names that may stand for `x` and `y`. */
+function keysHelp(keys: readonly string[], missing: readonly string[], other: ReadonlyMap<string, string>): string {
+  const aliases = missing.flatMap((k) => (other.has(k) ? [`${JSON.stringify(k)} may also be named ${JSON.stringify(other.get(k))}, as the model names it`] : []));
+  return `${keys.map((k) => JSON.stringify(k)).join(" and ")}${aliases.length ? ` (${aliases.join("; ")})` : ""}`;
+}
+
+const quoted = (names: readonly string[]): string => (names.length === 0 ? "none" : names.map((k) => JSON.stringify(k)).join(", "));
+
 /** The examples of either layout, as objects holding every key. */
-function examplesOf(document: unknown, file: string, keys: readonly string[]): Record<string, unknown>[] {
+function examplesOf(document: unknown, file: string, keys: readonly string[], other: ReadonlyMap<string, string> = new Map()): Record<string, unknown>[] {
   const shown = keys.map((k) => JSON.stringify(k)).join(" and ");
   if (Array.isArray(document)) {
     return document.map((row: unknown, i) => {
-      if (typeof row !== "object" || row === null || Array.isArray(row) || keys.some((k) => !(k in row))) {
+      if (typeof row !== "object" || row === null || Array.isArray(row)) {
         throw new DataError(`${file}: example ${i}: expected an object with ${shown}, found ${describe(row)}`);
+      }
+      const missing = keys.filter((k) => !(k in row));
+      if (missing.length > 0) {
+        const has = Object.keys(row);
+        throw new DataError(
+          `${file}: example ${i} has no key ${quoted(missing)} (its keys are ${quoted(has)}); give every example the keys ${keysHelp(keys, missing, other)}`,
+        );
       }
       return row as Record<string, unknown>;
     });
   }
-  if (typeof document === "object" && document !== null && !Array.isArray(document) && keys.every((k) => k in document)) {
+  if (typeof document === "object" && document !== null) {
+    const missing = keys.filter((k) => !(k in document));
+    if (missing.length > 0) {
+      throw new DataError(
+        `${file}: an object of parallel arrays, but it has no key ${quoted(missing)} (its keys are ${quoted(Object.keys(document))}); give it one array for each of ${keysHelp(keys, missing, other)}, or make the file an array of examples`,
+      );
+    }
     const columns = document as Record<string, unknown>;
     let count = -1;
     for (const k of keys) {

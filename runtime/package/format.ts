@@ -35,6 +35,13 @@ export interface PackageOutput {
   readonly shape: readonly (number | null)[];
   /** Class names in index order when the output predicts classes; null for real values. */
   readonly classes: readonly string[] | null;
+  /**
+   * True when the network's output is raw scores (logits: the training's loss had `from_logits:
+   * true`), which become probabilities through a sigmoid (one unit) or a softmax (the last axis);
+   * false when it gives probabilities or real values. Absent in packages of an older nnc, whose
+   * `evaluation.loss` says the same.
+   */
+  readonly logits?: boolean;
 }
 
 /**

@@ -21,7 +21,7 @@ export type TargetData = readonly string[] | InputData;
 
 /** What a model predicts for one output, for every example of a batch. */
 export interface Prediction {
-  /** The output's values, `count` rows of `prod(shape)`; for an ensemble the members' mean. */
+  /** The output's values, `count` rows of `prod(shape)` (a class output's probabilities, also when the network gives logits); for an ensemble the members' mean. */
   readonly values: Float32Array;
   /** The shape of one example's output. */
   readonly shape: readonly number[];

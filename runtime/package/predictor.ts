@@ -14,7 +14,8 @@ import "../layers/gru.js";
 import { requestedBackend, selectBackend } from "../kernels/backend.js";
 import { fileHandler } from "../run/save-model.js";
 import { predictAll } from "../train/evaluate.js";
-import { classOf, meanOutput, votedClasses } from "../core/vote.js";
+import { classOf, meanOutput, probabilitiesOfScores, votedClasses } from "../core/vote.js";
+import { logitOutputs } from "../train/losses.js";
 import { PackageError, type ModelPackageFile, type PackageFile } from "./format.js";
 import { readPackageFile } from "./read.js";
 
@@ -62,7 +63,7 @@ export interface OutputPrediction {
   readonly name: string;
   /** The shape of one example's output. */
   readonly shape: readonly number[];
-  /** `count` rows of the output's values; an ensemble's mean output. */
+  /** `count` rows of the output's values (a class output's probabilities, also when the network gives logits); an ensemble's mean output. */
   readonly values: Float32Array;
   /** Class names for a class output, else null. */
   readonly classes: readonly string[] | null;
@@ -82,12 +83,27 @@ export function checkInputs(pkg: PackageFile, inputs: readonly Column[], where: 
   });
 }
 
-/** Every network's outputs (one flat array per model output) for raw inputs, each prepared as that network was trained. */
+/** Per output, whether the network gives raw scores (logits) rather than probabilities or values. */
+export function logitsOf(pkg: PackageFile): boolean[] {
+  const fromLoss = logitOutputs(pkg.evaluation.loss, pkg.outputs.length);
+  return pkg.outputs.map((o, i) => o.logits ?? fromLoss[i]);
+}
+
+/**
+ * Every network's outputs (one flat array per model output) for raw inputs, each prepared as that
+ * network was trained. A class output that gives raw scores is turned into probabilities, so that
+ * the vote, the printed probabilities and the predicted class read it as a probability output.
+ */
 export function networkOutputs(predictor: Predictor, inputs: readonly Column[], count: number): Float32Array[][] {
   checkInputs(predictor.pkg, inputs, "the data");
+  const logits = logitsOf(predictor.pkg);
   return predictor.networks.map((network) => {
     const prepared = inputs.map((column, i) => ({ ...column, values: applyPreprocessing(column.values, network.pkg.inputs[i].preprocessing) }));
-    return predictAll(network.model, { inputs: prepared, count }, network.pkg.inputs.map((i) => i.dtype));
+    const outputs = predictAll(network.model, { inputs: prepared, count }, network.pkg.inputs.map((i) => i.dtype));
+    return outputs.map((values, o) => {
+      const output = predictor.pkg.outputs[o];
+      return output.classes !== null && logits[o] ? probabilitiesOfScores(values, output.shape[output.shape.length - 1] ?? 1) : values;
+    });
   });
 }
 

@@ -11,6 +11,7 @@ import { STANDALONE_LAYERS_FILE, standaloneLayersSource, usesCustomLayers } from
 import type { TensorSpec } from "../core/program.js";
 import { writeFileAtomic } from "../core/atomic.js";
 import type { Vote } from "../core/vote.js";
+import { logitOutputs } from "../train/losses.js";
 import { PACKAGE_FILE, PACKAGE_FORMAT, PACKAGE_VERSION, type EnsemblePackageFile, type ModelPackageFile, type PackageData, type PackageEvaluation, type PackageFile } from "./format.js";
 
 /** This installation's version, for `createdBy`: from nnc's own package.json, above this file (in dist/ or not). */
@@ -39,6 +40,7 @@ export interface PackageFacts {
 }
 
 function common(facts: PackageFacts, data: Pick<DataSplits, "train" | "preprocessing">, test: Readonly<Record<string, number>> | null) {
+  const logits = logitOutputs(facts.evaluation.loss, facts.outputs.length);
   return {
     format: PACKAGE_FORMAT,
     version: PACKAGE_VERSION,
@@ -46,7 +48,7 @@ function common(facts: PackageFacts, data: Pick<DataSplits, "train" | "preproces
     source: facts.source,
     createdBy: nncVersion(),
     inputs: facts.inputs.map((input, i) => ({ name: input.name, shape: input.shape, dtype: input.dtype, preprocessing: data.preprocessing[i] ?? { kind: "none" as const } })),
-    outputs: facts.outputs.map((output, i) => ({ name: output.name, shape: output.shape, classes: data.train.targets[i]?.classes ?? null })),
+    outputs: facts.outputs.map((output, i) => ({ name: output.name, shape: output.shape, classes: data.train.targets[i]?.classes ?? null, logits: logits[i] })),
     data: facts.data,
     evaluation: facts.evaluation,
     test,

@@ -7,13 +7,13 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { isStepRecord, type EpochRecord, type StepRecord } from "../core/history.js";
 import type { ModelArguments, TrainingReport } from "../core/program.js";
 import { writeReport } from "../report/page.js";
 import type { ResolvedTraining } from "../core/settings.js";
-import { appendToFile, makeFolder, removeStaleTempFiles, writeFileAtomic } from "../core/atomic.js";
+import { appendToFile, isTempFileName, makeFolder, removeStaleTempFiles, writeFileAtomic } from "../core/atomic.js";
 import { saveModel } from "./save-model.js";
 import type { ModelSummaryRecord } from "./model-summary.js";
 
@@ -39,18 +39,67 @@ function shown(path: string): string {
 }
 
 /**
+ * The owner `settings.json` records when nnc wrote it (label, source and settings; `sourcePath`
+ * only since nnc recorded it), or null when there is none or it is some other program's file.
+ */
+function recordedOwner(dir: string): Partial<RunOwner> | null {
+  let recorded: unknown;
+  try {
+    recorded = JSON.parse(readFileSync(join(dir, "settings.json"), "utf8"));
+  } catch {
+    return null;
+  }
+  if (typeof recorded !== "object" || recorded === null || Array.isArray(recorded)) return null;
+  const fields = recorded as Record<string, unknown>;
+  const settings = fields.settings;
+  const isNnc = typeof fields.label === "string" && typeof fields.source === "string" && typeof settings === "object" && settings !== null && !Array.isArray(settings);
+  return isNnc ? (fields as Partial<RunOwner>) : null;
+}
+
+/** The files and folders a run writes at the top of its folder (besides its parts' folders). */
+const RUN_FILES = new Set(["settings.json", "summary.json", "metrics.jsonl", "model.json", "weights.bin", "report.html", "report.json", "nnc-package.json", "checkpoint", "queue.json"]);
+/** An ensemble member's, a fold's or a trial's folder (runtime/session/parts.ts, `partFolder`). */
+const PART_FOLDER = /^(member-\d+|fold-\d+|trial-\d+)$/;
+
+/**
+ * Before a run writes anything: refuses (`RunFolderInUse`) a folder that is neither new, nor empty,
+ * nor an nnc run folder, since the run would replace files of the same names (the user's own
+ * model.json, settings.json, report.html, …). An nnc run folder must be this training's
+ * (`checkRunFolderOwner`). `force` (`--force`) writes there anyway.
+ */
+export function checkRunFolder(dir: string, owner: RunOwner, force: boolean): void {
+  if (force) return;
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    // New (or not a folder: writing it says why).
+    return;
+  }
+  // A killed run's temporary files are nnc's own; the run removes them.
+  const present = entries.filter((name) => !isTempFileName(name)).sort();
+  if (present.length === 0) return;
+  if (recordedOwner(dir) === null) {
+    const list = (names: readonly string[]) => (names.length > 10 ? `${names.slice(0, 10).join(", ")} and ${names.length - 10} more` : names.join(", "));
+    const why = present.includes("settings.json") ? "its settings.json is not one an nnc run wrote" : "it has no settings.json of an nnc run";
+    const replaced = present.filter((name) => RUN_FILES.has(name) || PART_FOLDER.test(name));
+    const effect = replaced.length > 0 ? `a run there would replace ${list(replaced)}` : "a run there would mix its files with them";
+    throw new RunFolderInUse(
+      `${shown(dir)} is not an nnc run folder (${why}) and is not empty: it holds ${list(present)}; ${effect}; train into a new or empty folder with --run-dir DIR (\`runDir\` in trainL's options), or give --force (\`force: true\`) to write there anyway`,
+    );
+  }
+  checkRunFolderOwner(dir, owner);
+}
+
+/**
  * Refuses (`RunFolderInUse`) a run folder whose `settings.json` records a run of a training from
  * another source file, or of another training of the same file: the run would overwrite its model,
  * report and checkpoint. A folder without one (new, or written by an older nnc) is free.
  */
 export function checkRunFolderOwner(dir: string, owner: RunOwner): void {
-  let recorded: Partial<RunOwner>;
-  try {
-    recorded = JSON.parse(readFileSync(join(dir, "settings.json"), "utf8")) as Partial<RunOwner>;
-  } catch {
-    return;
-  }
-  const how = `give this training another label, or train into another folder with --run-dir DIR (\`runDir\` in trainL's options), or delete ${shown(dir)} to replace that run`;
+  const recorded = recordedOwner(dir);
+  if (recorded === null) return;
+  const how = `give this training another label, or train into another folder with --run-dir DIR (\`runDir\` in trainL's options), or delete ${shown(dir)} (or give --force) to replace that run`;
   if (typeof recorded.sourcePath === "string" && resolve(recorded.sourcePath) !== resolve(owner.sourcePath)) {
     throw new RunFolderInUse(`${shown(dir)} holds a run of training \`${recorded.label ?? owner.label}\` from another file, ${shown(recorded.sourcePath)}; ${how}`);
   }

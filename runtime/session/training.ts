@@ -19,7 +19,7 @@ import { sourceName, tfjsName } from "../core/layer-names.js";
 import { runFolderName } from "../run/folder-name.js";
 import { makeWritableFolder, removeStaleTempFiles } from "../core/atomic.js";
 import { dataFingerprint } from "../train/data-fingerprint.js";
-import { checkRunFolderOwner, RunFolder, writeReportJson, writeRunSettings, type RanFacts, type RunOwner } from "../run/run-folder.js";
+import { checkRunFolder, checkRunFolderOwner, RunFolder, writeReportJson, writeRunSettings, type RanFacts, type RunOwner } from "../run/run-folder.js";
 import { summarizeModel } from "../run/model-summary.js";
 import { loadNativeAddon } from "../addon/addon.js";
 import { fileHandler } from "../run/save-model.js";
@@ -27,12 +27,12 @@ import { formatMetric, describeMetrics } from "../core/metric-format.js";
 import { PACKAGE_FILE, type PackageData, type PackageFile } from "../package/format.js";
 import { writeEnsemblePackage, writeModelPackage, writePackageAt, type PackageFacts } from "../package/write.js";
 import { voteMetrics } from "../core/vote.js";
-import { applyChoice, bayesianTrial, gridTrials, randomTrial, spacesOf, type Chosen } from "./search.js";
-import { isSearch, settle, settled, tuned, type ObjectiveSetting, type ResolvedTraining, type Settled, type SettledTraining, type TransformSetting, type TunedTraining } from "../core/settings.js";
+import { applyChoice, bayesianTrial, describeChoice, gridTrials, randomTrial, spacesOf, type Chosen } from "./search.js";
+import { isSearch, objectiveFor, settle, settled, tuned, type ObjectiveSetting, type ResolvedTraining, type Settled, type SettledTraining, type TransformSetting, type TunedTraining } from "../core/settings.js";
 import { evaluate, predictAll } from "../train/evaluate.js";
 import { fit, TrainingDiverged } from "../train/fit.js";
 import type { InputDtypes } from "../train/batches.js";
-import { modelLoss } from "../train/losses.js";
+import { logitOutputs, modelLoss } from "../train/losses.js";
 import { metricsFor } from "../train/metrics.js";
 import { chooseStepper } from "./choose-stepper.js";
 import { argumentsKey } from "../core/pick-build.js";
@@ -61,8 +61,11 @@ interface Context {
   readonly runDir: string;
   /** What ran at the run folder's level (settings.json and report.json record it). */
   readonly ran: RanFacts;
-  /** Records the examples in the run folder's settings.json once the first network's data is read. */
-  readonly recordExamples: (examples: NonNullable<RanFacts["examples"]>) => void;
+  /**
+   * Records the examples in the run folder's settings.json once the first network's data is read,
+   * with the objective a search's data decided when the file names none.
+   */
+  readonly recordExamples: (examples: NonNullable<RanFacts["examples"]>, objective?: ObjectiveSetting) => void;
 }
 
 /** What ran, as settings.json and report.json record it: the backend, --epochs, --limit, the data's size. */
@@ -362,13 +365,14 @@ function describeTest(test: Readonly<Record<string, number>> | null): string {
  * The vote of several models on the test data, per output: for class outputs the accuracy of the
  * voted classes, for real-valued ones the mean absolute error of the mean output.
  */
-function voteOn(members: readonly tf.LayersModel[], data: Examples, vote: "majority" | "mean", ctx: Context): Record<string, number> {
-  return voteOutputs(members.map((m) => predictAll(m, data, dtypesOf(ctx.program))), data, vote, ctx);
+function voteOn(members: readonly tf.LayersModel[], data: Examples, vote: "majority" | "mean", ctx: Context, settings: SettledTraining): Record<string, number> {
+  return voteOutputs(members.map((m) => predictAll(m, data, dtypesOf(ctx.program))), data, vote, ctx, settings);
 }
 
 /** The vote's metrics from each member's outputs (one flat array per model output) on `data`. */
-function voteOutputs(outputs: readonly Float32Array[][], data: Examples, vote: "majority" | "mean", ctx: Context): Record<string, number> {
-  return voteMetrics(outputs, data.targets, ctx.program.outputs.map((o) => o.name), vote);
+function voteOutputs(outputs: readonly Float32Array[][], data: Examples, vote: "majority" | "mean", ctx: Context, settings: SettledTraining): Record<string, number> {
+  // Raw scores (a `from_logits` loss) vote as their probabilities.
+  return voteMetrics(outputs, data.targets, ctx.program.outputs.map((o) => o.name), vote, logitOutputs(settings.loss, ctx.program.outputs.length));
 }
 
 /** A trial's score by the search's objective: higher is better; null when it never measured it. */
@@ -391,12 +395,15 @@ export async function runTraining(program: CompiledTraining, options: TrainOptio
   const settings = program.settings;
   const runDir = resolve(options.runDir ?? join("runs", runFolderName(program.label)));
   const owner: RunOwner = { label: program.label, source: program.source, sourcePath: resolve(program.source) };
-  // Before anything is written: a folder holding another training's run is not overwritten.
-  checkRunFolderOwner(runDir, owner);
-  const startedAt = new Date().toISOString();
-  const backend = await selectBackend(requestedBackend(options.backend));
   // A worker of `--jobs N` (runtime/session/parts.ts): one trial, member or fold, into its folder.
   const part = partRequestOf(options);
+  // Before anything is written: neither the user's own files nor another training's run are
+  // overwritten. A part's run folder was checked by the run that dispatched it (a queue worker's
+  // is a fresh folder holding only the part's files).
+  if (part) checkRunFolderOwner(runDir, owner);
+  else checkRunFolder(runDir, owner, options.force === true);
+  const startedAt = new Date().toISOString();
+  const backend = await selectBackend(requestedBackend(options.backend));
   jobsOf(options);
   if (part) return runPart({ program, options, output, log, baseDir: options.baseDir ?? dirname(resolve(program.source)), backend, seed: part.seed, owner, stop: options.signal ?? new AbortController().signal, runDir, ran: ranFacts(backend, options.epochs ?? null, options.limit, startedAt, null), recordExamples: () => {} }, part) as unknown as TrainingReport;
   log(`backend: ${describeBackend(backend, options.verbose)}`);
@@ -410,10 +417,10 @@ export async function runTraining(program: CompiledTraining, options: TrainOptio
   const ran = ranFacts(backend, options.epochs ?? (isSearch(settings.epochs) ? null : settings.epochs), options.limit, startedAt, null);
   writeRunSettings(runDir, owner, settings, null, ran);
   let examplesRecorded = false;
-  const recordExamples = (examples: NonNullable<RanFacts["examples"]>): void => {
+  const recordExamples = (examples: NonNullable<RanFacts["examples"]>, objective?: ObjectiveSetting): void => {
     if (examplesRecorded) return;
     examplesRecorded = true;
-    writeRunSettings(runDir, owner, settings, null, { ...ran, examples });
+    writeRunSettings(runDir, owner, objective && settings.objective === null ? { ...settings, objective } : settings, null, { ...ran, examples });
   };
   const interrupts = listenForInterrupts({ output, external: options.signal, signals: options.handleSignals ?? true });
   const ctx: Context = { program, options, output, log, baseDir: options.baseDir ?? dirname(resolve(program.source)), backend, seed, owner, stop: interrupts.signal, runDir, ran, recordExamples };
@@ -477,7 +484,7 @@ async function runSettled(ctx: Context, settings: SettledTraining, seed: number,
     return { ...results[0], test: null, runDir, ...common, totalParams: trained[0].totalParams, members: results, interrupted };
   }
   const vote = settings.vote;
-  const test = data.test && data.test.count > 0 ? voteOn(trained.map((t) => t.model), data.test, vote, ctx) : null;
+  const test = data.test && data.test.count > 0 ? voteOn(trained.map((t) => t.model), data.test, vote, ctx, settings) : null;
   dispose();
   ctx.log(`ensemble of ${members} (${vote} vote): ${describeTest(test)}`);
   writeEnsemblePackage(runDir, trained.map((t) => t.runDir), vote, packageFacts(ctx, settings), data, test);
@@ -494,7 +501,7 @@ function removeStalePackage(runDir: string): void {
 }
 
 async function runSearch(ctx: Context, settings: TunedTraining, seed: number, runDir: string): Promise<Omit<TrainingReport, "seconds">> {
-  const { tune, objective } = settings;
+  const { tune } = settings;
   const spaces = spacesOf(settings);
   const rng = new Rng(seed + 101);
   const planned: Chosen[] | null = tune.kind === "grid" ? gridTrials(spaces) : null;
@@ -567,12 +574,17 @@ async function runSearch(ctx: Context, settings: TunedTraining, seed: number, ru
  * Optuna and KerasTuner treat a failed trial (a search explores settings that may diverge).
  */
 async function trainTrial(ctx: Context, settings: TunedTraining, chosen: Chosen, i: number, count: number, seed: number, runDir: string): Promise<PartOutcome & { readonly result: TrialResult }> {
-  const trialSettings = applyChoice(settings, chosen);
+  const chosenSettings = applyChoice(settings, chosen);
   const repeats = settled(settings.repeats, "repeats");
-  ctx.log(`trial ${i + 1} of ${count}: ${Object.entries(chosen).map(([k, v]) => `${k} = ${typeof v === "number" ? Number(v.toPrecision(4)) : JSON.stringify(v)}`).join(", ")}`);
-  const data = loadData(ctx, trialSettings, seed);
+  ctx.log(`trial ${i + 1} of ${count}: ${describeChoice(settings, chosen)}`);
+  const data = loadData(ctx, chosenSettings, seed);
+  // A file's labels say whether its targets are classes: without an `objective`, they choose it.
+  const objective = settings.objective ?? objectiveFor(data.train.targets.map((t) => t.classes != null));
+  if (settings.objective === null && i === 0) ctx.log(`objective: ${objective.kind}(${objective.metric}), as the targets are ${objective.metric === "val_accuracy" ? "classes" : "not the classes of one output"}`);
+  const trialSettings: SettledTraining = { ...chosenSettings, objective };
   const trialDir = join(runDir, partFolder({ kind: "trial", index: i }));
   const examples = { train: data.train.count, validation: data.validation?.count ?? 0, test: data.test?.count ?? 0 };
+  ctx.recordExamples(examples, objective);
   const done: RepeatResult[] = [];
   let first: RunResult | null = null;
   let totalParams: number | null = null;
@@ -588,7 +600,7 @@ async function trainTrial(ctx: Context, settings: TunedTraining, chosen: Chosen,
       trained.model.dispose();
       const result = runResultOf(trained);
       first ??= result;
-      done.push({ seed: repeatSeed, runDir: dir, objective: objectiveOf(settings.objective, result) });
+      done.push({ seed: repeatSeed, runDir: dir, objective: objectiveOf(objective, result) });
       if (trained.interrupted) interrupted = { ...trained.interrupted, part: `trial ${i + 1} of ${count}${repeats > 1 ? `, repeat ${j + 1} of ${repeats}` : ""}` };
     } catch (error) {
       if (!(error instanceof TrainingDiverged)) throw error;
@@ -601,7 +613,7 @@ async function trainTrial(ctx: Context, settings: TunedTraining, chosen: Chosen,
   const measured = failed === null && scores.every((v) => v !== null);
   const mean = measured ? (scores as number[]).reduce((a, b) => a + b, 0) / scores.length : null;
   const std = mean === null ? null : Math.sqrt((scores as number[]).reduce((a, b) => a + (b - mean) ** 2, 0) / scores.length);
-  if (repeats > 1 && mean !== null) ctx.log(`trial ${i + 1}: ${settings.objective.metric} ${formatMetric(settings.objective.metric.replace(/^val_/, ""), Math.abs(mean))} ± ${formatMetric(settings.objective.metric.replace(/^val_/, ""), std!)} over ${done.length} repeats`);
+  if (repeats > 1 && mean !== null) ctx.log(`trial ${i + 1}: ${objective.metric} ${formatMetric(objective.metric.replace(/^val_/, ""), Math.abs(mean))} ± ${formatMetric(objective.metric.replace(/^val_/, ""), std!)} over ${done.length} repeats`);
   // The trial's folder holds the first repeat's package, so the search's package can name the trial.
   if (repeats > 1 && first && !interrupted && failed === null) writePackageAt(trialDir, first.runDir, readPackage(first.runDir));
   const base: RunResult = first ?? { history: [], bestEpoch: null, stoppedEarly: false, resumedFrom: null, keptEpoch: null, test: null, seed, runDir: trialDir, examples };
@@ -712,7 +724,7 @@ async function runFolds(ctx: Context, settings: SettledTraining, seed: number, r
   let test: Record<string, number> | null = null;
   if (loaded.test && loaded.test.count > 0) {
     const outputs = models.map((m, fold) => predictAll(m, tests[fold]!, dtypesOf(ctx.program)));
-    test = voteOutputs(outputs, tests[0]!, "mean", ctx);
+    test = voteOutputs(outputs, tests[0]!, "mean", ctx, settings);
     ctx.log(`the ${k} folds' models voting (mean): ${describeTest(test)}`);
   }
   for (const m of models) m.dispose();

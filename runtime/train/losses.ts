@@ -51,7 +51,18 @@ export function lossFunction(setting: Settled<LossSetting>): LossFunction {
 
 /** The cost of a model's outputs: each output's loss, weighted, summed. */
 export interface ModelLoss {
-  readonly outputs: readonly { readonly loss: LossFunction; readonly weight: number }[];
+  /** `fromLogits`: the output is raw scores (its loss applies the sigmoid or softmax), not probabilities. */
+  readonly outputs: readonly { readonly loss: LossFunction; readonly weight: number; readonly fromLogits: boolean }[];
+}
+
+/** Whether a loss takes raw scores (`from_logits: true`) rather than probabilities. */
+export function takesLogits(setting: Settled<LossSetting>): boolean {
+  return "fromLogits" in setting && setting.fromLogits === true;
+}
+
+/** Per model output, whether the network gives raw scores: its loss (one for every output, or one each) is from logits. */
+export function logitOutputs(losses: readonly Settled<LossSetting>[], outputs: number): boolean[] {
+  return Array.from({ length: outputs }, (_, i) => (losses.length === 0 ? false : takesLogits(losses[losses.length === 1 ? 0 : i])));
 }
 
 /** One loss for every output, or one per output; weights default to 1. */
@@ -59,7 +70,8 @@ export function modelLoss(losses: readonly Settled<LossSetting>[], weights: read
   if (losses.length !== 1 && losses.length !== outputs) throw new Error(`${losses.length} losses for ${outputs} outputs; give one, or one per output`);
   if (weights && weights.length !== outputs) throw new Error(`${weights.length} loss weights for ${outputs} outputs; give one per output`);
   const functions = losses.map(lossFunction);
-  return { outputs: Array.from({ length: outputs }, (_, i) => ({ loss: functions[losses.length === 1 ? 0 : i], weight: weights?.[i] ?? 1 })) };
+  const logits = logitOutputs(losses, outputs);
+  return { outputs: Array.from({ length: outputs }, (_, i) => ({ loss: functions[losses.length === 1 ? 0 : i], weight: weights?.[i] ?? 1, fromLogits: logits[i] })) };
 }
 
 /** The total cost Σ wᵢ·Lᵢ(yᵢ, aᵢ) of one batch. */

@@ -7,6 +7,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { MetricSetting, Settled } from "../core/settings.js";
 import type { ModelLoss } from "./losses.js";
+import { DataError } from "../data/examples.js";
 
 export interface Metric {
   /** The key in reports: `accuracy`, `top_5`, `mae`, `kind_accuracy`. */
@@ -28,14 +29,19 @@ function steps(x: tf.Tensor): tf.Tensor3D {
 
 /**
  * Class accuracy: the argmax over the class axis (the last) matches, averaged over an example's
- * steps; for a single output unit, a > 0.5 against the 0/1 target.
+ * steps; for a single output unit, a > 0.5 against the 0/1 target. A unit that gives a logit z
+ * (a `from_logits` loss) says the second class when z > 0, which is sigmoid(z) > 0.5; the argmax
+ * is the same for scores as for their softmax.
  */
-const accuracy: Score = (yTrue, yPred) => {
-  const t = steps(yTrue);
-  const p = steps(yPred);
-  const hits = p.shape[2] === 1 ? tf.equal(tf.greater(p, 0.5), tf.greater(t, 0.5)).squeeze([2]) : tf.equal(tf.argMax(p, 2), tf.argMax(t, 2));
-  return tf.sum(tf.mean(tf.cast(hits, "float32"), 1));
-};
+function accuracy(fromLogits: boolean): Score {
+  const threshold = fromLogits ? 0 : 0.5;
+  return (yTrue, yPred) => {
+    const t = steps(yTrue);
+    const p = steps(yPred);
+    const hits = p.shape[2] === 1 ? tf.equal(tf.greater(p, threshold), tf.greater(t, 0.5)).squeeze([2]) : tf.equal(tf.argMax(p, 2), tf.argMax(t, 2));
+    return tf.sum(tf.mean(tf.cast(hits, "float32"), 1));
+  };
+}
 
 /** The true class is among the k highest outputs, averaged over an example's steps. */
 function topK(k: number): Score {
@@ -65,6 +71,7 @@ export interface OutputFacts {
  * classes and mae otherwise.
  */
 export function metricsFor(settings: readonly Settled<MetricSetting>[] | null, outputs: readonly OutputFacts[], loss: ModelLoss): Metric[] {
+  checkClassMetrics(settings, outputs);
   const out: Metric[] = [];
   const several = outputs.length > 1;
   const add = (name: string, output: number, sum: Score): void => {
@@ -79,10 +86,26 @@ export function metricsFor(settings: readonly Settled<MetricSetting>[] | null, o
     for (const s of settings ?? [{ kind: facts.classes ? "accuracy" : "mae" } as const]) {
       if (s.kind === "loss") continue;
       if (several && s.kind !== "mae" && !facts.classes) continue;
-      if (s.kind === "accuracy") add(`${prefix}accuracy`, i, accuracy);
+      if (s.kind === "accuracy") add(`${prefix}accuracy`, i, accuracy(loss.outputs[i].fromLogits));
       else if (s.kind === "mae") add(`${prefix}mae`, i, mae);
       else if (s.kind === "top_k") add(`${prefix}top_${s.k}`, i, topK(s.k));
     }
   });
   return out;
+}
+
+/**
+ * A listed `accuracy` or `top_k` that no output's targets can give (they are all real values) is an
+ * error, raised before any epoch runs: a count of values above 0.5 would be reported as if it were
+ * an accuracy. The checker says so when the data source states it (`targets: k`); only reading the
+ * data tells for labels that are plain numbers.
+ */
+function checkClassMetrics(settings: readonly Settled<MetricSetting>[] | null, outputs: readonly OutputFacts[]): void {
+  if (!settings || outputs.some((o) => o.classes)) return;
+  const needClasses = settings.flatMap((s) => (s.kind === "accuracy" ? ["accuracy"] : s.kind === "top_k" ? [`top_k(${s.k})`] : []));
+  if (needClasses.length === 0) return;
+  const which = outputs.length === 1 ? `the targets of output \`${outputs[0].name}\` are` : `the targets of every output (${outputs.map((o) => `\`${o.name}\``).join(", ")}) are`;
+  throw new DataError(
+    `\`metrics\` lists ${needClasses.join(" and ")}, which ${needClasses.length === 1 ? "needs" : "need"} class targets, but ${which} real values (its labels are numbers that the run reads as values, not as classes); list \`mae\` or \`loss\` in \`metrics\` instead, or give the data source \`classes: [...]\` if the labels are classes`,
+  );
 }

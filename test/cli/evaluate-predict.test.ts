@@ -235,6 +235,58 @@ describe("nnc predict", () => {
     expect(mean.class).toBe("yes");
   });
 
+  it("a network trained from logits: probabilities are the sigmoid or softmax of its scores, and so are its classes", async () => {
+    const dir = tempFolder("nnc-predict-");
+    const csv = put(dir, "x.csv", "f0,f1\n1.1198808,0\n-0.11988084,0\n0,2\n");
+    const logits = (kind: "binary_cross_entropy" | "cross_entropy") => ({ loss: [{ kind, fromLogits: true }], lossWeights: null, metrics: [{ kind: "accuracy" as const }] });
+    const input = [{ name: "m", shape: [2], dtype: "float32" as const }];
+    // One unit whose score is f0: 1.12 and −0.12 are probabilities 0.754 and 0.470 of "yes".
+    const binary = join(dir, "binary");
+    const written = await writeHandPackage(binary, denseModel([2], { kernel: [[1], [0]], bias: [0], activation: "linear" }), {
+      inputs: input,
+      outputs: [{ name: "p", shape: [1], dtype: "float32", classes: ["no", "yes"] }],
+      source: csvSource("x.csv", "yes"),
+      evaluation: logits("binary_cross_entropy"),
+    });
+    expect(written.outputs[0].logits).toBe(true);
+    const rows = JSON.parse((await run("predict", binary, csv, "--format", "json")).stdout) as { class: string; p: Record<string, number> }[];
+    expect(rows.map((r) => r.class)).toEqual(["yes", "no", "no"]);
+    expect(rows[0].p.yes).toBeCloseTo(1 / (1 + Math.exp(-1.1198808)), 5);
+    expect(rows[0].p.no).toBeCloseTo(1 - rows[0].p.yes, 5);
+    expect(rows[1].p.yes).toBeCloseTo(1 / (1 + Math.exp(0.11988084)), 5);
+    expect(rows[2].p.yes).toBeCloseTo(0.5, 6);
+    // Scores 0.3 and 0.2 are "yes" (above 0), though below 0.5: every row is right.
+    const labelled = put(dir, "labelled.csv", "f0,f1,yes\n1.1198808,0,yes\n-0.11988084,0,no\n0.3,0,yes\n0.2,0,yes\n");
+    const evaluated = JSON.parse((await run("evaluate", binary, "--data", labelled, "--format", "json")).stdout);
+    expect(evaluated.metrics.accuracy).toBe(1);
+    expect(evaluated.classes[0].confusion).toEqual([
+      [1, 0],
+      [0, 3],
+    ]);
+    // Three scores (f0, f1, 0) through a softmax.
+    const three = join(dir, "three");
+    await writeHandPackage(three, denseModel([2], { kernel: [[1, 0, 0], [0, 1, 0]], bias: [0, 0, 0], activation: "linear" }), {
+      inputs: input,
+      outputs: [{ name: "k", shape: [3], dtype: "float32", classes: ["a", "b", "c"] }],
+      source: csvSource("x.csv", "k"),
+      evaluation: logits("cross_entropy"),
+    });
+    const csvOut = (await run("predict", three, csv)).stdout.trimEnd().split("\n");
+    expect(csvOut[0]).toBe("source,class,p(a),p(b),p(c)");
+    const last = csvOut[3].split(",").slice(1);
+    const e2 = Math.exp(2);
+    expect(last[0]).toBe("b");
+    expect(Number(last[1])).toBeCloseTo(1 / (e2 + 2), 5);
+    expect(Number(last[2])).toBeCloseTo(e2 / (e2 + 2), 5);
+    // A probability network's package says it gives no logits.
+    expect((await writeHandPackage(join(dir, "probabilities"), denseModel([2], { kernel: [[1], [0]], bias: [0], activation: "sigmoid" }), {
+      inputs: input,
+      outputs: [{ name: "p", shape: [1], dtype: "float32", classes: ["no", "yes"] }],
+      source: csvSource("x.csv", "yes"),
+      evaluation: { loss: [{ kind: "binary_cross_entropy", fromLogits: false }], lossWeights: null, metrics: [{ kind: "accuracy" }] },
+    })).outputs[0].logits).toBe(false);
+  });
+
   it("predicts on a folder of PNG and JPEG images and on one image, resized as the training did", async () => {
     const dir = tempFolder("nnc-predict-");
     const run4 = join(dir, "run");
@@ -379,6 +431,44 @@ describe("nnc evaluate on a run a training wrote", () => {
       const report0 = evaluated.classes[0];
       const diagonal = report0.confusion.reduce((n: number, row: number[], i: number) => n + row[i], 0);
       expect(diagonal / evaluated.count).toBeCloseTo(evaluated.metrics.accuracy, 6);
+    }
+  }, 60_000);
+
+  it("a single unit trained from logits: the training, evaluate and predict all take a score above 0 as the second class", async () => {
+    const dir = tempFolder("nnc-trained-");
+    const lines = ["x,y,far"];
+    for (let i = 0; i < 120; i++) {
+      const x = ((i * 37) % 101) / 25 - 2;
+      const y = ((i * 53) % 97) / 24 - 2;
+      // Far from the origin is "yes"; a line cannot say so exactly, so some examples are wrong and
+      // scores fall on both sides of 0 and of 0.5.
+      lines.push(`${x.toFixed(3)},${y.toFixed(3)},${x * x + y * y > 2 ? "yes" : "no"}`);
+    }
+    put(dir, "far.csv", `${lines.join("\n")}\n`);
+    const source: Settled<DataSetting> = { kind: "csv", path: "far.csv", label: ["far"], features: null, classes: ["no", "yes"], targets: null, test: { kind: "fraction", fraction: 0.5 }, validation: null };
+    for (const ensemble of [1, 3]) {
+      const training: CompiledTraining = {
+        label: "Far",
+        source: join(dir, "far.nn"),
+        settings: resolvedTraining(source, { seed: 3, epochs: 2, batchSize: 10, ensemble, loss: [{ kind: "binary_cross_entropy", fromLogits: true }], optimizer: { kind: "sgd", lr: 0.5, momentum: 0, nesterov: false } }),
+        inputs: [{ name: "point", shape: [2], dtype: "float32" }],
+        outputs: [{ name: "far", shape: [1], dtype: "float32" }],
+        layerPenalties: {},
+        build: () => tf.sequential({ layers: [tf.layers.dense({ units: 4, activation: "tanh", inputShape: [2] }), tf.layers.dense({ units: 1 })] }),
+      };
+      const runDir = join(dir, `runs-${ensemble}`);
+      const report = await runTraining(training, { output: null, runDir, baseDir: dir, backend: "cpu" });
+      const evaluated = JSON.parse((await run("evaluate", runDir, "--format", "json")).stdout);
+      expect(evaluated.metrics.accuracy).toBeCloseTo(report.test!.accuracy, 6);
+      const confusion: number[][] = evaluated.classes[0].confusion;
+      expect((confusion[0][0] + confusion[1][1]) / evaluated.count).toBeCloseTo(evaluated.metrics.accuracy, 6);
+      const predicted = JSON.parse((await run("predict", runDir, join(dir, "far.csv"), "--format", "json")).stdout) as { class: string; p: { no: number; yes: number } }[];
+      for (const row of predicted) {
+        expect(row.p.yes).toBeGreaterThanOrEqual(0);
+        expect(row.p.yes).toBeLessThanOrEqual(1);
+        expect(row.p.no).toBeCloseTo(1 - row.p.yes, 5);
+        if (ensemble === 1) expect(row.class).toBe(row.p.yes > 0.5 ? "yes" : "no");
+      }
     }
   }, 60_000);
 });

@@ -72,6 +72,65 @@ train Net(hidden: choice(3, 5)) {
     expect(new Set(trials.map((t) => JSON.stringify(t.chosen))).size).toBe(4);
   }, 60_000);
 
+  it("tune: a grid over a layer's argument builds the model with each value", async () => {
+    const text = `model Net {
+  input image: [784]
+  image -> h: dense(choice(3, 5), activation: relu) -> dense(10, activation: softmax)
+}
+train Net {
+  data: mnist(flat: true)
+  loss: cross_entropy
+  ${QUICK}
+  tune: grid
+}`;
+    const report = await (await loadProgram(text)).train("Net", { limit: 60 });
+    const trials = report.trials ?? [];
+    expect(trials.map((t) => t.chosen['model.args["h.units"]']).sort()).toEqual([3, 5]);
+    for (const t of trials) {
+      const model = await tf.loadLayersModel(fileHandler(join(t.runDir, "model.json")));
+      expect(model.getLayer("h").getWeights()[0].shape).toEqual([784, t.chosen['model.args["h.units"]']]);
+      model.dispose();
+    }
+  }, 60_000);
+
+  it("tune: integer ranges for the batch size and the epochs give each trial whole numbers it trains with", async () => {
+    const report = await (await loadProgram(mlpProgram("optimizer: sgd(lr: 0.5)\n  batch_size: choice(10, 20)\n  epochs: int_uniform(1, 2)\n  seed: 4\n  tune: grid"))).train("Mlp", { limit: 40 });
+    const trials = report.trials ?? [];
+    expect(trials).toHaveLength(4);
+    for (const t of trials) {
+      expect(t.history).toHaveLength(t.chosen.epochs as number);
+      const recorded = JSON.parse(readFileSync(join(t.runDir, "settings.json"), "utf8")) as { settings: { batchSize: number; epochs: number } };
+      expect(recorded.settings).toMatchObject({ batchSize: t.chosen.batchSize, epochs: t.chosen.epochs });
+    }
+  }, 60_000);
+
+  it("tune without an objective ranks by accuracy when the labels turn out to be class names", async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => `${(i % 2) + Math.sin(i)},${i % 3},${["cat", "dog"][i % 2]}`);
+    const text = `model Pets {
+  input x: [2]
+  x -> dense(4, activation: relu) -> dense(2, activation: softmax)
+}
+train Pets {
+  data: csv("pets.csv", label: "kind", validation: 0.25)
+  loss: cross_entropy
+  optimizer: adam(lr: choice(0.01, 0.1))
+  epochs: 1
+  seed: 2
+  tune: grid
+}`;
+    const program = await loadProgram(text, "pets", { "pets.csv": `a,b,kind\n${rows.join("\n")}\n` });
+    expect((program.settings("Pets") as { objective: unknown }).objective).toBeNull();
+    const report = await program.train("Pets");
+    const accuracy = { kind: "maximize", metric: "val_accuracy" };
+    for (const t of report.trials ?? []) {
+      // An accuracy in [0, 1], not a negated loss.
+      expect(t.objective).toBeGreaterThanOrEqual(0);
+      expect(t.objective).toBe(Math.max(...t.history.map((r) => r.validation!.accuracy)));
+      expect(JSON.parse(readFileSync(join(t.runDir, "settings.json"), "utf8")).settings.objective).toEqual(accuracy);
+    }
+    expect(JSON.parse(readFileSync(join(report.runDir, "settings.json"), "utf8")).settings.objective).toEqual(accuracy);
+  }, 60_000);
+
   it("folds: k trainings, each fold once the validation data, with mean and deviation", async () => {
     const report = await (await loadProgram(mlpProgram(`${QUICK}\n  folds: 3`))).train("Mlp", { limit: 90 });
     expect(report.folds?.runs).toHaveLength(3);
@@ -127,7 +186,8 @@ train Conv { data: mnist(train: 40, validation: 10, test: 10) loss: cross_entrop
 
   it("validation: a fraction of the training part, taken from its end", async () => {
     const report = await (await loadProgram(mlpProgram(`${QUICK}\n  validation: 0.25`).replace("validation: 10000", "validation: 0"))).train("Mlp", { limit: 200 });
-    expect(report.examples).toEqual({ train: 150, validation: 50, test: 200 });
+    // 37,500 training and 12,500 validation images, then `--limit` keeps the first 200 of each part.
+    expect(report.examples).toEqual({ train: 200, validation: 200, test: 200 });
   }, 60_000);
 
   it("normalize: standardize uses the training part's statistics for every part", () => {

@@ -1,7 +1,7 @@
 /** runtime/core/vote.ts: an ensemble's vote, by majority (ties to the higher mean) or by the mean output. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { classOf, meanOutput, trueClasses, voteMetrics, votedClasses } from "../../runtime/core/vote.js";
+import { classOf, meanOutput, probabilitiesOfScores, trueClasses, voteMetrics, votedClasses } from "../../runtime/core/vote.js";
 
 const f32 = (...values: number[]) => Float32Array.from(values);
 
@@ -118,5 +118,37 @@ describe("voteMetrics", () => {
     const binary = { values: f32(1, 0, 1), shape: [1], classes: ["no", "yes"] };
     expect(Array.from(trueClasses(binary))).toEqual([1, 0, 1]);
     expect(voteMetrics([[f32(0.9, 0.6, 0.2)]], [binary], ["yes"], "majority")).toEqual({ accuracy: 1 / 3 });
+  });
+
+  it("votes with the probabilities of members that give raw scores (from logits)", () => {
+    const binary = { values: f32(1, 0, 1), shape: [1], classes: ["no", "yes"] };
+    // Scores 0.3, -0.4 and 0.2 are probabilities above, below and above 0.5: all right; read as
+    // probabilities themselves, all three would say "no".
+    const scores = [[f32(0.3, -0.4, 0.2)]];
+    expect(voteMetrics(scores, [binary], ["yes"], "majority", [true])).toEqual({ accuracy: 1 });
+    expect(voteMetrics(scores, [binary], ["yes"], "majority")).toEqual({ accuracy: 1 / 3 });
+    // A mean vote averages the probabilities: scores 3 and −1 are 0.95 and 0.27, whose mean 0.61 says "yes".
+    const one = { values: f32(1), shape: [1], classes: ["no", "yes"] };
+    expect(voteMetrics([[f32(3)], [f32(-1)]], [one], ["yes"], "mean", [true])).toEqual({ accuracy: 1 });
+    expect(voteMetrics([[f32(3)], [f32(-1)]], [one], ["yes"], "mean")).toEqual({ accuracy: 1 });
+  });
+});
+
+describe("probabilitiesOfScores", () => {
+  it("is the sigmoid of a single unit and the softmax of each row, and keeps the argmax", () => {
+    expect(Array.from(probabilitiesOfScores(f32(0, 1.1198808, -0.11988084), 1)).map((p) => Number(p.toFixed(4)))).toEqual([0.5, 0.754, 0.4701]);
+    const rows = probabilitiesOfScores(f32(1, 2, 3, 1000, 0, -1000), 3);
+    expect(Array.from(rows.subarray(0, 3)).map((p) => Number(p.toFixed(4)))).toEqual([0.09, 0.2447, 0.6652]);
+    expect(Array.from(rows.subarray(3))).toEqual([1, 0, 0]);
+    fc.assert(
+      // Scores a tenth apart at least: nearer ones may round to one probability.
+      fc.property(fc.uniqueArray(fc.integer({ min: -500, max: 500 }), { minLength: 4, maxLength: 4 }), (tenths) => {
+        const scores = Float32Array.from(tenths, (t) => t / 10);
+        const p = probabilitiesOfScores(scores, 4);
+        expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+        for (const v of p) expect(v >= 0 && v <= 1).toBe(true);
+        expect(classOf(p, 0, 4)).toBe(classOf(scores, 0, 4));
+      }),
+    );
   });
 });

@@ -127,7 +127,11 @@ describe("readCsv", () => {
     const empty = write("empty-cell.csv", "1,2,0\n1,,1\n");
     expect(errorOf(() => loadCsv(setting(empty, 2)))).toBe('empty-cell.csv:2: column 1 holds "", expected a number');
     const emptyLabel = write("empty-label.csv", "x,label\n1,0\n2,\n");
-    expect(errorOf(() => loadCsv(setting(emptyLabel, "label")))).toBe('empty-label.csv:3: column "label" is empty, expected a label');
+    expect(errorOf(() => loadCsv(setting(emptyLabel, "label")))).toBe('empty-label.csv:3: column "label" is empty, expected a label; fill in the example\'s label, or remove the row');
+    // After class names too: the empty cell is not a class named "".
+    const emptyName = write("empty-name.csv", "f1,f2,kind\n0.1,0.2,a\n0.3,0.4,b\n0.1,0.2,\n0.5,0.6,a\n");
+    expect(errorOf(() => loadCsv(setting(emptyName, "kind")))).toBe('empty-name.csv:4: column "kind" is empty, expected a label; fill in the example\'s label, or remove the row');
+    expect(errorOf(() => loadCsv(setting(emptyName, "kind"), { classes: ["a", "b"] }))).toMatch(/^empty-name\.csv:4: column "kind" is empty/);
     expect(errorOf(() => loadCsv(setting(digits, "digit", { features: [784] })))).toBe(
       'digits.csv: 2 feature columns (every column but the label column "digit"), expected 784 from `features`',
     );
@@ -147,12 +151,64 @@ describe("readCsv", () => {
     const blank = write("blank.csv", "x,label\n1,0\n\n2,1\n");
     expect(errorOf(() => loadCsv(setting(blank, "label")))).toBe("blank.csv:3: blank line, expected 2 columns");
     const quote = write("quote.csv", 'x,label\n1,0\n"2,1\n');
-    expect(errorOf(() => loadCsv(setting(quote, "label")))).toMatch(/^quote\.csv:\d+: not valid CSV: /);
+    expect(errorOf(() => loadCsv(setting(quote, "label")))).toMatch(/^quote\.csv:3: not valid CSV: /);
+    // The line where the quote opens, not the end of the file where the parser gave up.
+    const malformed = write("malformed.csv", 'f1,f2,f3,f4,kind\n0.1,0.2,0.3,0.4,a\n0.1,0.2,0.3,0.4,b\n0.1,0.2,"0.3,0.4,a\n0.1,0.2,0.3,0.4,b\n0.1,0.2,0.3,0.4,a\n0.1,0.2,0.3,0.4,b\n');
+    expect(errorOf(() => loadCsv(setting(malformed, "kind")))).toBe(
+      'malformed.csv:4: not valid CSV: the quote that opens the field `"0.3,0.4,a` is never closed, so the rest of the file would be read as that one field; close the quote at the end of the field, or remove it (a quote inside a quoted field is written twice: "")',
+    );
+    const closing = write("closing.csv", 'x,label\n1,0\n"2"x,1\n');
+    expect(errorOf(() => loadCsv(setting(closing, "label")))).toBe(
+      'closing.csv:3: not valid CSV: a quoted field is followed by more text before the next comma or line break; put that text inside the quotes, or write a quote inside the field twice ("")',
+    );
+    const opening = write("opening.csv", 'x,label\n1,0\n2x"y,1\n');
+    expect(errorOf(() => loadCsv(setting(opening, "label")))).toBe(
+      'opening.csv:3: not valid CSV: a field has a quote after its first character; put the whole field in quotes and write the quote inside twice (""), or remove it',
+    );
     expect(errorOf(() => loadCsv(setting(digits, "digit", { targets: 3 })))).toBe(
       'digits.csv: `targets: 3` takes 3 columns from the label column "digit" (index 1), but the file has 3 columns (the last index is 2)',
     );
     expect(errorOf(() => loadCsv(setting(write("header-only.csv", "x,label\n"), "label")))).toBe("header-only.csv: the file holds no examples");
     expect(errorOf(() => loadCsv(setting("none.csv", 0)))).toBe(`cannot read data file "none.csv" (resolved to ${join(dir, "none.csv")}): no such file`);
+  });
+
+  it("an empty label cell is an error at its line, wherever it is among class names or numbers", () => {
+    let n = 0;
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom("a", "b", "c", "0", "1", "2.5"), { minLength: 1, maxLength: 12 }), fc.nat(), (labels, at) => {
+        const empty = at % (labels.length + 1);
+        const cells = [...labels.slice(0, empty), "", ...labels.slice(empty)];
+        const name = write(`empty-${n++}.csv`, `x,kind\n${cells.map((c, i) => `${i},${c}`).join("\n")}\n`);
+        expect(errorOf(() => loadCsv(setting(name, "kind")))).toBe(`${name}:${empty + 2}: column "kind" is empty, expected a label; fill in the example's label, or remove the row`);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("an unclosed quote is reported on the line it opens, after any well-quoted fields and line breaks", () => {
+    let n = 0;
+    // Cells: plain numbers, quoted ones with doubled quotes or line breaks inside; one field opens a quote never closed.
+    const cell = fc.oneof(
+      fc.integer({ min: 0, max: 99 }).map((v) => ({ text: String(v), lines: 0 })),
+      fc.constant({ text: '"a ""b"""', lines: 0 }),
+      fc.constant({ text: '"two\nlines"', lines: 1 }),
+      fc.constant({ text: '"three\r\nshort\rlines"', lines: 2 }),
+    );
+    const row = fc.array(cell, { minLength: 2, maxLength: 2 });
+    // Rows after it hold no quote, which would close it.
+    const plainRow = fc.array(fc.integer({ min: 0, max: 99 }).map((v) => ({ text: String(v), lines: 0 })), { minLength: 2, maxLength: 2 });
+    fc.assert(
+      fc.property(fc.array(row, { minLength: 0, maxLength: 6 }), fc.integer({ min: 0, max: 1 }), fc.array(plainRow, { maxLength: 3 }), fc.boolean(), (before, column, after, crlf) => {
+        const eol = crlf ? "\r\n" : "\n";
+        const rows = before.map((r) => r.map((c) => c.text).join(","));
+        const line = 2 + before.reduce((sum, r) => sum + 1 + r.reduce((k, c) => k + c.lines, 0), 0);
+        rows.push(column === 0 ? '"7,8' : '7,"8');
+        rows.push(...after.map((r) => r.map((c) => c.text).join(",")));
+        const name = write(`unclosed-${n++}.csv`, `x,label${eol}${rows.join(eol)}${eol}`);
+        expect(errorOf(() => loadCsv(setting(name, "label")))).toMatch(new RegExp(`^${name.replace(".", "\\.")}:${line}: not valid CSV: the quote that opens the field \`${column === 0 ? '"7,8' : '"8'}\` is never closed`));
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it("round-trips random float32 features and class labels", () => {

@@ -134,7 +134,22 @@ describe("readJson", () => {
     ]);
     const label = write("label.json", [{ x: [1], y: 0 }, { x: [2], y: 5 }]);
     expect(errorOf(() => loadJson(setting(label), { classes: 3 }))).toBe("label.json: example 1: label 5 is not a class index in 0…2");
-    expect(errorOf(() => loadJson(setting(write("noy.json", [{ x: [1] }]))))).toBe('noy.json: example 0: expected an object with "x" and "y", found an object');
+    expect(errorOf(() => loadJson(setting(write("noy.json", [{ x: [1] }]))))).toBe('noy.json: example 0 has no key "y" (its keys are "x"); give every example the keys "x" and "y"');
+    expect(errorOf(() => loadJson(setting(write("nonobject.json", [{ x: [1], y: 0 }, 4]))))).toBe('nonobject.json: example 1: expected an object with "x" and "y", found 4');
+    // The second example names its target otherwise; with the model's names, they may stand in for x and y.
+    const renamed = write("renamed.json", [{ x: [1, 2, 3, 4], y: "a" }, { x: [1, 2, 3, 4], label: "b" }]);
+    expect(errorOf(() => loadJson(setting(renamed)))).toBe('renamed.json: example 1 has no key "y" (its keys are "x", "label"); give every example the keys "x" and "y"');
+    expect(errorOf(() => loadJson(setting(renamed), {}, { inputs: ["m"], outputs: ["kind"] }))).toBe(
+      'renamed.json: example 1 has no key "y" (its keys are "x", "label"); give every example the keys "x" and "y" ("y" may also be named "kind", as the model names it)',
+    );
+    const parallel = write("parallel.json", { x: [[1, 2, 3, 4], [1, 2, 3, 4]], label: ["a", "b"] });
+    expect(errorOf(() => loadJson(setting(parallel)))).toBe(
+      'parallel.json: an object of parallel arrays, but it has no key "y" (its keys are "x", "label"); give it one array for each of "x" and "y", or make the file an array of examples',
+    );
+    const several = write("several.json", { image: [[1]], species: ["a"] });
+    expect(errorOf(() => loadJson(setting(several), {}, { inputs: ["image", "meta"], outputs: ["species"] }))).toBe(
+      'several.json: the model\'s inputs are "image", "meta", but the examples have no key "meta" (they have "image", "species"); name each input by its key',
+    );
     expect(errorOf(() => loadJson(setting(write("uneven.json", { x: [[1], [2]], y: [0] }))))).toBe(
       'uneven.json: "x" holds 2 items but "y" holds 1; they must match one to one',
     );
@@ -144,6 +159,21 @@ describe("readJson", () => {
     expect(errorOf(() => loadJson(setting(write("broken.json", '[{"x": [1], "y": 0}'))))).toMatch(/^broken\.json: not valid JSON: /);
     expect(errorOf(() => loadJson(setting(write("empty.json", []))))).toBe("empty.json: the file holds no examples");
     expect(errorOf(() => loadJson(setting("gone.json")))).toBe(`cannot read data file "gone.json" (resolved to ${join(dir, "gone.json")}): no such file`);
+  });
+
+  it("a missing key is named, with every key the file has, in both layouts", () => {
+    let n = 0;
+    const key = fc.stringMatching(/^[a-z_][a-z0-9_]{0,7}$/).filter((k) => k !== "x" && k !== "y" && k !== "__proto__");
+    fc.assert(
+      fc.property(fc.uniqueArray(key, { maxLength: 4 }), fc.boolean(), (others, rowsLayout) => {
+        const extra = Object.fromEntries(others.map((k) => [k, rowsLayout ? 1 : [1]]));
+        const document = rowsLayout ? [{ x: [1], ...extra }] : { x: [[1]], ...extra };
+        const message = errorOf(() => loadJson(setting(write(`missing-${n++}.json`, document))));
+        expect(message).toContain('has no key "y" (its keys are ');
+        for (const k of ["x", ...others]) expect(message).toContain(JSON.stringify(k));
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it("round-trips random nested float32 arrays in both layouts", () => {

@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { dataErrorOf as errorOf } from "../../support/data-errors.js";
 import { argmaxRows, NO_PARTS, resolvedTraining, rowsOf } from "../../support/user-data.js";
 import { DataError, indexNames, type Examples } from "../../../runtime/data/examples.js";
@@ -209,6 +210,47 @@ describe("fraction parts", () => {
   it("must leave examples for both sides", () => {
     expect(errorOf(() => load(parts(0.001, null)))).toBe("rows.csv: `test: 0.001` of 50 examples leaves 0 for test and 50 for training; both need at least one");
     expect(errorOf(() => load(parts(0.5, 0.5)))).toBe("rows.csv: `validation: 0.5` of 50 examples leaves 25 for validation and 0 for training; both need at least one");
+  });
+});
+
+describe("`--limit` with the `validation` key's fraction", () => {
+  write("ids.csv", "id,label\n" + Array.from({ length: 50 }, (_, i) => `${i},${i % 2}`).join("\n") + "\n");
+  const byKey = (fraction: number) => ({ validation: { kind: "fraction" as const, fraction } });
+
+  it("caps every part after the split, for every source: first N of each part", () => {
+    const sources: DataSetting[] = [
+      { kind: "mnist", train: 1000, validation: 0, test: 100, flat: true },
+      { kind: "adding_problem", length: 6, train: 1000, validation: 0, test: 100 },
+      csv("ids.csv", ["label"], { test: { kind: "fraction", fraction: 0.2 } }),
+    ];
+    for (const source of sources) {
+      const whole = load(source, {}, byKey(0.1));
+      const capped = load(source, { limit: 300 }, byKey(0.1));
+      const limit = 300;
+      expect([capped.train.count, capped.validation!.count, capped.test!.count], source.kind).toEqual([Math.min(limit, whole.train.count), Math.min(limit, whole.validation!.count), Math.min(limit, whole.test!.count)]);
+      for (const part of ["train", "validation", "test"] as const) {
+        const a = whole[part]!;
+        const b = capped[part]!;
+        const size = a.inputs[0].values.length / a.count;
+        expect(Array.from(b.inputs[0].values), `${source.kind} ${part}`).toEqual(Array.from(a.inputs[0].values.subarray(0, b.count * size)));
+      }
+    }
+    // mnist(train: 1000) with `validation: 0.1`: 900 training and 100 validation images, then the first 300 of each.
+    const mnist = load(sources[0], { limit: 300 }, byKey(0.1));
+    expect([mnist.train.count, mnist.validation!.count, mnist.test!.count]).toEqual([300, 100, 100]);
+  });
+
+  it("on a CSV: any limit keeps a prefix of each part the split made without it", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 60 }), (tenths, limit) => {
+        const source = csv("ids.csv", ["label"]);
+        const whole = load(source, {}, byKey(tenths / 10));
+        const capped = load(source, { limit }, byKey(tenths / 10));
+        expect(ids(capped.train)).toEqual(ids(whole.train).slice(0, limit));
+        expect(ids(capped.validation)).toEqual(ids(whole.validation).slice(0, limit));
+      }),
+      { numRuns: 30 },
+    );
   });
 });
 

@@ -1,6 +1,8 @@
 /** The metrics of runtime/train/metrics.ts: per-step class metrics and the names with several outputs. */
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { DataError } from "../../../runtime/data/examples.js";
 import { modelLoss } from "../../../runtime/train/losses.js";
 import { metricsFor, type Metric } from "../../../runtime/train/metrics.js";
 
@@ -71,6 +73,39 @@ describe("class metrics on a sequence output [T, k]", () => {
     expect(sumOf(acc, [[[1], [0], [1]]], [[[0.9], [0.2], [0.4]]])).toBeCloseTo(2 / 3, 6);
   });
 
+  it("a single unit trained from logits is right when its score is on the target's side of 0", () => {
+    const bceLogits = { kind: "binary_cross_entropy", fromLogits: true } as const;
+    const acc = metricsFor([{ kind: "accuracy" }], [{ name: "out", classes: true }], modelLoss([bceLogits], null, 1))[0];
+    // Scores 1.12 and -0.12 are probabilities 0.75 and 0.47: the first says class 1, the second class 0.
+    expect(sumOf(acc, [[1], [0], [1], [0]], [[1.12], [-0.12], [0.3], [0.2]])).toBeCloseTo(3, 6);
+  });
+
+  it("from logits, the accuracy of the scores is the accuracy of their probabilities (sigmoid or softmax)", () => {
+    const bce = metricsFor([{ kind: "accuracy" }], [{ name: "out", classes: true }], modelLoss([{ kind: "binary_cross_entropy", fromLogits: false }], null, 1))[0];
+    const bceLogits = metricsFor([{ kind: "accuracy" }], [{ name: "out", classes: true }], modelLoss([{ kind: "binary_cross_entropy", fromLogits: true }], null, 1))[0];
+    const ce = metricsFor([{ kind: "accuracy" }], [{ name: "out", classes: true }], modelLoss([CE], null, 1))[0];
+    const ceLogits = metricsFor([{ kind: "accuracy" }], [{ name: "out", classes: true }], modelLoss([{ kind: "cross_entropy", fromLogits: true }], null, 1))[0];
+    const score = fc.double({ min: -20, max: 20, noNaN: true }).filter((z) => Math.abs(z) > 1e-3);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(score, fc.boolean()), { minLength: 1, maxLength: 8 }), (rows) => {
+        const z = rows.map(([s]) => [s]);
+        const y = rows.map(([, t]) => [t ? 1 : 0]);
+        const p = z.map(([s]) => [1 / (1 + Math.exp(-s))]);
+        expect(sumOf(bceLogits, y, z)).toBeCloseTo(sumOf(bce, y, p), 6);
+      }),
+      { numRuns: 50 },
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.array(score, { minLength: 3, maxLength: 3 }), fc.integer({ min: 0, max: 2 })), { minLength: 1, maxLength: 8 }), (rows) => {
+        const z = rows.map(([s]) => s);
+        const y = rows.map(([, c]) => one(3, c));
+        const p = tf.tidy(() => tf.softmax(tf.tensor(z)).arraySync() as number[][]);
+        expect(sumOf(ceLogits, y, z)).toBeCloseTo(sumOf(ce, y, p), 6);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
   it("mae is the mean absolute error of each example, summed over the batch", () => {
     const mae = metricsFor([{ kind: "mae" }], [{ name: "out", classes: false }], modelLoss([{ kind: "mse" }], null, 1))[0];
     expect(sumOf(mae, [[1, 2], [3, 4]], [[1.5, 2], [3, 2]])).toBeCloseTo(0.25 + 1, 6);
@@ -78,9 +113,23 @@ describe("class metrics on a sequence output [T, k]", () => {
 });
 
 describe("metric names", () => {
-  it("with one output: as written, accuracy even on real targets, and no per-output loss", () => {
-    const names = metricsFor([{ kind: "loss" }, { kind: "accuracy" }, { kind: "top_k", k: 5 }, { kind: "mae" }], [{ name: "out", classes: false }], modelLoss([CE], null, 1)).map((m) => m.name);
+  it("with one output: as written, and no per-output loss", () => {
+    const names = metricsFor([{ kind: "loss" }, { kind: "accuracy" }, { kind: "top_k", k: 5 }, { kind: "mae" }], [{ name: "out", classes: true }], modelLoss([CE], null, 1)).map((m) => m.name);
     expect(names).toEqual(["accuracy", "top_5", "mae"]);
+  });
+
+  it("accuracy or top_k on real-valued targets is an error naming the output and what to list instead", () => {
+    const real = [{ name: "t", classes: false }];
+    const mse = modelLoss([{ kind: "mse" }], null, 1);
+    expect(() => metricsFor([{ kind: "accuracy" }, { kind: "top_k", k: 2 }], real, mse)).toThrow(DataError);
+    expect(() => metricsFor([{ kind: "accuracy" }, { kind: "top_k", k: 2 }], real, mse)).toThrow(
+      "`metrics` lists accuracy and top_k(2), which need class targets, but the targets of output `t` are real values (its labels are numbers that the run reads as values, not as classes); list `mae` or `loss` in `metrics` instead",
+    );
+    expect(() => metricsFor([{ kind: "top_k", k: 3 }], [...real, { name: "u", classes: false }], modelLoss([{ kind: "mse" }], null, 2))).toThrow(/but the targets of every output \(`t`, `u`\) are real values/);
+    // What fits real values, the default, and a class output beside a real one are fine.
+    expect(metricsFor([{ kind: "mae" }, { kind: "loss" }], real, mse).map((m) => m.name)).toEqual(["mae"]);
+    expect(metricsFor(null, real, mse).map((m) => m.name)).toEqual(["mae"]);
+    expect(() => metricsFor([{ kind: "accuracy" }], [{ name: "kind", classes: true }, ...real], modelLoss([CE, { kind: "mse" }], null, 2))).not.toThrow();
   });
 
   it("with several outputs: prefixed by the output, each output's loss, accuracy only for class outputs", () => {

@@ -51,6 +51,20 @@ function recurrent(name: string, gates: number, doc: string, extra: readonly Par
     infer({ inputs, args, report }) {
       const input = inputs[0].shape;
       const units = dimArg(args, "units");
+      const activation = enumArg(args, "activation") ?? "tanh";
+      // TensorFlow.js's cells take an activation by its name, and it has none for these: reported
+      // here so that check, not only compile, says so.
+      if (ACTIVATION_TABLE[activation as ActivationName]?.tfjs === null) {
+        const usable = Object.entries(ACTIVATION_TABLE).filter(([, entry]) => entry.tfjs !== null).map(([known]) => `\`${known}\``);
+        report({
+          code: "E105",
+          message: `\`${name}\` cannot use \`${activation}\` as its activation: TensorFlow.js's recurrent cells have no such activation`,
+          label: `\`${activation}\` here`,
+          help: `use one of ${usable.join(", ")} (the default is \`tanh\`)`,
+          argument: "activation",
+        });
+        return undefined;
+      }
       if (input.length !== 2) {
         report(wrongRank(name, "[steps, features]", input, rankHelp(input)));
         return undefined;

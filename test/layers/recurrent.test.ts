@@ -35,6 +35,16 @@ describe("rnn, lstm, gru", () => {
     expect(problem.help).toMatch(/time_distributed/);
   });
 
+  it("E105 for an activation TensorFlow.js's cells cannot take, at check time (compile could not build it); every other activation checks", () => {
+    for (const name of ["rnn", "lstm", "gru"]) {
+      const problem = expectProblem(name, shape("T", 3), { units: 4, activation: "leaky_relu" }, "E105");
+      expect(problem.argument).toBe("activation");
+      expect(problem.message).toContain("`leaky_relu`");
+      expect(problem.help).toContain("`tanh`");
+      for (const usable of ["linear", "sigmoid", "tanh", "relu", "elu", "softplus"]) expectShape(name, shape("T", 3), { units: 4, activation: usable }, "[4]");
+    }
+  });
+
   it("default to tanh, no sequences and no dropout", () => {
     const { args } = run("rnn", shape("T", 2), { units: 4 });
     expect(args.get("activation")?.value).toEqual({ kind: "enum", name: "tanh" });

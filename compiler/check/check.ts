@@ -6,7 +6,7 @@
 import type { BlockDecl, Expr, Identifier, ModelDecl, TrainDecl } from "../../grammar/ast.js";
 import type { CheckCache, CheckContext } from "./check-cache.js";
 import { RecordedValues } from "./recorded-values.js";
-import { elaborateForTraining } from "./training-model.js";
+import { checkVariants, elaborateForTraining } from "./training-model.js";
 import { compareDiagnostics, type Diagnostic, type Label } from "../diagnostics/diagnostic.js";
 import { bindArgs, reportUnknownName } from "../schema/bind.js";
 import type { Value } from "../schema/values.js";
@@ -154,7 +154,10 @@ function checkTrainingDecl(decl: TrainDecl, root: string, context: CheckContext)
     // A parameter left without a value is reported by a training rule (model-arguments-given.ts).
     const bound = bindArgs({ ...signature, params: signature.params.map((p) => ({ ...p, required: false })) }, decl.args, decl.model.range, ctx);
     graph = bound.size === 0 ? context.defaultGraph(model.decl) : undefined;
-    graph ??= elaborateForTraining(model, { decl, name, file: root, args: bound }, context);
+    const training = { decl, name, file: root, args: bound };
+    graph ??= elaborateForTraining(model, training, context);
+    // Generated code builds the model once per value the training's search may choose: each must check.
+    if (graph && !argumentsFailed) checkVariants(model, graph, training, context);
   }
   const resolved = checkTraining(decl, { file: root, report, model: graph, argumentsFailed, dataFiles: context.dataFiles });
   return { decl, file: root, name, model: graph, resolved };

@@ -12,6 +12,7 @@ import type { ModelGraph } from "../checker/graph.js";
 import type { Declared } from "../checker/program.js";
 import { MODEL_RULES } from "../checker/rules/index.js";
 import { valueToString, type BoundArgs, type Value } from "../schema/values.js";
+import { elaborateVariant, modelVariants } from "../training/model-variants.js";
 import type { CheckContext } from "./check-cache.js";
 
 /** The training whose arguments bind the model: its declaration, name, file and bound arguments. */
@@ -43,6 +44,46 @@ export function elaborateForTraining(model: Declared<ModelDecl>, training: Train
   return graph;
 }
 
+/**
+ * Checks `model` as each variant `training`'s search builds (generated code builds every one, so
+ * each must check, not only the search's first values): an error a variant has that `graph`, the
+ * model with the search's first values, does not have is reported with a label naming the variant's
+ * values ("with `k` = 50 from `choice(3, 50)` in training `s`"). A continuous range or too many
+ * variants is E304 (search-space.ts), and nothing is enumerated.
+ */
+export function checkVariants(model: Declared<ModelDecl>, graph: ModelGraph, training: TrainingArguments, context: Pick<CheckContext, "program" | "report">): void {
+  const variants = modelVariants(graph);
+  if (variants.kind !== "searched") return;
+  // What the check of `graph` reported: elaborated again, unreported, as `graph` was.
+  const reported = new Set<string>();
+  const params = new Map<string, Value>([...training.args].map(([name, a]) => [name, a.value]));
+  elaborateModel(model, params, { program: context.program, report: (d) => reported.add(sameFault(d)) });
+  let fixedLabels: Label[] | undefined;
+  for (const binding of variants.bindings) {
+    const found: Diagnostic[] = [];
+    elaborateVariant(model, variants, binding, { program: context.program, report: (d) => void (d.severity === "error" && !reported.has(sameFault(d)) && found.push(d)) });
+    if (found.length === 0) continue;
+    // The training's plain arguments that differ from their defaults are labelled as `graph`'s faults are.
+    fixedLabels ??= argumentLabels(training, elaborateModel(model, new Map(), { program: context.program, report: () => {} }).params, false);
+    const labels = [...fixedLabels, variantLabel(variants.dimensions, binding, training)];
+    for (const d of found) context.report({ ...d, labels: [...d.labels, ...labels] });
+  }
+}
+
+/**
+ * "with `k` = 50 from `choice(3, 50)` in training `s`": when one dimension is searched, at the
+ * training's argument (as `argumentLabels` puts it) or the layer's space; else at the training's model.
+ */
+function variantLabel(dimensions: readonly (readonly [string, Value])[], binding: readonly (readonly [string, Value])[], training: TrainingArguments): Label {
+  const searched = dimensions.flatMap(([name, value], i) => (value.kind === "search" ? [{ name, space: value.space, value: binding[i][1] }] : []));
+  const values = searched.map((s) => `\`${s.name}\` = ${valueToString(s.value)} from \`${valueToString({ kind: "search", space: s.space })}\``).join(", ");
+  const message = `with ${values} in training \`${training.name}\``;
+  if (searched.length !== 1) return { file: training.file, range: training.decl.model.range, message };
+  const node = training.args.get(searched[0].name)?.node;
+  const arg = node && training.decl.args.find((a) => a.value === node);
+  return arg ? { file: training.file, range: arg.range, message } : { file: searched[0].space.file, range: searched[0].space.range, message };
+}
+
 function elaborateAndRun(
   model: Declared<ModelDecl>,
   params: ReadonlyMap<string, Value>,
@@ -59,12 +100,12 @@ function sameFault(d: Diagnostic): string {
   return `${d.file}:${d.range.start.offset}:${d.range.end.offset}:${d.code}:${d.message}`;
 }
 
-/** A label at each argument the training writes whose value is not the parameter's default. */
-function argumentLabels(training: TrainingArguments, defaults: ReadonlyMap<string, Value>): Label[] {
+/** A label at each argument the training writes whose value is not the parameter's default (`searched`: searched ones too). */
+function argumentLabels(training: TrainingArguments, defaults: ReadonlyMap<string, Value>, searched = true): Label[] {
   const labels: Label[] = [];
   for (const [name, { value, node }] of training.args) {
     const arg = node && training.decl.args.find((a) => a.value === node);
-    if (!arg || value.kind === "unknown") continue;
+    if (!arg || value.kind === "unknown" || (!searched && value.kind === "search")) continue;
     const fallback = defaults.get(name);
     if (fallback && valueToString(fallback) === valueToString(value)) continue;
     const where = `in training \`${training.name}\``;

@@ -10,8 +10,8 @@ import type { TensorSpec } from "../../runtime/core/program.js";
 
 const root = resolve(import.meta.dirname, "../..");
 
-/** Checks `text` as a file of its own (it must have no errors) and generates its module. */
-async function generate(text: string, name: string) {
+/** Checks `text` as a file of its own (it must have no errors but `errors`) and generates its module. */
+async function generate(text: string, name: string, errors: string[] = []) {
   const dir = join(root, ".test-out", "emit-module");
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name}.nn`);
@@ -19,7 +19,7 @@ async function generate(text: string, name: string) {
   // The sources read d.json; `nnc check` reports a data file that is not there.
   writeFileSync(join(dir, "d.json"), "[]");
   const result = checkProgram([file]);
-  expect(result.diagnostics.filter((d) => d.severity === "error").map((d) => d.message)).toEqual([]);
+  expect(result.diagnostics.filter((d) => d.severity === "error").map((d) => d.message)).toEqual(errors);
   const input = { result, file: result.program.roots[0], sourceName: `${name}.nn` };
   return { input, generated: await generateModule(input) };
 }
@@ -116,6 +116,9 @@ train Net {
 });
 
 describe("a training whose code cannot be generated", () => {
+  // `nnc check` reports the variant that does not check (E201) and the CLI stops there; code
+  // generation, asked anyway, still refuses that training on its own and keeps the others.
+  const NOT_FIT = ["conv2d window 99×99 does not fit its input 28×28"];
   const TWO_TRAININGS = `model Conv(kernel: int = 3) {
   input image: [28, 28, 1]
   image -> conv2d(4, kernel: kernel) -> flatten -> dense(10, activation: softmax)
@@ -125,7 +128,7 @@ train bad: Conv(kernel: choice(3, 99)) { data: mnist() loss: cross_entropy optim
 `;
 
   it("is left out and reported; the other trainings are generated", async () => {
-    const { generated } = await generate(TWO_TRAININGS, "two");
+    const { generated } = await generate(TWO_TRAININGS, "two", NOT_FIT);
     expect(generated.failures).toHaveLength(1);
     expect(generated.failures[0]).toMatchObject({ kind: "training", name: "bad" });
     expect(generated.failures[0].message).toContain("kernel = 99");
@@ -141,7 +144,7 @@ train bad: Conv(kernel: choice(3, 99)) { data: mnist() loss: cross_entropy optim
   }, 30_000);
 
   it("makes emitModule, which returns the whole module or nothing, throw", async () => {
-    const { input } = await generate(TWO_TRAININGS, "two-throws");
+    const { input } = await generate(TWO_TRAININGS, "two-throws", NOT_FIT);
     await expect(emitModule(input)).rejects.toThrow(CodegenError);
     await expect(emitModule(input)).rejects.toThrow(/training bad: .*kernel = 99/);
   }, 30_000);

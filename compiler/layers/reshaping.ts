@@ -63,12 +63,24 @@ export const reshape: LayerDef = {
       report(result.problem);
       return undefined;
     }
+    // TensorFlow.js's reshape takes each size as a number and works out one -1: a shape with two
+    // sizes that stay symbolic (`[T, 3 * U]`) cannot be built.
+    const symbolic = result.shape.filter((d) => constValue(d) === undefined);
+    if (symbolic.length > 1) {
+      report({
+        code: "E203",
+        message: `reshape to ${shapeToString(result.shape)} leaves ${symbolic.length} sizes symbolic (${symbolic.map(dimToString).join(", ")}), but only one can be worked out when the model runs`,
+        help: "keep one variable size and make the others fixed numbers, or reduce the variable axes first (a recurrent layer or global pooling)",
+      });
+      return undefined;
+    }
     return result.shape;
   },
   countParams: () => dimConst(0),
   tfjs({ output, name }) {
     if (!output) throw new CodegenError("reshape without an output shape");
-    return { construct: `tf.layers.reshape(${props({ targetShape: literal(output.map((d) => known(d, "reshape size"))), name })})` };
+    // The one symbolic size (infer allows no more) is the one tfjs works out when the model runs.
+    return { construct: `tf.layers.reshape(${props({ targetShape: literal(output.map((d) => constValue(d) ?? -1)), name })})` };
   },
   native: ({ name }) => notCompiled(name, "reshape"),
 };

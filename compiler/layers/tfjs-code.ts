@@ -35,7 +35,7 @@ export class CodegenError extends Error {
 export interface LayerSiteCode {
   readonly args: BoundArgs;
   readonly inputs: readonly Shape[];
-  /** The inferred output; absent for a wrapper's inner layer. */
+  /** The inferred output; for a wrapper's inner layer, one step's (time_distributed) or none (bidirectional). */
   readonly output?: Shape;
   /** The layer's tfjs name as a string literal; none for a wrapper's inner layer. */
   readonly name: string | undefined;

@@ -126,9 +126,9 @@ export function timeDistributedLayer(lookup: LayerLookup): LayerDef {
       const inner = innerOf(args, lookup);
       return inner?.def.activation?.(inner.args);
     },
-    tfjs({ args, inputs, name, owner }) {
+    tfjs({ args, inputs, output, name, owner }) {
       // An activation applied per element after the wrapper is the same as inside it, step by step.
-      const inner = innerCode(args, lookup, (inputs[0] ?? []).slice(1), owner);
+      const inner = innerCode(args, lookup, (inputs[0] ?? []).slice(1), owner, output?.slice(1));
       return { construct: `tf.layers.timeDistributed(${props({ layer: inner.construct, name })})`, then: inner.then };
     },
     native: ({ name }) => notCompiled(name, "time_distributed"),
@@ -139,12 +139,12 @@ export function timeDistributedLayer(lookup: LayerLookup): LayerDef {
  * The code of a wrapper's inner layer, constructed without a name of its own; the layer it needs
  * after it (a leaky_relu activation) is named after the wrapper.
  */
-function innerCode(args: BoundArgs, lookup: LayerLookup, input: Shape, wrapper: string | undefined): LayerCode {
+function innerCode(args: BoundArgs, lookup: LayerLookup, input: Shape, wrapper: string | undefined, output?: Shape): LayerCode {
   const value = arg(args, "layer");
   const v = value && concrete(value);
   const def = v?.kind === "layer" ? lookup(v.layer) : undefined;
   if (!def || v?.kind !== "layer") throw new CodegenError("a wrapper needs a layer argument");
-  return def.tfjs({ args: v.args, inputs: [input], name: undefined, owner: wrapper });
+  return def.tfjs({ args: v.args, inputs: [input], output, name: undefined, owner: wrapper });
 }
 
 /** One step of a sequence tensor: the same tensor without its first axis. */

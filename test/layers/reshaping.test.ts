@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { dimConst, dimSymbol, mul } from "../../compiler/shapes/dim.js";
 import { shapeToString } from "../../compiler/shapes/shape.js";
-import { dim, expectProblem, expectShape, paramsOf, run, shape, sym } from "./harness.js";
+import { dim, expectProblem, expectShape, layerDef, paramsOf, run, shape, sym } from "./harness.js";
 
 describe("flatten", () => {
   it("multiplies the sizes, with no parameters", () => {
@@ -38,6 +38,14 @@ describe("reshape", () => {
     expectShape("reshape", shape("T", 4, 2), { shape: [dim(sym("T")), -1] }, "[T, 8]");
     expectShape("reshape", shape("T", 8), { shape: [-1, 4] }, "[2 * T, 4]");
     expectShape("reshape", shape("T", 8), { shape: [dim(sym("T")), 2, 4] }, "[T, 2, 4]");
+  });
+
+  it("E203 for a new shape with two symbolic sizes (TensorFlow.js works out only one); the one symbolic size is generated as -1", () => {
+    const problem = expectProblem("reshape", shape("T", "U", 3), { shape: [dim(sym("T")), -1] }, "E203");
+    expect(problem.message).toContain("2 sizes symbolic");
+    const one = expectShape("reshape", shape("T", 3, 3, 1), { shape: [-1] }, "[9 * T]");
+    const code = layerDef("reshape").tfjs({ args: one.args, inputs: [shape("T", 3, 3, 1)], output: one.output, name: undefined, owner: undefined });
+    expect(code.construct).toContain("targetShape: [-1]");
   });
 
   it("E203 when the sizes disagree", () => {

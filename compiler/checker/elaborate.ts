@@ -23,7 +23,7 @@ import { isStackOverflow } from "../../grammar/parse.js";
 import type { LayerDef, ShapeProblem } from "../layers/layer.js";
 import { LAYER_NAMES, lookupLayer } from "../layers/registry.js";
 import { foreignName } from "../../grammar/keras-names.js";
-import { bindArgs, checkValue, reportUnknownName, type BindContext } from "../schema/bind.js";
+import { SEARCH_SPACES, bindArgs, checkValue, reportUnknownName, type BindContext } from "../schema/bind.js";
 import { describeType, type ValueType } from "../schema/types.js";
 import { acceptsNames } from "../schema/accepts-names.js";
 import { searchSpaceKey, UNKNOWN, type BoundArgs, type TensorValue, type Value } from "../schema/values.js";
@@ -596,8 +596,19 @@ class Elaborator {
       this.report({ code: "E104", file: frame.file, range: call.callee.range, message: `\`${name}\` is a model; only layers and blocks can be applied`, help: `turn the reusable part of \`${name}\` into a block` });
       return UNKNOWN;
     }
-    const candidates = [...LAYER_NAMES, ...frame.scope.blocks.keys()];
-    reportUnknownName(name, call.callee.range, "layer or block", candidates, this.scopeCtx(frame));
+    if ((SEARCH_SPACES as readonly string[]).includes(name)) {
+      // `let w = choice(…)`: a search space is a value an argument or a training key takes, not a tensor.
+      this.report({
+        code: "E104",
+        file: frame.file,
+        range: call.callee.range,
+        message: `\`${name}(…)\` is a search space: it goes where an argument's value goes, not in a binding or a pipeline`,
+        help: `write it in the argument it searches, such as \`dense(${name}(…))\`, or as a model parameter given by the training, \`train M(width: ${name}(…)) { … tune: … }\``,
+      });
+    } else {
+      const candidates = [...LAYER_NAMES, ...frame.scope.blocks.keys()];
+      reportUnknownName(name, call.callee.range, "layer or block", candidates, this.scopeCtx(frame));
+    }
     // Still check the arguments' own names, so a typo there is not hidden behind this one.
     for (const a of call.args) if (!a.name) this.evaluate(a.value, frame);
     return UNKNOWN;

@@ -16,6 +16,17 @@ model M {
     expect(d.fixes[0].edits[0].newText).toBe("dropout");
   });
 
+  it("a search space written as a binding is E104 saying where it goes, not an unknown layer", () => {
+    for (const space of ["choice(2, 4)", "uniform(0.1, 0.5)", "log_uniform(0.001, 0.1)", "int_uniform(1, 3)"]) {
+      const name = space.slice(0, space.indexOf("("));
+      const result = checkSource(`model M {\n  input x: [4]\n  let w = ${space}\n  x -> dense(3)\n}\n`, "m.nn");
+      const errors = result.diagnostics.filter((d) => d.severity === "error");
+      expect(errors.map((d) => d.code)).toEqual(["E104"]);
+      expect(errors[0].message).toContain(`\`${name}(…)\` is a search space`);
+      expect(errors[0].help).toContain(`dense(${name}(…))`);
+    }
+  });
+
   it("suggests the closest activation", () => {
     const result = expectDiagnostics(`
 model M {

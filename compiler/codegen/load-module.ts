@@ -38,7 +38,12 @@ export function writeGeneratedModule(text: string): GeneratedModuleFile {
   const dir = mkdtempSync(join(tmpdir(), "nnc-train-"));
   const path = join(dir, "module.mjs");
   writeFileSync(path, linked);
-  return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return generatedModuleAt(path);
+}
+
+/** The module file `writeGeneratedModule` wrote at `path`, as another thread may pass it on. */
+export function generatedModuleAt(path: string): GeneratedModuleFile {
+  return { path, remove: () => rmSync(dirname(path), { recursive: true, force: true }) };
 }
 
 export async function importGeneratedModule(text: string): Promise<Record<string, unknown>> {

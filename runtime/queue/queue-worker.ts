@@ -43,6 +43,10 @@ export interface WorkerSetup {
   readonly signal: AbortSignal;
   /** Stop after this many jobs (tests); default never. */
   readonly maxJobs?: number;
+  /**
+   * Checks and compiles a job. It must leave this thread free (nnc worker compiles on a thread of
+   * its own): BullMQ renews the job's lock here, and the lock lasts only `stallSeconds`.
+   */
   prepare(payload: JobPayload, root: string): Promise<PreparedJob>;
 }
 
@@ -51,9 +55,6 @@ export interface JobResult {
   readonly outcome: PartOutcome;
   readonly worker: string;
 }
-
-/** How long compiling a job's sources may take before its lock lapses. */
-const COMPILE_SECONDS = 300;
 
 export async function runWorker(setup: WorkerSetup): Promise<void> {
   await reachable(setup.address);
@@ -94,9 +95,6 @@ export async function runWorker(setup: WorkerSetup): Promise<void> {
     try {
       const copied = await downloadFolder(redis, key, partFolder(payload.part), here);
       if (copied > 0) jobLog(`continuing from the folder another worker left (${copied} files)`);
-      // Checking and compiling hold this process for a while (seconds on a busy machine), during
-      // which BullMQ cannot renew the lock: it is made long enough first.
-      if (token) await job.extendLock(token, Math.max(setup.stallSeconds, COMPILE_SECONDS) * 1000);
       try {
         prepared = await setup.prepare(payload, setup.root);
       } catch (error) {

@@ -27,6 +27,24 @@ interface Proc {
 
 const running = new Set<ChildProcess>();
 const servers: RedisServer[] = [];
+/** Every process the running test started, by its command line, for the message of a wait that never ends. */
+const started: { readonly args: string; readonly proc: Proc }[] = [];
+
+/** The promise's value, or an error holding every process's output if it has not come within `seconds`. */
+async function within<T>(promise: Promise<T>, seconds: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, fail) => {
+    timer = setTimeout(() => {
+      const outputs = started.map(({ args, proc }) => `--- nnc ${args} (exit ${proc.child.exitCode ?? proc.child.signalCode ?? "running"}):\n${proc.output()}`);
+      fail(new Error(`nothing within ${seconds} s; the processes said:\n${outputs.join("\n")}`));
+    }, seconds * 1000);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 function nnc(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Proc {
   const child = spawn(process.execPath, [NNC, ...args], { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
@@ -40,7 +58,7 @@ function nnc(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}):
   child.stdout!.on("data", take);
   child.stderr!.on("data", take);
   const exited = new Promise<number | null>((done) => child.on("exit", (code) => (running.delete(child), done(code))));
-  return {
+  const proc: Proc = {
     child,
     exited,
     output: () => text,
@@ -60,15 +78,17 @@ function nnc(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}):
         void exited.then(() => setTimeout(() => listeners.has(check) && (listeners.delete(check), clearTimeout(timer), fail(new Error(`exited without ${pattern}:\n${text}`))), 50));
       }),
   };
+  started.push({ args: args.join(" "), proc });
+  return proc;
 }
 
 const setUp = () => setUpSweep().dir;
 
 /** The serial run, in this process. */
-async function serial(dir: string, label: string, limit: number): Promise<ReturnType<typeof metricsOf>> {
+async function serial(dir: string, label: string, overrides: readonly string[]): Promise<ReturnType<typeof metricsOf>> {
   let stderr = "";
   const runDir = join(dir, `${label}-serial`);
-  const code = await runTrainOn([join(dir, "sweep.nn"), "--train", label, "--limit", String(limit), "--run-dir", runDir], { stdout: () => {}, stderr: (t) => void (stderr += t), color: false }, { output: { write: () => true }, stdoutIsTTY: false });
+  const code = await runTrainOn([join(dir, "sweep.nn"), "--train", label, ...overrides, "--run-dir", runDir], { stdout: () => {}, stderr: (t) => void (stderr += t), color: false }, { output: { write: () => true }, stdoutIsTTY: false });
   expect(code, stderr).toBe(0);
   return metricsOf(reportOf(runDir));
 }
@@ -82,6 +102,7 @@ async function redis(options?: Parameters<typeof startRedis>[0]): Promise<RedisS
 afterEach(async () => {
   for (const child of running) child.kill("SIGKILL");
   running.clear();
+  started.length = 0;
   for (const server of servers.splice(0)) await server.stop();
 });
 
@@ -92,8 +113,8 @@ describe.skipIf(!redisAvailable)("sweeps on a Redis queue", () => {
     const workers = [1, 2].map(() => nnc(["worker", "--queue", server.url, "--threads", "1"], dir));
     for (const label of ["grid", "members"]) {
       const submit = nnc(["train", "sweep.nn", "--train", label, "--limit", "300", "--run-dir", `${label}-queue`, "--queue", server.url], dir);
-      expect(await submit.exited, submit.output()).toBe(0);
-      expect(metricsOf(reportOf(join(dir, `${label}-queue`)))).toEqual(await serial(dir, label, 300));
+      expect(await within(submit.exited, 150), submit.output()).toBe(0);
+      expect(metricsOf(reportOf(join(dir, `${label}-queue`)))).toEqual(await serial(dir, label, ["--limit", "300"]));
       // The run's folder is the usual one, and the queue holds nothing of the run once it is written.
       expect(existsSync(join(dir, `${label}-queue`, "nnc-package.json"))).toBe(true);
       expect(existsSync(join(dir, `${label}-queue`, "queue.json"))).toBe(false);
@@ -106,37 +127,61 @@ describe.skipIf(!redisAvailable)("sweeps on a Redis queue", () => {
     client.disconnect();
   }, 240_000);
 
+  // `long` is trained for more epochs than its source says, so that the part is still training when
+  // the signal lands however slowly this process reads the worker's lines (an epoch takes ~0.1 s).
+  const LONG = ["--limit", "6000", "--epochs", "20"];
+
   it("a worker killed in the middle of a job: another takes it over from its last checkpoint, and the result is the uninterrupted run's", async () => {
     const dir = setUp();
     const server = await redis();
     const first = nnc(["worker", "--queue", server.url, "--stall-seconds", "5"], dir);
-    const submit = nnc(["train", "sweep.nn", "--train", "long", "--limit", "6000", "--run-dir", "long-queue", "--queue", server.url], dir);
-    await first.waitFor(/member 1\/2: epoch 3\/6/);
+    const submit = nnc(["train", "sweep.nn", "--train", "long", ...LONG, "--run-dir", "long-queue", "--queue", server.url], dir);
+    await first.waitFor(/member 1\/2: epoch 3\/20/);
     first.child.kill("SIGKILL");
-    const lastSeen = Math.max(...[...first.output().matchAll(/member 1\/2: epoch (\d)\/6/g)].map((m) => Number(m[1])));
+    await within(first.exited, 30);
+    expect(first.output(), "the first worker finished the part before it was killed: this machine read its lines too slowly for the test").not.toMatch(/member 1\/2: finished/);
+    const lastSeen = Math.max(...[...first.output().matchAll(/member 1\/2: epoch (\d+)\/20/g)].map((m) => Number(m[1])));
     const second = nnc(["worker", "--queue", server.url, "--stall-seconds", "5"], dir);
-    expect(await submit.exited, submit.output()).toBe(0);
-    const resumed = Number(second.output().match(/member 1\/2: resuming after epoch (\d)/)?.[1]);
+    expect(await within(submit.exited, 150), submit.output()).toBe(0);
+    const resumed = Number(second.output().match(/member 1\/2: resuming after epoch (\d+)/)?.[1]);
     // At most the epoch that was running (and one whose checkpoint was being copied) is trained again.
     expect(resumed, second.output()).toBeGreaterThanOrEqual(lastSeen - 1);
-    expect(second.output()).not.toMatch(/member 1\/2: epoch 1\/6/);
-    expect(metricsOf(reportOf(join(dir, "long-queue")))).toEqual(await serial(dir, "long", 6000));
+    expect(second.output()).not.toMatch(/member 1\/2: epoch 1\/20/);
+    expect(metricsOf(reportOf(join(dir, "long-queue")))).toEqual(await serial(dir, "long", LONG));
+  }, 240_000);
+
+  it("a worker killed while it compiles a job: another takes the job within --stall-seconds, not after a lock made long for compiling", async () => {
+    const dir = setUp();
+    const server = await redis();
+    const first = nnc(["worker", "--queue", server.url, "--stall-seconds", "3"], dir);
+    const submit = nnc(["train", "sweep.nn", "--train", "long", ...LONG, "--run-dir", "long-queue", "--queue", server.url], dir);
+    // Member 1 done, the worker has just taken member 2 and is compiling it (the only job left).
+    await first.waitFor(/member 2\/2 of sweep\.nn \(training long\): started/);
+    first.child.kill("SIGKILL");
+    const killed = performance.now();
+    await within(first.exited, 30);
+    const second = nnc(["worker", "--queue", server.url, "--stall-seconds", "3"], dir);
+    await second.waitFor(/member 2\/2 of sweep\.nn \(training long\): started/, 200);
+    // The lock lapses 3 s after the kill and the stalled-job check runs every 3 s; the rest is the
+    // second worker's start. (A lock lengthened for compiling held the job for 300 s.)
+    expect((performance.now() - killed) / 1000, second.output()).toBeLessThan(60);
+    expect(await within(submit.exited, 150), submit.output()).toBe(0);
   }, 240_000);
 
   it("a worker too busy to renew its job's lock: another takes the job over and the first stops it, writing nothing more", async () => {
     const dir = setUp();
     const server = await redis();
     const busy = nnc(["worker", "--queue", server.url, "--stall-seconds", "3"], dir);
-    const submit = nnc(["train", "sweep.nn", "--train", "long", "--limit", "6000", "--run-dir", "long-queue", "--queue", server.url], dir);
-    await busy.waitFor(/member 1\/2: epoch 2\/6/);
+    const submit = nnc(["train", "sweep.nn", "--train", "long", ...LONG, "--run-dir", "long-queue", "--queue", server.url], dir);
+    await busy.waitFor(/member 1\/2: epoch 2\/20/);
     // Stopped, its process renews no lock (its part's process trains on, then waits to hand off).
     busy.child.kill("SIGSTOP");
     const other = nnc(["worker", "--queue", server.url, "--stall-seconds", "3"], dir);
-    await other.waitFor(/member 1\/2: resuming after epoch \d/);
+    await other.waitFor(/member 1\/2: resuming after epoch \d+/);
     busy.child.kill("SIGCONT");
-    expect(await submit.exited, submit.output()).toBe(0);
+    expect(await within(submit.exited, 150), submit.output()).toBe(0);
     await busy.waitFor(/member 1\/2: lost the job's lock \(not renewed within --stall-seconds 3\); stopping it here, for another worker to resume/);
-    expect(metricsOf(reportOf(join(dir, "long-queue")))).toEqual(await serial(dir, "long", 6000));
+    expect(metricsOf(reportOf(join(dir, "long-queue")))).toEqual(await serial(dir, "long", LONG));
     // The checkpoints written for a takeover are not kept in the run folder.
     expect(existsSync(join(dir, "long-queue", "member-1", "checkpoint", "state.json"))).toBe(false);
   }, 240_000);
@@ -149,12 +194,12 @@ describe.skipIf(!redisAvailable)("sweeps on a Redis queue", () => {
     const first = nnc(args, dir);
     await first.waitFor(/trial 2\/4: taken by worker/);
     first.child.kill("SIGKILL");
-    await first.exited;
+    await within(first.exited, 150);
     const second = nnc(args, dir);
-    expect(await second.exited, second.output()).toBe(0);
+    expect(await within(second.exited, 150), second.output()).toBe(0);
     expect(second.output()).toMatch(/attached to [1-4] already queued|finished before/);
     for (const trial of [1, 2, 3, 4]) expect(worker.output().match(new RegExp(`trial ${trial}/4: finished in`, "g"))?.length, worker.output()).toBe(1);
-    expect(metricsOf(reportOf(join(dir, "grid-queue")))).toEqual(await serial(dir, "grid", 2000));
+    expect(metricsOf(reportOf(join(dir, "grid-queue")))).toEqual(await serial(dir, "grid", ["--limit", "2000"]));
   }, 240_000);
 
   it("Ctrl-C on the submitter stops watching; the jobs go on and the same command attaches", async () => {
@@ -164,11 +209,11 @@ describe.skipIf(!redisAvailable)("sweeps on a Redis queue", () => {
     const first = nnc(args, dir);
     await first.waitFor(/waiting for workers/);
     first.child.kill("SIGINT");
-    expect(await first.exited).toBe(130);
+    expect(await within(first.exited, 150)).toBe(130);
     expect(first.output()).toContain("3 parts go on on the workers; run the same command again to attach to them");
     nnc(["worker", "--queue", server.url], dir);
     const second = nnc(args, dir);
-    expect(await second.exited, second.output()).toBe(0);
+    expect(await within(second.exited, 150), second.output()).toBe(0);
     expect(second.output()).toContain("attached to 3 already queued");
   }, 240_000);
 
@@ -179,9 +224,9 @@ describe.skipIf(!redisAvailable)("sweeps on a Redis queue", () => {
     const submit = nnc(["train", "sweep.nn", "--train", "grid", "--limit", "2000", "--run-dir", "grid-queue", "--queue", server.url], dir);
     await submit.waitFor(/trial 2\/4: done on worker/);
     await server.restart();
-    expect(await submit.exited, submit.output()).toBe(0);
+    expect(await within(submit.exited, 150), submit.output()).toBe(0);
     for (const trial of [1, 2]) expect(worker.output().match(new RegExp(`trial ${trial}/4: finished in`, "g"))?.length).toBe(1);
-    expect(metricsOf(reportOf(join(dir, "grid-queue")))).toEqual(await serial(dir, "grid", 2000));
+    expect(metricsOf(reportOf(join(dir, "grid-queue")))).toEqual(await serial(dir, "grid", ["--limit", "2000"]));
   }, 240_000);
 
   it("a job from another build of nnc and a malformed payload are refused with a message", async () => {
@@ -229,10 +274,10 @@ describe.skipIf(!redisAvailable)("sweeps on a Redis queue", () => {
     const env = { NODE_EXTRA_CA_CERTS: join(dir, "cert.pem") };
     nnc(["worker", "--queue", server.url], dir, env);
     const submit = nnc(["train", "sweep.nn", "--train", "members", "--limit", "300", "--epochs", "1", "--run-dir", "tls", "--queue", server.url], dir, env);
-    expect(await submit.exited, submit.output()).toBe(0);
+    expect(await within(submit.exited, 150), submit.output()).toBe(0);
     expect(submit.output()).not.toContain("s3cret");
     const wrong = nnc(["train", "sweep.nn", "--train", "members", "--queue", server.url.replace("s3cret", "nope")], dir, env);
-    expect(await wrong.exited).toBe(1);
+    expect(await within(wrong.exited, 150)).toBe(1);
     expect(wrong.output()).toMatch(/cannot reach the queue at rediss:\/\/:\*\*\*@127\.0\.0\.1:\d+\/?: WRONGPASS .*; give the password as redis:\/\/:PASSWORD@HOST:PORT/);
   }, 120_000);
 });

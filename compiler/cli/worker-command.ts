@@ -36,7 +36,6 @@ export async function runWorkerCommand(args: string[], io: CommandIO): Promise<n
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     if (++signals > 1) process.exit(signal === "SIGTERM" ? 143 : 130);
-    io.stderr(`worker: stopping (${signal}): the running part stops at the end of its step and goes back to the queue; again to quit at once\n`);
     stop.abort(signal);
   };
   process.on("SIGINT", onSignal);

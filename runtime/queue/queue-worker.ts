@@ -61,20 +61,35 @@ export async function runWorker(setup: WorkerSetup): Promise<void> {
   const name = `${hostname()}:${process.pid}`;
   const log = (line: string) => void setup.output.write(`${line}\n`);
   const redis = connect(setup.address);
-  // Reconnecting is ioredis's; the worker says once that the server went away.
+  // Reconnecting is ioredis's and BullMQ's; the worker says once that the server went away (both
+  // report every failed attempt) and once that it is back.
   let disconnected = false;
-  redis.on("error", (error: Error) => {
+  const connectionLost = (error: Error) => {
     if (!disconnected) log(`queue: lost ${setup.address.shown} (${error.message}); reconnecting`);
     disconnected = true;
+  };
+  redis.on("error", connectionLost);
+  redis.on("ready", () => {
+    if (disconnected) log(`queue: reconnected to ${setup.address.shown}`);
+    disconnected = false;
   });
-  redis.on("ready", () => (disconnected = false));
   let done = 0;
+  /** Jobs between being taken and being handed back (a stop waits for them to go back to the queue). */
+  let inHand = 0;
   /** The job being trained, and how to stop it when its lock is lost. */
   let current: { readonly id: string; lose(): void } | null = null;
   let finished: () => void = () => {};
   const allDone = new Promise<void>((resolve) => (finished = resolve));
 
   const processor = async (job: Job, token?: string, signal?: AbortSignal): Promise<JobResult> => {
+    inHand++;
+    try {
+      return await processJob(job, token, signal);
+    } finally {
+      inHand--;
+    }
+  };
+  const processJob = async (job: Job, token?: string, signal?: AbortSignal): Promise<JobResult> => {
     let payload: JobPayload;
     try {
       payload = readPayload(job.data, { queue: setup.queue, version: setup.version, build: setup.build });
@@ -170,8 +185,9 @@ export async function runWorker(setup: WorkerSetup): Promise<void> {
     }
   };
 
+  const connection = connect(setup.address);
   const worker = new Worker(setup.queue, processor, {
-    connection: connect(setup.address),
+    connection,
     prefix: QUEUE_PREFIX,
     concurrency: 1,
     name,
@@ -180,13 +196,30 @@ export async function runWorker(setup: WorkerSetup): Promise<void> {
     // A job whose workers keep dying is failed after this many takeovers, not retried for ever.
     maxStalledCount: 5,
   });
-  worker.on("error", (error) => log(`queue: ${error.message}`));
+  worker.on("error", (error) => (isConnectionError(error) ? connectionLost(error) : log(`queue: ${error.message}`)));
   worker.on("lockRenewalFailed", (ids: string[]) => {
     if (current && ids.includes(current.id)) current.lose();
   });
   log(`worker ${name}: serving queue "${setup.queue}" at ${setup.address.shown}, sources and data relative to ${setup.root}`);
-  const stopped = new Promise<void>((resolve) => setup.signal.addEventListener("abort", () => resolve(), { once: true }));
+  const stopped = new Promise<void>((resolve) => {
+    const announce = () => {
+      log(`worker: stopping (${String(setup.signal.reason ?? "SIGINT")})${inHand > 0 ? ": the running part stops at the end of its step and goes back to the queue" : ""}; again to quit at once`);
+      resolve();
+    };
+    // Stopped while it was still reaching the server: it stops before taking a job.
+    if (setup.signal.aborted) announce();
+    else setup.signal.addEventListener("abort", announce, { once: true });
+  });
   await Promise.race([stopped, allDone]);
-  await worker.close();
+  // A job in hand goes back to the queue first, which needs the server. With none, a server that
+  // is gone has nothing to be told: closing politely would wait for it for ever.
+  await worker.close(disconnected && inHand === 0);
   redis.disconnect();
+  connection.disconnect();
+}
+
+/** The connection failed (the server is down or unreachable), as opposed to a command that failed. */
+function isConnectionError(error: Error): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return (code !== undefined && ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN"].includes(code)) || /^Connection is closed/.test(error.message);
 }

@@ -104,7 +104,10 @@ export function queueDispatcher(setup: SubmitSetup): QueueDispatcher {
     if (!lostSaid) process.stderr.write(`queue: lost ${setup.address.shown} (${error.message}); reconnecting\n`);
     lostSaid = true;
   });
-  redis.on("ready", () => (lostSaid = false));
+  redis.on("ready", () => {
+    if (lostSaid) process.stderr.write(`queue: reconnected to ${setup.address.shown}\n`);
+    lostSaid = false;
+  });
 
   const payloadOf = (run: string, part: PartRequest): JobPayload => ({
     format: PAYLOAD_FORMAT,

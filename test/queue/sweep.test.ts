@@ -229,6 +229,24 @@ describe.skipIf(!redisAvailable)("sweeps on a Redis queue", () => {
     expect(metricsOf(reportOf(join(dir, "grid-queue")))).toEqual(await serial(dir, "grid", ["--limit", "2000"]));
   }, 240_000);
 
+  it("a worker whose Redis server goes away says so once and that it is back; stopped while the server is away, it ends", async () => {
+    const dir = setUp();
+    const server = await redis();
+    const worker = nnc(["worker", "--queue", server.url], dir);
+    await worker.waitFor(/serving queue "nnc"/);
+    await server.stop();
+    await worker.waitFor(/queue: lost redis:\/\/127\.0\.0\.1:\d+\/? \(.+\); reconnecting\n/);
+    // Several attempts to reconnect fail meanwhile; none is said.
+    await new Promise((done) => setTimeout(done, 3000));
+    await server.restart();
+    await worker.waitFor(/queue: reconnected to redis:\/\/127\.0\.0\.1:\d+/);
+    await server.stop();
+    await worker.waitFor(/reconnected[^]*queue: lost/);
+    worker.child.kill("SIGTERM");
+    expect(await within(worker.exited, 30), worker.output()).toBe(143);
+    expect(worker.output().match(/^queue: .*$/gm), worker.output()).toEqual([expect.stringMatching(/^queue: lost/), expect.stringMatching(/^queue: reconnected/), expect.stringMatching(/^queue: lost/)]);
+  }, 120_000);
+
   it("a job from another build of nnc and a malformed payload are refused with a message", async () => {
     const dir = setUp();
     const server = await redis();

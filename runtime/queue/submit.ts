@@ -143,6 +143,9 @@ export function queueDispatcher(setup: SubmitSetup): QueueDispatcher {
       record = earlier && earlier.run === run ? earlier : { format: 1, queue: setup.queue, address: setup.address.shown, attach, seed, run, finished: {} };
       save();
       const say = (line: string) => void ctx.output?.write(`${line}\n`);
+      // Every call to the server is also a place to stop: with the server away it would not return.
+      const detached = () => new QueueDetached(`stopped watching the queue; ${waiting.size} part${waiting.size === 1 ? "" : "s"} go on on the workers; run the same command again to attach to them`, String(ctx.stop.reason ?? "SIGINT"));
+      const watch = <T>(call: Promise<T>): Promise<T> => unlessStopped(call, ctx.stop, detached);
       const outcomes: PartOutcome[] = new Array<PartOutcome>(parts.length);
       const waiting = new Map<number, { part: PartRequest; id: string; logs: number }>();
       let attached = 0;
@@ -153,43 +156,40 @@ export function queueDispatcher(setup: SubmitSetup): QueueDispatcher {
           outcomes[index] = done;
           continue;
         }
-        const existing = await queue.getJob(id);
-        if (existing && (await existing.getState()) === "failed") {
+        const existing = await watch(queue.getJob(id));
+        if (existing && (await watch(existing.getState())) === "failed") {
           // A part that failed in an earlier submission is tried again: its cause may be fixed.
-          await existing.remove();
+          await watch(existing.remove());
           say(`${partLabel(part)}: failed before (${existing.failedReason}); submitted again`);
         } else if (existing) attached++;
-        await add(run, part);
+        await watch(add(run, part));
         waiting.set(index, { part, id, logs: 0 });
       }
       const before = parts.length - waiting.size;
       say(`queue ${setup.address.shown} "${setup.queue}": ${parts.length} ${parts[0].kind}s${before ? `, ${before} finished before` : ""}${attached ? `, attached to ${attached} already queued` : ""}${waiting.size ? `; waiting for workers (nnc worker --queue ${setup.address.shown}${setup.queue === DEFAULT_QUEUE ? "" : ` --queue-name ${setup.queue}`})` : ""}`);
 
       while (waiting.size > 0) {
-        if (ctx.stop.aborted) {
-          const reason = String(ctx.stop.reason ?? "SIGINT");
-          throw new QueueDetached(`stopped watching the queue; ${waiting.size} part${waiting.size === 1 ? "" : "s"} go on on the workers; run the same command again to attach to them`, reason);
-        }
+        if (ctx.stop.aborted) throw detached();
         for (const [index, entry] of waiting) {
           const label = partLabel(entry.part);
           // The state first: a job read before it finished would have no result yet.
-          const state = await queue.getJobState(entry.id);
+          const state = await watch(queue.getJobState(entry.id));
           if (state === "unknown") {
             // Redis lost it (restarted without persistence): submitted again, from its start.
             say(`${label}: the queue no longer holds this job (was Redis restarted?); submitted again`);
-            await add(run, entry.part);
+            await watch(add(run, entry.part));
             entry.logs = 0;
             continue;
           }
-          const { logs } = await queue.getJobLogs(entry.id, entry.logs, -1, true);
+          const { logs } = await watch(queue.getJobLogs(entry.id, entry.logs, -1, true));
           for (const line of logs) say(`${label}: ${line}`);
           entry.logs += logs.length;
           if (state !== "completed" && state !== "failed") continue;
-          const job = await queue.getJob(entry.id);
+          const job = await watch(queue.getJob(entry.id));
           if (!job) continue;
           if (state === "failed") throw new QueuedPartFailed(`${label} failed: ${job.failedReason}`);
           const result = job.returnvalue as JobResult;
-          await downloadFolder(redis, filesKey(setup.queue, entry.id), partFolder(entry.part), here);
+          await watch(downloadFolder(redis, filesKey(setup.queue, entry.id), partFolder(entry.part), here));
           const { handedOff, ...outcome } = localized(result.outcome, here);
           // Checkpoints written only for a takeover are not the run's to keep, now that it has the folder.
           const partDir = join(runDir, partFolder(entry.part));
@@ -215,11 +215,29 @@ export function queueDispatcher(setup: SubmitSetup): QueueDispatcher {
     },
 
     async close(): Promise<void> {
-      await queue.close();
+      // With the server away, closing the queue (or BullMQ's disconnect) would wait for it for ever;
+      // the queue uses `connection` only, so dropping that is enough.
+      if (connection.status === "ready") await queue.close();
       redis.disconnect();
       connection.disconnect();
     },
   };
+}
+
+/** The call's result, or `stopped()` thrown as soon as `stop` aborts (the call may still be waiting for the server). */
+function unlessStopped<T>(call: Promise<T>, stop: AbortSignal, stopped: () => Error): Promise<T> {
+  if (stop.aborted) {
+    call.catch(() => {});
+    return Promise.reject(stopped());
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onStop = () => reject(stopped());
+    stop.addEventListener("abort", onStop, { once: true });
+    call.then(
+      (value) => (stop.removeEventListener("abort", onStop), resolve(value)),
+      (error: unknown) => (stop.removeEventListener("abort", onStop), reject(error)),
+    );
+  });
 }
 
 function pause(ms: number, stop: AbortSignal): Promise<void> {

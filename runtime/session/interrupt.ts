@@ -59,6 +59,8 @@ export function listenForInterrupts(options: {
   readonly external?: AbortSignal;
   readonly signals: boolean;
   readonly exit?: (code: number) => void;
+  /** What the first signal does, when not the training's stop at the end of its step (a queue's submitter only stops watching). */
+  readonly stopping?: string;
 }): InterruptListener {
   const controller = new AbortController();
   const stream = options.output ?? process.stderr;
@@ -67,7 +69,7 @@ export function listenForInterrupts(options: {
   const onSignal = (signal: NodeJS.Signals) => {
     if (!controller.signal.aborted) {
       controller.abort(signal);
-      say(`${described(signal)}: stopping at the end of this step to save the last finished epoch; ${signal === "SIGINT" ? "Ctrl-C" : signal} again quits at once without saving`);
+      say(`${described(signal)}: ${options.stopping ?? `stopping at the end of this step to save the last finished epoch; ${signal === "SIGINT" ? "Ctrl-C" : signal} again quits at once without saving`}`);
       return;
     }
     say(`${described(signal)} again: quitting now; nothing more is saved`);

@@ -422,7 +422,8 @@ export async function runTraining(program: CompiledTraining, options: TrainOptio
     examplesRecorded = true;
     writeRunSettings(runDir, owner, objective && settings.objective === null ? { ...settings, objective } : settings, null, { ...ran, examples });
   };
-  const interrupts = listenForInterrupts({ output, external: options.signal, signals: options.handleSignals ?? true });
+  const watchesQueue = (options as JobsOptions).dispatcher !== undefined;
+  const interrupts = listenForInterrupts({ output, external: options.signal, signals: options.handleSignals ?? true, stopping: watchesQueue ? "stopping watching the queue (the jobs go on on the workers)" : undefined });
   const ctx: Context = { program, options, output, log, baseDir: options.baseDir ?? dirname(resolve(program.source)), backend, seed, owner, stop: interrupts.signal, runDir, ran, recordExamples };
   let report: Omit<TrainingReport, "seconds">;
   try {

@@ -217,6 +217,18 @@ describe.skipIf(!redisAvailable)("sweeps on a Redis queue", () => {
     expect(second.output()).toContain("attached to 3 already queued");
   }, 240_000);
 
+  it("Ctrl-C on a submitter whose Redis server is gone: it stops watching at once", async () => {
+    const dir = setUp();
+    const server = await redis();
+    const submit = nnc(["train", "sweep.nn", "--train", "members", "--limit", "300", "--run-dir", "members-queue", "--queue", server.url], dir);
+    await submit.waitFor(/waiting for workers/);
+    await server.stop();
+    await submit.waitFor(/queue: lost redis:\/\/127\.0\.0\.1:\d+\/? \(.+\); reconnecting\n/);
+    submit.child.kill("SIGINT");
+    expect(await within(submit.exited, 30), submit.output()).toBe(130);
+    expect(submit.output()).toContain("interrupted (Ctrl-C): stopping watching the queue (the jobs go on on the workers)\nstopped watching the queue; 3 parts go on on the workers; run the same command again to attach to them\n");
+  }, 120_000);
+
   it("Redis restarted during a sweep (append-only file): nothing finished is lost", async () => {
     const dir = setUp();
     const server = await redis({ appendonly: true });

@@ -186,6 +186,8 @@ export async function runWorker(setup: WorkerSetup): Promise<void> {
   };
 
   const connection = connect(setup.address);
+  // BullMQ listens to it only until the worker closes; after that an error must not go unheard.
+  connection.on("error", connectionLost);
   const worker = new Worker(setup.queue, processor, {
     connection,
     prefix: QUEUE_PREFIX,

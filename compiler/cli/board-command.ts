@@ -1,9 +1,11 @@
 /**
  * `nnc board [DIR] [--port P] [--host H]`: serves the runs under DIR (default `runs/`) as a web page
  * with live learning curves, and keeps running until Ctrl-C. Prints the page's address on stdout.
- * Exit 1 when DIR is not a folder or the port cannot be used, 2 for a usage error, 0 after Ctrl-C.
+ * Exit 1 when DIR is not a folder or the port cannot be used, 2 for a usage error, 130 after Ctrl-C
+ * (143 after SIGTERM), as `nnc train` and `nnc worker` stopped by a signal.
  */
 import { BoardFolderError, BoardPortError, startBoard, type Board } from "../../runtime/board/server.js";
+import { exitCodeOf } from "../../runtime/session/interrupt.js";
 import { parseOptions, UsageError, type CommandIO } from "./io.js";
 
 /** TensorBoard's port plus one, so both can run side by side. */
@@ -43,17 +45,33 @@ export async function openBoard(args: string[], io: CommandIO): Promise<Board | 
 }
 
 export async function runBoard(args: string[], io: CommandIO): Promise<number> {
-  const board = await openBoard(args, io);
-  if (typeof board === "number") return board;
-  await new Promise<void>((resolveStop) => {
-    const stop = () => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      resolveStop();
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
+  // Listening from before the address is printed: whoever waits for it may stop the board at once.
+  // The listeners go with the first signal: a second one while the server closes ends the process.
+  let received: NodeJS.Signals | null = null;
+  let wake = () => {};
+  const release = () => {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+  };
+  const stop = (signal: NodeJS.Signals) => {
+    release();
+    received = signal;
+    wake();
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  let board: Board | number;
+  try {
+    board = await openBoard(args, io);
+  } catch (error) {
+    release();
+    throw error;
+  }
+  if (typeof board === "number") {
+    release();
+    return board;
+  }
+  if (received === null) await new Promise<void>((resolveStop) => (wake = resolveStop));
   await board.close();
-  return 0;
+  return exitCodeOf(received ?? "SIGINT");
 }

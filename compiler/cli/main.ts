@@ -73,7 +73,7 @@ output, precision, recall, F1 and support per class and the confusion matrix.
 it appears and shows its learning curves as they grow, the model's layers and parameters, the
 settings in .nn syntax, a search's trials ranked, an ensemble's members, k-fold folds and the test
 metrics; tick several runs to overlay them and see the settings that differ. Each run's
-report.html is the same page, frozen. Runs until Ctrl-C; see docs/board.md.
+report.html is the same page, frozen. Runs until Ctrl-C (exit 130; SIGTERM 143); see docs/board.md.
 
   --port P        the port (default 6007; 0 picks a free one)
   --host H        the address to listen on (default 127.0.0.1, this machine only); another

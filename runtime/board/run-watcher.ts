@@ -5,11 +5,11 @@
  * what it misses (network file systems, editors that replace folders, platforms without recursive
  * watching).
  */
-import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readSync, statSync, watch, type FSWatcher } from "node:fs";
+import { closeSync, fstatSync, lstatSync, readdirSync, readSync, statSync, watch, type FSWatcher } from "node:fs";
 import { join } from "node:path";
 import { isStep, parseMetricsLine, partFolders, type RunPart } from "../report/run-data.js";
 import type { EpochRecord, StepRecord } from "../core/history.js";
-import { readerInside, realPathInside } from "./inside.js";
+import { openRegularFile, readerInside, realPathInside } from "./inside.js";
 
 /** A run as the list shows it. */
 export interface RunEntry {
@@ -216,12 +216,8 @@ export class RunWatcher {
   private readNewLines(run: Followed, announce: boolean): void {
     const path = join(run.dir, "metrics.jsonl");
     if (realPathInside(this.root, path) === null) return;
-    let fd: number;
-    try {
-      fd = openSync(path, "r");
-    } catch {
-      return;
-    }
+    const fd = openRegularFile(path);
+    if (fd === null) return;
     try {
       const stat = fstatSync(fd);
       const size = stat.size;

@@ -104,7 +104,14 @@ export async function startBoard(options: BoardOptions): Promise<Board> {
   }
 
   function openStream(request: IncomingMessage, response: ServerResponse): void {
-    response.writeHead(200, { ...SECURITY_HEADERS, "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache", Connection: "keep-alive" });
+    const headers = { ...SECURITY_HEADERS, "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache" };
+    // A HEAD has no body to stream: its answer ends with the headers, or it would never end.
+    if (request.method === "HEAD") {
+      response.writeHead(200, headers);
+      response.end();
+      return;
+    }
+    response.writeHead(200, { ...headers, Connection: "keep-alive" });
     response.write(`retry: 2000\n\n`);
     writeEvent(response, { type: "runs", runs: watcher.list() });
     streams.add(response);

@@ -1,7 +1,8 @@
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { spawn, execFileSync } from "node:child_process";
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BoardFolderError, BoardPortError, startBoard, type Board } from "../../runtime/board/server.js";
 import { openBoard } from "../../compiler/cli/board-command.js";
@@ -196,6 +197,32 @@ describe("nnc board's server", () => {
     expect((await event).type).toBe("runs");
   });
 
+  it("answers HEAD of the event stream with its headers, and ends the answer", async () => {
+    const reply = await new Promise<{ status: number; type: string }>((done, fail) => {
+      const req = request({ host: "127.0.0.1", port: board.port, path: "/api/events", method: "HEAD" }, (res) => {
+        res.resume();
+        res.on("end", () => done({ status: res.statusCode ?? 0, type: String(res.headers["content-type"]) }));
+      });
+      req.setTimeout(10_000, () => req.destroy(new Error("HEAD /api/events never ended")));
+      req.on("error", fail);
+      req.end();
+    });
+    expect(reply).toEqual({ status: 200, type: "text/event-stream; charset=utf-8" });
+  });
+
+  it.skipIf(process.platform === "win32")("reads no named pipe: a FIFO for metrics.jsonl or summary.json blocks neither the watcher nor the answers", async () => {
+    const dir = join(runs, "piped");
+    writeRun(dir, "Piped", 0);
+    unlinkSync(join(dir, "metrics.jsonl"));
+    execFileSync("mkfifo", [join(dir, "metrics.jsonl"), join(dir, "summary.json")]);
+    // The watcher's next look opens the pipe; a blocking open would hang the whole server here.
+    await new Promise((done) => setTimeout(done, 300));
+    const reply = await get(board, "/api/runs/piped");
+    expect(reply.status).toBe(200);
+    expect(JSON.parse(reply.body)).toMatchObject({ label: "Piped", epochs: [], summary: null });
+    expect((await get(board, "/api/runs")).status).toBe(200);
+  });
+
   it("names the port and --port when the port is in use", async () => {
     const error = await startBoard({ dir: runs, port: board.port }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BoardPortError);
@@ -240,6 +267,42 @@ describe("nnc board's command", () => {
       rmSync(root, { recursive: true, force: true });
     }
   });
+
+  it.each([
+    ["SIGINT", 130, "with a page open on the live stream", true],
+    ["SIGTERM", 143, "with a page open on the live stream", true],
+    ["SIGTERM", 143, "as soon as it printed its address", false],
+  ] as const)("stops on %s at once with exit %i, %s", async (signal, code, _, client) => {
+    const root = mkdtempSync(join(tmpdir(), "nnc-board-cli-"));
+    writeRun(join(root, "mlp"), "Mlp", 2);
+    const child = spawn(process.execPath, [resolve(import.meta.dirname, "../../bin/nnc.js"), "board", root, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+    const exited = new Promise<number | null>((done) => child.on("exit", (exitCode) => done(exitCode)));
+    try {
+      let stdout = "";
+      const port = await new Promise<number>((done, fail) => {
+        child.stdout.on("data", (chunk: Buffer) => {
+          stdout += chunk.toString();
+          const match = /:(\d+)\/\n/.exec(stdout);
+          if (match) done(Number(match[1]));
+        });
+        exited.then(() => fail(new Error(`nnc board ended before listening: ${stdout}`)));
+      });
+      // A browser tab left open on the live stream.
+      if (client) await new Promise<void>((done, fail) => {
+        const req = request({ host: "127.0.0.1", port, path: "/api/events" }, (res) => {
+          res.once("data", () => done());
+          res.on("error", () => {});
+        });
+        req.on("error", (error) => ((error as NodeJS.ErrnoException).code === "ECONNRESET" ? undefined : fail(error)));
+        req.end();
+      });
+      child.kill(signal);
+      expect(await exited).toBe(code);
+    } finally {
+      child.kill("SIGKILL");
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 30_000);
 
   it("exits 1 for a missing folder", async () => {
     const { out, io: commandIO } = io();

@@ -12,6 +12,7 @@ import type { CodegenFailure } from "../codegen/emit-module.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import { requireFiles, writeDiagnostics } from "./check-command.js";
 import { parseOptions, UsageError, type CommandIO } from "./io.js";
+import { exitCodeOf } from "../../runtime/session/interrupt.js";
 
 async function compileOnce(sources: readonly string[], outDir: string, io: CommandIO): Promise<{ code: number; watched: string[] }> {
   try {
@@ -55,7 +56,7 @@ export async function runCompile(args: string[], io: CommandIO): Promise<number>
 }
 
 /**
- * Watches until interrupted; each save triggers one recompilation (saves within 100 ms coalesce).
+ * Watches until Ctrl-C (exit 130) or SIGTERM (143); each save triggers one recompilation (saves within 100 ms coalesce).
  * The watchers are on the files' folders, not on the files: an editor that saves by writing a new
  * file and renaming it over the old one (Vim, `sed -i`, many IDEs) replaces the file a watcher on
  * it would follow, and every later save would go unseen.
@@ -90,7 +91,10 @@ function watchSources(sources: readonly string[], outDir: string, initial: reado
         );
       }
     };
+    // Set by Ctrl-C or SIGTERM: nothing more is compiled, and a compilation under way finishes first.
+    let stopCode: number | null = null;
     const recompile = async () => {
+      if (stopCode !== null) return;
       if (running) {
         pending = true;
         return;
@@ -99,15 +103,26 @@ function watchSources(sources: readonly string[], outDir: string, initial: reado
       pending = false;
       io.stderr(`\n[${new Date().toLocaleTimeString()}] change detected; compiling ${sources.map((s) => basename(s)).join(", ")}\n`);
       const { watched } = await compileOnce(sources, outDir, io);
-      arm(watched);
       running = false;
+      // Stopped meanwhile: arming would watch again and keep the process alive.
+      if (stopCode !== null) return done(stopCode);
+      arm(watched);
       if (pending) recompile();
     };
     arm(initial);
-    io.stderr("watching for changes (Ctrl-C to stop)\n");
-    process.once("SIGINT", () => {
+    // The listeners go with the first signal: a second one ends the process at once.
+    const stop = (signal: NodeJS.Signals) => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      stopCode = exitCodeOf(signal);
+      clearTimeout(timer);
       for (const w of watchers.values()) w.close();
-      done(0);
-    });
+      watchers.clear();
+      if (!running) done(stopCode);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+    // Said once a signal is handled: whoever waits for this line may stop the watch right away.
+    io.stderr("watching for changes (Ctrl-C to stop)\n");
   });
 }

@@ -109,6 +109,33 @@ describe("nnc compile", () => {
       child.kill("SIGINT");
     }
   }, 30_000);
+
+  it.each([
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const)("--watch stops on %s with exit %i, also just after a save, and writes nothing more", async (signal, code) => {
+    const dir = folder();
+    const source = join(dir, "w.nn");
+    writeFileSync(source, "model W { input x: [4]\n x -> dense(2) }\n");
+    const child = spawn(process.execPath, [resolve(import.meta.dirname, "../../bin/nnc.js"), "compile", source, "--out-dir", join(dir, "gen"), "--watch"], { stdio: ["ignore", "pipe", "pipe"] });
+    const exited = new Promise<number | null>((done) => child.on("exit", (exitCode) => done(exitCode)));
+    try {
+      let stderr = "";
+      await new Promise<void>((done) => {
+        child.stderr.on("data", (chunk: Buffer) => {
+          stderr += chunk.toString();
+          if (stderr.includes("watching for changes")) done();
+        });
+      });
+      // The save's recompilation is due 100 ms later: the signal comes first.
+      writeFileSync(source, "model W { input x: [4]\n x -> dense(3) }\n");
+      child.kill(signal);
+      expect(await exited).toBe(code);
+      expect(readFileSync(join(dir, "gen", "w.ts"), "utf8")).toContain("units: 2");
+    } finally {
+      child.kill("SIGKILL");
+    }
+  }, 30_000);
 });
 
 describe("nnc train", () => {

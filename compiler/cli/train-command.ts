@@ -109,6 +109,10 @@ export async function runTrainOn(args: string[], io: CommandIO, terminal: TrainT
   const run = module[trainExport] as (options: TrainOptions) => Promise<TrainingReport>;
   // Workers import the same module from a file, removed when the run ends.
   const moduleFile: GeneratedModuleFile | null = jobs > 1 && !address ? writeGeneratedModule(generated.text) : null;
+  // A second Ctrl-C, or a reader that closed the pipe, ends the process by process.exit, past the
+  // `finally` below: the file goes then too.
+  const removeModuleFile = () => moduleFile?.remove();
+  if (moduleFile) process.on("exit", removeModuleFile);
   let dispatcher: QueueDispatcher | null = null;
   if (address) {
     try {
@@ -175,6 +179,7 @@ export async function runTrainOn(args: string[], io: CommandIO, terminal: TrainT
     return 1;
   } finally {
     moduleFile?.remove();
+    process.off("exit", removeModuleFile);
     await dispatcher?.close();
   }
 }

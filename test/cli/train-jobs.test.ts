@@ -1,6 +1,7 @@
-import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { execFile, spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { main } from "../../compiler/cli/main.js";
@@ -78,6 +79,32 @@ describe("nnc train --jobs N", () => {
     const r = await run;
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/trial \d\/4: the worker was killed \(SIGKILL\) before sending its result/);
+  }, 60_000);
+
+  it("a second Ctrl-C quits at once (exit 130) and leaves no temporary module behind", async () => {
+    const { dir, file } = setUp();
+    // The generated module the workers import is written under TMPDIR.
+    const temp = mkdtempSync(join(tmpdir(), "nnc-jobs-tmp-"));
+    const child = spawn(process.execPath, [resolve(import.meta.dirname, "../../bin/nnc.js"), "train", file, "--train", "long", "--limit", "3000", "--run-dir", join(dir, "run"), "--jobs", "2"], {
+      env: { ...process.env, TMPDIR: temp },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      const before = stderr;
+      stderr += chunk.toString();
+      // Once a worker trains, Ctrl-C; once that is acknowledged, Ctrl-C again.
+      if (!/member \d\/2: steps:/.test(before) && /member \d\/2: steps:/.test(stderr)) child.kill("SIGINT");
+      if (!before.includes("interrupted (Ctrl-C):") && stderr.includes("interrupted (Ctrl-C):")) child.kill("SIGINT");
+    });
+    try {
+      expect(await exited, stderr).toBe(130);
+      expect(stderr).toContain("interrupted (Ctrl-C) again: quitting now; nothing more is saved");
+      expect(readdirSync(temp)).toEqual([]);
+    } finally {
+      child.kill("SIGKILL");
+    }
   }, 60_000);
 
   it("--jobs must be a positive integer (usage error, exit 2)", async () => {

@@ -8,10 +8,12 @@ if (!existsSync(fileURLToPath(entry))) {
   process.stderr.write("nnc: the compiled sources are missing (dist/). Run `npm ci` or `npm run build` in the nnc folder.\n");
   process.exit(2);
 }
-// A reader that stops early (`nnc summary FILE | head`) closes the pipe: stop quietly, as Unix tools do.
+// A reader that stops early (`nnc summary FILE | head`) closes the pipe: stop quietly, as Unix tools
+// do, with their status (141, stopped by SIGPIPE) unless the command had finished: a training cut
+// off this way saved nothing, and 0 would say it had succeeded.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on("error", (error) => {
-    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 141);
     throw error;
   });
 }

@@ -4,9 +4,9 @@
  * bug, reported in one line with a request to report it (exit 70; the stack only with NNC_DEBUG).
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { MAX_SOURCE_BYTES } from "../../compiler/checker/program.js";
 import { INTERNAL_ERROR_EXIT, main } from "../../compiler/cli/main.js";
@@ -92,6 +92,19 @@ describe("a reader that closes the pipe early", () => {
     child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
     const code = await new Promise<number | null>((done) => child.on("exit", done));
     expect(stderr).toBe("");
+    // The summary was all written (into the pipe) before the closed pipe was noticed: its own code.
     expect(code).toBe(0);
   }, 30_000);
+
+  it("a training whose output pipe closes stops with 141, not 0: it saved nothing", async () => {
+    const source = file("piped-train.nn", "model M {\n  input image: [784]\n  output digit = image -> dense(10, activation: softmax)\n}\n\ntrain t: M {\n  data: mnist(flat: true)\n  loss: cross_entropy\n  optimizer: sgd(lr: 0.1)\n  batch_size: 10\n  epochs: 3\n}\n");
+    const runDir = join(dirname(source), "piped-run");
+    const child = spawn(process.execPath, [resolve(import.meta.dirname, "../../bin/nnc.js"), "train", source, "--limit", "300", "--run-dir", runDir], { stdio: ["ignore", "pipe", "pipe"] });
+    // The reader takes the first line of the log and goes away, as `2>&1 | head -1` does.
+    child.stderr.once("data", () => child.stderr.destroy());
+    child.stdout.resume();
+    const code = await new Promise<number | null>((done) => child.on("exit", done));
+    expect(code).toBe(141);
+    expect(existsSync(join(runDir, "model.json"))).toBe(false);
+  }, 60_000);
 });

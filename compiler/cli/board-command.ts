@@ -5,7 +5,7 @@
  * (143 after SIGTERM), as `nnc train` and `nnc worker` stopped by a signal.
  */
 import { BoardFolderError, BoardPortError, startBoard, type Board } from "../../runtime/board/server.js";
-import { exitCodeOf } from "../../runtime/session/interrupt.js";
+import { exitCodeOf, onStopSignals } from "../../runtime/session/stop-signals.js";
 import { parseOptions, UsageError, type CommandIO } from "./io.js";
 
 /** TensorBoard's port plus one, so both can run side by side. */
@@ -46,32 +46,16 @@ export async function openBoard(args: string[], io: CommandIO): Promise<Board | 
 
 export async function runBoard(args: string[], io: CommandIO): Promise<number> {
   // Listening from before the address is printed: whoever waits for it may stop the board at once.
-  // The listeners go with the first signal: a second one while the server closes ends the process.
-  let received: NodeJS.Signals | null = null;
+  // A second signal while the server closes ends the process.
   let wake = () => {};
-  const release = () => {
-    process.off("SIGINT", stop);
-    process.off("SIGTERM", stop);
-  };
-  const stop = (signal: NodeJS.Signals) => {
-    release();
-    received = signal;
-    wake();
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
-  let board: Board | number;
+  const signals = onStopSignals(() => wake());
   try {
-    board = await openBoard(args, io);
-  } catch (error) {
-    release();
-    throw error;
+    const board = await openBoard(args, io);
+    if (typeof board === "number") return board;
+    if (signals.received === null) await new Promise<void>((resolveStop) => (wake = resolveStop));
+    await board.close();
+    return exitCodeOf(signals.received ?? "SIGINT");
+  } finally {
+    signals.release();
   }
-  if (typeof board === "number") {
-    release();
-    return board;
-  }
-  if (received === null) await new Promise<void>((resolveStop) => (wake = resolveStop));
-  await board.close();
-  return exitCodeOf(received ?? "SIGINT");
 }

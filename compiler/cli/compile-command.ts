@@ -12,7 +12,7 @@ import type { CodegenFailure } from "../codegen/emit-module.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import { requireFiles, writeDiagnostics } from "./check-command.js";
 import { parseOptions, UsageError, type CommandIO } from "./io.js";
-import { exitCodeOf } from "../../runtime/session/interrupt.js";
+import { exitCodeOf, onStopSignals } from "../../runtime/session/stop-signals.js";
 
 async function compileOnce(sources: readonly string[], outDir: string, io: CommandIO): Promise<{ code: number; watched: string[] }> {
   try {
@@ -105,23 +105,23 @@ function watchSources(sources: readonly string[], outDir: string, initial: reado
       const { watched } = await compileOnce(sources, outDir, io);
       running = false;
       // Stopped meanwhile: arming would watch again and keep the process alive.
-      if (stopCode !== null) return done(stopCode);
+      if (stopCode !== null) return finish(stopCode);
       arm(watched);
       if (pending) recompile();
     };
     arm(initial);
-    // The listeners go with the first signal: a second one ends the process at once.
-    const stop = (signal: NodeJS.Signals) => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
+    // A second signal ends the process at once.
+    const signals = onStopSignals((signal) => {
       stopCode = exitCodeOf(signal);
       clearTimeout(timer);
       for (const w of watchers.values()) w.close();
       watchers.clear();
-      if (!running) done(stopCode);
+      if (!running) finish(stopCode);
+    });
+    const finish = (code: number) => {
+      signals.release();
+      done(code);
     };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
     // Said once a signal is handled: whoever waits for this line may stop the watch right away.
     io.stderr("watching for changes (Ctrl-C to stop)\n");
   });

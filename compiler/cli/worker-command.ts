@@ -14,6 +14,7 @@ import { parseRedisAddress, QueueAddressError } from "../../runtime/queue/redis-
 import { DEFAULT_QUEUE } from "../../runtime/queue/queue-names.js";
 import { runWorker } from "../../runtime/queue/queue-worker.js";
 import { prepareInThread } from "./worker/prepare-in-thread.js";
+import { exitCodeOf, onStopSignals } from "../../runtime/session/stop-signals.js";
 
 export async function runWorkerCommand(args: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseOptions(args, {
@@ -33,13 +34,7 @@ export async function runWorkerCommand(args: string[], io: CommandIO): Promise<n
     throw new UsageError((error as Error).message);
   }
   const stop = new AbortController();
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (++signals > 1) process.exit(signal === "SIGTERM" ? 143 : 130);
-    stop.abort(signal);
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  const signals = onStopSignals((signal) => stop.abort(signal));
   const { version, build } = buildId();
   try {
     await runWorker({
@@ -62,8 +57,7 @@ export async function runWorkerCommand(args: string[], io: CommandIO): Promise<n
     }
     throw error;
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    signals.release();
   }
-  return stop.signal.aborted ? (stop.signal.reason === "SIGTERM" ? 143 : 130) : 0;
+  return signals.received ? exitCodeOf(signals.received) : 0;
 }

@@ -23,6 +23,7 @@ import { PAYLOAD_FORMAT, queuedPart, type JobPayload } from "./job-payload.js";
 import type { JobResult } from "./queue-worker.js";
 import { DEFAULT_QUEUE, jobId, QUEUE_PREFIX } from "./queue-names.js";
 import { connect, type RedisAddress } from "./redis-address.js";
+import { exitCodeOf } from "../session/stop-signals.js";
 
 export interface SubmitSetup {
   readonly address: RedisAddress;
@@ -45,7 +46,7 @@ export class QueueDetached extends Error {
   readonly exitCode: number;
   constructor(message: string, signal: string) {
     super(message);
-    this.exitCode = signal === "SIGTERM" ? 143 : 130;
+    this.exitCode = exitCodeOf(signal);
   }
 }
 

@@ -9,11 +9,7 @@
  * calls `trainL()` gets Node's own Ctrl-C behaviour back when the training is over.
  */
 import type { Interruption, OutputStream, TrainingReport } from "../core/program.js";
-
-/** The shell's convention: 128 + the signal's number (SIGINT 2 → 130, SIGTERM 15 → 143). */
-export function exitCodeOf(signal: string): number {
-  return signal === "SIGTERM" ? 143 : 130;
-}
+import { exitCodeOf, onStopSignals, type StopSignals } from "./stop-signals.js";
 
 /** What the user did, as a person says it. */
 function described(signal: string): string {
@@ -65,33 +61,33 @@ export function listenForInterrupts(options: {
   const controller = new AbortController();
   const stream = options.output ?? process.stderr;
   const say = (line: string) => void stream.write(`${stream.isTTY ? CLEAR_LINE : ""}${line}\n`);
-  const exit = options.exit ?? ((code: number) => process.exit(code));
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (!controller.signal.aborted) {
-      controller.abort(signal);
-      say(`${described(signal)}: ${options.stopping ?? `stopping at the end of this step to save the last finished epoch; ${signal === "SIGINT" ? "Ctrl-C" : signal} again quits at once without saving`}`);
-      return;
-    }
-    say(`${described(signal)} again: quitting now; nothing more is saved`);
-    exit(exitCodeOf(signal));
-  };
   const onExternal = () => {
     if (!controller.signal.aborted) controller.abort("abort");
   };
   if (options.external?.aborted) onExternal();
   else options.external?.addEventListener("abort", onExternal, { once: true });
-  if (options.signals) {
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
-  }
+  const exit = options.exit ?? ((code: number) => process.exit(code));
+  const again = (signal: NodeJS.Signals) => say(`${described(signal)} again: quitting now; nothing more is saved`);
+  const quit = (signal: NodeJS.Signals) => {
+    again(signal);
+    exit(exitCodeOf(signal));
+  };
+  const signals: StopSignals | null = options.signals
+    ? onStopSignals(
+        (signal) => {
+          // Already stopping (the program's AbortSignal): this signal is the second request.
+          if (controller.signal.aborted) return quit(signal);
+          controller.abort(signal);
+          say(`${described(signal)}: ${options.stopping ?? `stopping at the end of this step to save the last finished epoch; ${signal === "SIGINT" ? "Ctrl-C" : signal} again quits at once without saving`}`);
+        },
+        { again, exit },
+      )
+    : null;
   return {
     signal: controller.signal,
     release: () => {
       options.external?.removeEventListener("abort", onExternal);
-      if (options.signals) {
-        process.off("SIGINT", onSignal);
-        process.off("SIGTERM", onSignal);
-      }
+      signals?.release();
     },
   };
 }

@@ -231,6 +231,21 @@ describe("signals", () => {
     }
   });
 
+  it("a Ctrl-C after the program's AbortSignal stopped the run is the second request: it quits at once", () => {
+    const written: string[] = [];
+    const exits: number[] = [];
+    const controller = new AbortController();
+    const listener = listenForInterrupts({ output: { write: (s: string) => written.push(s) }, external: controller.signal, signals: true, exit: (code) => exits.push(code) });
+    try {
+      controller.abort();
+      (process.listeners("SIGINT").at(-1) as (signal: NodeJS.Signals) => void)("SIGINT");
+      expect(exits).toEqual([130]);
+      expect(written).toEqual(["interrupted (Ctrl-C) again: quitting now; nothing more is saved\n"]);
+    } finally {
+      listener.release();
+    }
+  });
+
   it("handleSignals: false leaves the process's signals alone; the program's AbortSignal still stops the run", () => {
     const before = process.listeners("SIGINT").length;
     const controller = new AbortController();

@@ -11,52 +11,18 @@
  *     <!-- expect: E303, W403 -->
  *     <!-- fragment -->               not a whole program (a `use` line, a sketch): not checked
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkProgram, diskHost } from "../../compiler/check/check.js";
 import type { SourceHost } from "../../compiler/checker/program.js";
 import type { DataSetting, ResolvedTraining } from "../../runtime/core/settings.js";
+import { docBlocks } from "../support/doc-blocks.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const DOCS = join(ROOT, "docs");
 /** Where every block is checked from: its data paths are relative to this folder. */
 const HOME = join(ROOT, "examples/own-data");
-
-interface Block {
-  readonly doc: string;
-  /** The 1-based line of the opening fence. */
-  readonly line: number;
-  readonly text: string;
-  readonly marker: { readonly kind: "expect"; readonly codes: readonly string[] } | { readonly kind: "fragment" } | null;
-}
-
-const MARKER = /^<!--\s*(expect|fragment)\s*:?\s*(.*?)\s*-->$/;
-
-/** The ```nn blocks of a Markdown file, each with the marker before it. */
-export function nnBlocks(doc: string, markdown: string): Block[] {
-  const lines = markdown.split("\n");
-  const blocks: Block[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const fence = /^(\s*)(`{3,})nn\s*$/.exec(lines[i]);
-    if (!fence) continue;
-    const close = lines.findIndex((l, k) => k > i && l.trim() === fence[2]);
-    if (close < 0) throw new Error(`${doc}:${i + 1}: the \`\`\`nn block is never closed`);
-    let before = i - 1;
-    while (before >= 0 && lines[before].trim() === "") before--;
-    const m = before >= 0 ? MARKER.exec(lines[before].trim()) : null;
-    let marker: Block["marker"] = null;
-    if (m?.[1] === "fragment") marker = { kind: "fragment" };
-    else if (m?.[1] === "expect") {
-      const codes = m[2].split(/[\s,]+/).filter((c) => c !== "");
-      if (codes.length === 0 || codes.some((c) => !/^[EW]\d{3}$/.test(c))) throw new Error(`${doc}:${before + 1}: a marker lists diagnostic codes: <!-- expect: E301 -->`);
-      marker = { kind: "expect", codes };
-    }
-    blocks.push({ doc, line: i + 1, text: lines.slice(i + 1, close).join("\n") + "\n", marker });
-    i = close;
-  }
-  return blocks;
-}
 
 /** Every file or folder a user data source names (training files and parts). */
 function dataPaths(data: DataSetting): string[] {
@@ -84,10 +50,7 @@ function trainingPaths(resolved: ResolvedTraining): string[] {
   return settled.flatMap((s) => dataPaths(s as DataSetting));
 }
 
-const docs = readdirSync(DOCS)
-  .filter((f) => f.endsWith(".md"))
-  .sort();
-const blocks = docs.flatMap((doc) => nnBlocks(doc, readFileSync(join(DOCS, doc), "utf8")));
+const blocks = docBlocks(DOCS);
 
 describe("the ```nn examples of docs/", () => {
   it("finds the examples of the training reference and the data guide", () => {

@@ -91,7 +91,7 @@ export interface TrainOptions {
 export interface Interruption {
   /** What stopped it: "SIGINT", "SIGTERM", or "abort" (`TrainOptions.signal`). */
   readonly signal: string;
-  /** The epoch that was running, 1-based; the steps it had done are discarded. */
+  /** The epoch that was running, 1-based; the steps it had done are discarded. 0: none yet, the data was loading. */
   readonly epoch: number;
   /** The epochs that network was to train. */
   readonly epochs: number;
@@ -107,6 +107,12 @@ export interface Interruption {
   readonly model: string | null;
   /** The checkpoint folder a restart resumes from, or null. */
   readonly checkpoint: string | null;
+}
+
+/** When an interruption came, as messages say it: "during epoch 3" ("during epoch 3 of 10"), or "while loading the data". */
+export function interruptedWhen(interruption: Pick<Interruption, "epoch" | "epochs">, ofEpochs = false): string {
+  if (interruption.epoch === 0) return "while loading the data";
+  return `during epoch ${interruption.epoch}${ofEpochs ? ` of ${interruption.epochs}` : ""}`;
 }
 
 /** What one training run measured on the test data and where it stopped. */

@@ -92,6 +92,9 @@ export async function withSeededMathRandom<T>(rng: Rng, fn: () => Promise<T>): P
 /** `Math.random` as it was before `withSeededMathRandom` replaced it, while one runs. */
 let outside: (() => number) | null = null;
 
+/** Long synchronous work (training steps, loading data) lets the event loop run at most this often (to hear Ctrl-C; each turn costs microseconds). */
+export const YIELD_INTERVAL_MS = 50;
+
 /**
  * Lets the event loop run (signal handlers, timers, I/O) between two training steps, which are
  * synchronous. Whatever runs meanwhile draws from the original `Math.random`, not the training's

@@ -21,6 +21,7 @@ import { DataError, type Column } from "./examples.js";
 import { CSV_PARSE_OPTIONS, isBlankCsvRow, isCsvHeader, parseCsvNumber as parseNumber } from "./headers.js";
 import type { RawExamples, RawLabels } from "./targets.js";
 import { readDataFile, requireExamples } from "./user-files.js";
+import { loadNow, type Loading } from "./loading.js";
 
 export interface CsvSetting {
   readonly path: string;
@@ -37,31 +38,105 @@ export interface CsvSetting {
   readonly labelsOptional?: boolean;
 }
 
-interface Row {
+export interface Row {
   readonly cells: string[];
   /** The 1-based line of the file the row starts on. */
   readonly line: number;
 }
 
-/** The rows of the file with their starting lines; trailing blank lines dropped. */
-function readRows(text: string, file: string): Row[] {
-  const ends: number[] = [];
-  let records: string[][];
-  try {
-    records = parse(text, {
-      ...CSV_PARSE_OPTIONS,
-      record_delimiter: [...CSV_PARSE_OPTIONS.record_delimiter],
-      on_record: (record: string[], context) => {
-        ends.push(context.lines);
-        return record;
-      },
-    });
-  } catch (error) {
-    throw new DataError(notValidCsv(text, file, error));
+/** About how many characters of a file are parsed at once, between two pauses of a paced loading. */
+const CHUNK_CHARS = 1 << 18;
+
+/** Parses a piece of CSV text (`first`: the file's start, where a byte order mark is skipped); `ends` gets the line (counted within `text`) each record ends on. */
+function parseRecords(text: string, ends: number[], first = true): string[][] {
+  return parse(text, {
+    ...CSV_PARSE_OPTIONS,
+    bom: first && CSV_PARSE_OPTIONS.bom,
+    record_delimiter: [...CSV_PARSE_OPTIONS.record_delimiter],
+    on_record: (record: string[], context) => {
+      ends.push(context.lines);
+      return record;
+    },
+  });
+}
+
+/**
+ * The rows of the file with their starting lines; trailing blank lines dropped. The text is parsed
+ * in chunks of about `chunk` characters that end with a line break outside quotes (a record's end),
+ * pausing after each: the rows are those of parsing it whole (a property in
+ * test/runtime/data/loading.test.ts). When the parser refuses a chunk, the text is parsed whole
+ * again, for the error exactly as that parse gives it (with the file's line numbers).
+ */
+export function* readCsvRows(text: string, file: string, chunk = CHUNK_CHARS): Loading<Row[]> {
+  const rows: Row[] = [];
+  const cuts = new RecordCuts(text);
+  /** The line the previous chunk's last record ended on: the chunk's own lines count from it. */
+  let lines = 0;
+  for (let from = 0; from < text.length; ) {
+    const to = cuts.next(from + chunk);
+    const ends: number[] = [];
+    let records: string[][];
+    try {
+      records = parseRecords(text.slice(from, to), ends, from === 0);
+    } catch (error) {
+      throw new DataError(notValidCsv(text, file, wholeTextError(text) ?? error));
+    }
+    for (let i = 0; i < records.length; i++) rows.push({ cells: records[i], line: lines + (i === 0 ? 1 : ends[i - 1] + 1) });
+    lines += ends[ends.length - 1] ?? 0;
+    from = to;
+    yield;
   }
-  const rows = records.map((cells, i) => ({ cells, line: i === 0 ? 1 : ends[i - 1] + 1 }));
   while (rows.length > 0 && isBlank(rows[rows.length - 1])) rows.pop();
   return rows;
+}
+
+/** The error parsing `text` whole gives, if any. */
+function wholeTextError(text: string): unknown {
+  try {
+    parseRecords(text, []);
+    return undefined;
+  } catch (error) {
+    return error;
+  }
+}
+
+/**
+ * Where chunks of a CSV text may end: just after a line feed outside quoted fields. In a text the
+ * parser accepts every quote opens a field, closes one, or is half of a doubled quote inside one,
+ * so an odd number of quotes before a point means it lies inside a quoted field. (In a text it
+ * refuses, the first chunk that holds the fault is refused too: the cuts before it are right.)
+ */
+class RecordCuts {
+  /** Where the next cut is looked for: every quote before it has been counted. */
+  private at = 0;
+  /** Whether an odd number of quotes lies before `at`. */
+  private quoted = false;
+  /** The first quote at or after `at`, or -1. */
+  private quote: number;
+
+  constructor(private readonly text: string) {
+    this.quote = text.indexOf('"');
+  }
+
+  /** The first cut at or after `wanted`, or the text's end. */
+  next(wanted: number): number {
+    const { text } = this;
+    if (wanted >= text.length) return text.length;
+    while (this.quote !== -1 && this.quote < wanted) this.passQuote();
+    this.at = Math.max(this.at, wanted);
+    for (;;) {
+      const feed = this.quoted ? -1 : text.indexOf("\n", this.at);
+      if (feed !== -1 && (this.quote === -1 || feed < this.quote)) return (this.at = feed + 1);
+      if (this.quote === -1) return (this.at = text.length);
+      this.at = this.quote + 1;
+      this.passQuote();
+    }
+  }
+
+  private passQuote(): void {
+    this.quoted = !this.quoted;
+    this.quote = this.text.indexOf('"', this.quote + 1);
+  }
 }
 
 /**
@@ -125,8 +200,13 @@ function isBlank(row: Row): boolean {
 
 /** Reads `csv(path, label, features, targets)`; the path is relative to `baseDir`, the `.nn` file's folder. */
 export function readCsv(setting: CsvSetting, baseDir: string): RawExamples {
+  return loadNow(readCsvSteps(setting, baseDir));
+}
+
+/** `readCsv` as a loading (loading.ts): it pauses between chunks of the file and blocks of rows. */
+export function* readCsvSteps(setting: CsvSetting, baseDir: string): Loading<RawExamples> {
   const file = setting.path;
-  const rows = readRows(readDataFile(file, baseDir).toString("utf8"), file);
+  const rows = yield* readCsvRows(readDataFile(file, baseDir).toString("utf8"), file);
   if (rows.length === 0) throw new DataError(`${file}: the file is empty`);
 
   const hasHeader = isCsvHeader(rows[0].cells);
@@ -165,6 +245,7 @@ export function readCsv(setting: CsvSetting, baseDir: string): RawExamples {
   const x = new Float32Array(count * featureColumns.length);
   const cells: string[][] = targetColumns.map(() => []);
   for (let r = 0; r < count; r++) {
+    if (r % 4096 === 4095) yield;
     const row = body[r];
     if (isBlank(row)) throw new DataError(`${file}:${row.line}: blank line, expected ${width} columns`);
     if (row.cells.length !== width) throw new DataError(`${file}:${row.line}: expected ${width} columns, found ${row.cells.length}`);
@@ -179,6 +260,7 @@ export function readCsv(setting: CsvSetting, baseDir: string): RawExamples {
     });
   }
 
+  yield;
   const inputs: Column[] = [];
   let offset = 0;
   for (const n of counts) {
@@ -187,6 +269,7 @@ export function readCsv(setting: CsvSetting, baseDir: string): RawExamples {
     inputs.push({ values, shape: [n] });
     offset += n;
   }
+  yield;
   const where = (r: number): string => `${file}:${body[r].line}`;
   const labels = optional ? [] : targetColumns.map((columns, t): RawLabels => labelsOf(cells[t], columns, setting.targets !== null, (i) => `${where(Math.floor(i / columns.length))}: column ${columnName(columns[i % columns.length])}`));
   return { count, inputs, labels, file, where };

@@ -15,6 +15,7 @@ import { PNG } from "pngjs";
 import { DataError } from "./examples.js";
 import { listImageFolder } from "./image-folder.js";
 import { describeError, noteDataFile } from "./user-files.js";
+import { loadNow, type Loading } from "./loading.js";
 
 export { listImageFolder, probeImageFolder, type ImageFolder } from "./image-folder.js";
 
@@ -47,11 +48,21 @@ export function readImage(file: string, options: ImageOptions, name = file): Dec
 }
 
 /** All images of a folder into one flat array: x has count·h·w·c values; labels the class index per image; shape [h, w, c]. Without options.size, every image must have the size of the first, else a DataError naming the odd file, both sizes and the fix (`size: [h, w]`). */
-export function readImageFolder(
-  dir: string,
-  baseDir: string,
-  options: ImageOptions,
-): { x: Float32Array; shape: [number, number, number]; labels: Int32Array; classes: readonly string[]; files: readonly string[] } {
+export function readImageFolder(dir: string, baseDir: string, options: ImageOptions): ImageFolderData {
+  return loadNow(readImageFolderSteps(dir, baseDir, options));
+}
+
+/** The images of a folder, as `readImageFolder` gives them. */
+export interface ImageFolderData {
+  readonly x: Float32Array;
+  readonly shape: [number, number, number];
+  readonly labels: Int32Array;
+  readonly classes: readonly string[];
+  readonly files: readonly string[];
+}
+
+/** `readImageFolder` as a loading (loading.ts): it pauses between images. */
+export function* readImageFolderSteps(dir: string, baseDir: string, options: ImageOptions): Loading<ImageFolderData> {
   checkOptions(options);
   const folder = listImageFolder(dir, baseDir);
   const root = resolve(baseDir, dir);
@@ -75,6 +86,7 @@ export function readImageFolder(
     }
     x.set(image.pixels, i * image.pixels.length);
     labels[i] = label;
+    yield;
   }
   // listImageFolder never returns an empty folder, so x is set.
   return { x: x ?? new Float32Array(0), shape, labels, classes: folder.classes, files: folder.files.map((f) => f.path) };

@@ -5,11 +5,12 @@
  * a `DataError` naming the file, the row and what was expected.
  */
 import type { DataSetting, Settled } from "../core/settings.js";
-import { readCsv } from "./csv.js";
+import { readCsvSteps } from "./csv.js";
 import { DataError } from "./examples.js";
 import { readIdxData } from "./idx.js";
-import { readImageFolder } from "./images.js";
+import { readImageFolderSteps } from "./images.js";
 import { readJson, type TensorNames } from "./json.js";
+import { loadNow, type Loading } from "./loading.js";
 import { readNpyData } from "./npy.js";
 import type { RawExamples, TargetRule } from "./targets.js";
 
@@ -37,6 +38,11 @@ export function partArity(setting: UserDataSetting): number {
  * the model's inputs and outputs (JSON keys name them); null when no model is known.
  */
 export function readUserData(setting: UserDataSetting, baseDir: string, names: TensorNames | null, paths?: readonly string[]): RawExamples {
+  return loadNow(readUserDataSteps(setting, baseDir, names, paths));
+}
+
+/** `readUserData` as a loading (loading.ts): CSV files and image folders pause as they are read; the other readers run in one step. */
+export function* readUserDataSteps(setting: UserDataSetting, baseDir: string, names: TensorNames | null, paths?: readonly string[]): Loading<RawExamples> {
   if (paths && paths.length !== partArity(setting)) {
     throw new DataError(`a part of \`${setting.kind}\` names ${paths.length} files, expected ${partArity(setting)} like the training files`);
   }
@@ -47,7 +53,7 @@ export function readUserData(setting: UserDataSetting, baseDir: string, names: T
         baseDir,
       );
     case "csv":
-      return readCsv(
+      return yield* readCsvSteps(
         {
           path: paths?.[0] ?? setting.path,
           label: setting.label,
@@ -65,7 +71,7 @@ export function readUserData(setting: UserDataSetting, baseDir: string, names: T
       return readJson({ path: paths?.[0] ?? setting.path, shape: shapeOf(setting.shape) }, baseDir, names);
     case "images": {
       const dir = paths?.[0] ?? setting.path;
-      const folder = readImageFolder(dir, baseDir, { size: setting.size, color: setting.color, scale: setting.scale });
+      const folder = yield* readImageFolderSteps(dir, baseDir, { size: setting.size, color: setting.color, scale: setting.scale });
       return {
         count: folder.labels.length,
         inputs: [{ values: folder.x, shape: folder.shape }],

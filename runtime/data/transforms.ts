@@ -7,6 +7,7 @@
  */
 import { sizeOf, type Examples } from "./examples.js";
 import type { Rng } from "../core/random.js";
+import { loadNow, type Loading } from "./loading.js";
 
 export type Transform =
   | { kind: "shift"; pixels: number }
@@ -46,6 +47,11 @@ export function imageGeometry(xShape: readonly number[]): ImageGeometry {
  * drawn from `rng`). Labels are copied with their images.
  */
 export function expandExamples(data: Examples, transforms: readonly Transform[], rng: Rng): Examples {
+  return loadNow(expandExamplesSteps(data, transforms, rng));
+}
+
+/** `expandExamples` as a loading (loading.ts): it pauses between blocks of 1024 copies. */
+export function* expandExamplesSteps(data: Examples, transforms: readonly Transform[], rng: Rng): Loading<Examples> {
   if (transforms.length === 0) return data;
   transforms.forEach(checkTransform);
   if (data.inputs.length !== 1) throw new Error(`expand transforms the images of a model with one input; this one has ${data.inputs.length}`);
@@ -82,10 +88,14 @@ export function expandExamples(data: Examples, transforms: readonly Transform[],
   const x = new Float32Array(blocks * n * xs);
   const originalX = image.values.subarray(0, n * xs);
   x.set(originalX, 0);
-  variants.forEach((apply, v) => {
+  for (let v = 0; v < variants.length; v++) {
+    const apply = variants[v];
     const base = (v + 1) * n;
-    for (let i = 0; i < n; i++) apply(originalX, i * xs, x, (base + i) * xs);
-  });
+    for (let i = 0; i < n; i++) {
+      apply(originalX, i * xs, x, (base + i) * xs);
+      if (i % 1024 === 1023) yield;
+    }
+  }
   const targets = data.targets.map((t) => {
     const ys = sizeOf(t.shape);
     const y = new Float32Array(blocks * n * ys);

@@ -6,6 +6,7 @@
 import { readFileSync, statSync, type Stats } from "node:fs";
 import { resolve } from "node:path";
 import { DataError } from "./examples.js";
+import type { Loading } from "./loading.js";
 
 /** A data file as it was when read: what a checkpoint records to say how its data changed. */
 export interface DataFileStamp {
@@ -15,20 +16,31 @@ export interface DataFileStamp {
   readonly mtimeMs: number;
 }
 
-/** The files read while `withDataFileLog` runs, in order (each once). */
+/** The files read while a step of a `withDataFileLog` loading runs, in order (each once). */
 let log: Map<string, DataFileStamp> | null = null;
 
-/** Runs `read` and returns what it returned with the data files it read (`readDataFile`, images). */
-export function withDataFileLog<T>(read: () => T): { readonly value: T; readonly files: readonly DataFileStamp[] } {
-  const outer = log;
+/**
+ * Runs `loading` and returns what it returned with the data files it read (`readDataFile`, images).
+ * Files are noted to it only while one of its steps runs, not while it is paused.
+ */
+export function* withDataFileLog<T>(loading: Loading<T>): Loading<{ readonly value: T; readonly files: readonly DataFileStamp[] }> {
   const mine = new Map<string, DataFileStamp>();
-  log = mine;
   try {
-    const value = read();
-    return { value, files: [...mine.values()] };
+    for (;;) {
+      const outer = log;
+      log = mine;
+      let step: IteratorResult<void, T>;
+      try {
+        step = loading.next();
+      } finally {
+        log = outer;
+      }
+      if (step.done) return { value: step.value, files: [...mine.values()] };
+      yield;
+    }
   } finally {
-    log = outer;
-    if (outer) for (const [k, v] of mine) outer.set(k, v);
+    loading.return(undefined as never);
+    if (log) for (const [k, v] of mine) log.set(k, v);
   }
 }
 

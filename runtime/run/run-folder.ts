@@ -10,7 +10,7 @@ import type * as tf from "@tensorflow/tfjs";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { isStepRecord, type EpochRecord, type StepRecord } from "../core/history.js";
-import type { ModelArguments, TrainingReport } from "../core/program.js";
+import { interruptedWhen, type ModelArguments, type TrainingReport } from "../core/program.js";
 import { writeReport } from "../report/page.js";
 import type { ResolvedTraining } from "../core/settings.js";
 import { appendToFile, isTempFileName, makeFolder, removeStaleTempFiles, writeFileAtomic } from "../core/atomic.js";
@@ -214,7 +214,7 @@ export function interruptionNote(report: TrainingReport): string {
   const i = report.interrupted!;
   const what = i.signal === "SIGINT" ? "interrupted (Ctrl-C)" : i.signal === "SIGTERM" ? "terminated (SIGTERM)" : "stopped by the program";
   const part = i.part ? ` of ${i.part}` : "";
-  if (i.lastCompleted === null) return `${what} during epoch ${i.epoch}${part}, before any epoch of it finished: no model or checkpoint of it was saved`;
+  if (i.lastCompleted === null) return `${what} ${interruptedWhen(i)}${part}, before any epoch of it finished: no model or checkpoint of it was saved`;
   const kept = i.keptEpoch !== null && i.keptEpoch !== i.lastCompleted ? `the model holds the weights of epoch ${i.keptEpoch} (early stopping's best so far)` : `the model holds the weights of epoch ${i.lastCompleted}`;
-  return `${what} during epoch ${i.epoch}${part}: this report ends with epoch ${i.lastCompleted}, ${kept}, no test metrics were measured; running the training again resumes after epoch ${i.lastCompleted}`;
+  return `${what} ${interruptedWhen(i)}${part}: this report ends with epoch ${i.lastCompleted}, ${kept}, no test metrics were measured; running the training again resumes after epoch ${i.lastCompleted}`;
 }

@@ -8,7 +8,7 @@
  * Signal listeners are installed only while a training runs and removed after, so a program that
  * calls `trainL()` gets Node's own Ctrl-C behaviour back when the training is over.
  */
-import type { Interruption, OutputStream, TrainingReport } from "../core/program.js";
+import { interruptedWhen, type Interruption, type OutputStream, type TrainingReport } from "../core/program.js";
 import { exitCodeOf, onStopSignals, type StopSignals } from "./stop-signals.js";
 
 /** What the user did, as a person says it. */
@@ -31,7 +31,7 @@ export class TrainingInterrupted extends Error {
   ) {
     const { interrupted } = report;
     const saved = interrupted.lastCompleted === null ? "no epoch had finished, so nothing was saved" : `the run folder holds epoch ${interrupted.lastCompleted}; run the training again to resume`;
-    super(`training ${report.label} was ${described(interrupted.signal)} during epoch ${interrupted.epoch}: ${saved}`);
+    super(`training ${report.label} was ${described(interrupted.signal)} ${interruptedWhen(interrupted)}: ${saved}`);
     this.exitCode = exitCodeOf(interrupted.signal);
   }
 }
@@ -42,6 +42,8 @@ const CLEAR_LINE = "\r\x1b[2K";
 export interface InterruptListener {
   /** Aborted by the first signal (its reason is the signal's name) or by the program's signal. */
   readonly signal: AbortSignal;
+  /** Whether the data is loading now: the first signal's line then says that the loading stops, with nothing to save. */
+  loading(on: boolean): void;
   /** Removes the listeners. */
   release(): void;
 }
@@ -72,19 +74,25 @@ export function listenForInterrupts(options: {
     again(signal);
     exit(exitCodeOf(signal));
   };
+  let loading = false;
   const signals: StopSignals | null = options.signals
     ? onStopSignals(
         (signal) => {
           // Already stopping (the program's AbortSignal): this signal is the second request.
           if (controller.signal.aborted) return quit(signal);
           controller.abort(signal);
-          say(`${described(signal)}: ${options.stopping ?? `stopping at the end of this step to save the last finished epoch; ${signal === "SIGINT" ? "Ctrl-C" : signal} again quits at once without saving`}`);
+          const key = signal === "SIGINT" ? "Ctrl-C" : signal;
+          if (loading) return say(`${described(signal)}: stopping while loading the data (no epoch has trained, so nothing is saved); ${key} again quits at once`);
+          say(`${described(signal)}: ${options.stopping ?? `stopping at the end of this step to save the last finished epoch; ${key} again quits at once without saving`}`);
         },
         { again, exit },
       )
     : null;
   return {
     signal: controller.signal,
+    loading: (on) => {
+      loading = on;
+    },
     release: () => {
       options.external?.removeEventListener("abort", onExternal);
       signals?.release();

@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import { describeMetrics } from "../core/metric-format.js";
-import type { Interruption, TrainingReport } from "../core/program.js";
+import { interruptedWhen, type Interruption, type TrainingReport } from "../core/program.js";
 
 /** The line a finished training ends with: test metrics, which epoch's weights were kept, speed, where. */
 export function summaryLine(report: TrainingReport): string {
@@ -25,7 +25,7 @@ function verb(signal: string): string {
  */
 export function interruptedLines(report: TrainingReport & { readonly interrupted: Interruption }): string[] {
   const i = report.interrupted;
-  const during = `${report.label}: ${verb(i.signal)} during epoch ${i.epoch} of ${i.epochs}${i.part ? ` (${i.part})` : ""}`;
+  const during = `${report.label}: ${verb(i.signal)} ${interruptedWhen(i, true)}${i.part ? ` (${i.part})` : ""}`;
   const reportLine = `  report:     ${join(report.runDir, "report.html")}`;
   if (i.lastCompleted === null || i.model === null) return [`${during}, before it finished: no model or checkpoint was saved`, reportLine];
   const best = i.keptEpoch !== null && i.keptEpoch !== i.lastCompleted ? ` (early stopping's best so far; the last finished epoch is ${i.lastCompleted})` : "";

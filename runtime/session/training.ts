@@ -11,7 +11,8 @@ import { listenForInterrupts, TrainingInterrupted } from "./interrupt.js";
 import { interruptedLines, summaryLine } from "./report-line.js";
 import { DataError, takeExamples, type DataSplits, type Examples } from "../data/examples.js";
 import { loadSplits, normalizeSplits, type LoadedSplits, type LoadOptions, type ModelIO } from "../data/load.js";
-import { augmentBatch, expandExamples, type Transform } from "../data/transforms.js";
+import { loadPaced, LoadingStopped, type Loading } from "../data/loading.js";
+import { augmentBatch, expandExamplesSteps, type Transform } from "../data/transforms.js";
 import { withDataFileLog } from "../data/user-files.js";
 import type { BuildOptions, CompiledTraining, Interruption, OutputStream, RepeatResult, RunResult, TrainingReport, TrainOptions, TrialResult } from "../core/program.js";
 import { permutation, Rng, withSeededMathRandom } from "../core/random.js";
@@ -57,6 +58,8 @@ interface Context {
   readonly owner: RunOwner;
   /** Aborted by Ctrl-C, SIGTERM or the program's signal: the training stops at the end of its step. */
   readonly stop: AbortSignal;
+  /** Tells the Ctrl-C listener whether the data is loading (interrupt.ts: what its first line says). */
+  readonly loading: (on: boolean) => void;
   /** The run folder (members, folds and trials write subfolders of it). */
   readonly runDir: string;
   /** What ran at the run folder's level (settings.json and report.json record it). */
@@ -335,12 +338,12 @@ function packageFacts(ctx: Context, settings: SettledTraining): PackageFacts {
 }
 
 /** Normalizes the parts with the training part's statistics, then expands the training part. */
-function prepare(ctx: Context, settings: SettledTraining, loaded: LoadedSplits, seed: number): DataSplits {
+async function prepare(ctx: Context, settings: SettledTraining, loaded: LoadedSplits, seed: number): Promise<DataSplits> {
   const data = normalizeSplits(loaded, settings.normalize, { inputs: ctx.program.inputs, outputs: ctx.program.outputs });
   const expand = settings.expand.map(transformOf);
   if (expand.length === 0) return data;
   const rng = new Rng(seed + 17);
-  let train = expandExamples(data.train, expand, rng);
+  let train = await paced(ctx, settings, expandExamplesSteps(data.train, expand, rng));
   ctx.log(`expanded the training data from ${data.train.count} to ${train.count} examples`);
   const limit = ctx.options.limit;
   if (limit !== undefined && train.count > limit) {
@@ -351,10 +354,44 @@ function prepare(ctx: Context, settings: SettledTraining, loaded: LoadedSplits, 
   return { ...data, train };
 }
 
-function loadData(ctx: Context, settings: SettledTraining, seed: number): DataSplits {
+async function loadData(ctx: Context, settings: SettledTraining, seed: number): Promise<DataSplits> {
   // The files read are recorded with the data, for a checkpoint to say how its data changed.
-  const { value: loaded, files } = withDataFileLog(() => loadSplits(settings, loadOptions(ctx, settings, seed)));
-  return { ...prepare(ctx, settings, loaded, seed), files };
+  const { value: loaded, files } = await paced(ctx, settings, withDataFileLog(loadSplits(settings, loadOptions(ctx, settings, seed))));
+  return { ...(await prepare(ctx, settings, loaded, seed)), files };
+}
+
+/**
+ * A stop (Ctrl-C, SIGTERM, the program's signal) that came while the data loaded: no network had
+ * started on it. `interrupted` is that network's interruption, before its first epoch (epoch 0).
+ */
+class StoppedLoading extends Error {
+  override readonly name = "StoppedLoading";
+
+  constructor(readonly interrupted: Interruption) {
+    super(`loading the data was stopped (${interrupted.signal})`);
+  }
+}
+
+/**
+ * Runs a loading of the training's data (data/loading.ts) so that the event loop runs every ~50 ms
+ * and Ctrl-C is heard; a stop gives the loading up with `StoppedLoading`.
+ */
+async function paced<T>(ctx: Context, settings: SettledTraining, loading: Loading<T>): Promise<T> {
+  ctx.loading(true);
+  try {
+    return await loadPaced(loading, { stop: ctx.stop });
+  } catch (error) {
+    if (!(error instanceof LoadingStopped)) throw error;
+    const epochs = ctx.options.epochs ?? settings.epochs;
+    throw new StoppedLoading({ signal: error.reason, epoch: 0, epochs, lastCompleted: null, keptEpoch: null, runDir: ctx.runDir, part: null, model: null, checkpoint: null });
+  } finally {
+    ctx.loading(false);
+  }
+}
+
+/** The run fields of a network that did not train: interrupted before its first epoch, while its data loaded. */
+function notTrained(seed: number, runDir: string, examples: RunResult["examples"] = { train: 0, validation: 0, test: 0 }): RunResult {
+  return { history: [], bestEpoch: null, stoppedEarly: false, resumedFrom: null, keptEpoch: null, test: null, seed, runDir, examples };
 }
 
 function describeTest(test: Readonly<Record<string, number>> | null): string {
@@ -405,7 +442,7 @@ export async function runTraining(program: CompiledTraining, options: TrainOptio
   const startedAt = new Date().toISOString();
   const backend = await selectBackend(requestedBackend(options.backend));
   jobsOf(options);
-  if (part) return runPart({ program, options, output, log, baseDir: options.baseDir ?? dirname(resolve(program.source)), backend, seed: part.seed, owner, stop: options.signal ?? new AbortController().signal, runDir, ran: ranFacts(backend, options.epochs ?? null, options.limit, startedAt, null), recordExamples: () => {} }, part) as unknown as TrainingReport;
+  if (part) return runPart({ program, options, output, log, baseDir: options.baseDir ?? dirname(resolve(program.source)), backend, seed: part.seed, owner, stop: options.signal ?? new AbortController().signal, loading: () => {}, runDir, ran: ranFacts(backend, options.epochs ?? null, options.limit, startedAt, null), recordExamples: () => {} }, part) as unknown as TrainingReport;
   log(`backend: ${describeBackend(backend, options.verbose)}`);
   // The one value checked outside \`settle\`/\`applyChoice\`: the run's seed seeds the search itself,
   // so it is read from the resolved settings before any trial's values are chosen and settled.
@@ -424,10 +461,14 @@ export async function runTraining(program: CompiledTraining, options: TrainOptio
   };
   const watchesQueue = (options as JobsOptions).dispatcher !== undefined;
   const interrupts = listenForInterrupts({ output, external: options.signal, signals: options.handleSignals ?? true, stopping: watchesQueue ? "stopping watching the queue (the jobs go on on the workers)" : undefined });
-  const ctx: Context = { program, options, output, log, baseDir: options.baseDir ?? dirname(resolve(program.source)), backend, seed, owner, stop: interrupts.signal, runDir, ran, recordExamples };
+  const ctx: Context = { program, options, output, log, baseDir: options.baseDir ?? dirname(resolve(program.source)), backend, seed, owner, stop: interrupts.signal, loading: interrupts.loading, runDir, ran, recordExamples };
   let report: Omit<TrainingReport, "seconds">;
   try {
     report = await runKind(ctx, settings, seed, runDir);
+  } catch (error) {
+    if (!(error instanceof StoppedLoading)) throw error;
+    // Stopped before any network trained: the report says so, and nothing else is saved.
+    report = { ...notTrained(seed, runDir), label: program.label, source: program.source, backend, totalParams: 0, members: null, trials: null, folds: null, interrupted: error.interrupted };
   } finally {
     interrupts.release();
   }
@@ -455,7 +496,7 @@ async function runKind(ctx: Context, settings: ResolvedTraining, seed: number, r
 async function runSettled(ctx: Context, settings: SettledTraining, seed: number, runDir: string): Promise<Omit<TrainingReport, "seconds">> {
   const { program } = ctx;
   if (settings.folds !== null) return runFolds(ctx, settings, seed, runDir);
-  const data = loadData(ctx, settings, seed);
+  const data = await loadData(ctx, settings, seed);
   ctx.log(`data: ${data.description}: ${data.train.count} training, ${data.validation?.count ?? 0} validation, ${data.test?.count ?? 0} test examples`);
   const members = settings.ensemble;
   const common = { label: program.label, source: program.source, backend: ctx.backend, trials: null, folds: null };
@@ -578,12 +619,19 @@ async function trainTrial(ctx: Context, settings: TunedTraining, chosen: Chosen,
   const chosenSettings = applyChoice(settings, chosen);
   const repeats = settled(settings.repeats, "repeats");
   ctx.log(`trial ${i + 1} of ${count}: ${describeChoice(settings, chosen)}`);
-  const data = loadData(ctx, chosenSettings, seed);
+  const trialDir = join(runDir, partFolder({ kind: "trial", index: i }));
+  let data: DataSplits;
+  try {
+    data = await loadData(ctx, chosenSettings, seed);
+  } catch (error) {
+    if (!(error instanceof StoppedLoading)) throw error;
+    const result: TrialResult = { ...notTrained(seed, trialDir), trial: i + 1, chosen, objective: null, objectiveStd: null, repeats: [], failed: null };
+    return { result, totalParams: null, interrupted: { ...error.interrupted, runDir: trialDir, part: `trial ${i + 1} of ${count}` } };
+  }
   // A file's labels say whether its targets are classes: without an `objective`, they choose it.
   const objective = settings.objective ?? objectiveFor(data.train.targets.map((t) => t.classes != null));
   if (settings.objective === null && i === 0) ctx.log(`objective: ${objective.kind}(${objective.metric}), as the targets are ${objective.metric === "val_accuracy" ? "classes" : "not the classes of one output"}`);
   const trialSettings: SettledTraining = { ...chosenSettings, objective };
-  const trialDir = join(runDir, partFolder({ kind: "trial", index: i }));
   const examples = { train: data.train.count, validation: data.validation?.count ?? 0, test: data.test?.count ?? 0 };
   ctx.recordExamples(examples, objective);
   const done: RepeatResult[] = [];
@@ -617,7 +665,7 @@ async function trainTrial(ctx: Context, settings: TunedTraining, chosen: Chosen,
   if (repeats > 1 && mean !== null) ctx.log(`trial ${i + 1}: ${objective.metric} ${formatMetric(objective.metric.replace(/^val_/, ""), Math.abs(mean))} ± ${formatMetric(objective.metric.replace(/^val_/, ""), std!)} over ${done.length} repeats`);
   // The trial's folder holds the first repeat's package, so the search's package can name the trial.
   if (repeats > 1 && first && !interrupted && failed === null) writePackageAt(trialDir, first.runDir, readPackage(first.runDir));
-  const base: RunResult = first ?? { history: [], bestEpoch: null, stoppedEarly: false, resumedFrom: null, keptEpoch: null, test: null, seed, runDir: trialDir, examples };
+  const base: RunResult = first ?? notTrained(seed, trialDir, examples);
   const result: TrialResult = { ...base, runDir: trialDir, trial: i + 1, chosen, objective: mean, objectiveStd: std, repeats: done, failed };
   return { result, totalParams, interrupted };
 }
@@ -662,17 +710,23 @@ async function trainPart(ctx: Context, part: PartRequest): Promise<PartOutcome> 
   const settings = ctx.program.settings;
   if (part.kind === "trial") return trainTrial(ctx, tuned(settings)!, part.chosen as Chosen, part.index, part.count, part.seed, part.runDir);
   const settled = settle(settings);
+  const name = `${part.kind === "member" ? "ensemble member" : "fold"} ${part.index + 1} of ${part.count}`;
   let trained: Trained;
-  if (part.kind === "member") {
-    trained = await trainMember(ctx, settled, loadData(ctx, settled, part.seed), part.index, part.count, part.seed, part.runDir);
-    const interrupted = trained.interrupted && { ...trained.interrupted, part: `ensemble member ${part.index + 1} of ${part.count}` };
-    trained.model.dispose();
-    return { result: runResultOf(trained), totalParams: trained.totalParams, interrupted };
+  try {
+    if (part.kind === "member") {
+      trained = await trainMember(ctx, settled, await loadData(ctx, settled, part.seed), part.index, part.count, part.seed, part.runDir);
+    } else {
+      const { loaded, files, order } = await foldData(ctx, settled, part.seed);
+      const split = await foldSplit(ctx, settled, loaded, files, order, part.index, part.count, part.seed);
+      trained = await trainOnce(ctx, settled, split, part.seed + part.index, join(part.runDir, partFolder(part)));
+    }
+  } catch (error) {
+    if (!(error instanceof StoppedLoading)) throw error;
+    const dir = join(part.runDir, partFolder(part));
+    return { result: notTrained(part.seed, dir), totalParams: null, interrupted: { ...error.interrupted, runDir: dir, part: name } };
   }
-  const { loaded, files, order } = foldData(ctx, settled, part.seed);
-  trained = await trainOnce(ctx, settled, foldSplit(ctx, settled, loaded, files, order, part.index, part.count, part.seed), part.seed + part.index, join(part.runDir, partFolder(part)));
   trained.model.dispose();
-  const interrupted = trained.interrupted && { ...trained.interrupted, part: `fold ${part.index + 1} of ${part.count}` };
+  const interrupted = trained.interrupted && { ...trained.interrupted, part: name };
   return { result: runResultOf(trained), totalParams: trained.totalParams, interrupted };
 }
 
@@ -686,7 +740,7 @@ async function trainPart(ctx: Context, part: PartRequest): Promise<PartOutcome> 
  */
 async function runFolds(ctx: Context, settings: SettledTraining, seed: number, runDir: string): Promise<Omit<TrainingReport, "seconds">> {
   const k = settings.folds!;
-  const { loaded, files, order } = foldData(ctx, settings, seed);
+  const { loaded, files, order } = await foldData(ctx, settings, seed);
   const runs: RunResult[] = [];
   const models: tf.LayersModel[] = [];
   let totalParams = 0;
@@ -694,8 +748,19 @@ async function runFolds(ctx: Context, settings: SettledTraining, seed: number, r
   let lastData: DataSplits | null = null;
   // With --jobs, workers train the folds; the test data of each fold is cut here again, quietly, for the vote.
   const parallel = partsApart(ctx.options) ? await trainedFrom(await runParts(ctx, Array.from({ length: k }, (_, i): PartRequest => ({ kind: "fold", index: i, count: k, seed, runDir })))) : null;
-  for (let fold = 0; fold < k; fold++) {
-    const split = foldSplit(parallel ? { ...ctx, log: () => {} } : ctx, settings, loaded, files, order, fold, k, seed);
+  // With --jobs the folds have trained: their data is cut again for the vote, whatever a stop says.
+  const cutting = parallel ? { ...ctx, log: () => {}, stop: new AbortController().signal, loading: () => {} } : ctx;
+  let interrupted: Interruption | null = null;
+  for (let fold = 0; fold < k && !interrupted; fold++) {
+    let split: DataSplits;
+    try {
+      split = await foldSplit(cutting, settings, loaded, files, order, fold, k, seed);
+    } catch (error) {
+      // Stopped while this fold's data was expanded, after earlier folds trained: as if stopped in its first epoch.
+      if (!(error instanceof StoppedLoading) || runs.length === 0) throw error;
+      interrupted = { ...error.interrupted, runDir: join(runDir, partFolder({ kind: "fold", index: fold })), part: `fold ${fold + 1} of ${k}` };
+      break;
+    }
     lastData = split;
     tests.push(split.test);
     const trained = parallel ? parallel[fold] : await trainOnce(ctx, settings, split, seed + fold, join(runDir, partFolder({ kind: "fold", index: fold })));
@@ -703,13 +768,13 @@ async function runFolds(ctx: Context, settings: SettledTraining, seed: number, r
     totalParams = trained.totalParams;
     models.push(trained.model);
     runs.push(runResultOf(trained));
-    if (trained.interrupted) {
-      // No cross-validation result yet: the folds so far are in the report, and there is no package.
-      for (const m of models) m.dispose();
-      removeStalePackage(runDir);
-      const interrupted = { ...trained.interrupted, part: `fold ${fold + 1} of ${k}` };
-      return { ...runs[0], test: null, runDir, label: ctx.program.label, source: ctx.program.source, backend: ctx.backend, totalParams, members: null, trials: null, folds: { runs, validation: {}, test: null }, interrupted };
-    }
+    if (trained.interrupted) interrupted = { ...trained.interrupted, part: `fold ${fold + 1} of ${k}` };
+  }
+  if (interrupted) {
+    // No cross-validation result yet: the folds so far are in the report, and there is no package.
+    for (const m of models) m.dispose();
+    removeStalePackage(runDir);
+    return { ...runs[0], test: null, runDir, label: ctx.program.label, source: ctx.program.source, backend: ctx.backend, totalParams, members: null, trials: null, folds: { runs, validation: {}, test: null }, interrupted };
   }
   const spread = (values: readonly number[]) => {
     const mean = values.reduce((a, b) => a + b, 0) / values.length;
@@ -734,20 +799,20 @@ async function runFolds(ctx: Context, settings: SettledTraining, seed: number, r
 }
 
 /** The training data k-fold cuts, read once, and the order its folds are cut from. */
-function foldData(ctx: Context, settings: SettledTraining, seed: number): { loaded: LoadedSplits; files: DataSplits["files"]; order: Uint32Array } {
+async function foldData(ctx: Context, settings: SettledTraining, seed: number): Promise<{ loaded: LoadedSplits; files: DataSplits["files"]; order: Uint32Array }> {
   const k = settings.folds!;
-  const { value: loaded, files } = withDataFileLog(() => loadSplits(settings, loadOptions(ctx, settings, seed)));
+  const { value: loaded, files } = await paced(ctx, settings, withDataFileLog(loadSplits(settings, loadOptions(ctx, settings, seed))));
   const order = permutation(loaded.train.count, new Rng(seed + 29));
   if (loaded.train.count < k) throw new DataError(`folds: ${k} folds need at least ${k} training examples, found ${loaded.train.count}`);
   return { loaded, files, order };
 }
 
 /** Fold `fold`'s data: the other folds to train on, this one to validate on, each normalized by its own training part. */
-function foldSplit(ctx: Context, settings: SettledTraining, loaded: LoadedSplits, files: DataSplits["files"], order: Uint32Array, fold: number, k: number, seed: number): DataSplits {
+async function foldSplit(ctx: Context, settings: SettledTraining, loaded: LoadedSplits, files: DataSplits["files"], order: Uint32Array, fold: number, k: number, seed: number): Promise<DataSplits> {
   const from = Math.floor((fold * loaded.train.count) / k);
   const to = Math.floor(((fold + 1) * loaded.train.count) / k);
   const held = order.subarray(from, to);
   const kept = Uint32Array.from([...order.subarray(0, from), ...order.subarray(to)]);
   ctx.log(`fold ${fold + 1} of ${k}: ${kept.length} training, ${held.length} validation examples`);
-  return { ...prepare(ctx, settings, { ...loaded, train: takeExamples(loaded.train, kept), validation: takeExamples(loaded.train, held) }, seed + fold), files };
+  return { ...(await prepare(ctx, settings, { ...loaded, train: takeExamples(loaded.train, kept), validation: takeExamples(loaded.train, held) }, seed + fold)), files };
 }

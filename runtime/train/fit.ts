@@ -13,7 +13,7 @@ import { stepRecordInterval, type EpochRecord, type LayerNorms, type StepRecord 
 import { sourceName } from "../core/layer-names.js";
 import { formatMetric } from "../core/metric-format.js";
 import { EpochProgress } from "./progress.js";
-import { permutation, Rng, yieldToEventLoop } from "../core/random.js";
+import { permutation, Rng, YIELD_INTERVAL_MS, yieldToEventLoop } from "../core/random.js";
 import { hasInterruptedCheckpoint, loadCheckpoint, removeCheckpoint, saveCheckpoint, type EarlyStoppingState, type NamedTensor } from "./checkpoint.js";
 import type { PlateauState } from "./schedules.js";
 import { WriteError } from "../core/atomic.js";
@@ -130,9 +130,6 @@ async function epochEnd(epoch: number, rng: Rng, schedule: PlateauState, model: 
   });
   return { epoch, rng: rng.snapshot, schedule, model: model.getWeights().map(store), optimizer };
 }
-
-/** Between two steps, the event loop runs at most this often (to hear Ctrl-C; each turn costs microseconds). */
-const YIELD_INTERVAL_MS = 50;
 
 export { TrainingDiverged };
 

@@ -158,6 +158,43 @@ describe("nnc train", () => {
     expect(backend.stderr).toContain('unknown backend "gpu"');
   });
 
+  it("Ctrl-C while a large CSV file loads ends the run within moments: exit 130, nothing saved", async () => {
+    const dir = folder();
+    // About 30 MB: seconds to parse; the loading pauses every ~50 ms to hear signals.
+    const rows: string[] = ["a,b,c,d,e,f,g,h,kind"];
+    for (let r = 0; r < 400_000; r++) rows.push(`${Array.from({ length: 8 }, (_, c) => (((r * 31 + c * 17) % 1000) / 997).toFixed(6)).join(",")},${["cat", "dog", "owl"][r % 3]}`);
+    writeFileSync(join(dir, "big.csv"), `${rows.join("\n")}\n`);
+    writeFileSync(join(dir, "rows.nn"), 'model Rows {\n  input x: [8]\n  x -> dense(3, activation: softmax)\n}\ntrain Rows {\n  data: csv("big.csv", label: "kind")\n  loss: cross_entropy\n  optimizer: adam\n  epochs: 1\n}\n');
+    const runDir = join(dir, "run");
+    const child = spawn(process.execPath, [resolve(import.meta.dirname, "../../bin/nnc.js"), "train", join(dir, "rows.nn"), "--backend", "cpu", "--run-dir", runDir], { stdio: ["ignore", "pipe", "pipe"] });
+    let sentAt = 0;
+    const exited = new Promise<{ code: number | null; at: number }>((done) => child.on("exit", (code) => done({ code, at: performance.now() })));
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      const before = stderr;
+      stderr += chunk.toString();
+      // The backend is named just before the data is read.
+      if (!before.includes("backend:") && stderr.includes("backend:")) {
+        setTimeout(() => {
+          sentAt = performance.now();
+          child.kill("SIGINT");
+        }, 300);
+      }
+    });
+    try {
+      const { code, at } = await exited;
+      expect(code, stderr).toBe(130);
+      expect(sentAt).toBeGreaterThan(0);
+      expect(at - sentAt).toBeLessThan(2000);
+      expect(stderr).toContain("interrupted (Ctrl-C): stopping while loading the data (no epoch has trained, so nothing is saved); Ctrl-C again quits at once\n");
+      expect(stderr).toContain("Rows: interrupted while loading the data, before it finished: no model or checkpoint was saved");
+      expect(stderr).not.toContain("resume with");
+      expect(existsSync(join(runDir, "model.json"))).toBe(false);
+    } finally {
+      child.kill("SIGKILL");
+    }
+  }, 60_000);
+
   it("trains and summarizes; the run folder holds metrics, model and report", async () => {
     const dir = folder();
     writeFileSync(join(dir, "a.nn"), TWO_TRAININGS);

@@ -193,6 +193,59 @@ describe("what an interruption keeps", () => {
 
 const PACKAGE = "nnc-package.json";
 
+describe("an interruption while the data loads", () => {
+  const backend = nativeAvailable ? "native" : "cpu";
+
+  it("a large CSV file: the loading stops within moments, and the run ends as one stopped before its first epoch, with nothing saved", async () => {
+    // About 12 MB: a second or more to parse, so the stop comes while it loads (loading pauses every ~50 ms).
+    const rows: string[] = ["a,b,c,d,e,f,g,h,kind"];
+    for (let r = 0; r < 160_000; r++) rows.push(`${Array.from({ length: 8 }, (_, c) => (((r * 31 + c * 17) % 1000) / 997).toFixed(6)).join(",")},${["cat", "dog", "owl"][r % 3]}`);
+    const source = `model Rows {
+  input x: [8]
+  x -> dense(3, activation: softmax)
+}
+train Rows {
+  data: csv("big.csv", label: "kind")
+  loss: cross_entropy
+  optimizer: adam(lr: 0.01)
+  batch_size: 32
+  epochs: 2
+  seed: 1
+}
+`;
+    const program = await loadProgram(source, "interrupt-loading", { "big.csv": `${rows.join("\n")}\n` });
+    const controller = new AbortController();
+    let abortedAt: number | null = null;
+    let text = "";
+    const output: OutputStream = {
+      write: (chunk: string) => {
+        text += chunk;
+        // The backend is named just before the data is read: the stop comes 150 ms into the loading.
+        if (chunk.startsWith("backend:")) {
+          setTimeout(() => {
+            abortedAt = performance.now();
+            controller.abort();
+          }, 150);
+        }
+        return true;
+      },
+    };
+    const runDir = join(TEST_OUT, "interrupt", `loading-${process.pid}`);
+    const error = await interrupted(program.train("Rows", { backend, runDir, output, signal: controller.signal }));
+    const ended = performance.now();
+    expect(abortedAt).not.toBeNull();
+    expect(ended - abortedAt!).toBeLessThan(1000);
+    expect(error.exitCode).toBe(130);
+    expect(error.report.interrupted).toEqual({ signal: "abort", epoch: 0, epochs: 2, lastCompleted: null, keptEpoch: null, runDir, part: null, model: null, checkpoint: null });
+    expect(error.message).toBe("training Rows was stopped (the program's AbortSignal) while loading the data: no epoch had finished, so nothing was saved");
+    expect(text).toContain("Rows: stopped while loading the data, before it finished: no model or checkpoint was saved\n");
+    expect(text).not.toContain("data: CSV file");
+    for (const file of ["model.json", "checkpoint", PACKAGE, "metrics.jsonl"]) expect(existsSync(join(runDir, file)), file).toBe(false);
+    expect((json(join(runDir, "report.json")) as unknown as TrainingReport).history).toEqual([]);
+    expect(readFileSync(join(runDir, "report.html"), "utf8")).toContain("stopped by the program while loading the data, before any epoch of it finished");
+  }, 60_000);
+});
+
 describe("signals", () => {
   it("the first SIGINT asks to stop and says how to quit; the second quits at once, exit 130, in one line", () => {
     const written: string[] = [];
@@ -214,6 +267,23 @@ describe("signals", () => {
       listener.release();
     }
     expect(process.listeners("SIGINT")).toHaveLength(before);
+  });
+
+  it("while the data loads, the first SIGINT's line says the loading stops with nothing to save; the second quits", () => {
+    const written: string[] = [];
+    const exits: number[] = [];
+    const listener = listenForInterrupts({ output: { write: (s: string) => written.push(s) }, signals: true, exit: (code) => exits.push(code) });
+    try {
+      const handler = process.listeners("SIGINT").at(-1) as (signal: NodeJS.Signals) => void;
+      listener.loading(true);
+      handler("SIGINT");
+      expect(listener.signal.reason).toBe("SIGINT");
+      expect(written).toEqual(["interrupted (Ctrl-C): stopping while loading the data (no epoch has trained, so nothing is saved); Ctrl-C again quits at once\n"]);
+      handler("SIGINT");
+      expect(exits).toEqual([130]);
+    } finally {
+      listener.release();
+    }
   });
 
   it("SIGTERM: exit code 143; on a terminal the message starts on a clean line (over a progress bar)", () => {

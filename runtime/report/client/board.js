@@ -483,7 +483,7 @@
       var stop = report.interrupted;
       if (stop) {
         var how = stop.signal === "SIGINT" ? "interrupted (Ctrl-C)" : stop.signal === "SIGTERM" ? "terminated (SIGTERM)" : "stopped by the program";
-        parts.push(how + " during epoch " + stop.epoch + (stop.lastCompleted === null ? ", before any epoch finished" : ": ends with epoch " + stop.lastCompleted + ", no test metrics; running the training again resumes after it"));
+        parts.push(how + (stop.epoch === 0 ? " while loading the data" : " during epoch " + stop.epoch) + (stop.lastCompleted === null ? ", before any epoch finished" : ": ends with epoch " + stop.lastCompleted + ", no test metrics; running the training again resumes after it"));
       }
       else if (!run.epochs.length && run.children.length) parts.push("finished: " + run.children.length + " " + run.children[0].part + "s");
       else parts.push("finished: " + run.epochs.length + " epoch" + (run.epochs.length === 1 ? "" : "s") + (report.stoppedEarly ? " (stopped early)" : ""));

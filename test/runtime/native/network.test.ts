@@ -72,7 +72,8 @@ const caseArb: fc.Arbitrary<Case> = fc
       fc.record({ filters: fc.integer({ min: 1, max: 4 }), kernel: fc.integer({ min: 1, max: 3 }), stride: fc.integer({ min: 1, max: 2 }), padding: fc.constantFrom<"valid" | "same">("valid", "same"), activation: ACT }),
     ),
     pool: fc.option(fc.record({ max: fc.boolean(), size: fc.integer({ min: 1, max: 2 }), padding: fc.constantFrom<"valid" | "same">("valid", "same") })),
-    hidden: fc.option(fc.record({ units: fc.integer({ min: 1, max: 6 }), activation: ACT })),
+    // Wide ones too: kernels' vector loops (32 lanes and more) and the per-row paths of a dense layer's update start there.
+    hidden: fc.option(fc.record({ units: fc.oneof(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 16, max: 40 })), activation: ACT })),
     norm: fc.constant(false),
     classes: fc.integer({ min: 2, max: 4 }),
     head: fc.constantFrom(

@@ -27,7 +27,7 @@ import { SEARCH_SPACES, bindArgs, checkValue, reportUnknownName, type BindContex
 import { describeType, type ValueType } from "../schema/types.js";
 import { acceptsNames } from "../schema/accepts-names.js";
 import { searchSpaceKey, UNKNOWN, type BoundArgs, type TensorValue, type Value } from "../schema/values.js";
-import { add, constValue, dimConst, dimSymbol, dimToString, exactly, lowerBound, symbolsOf, type Dim } from "../shapes/dim.js";
+import { add, constValue, dimConst, dimSymbol, exactly, lowerBound, type Dim } from "../shapes/dim.js";
 import { countText, MAX_TENSOR_VALUES, MAX_TENSOR_VALUES_TEXT, TENSOR_LIMIT_HELP } from "../shapes/limits.js";
 import { shapeToString, type Shape } from "../shapes/shape.js";
 import { arithmetic, type Integers } from "../schema/arithmetic.js";
@@ -130,8 +130,6 @@ export function checkBlockDeclaration(block: Declared<BlockDecl>, host: Elaborat
 class Elaborator {
   private readonly layers: PendingLayer[] = [];
   private readonly inputs: ModelInput[] = [];
-  /** Symbols the inputs declare for sizes that vary between examples (`T`), as opposed to model parameters. */
-  private readonly variableSizes = new Set<string>();
   private readonly outputs: ModelOutput[] = [];
   private readonly labels = new Map<string, Location>();
   private readonly params = new Map<string, Value>();
@@ -343,12 +341,8 @@ class Elaborator {
       if (type) this.report({ code: "E104", file: frame.file, range: type.range, message: "an input needs a shape such as `[28, 28, 1]`", help: "write `input image: [28, 28, 1]`" });
       return this.bindUnknownInput(name, frame);
     }
-    const boundBefore = new Set(frame.env.keys());
     const declared = evaluateShape(type, frame, this.shapeCtx(frame), "declare");
     if (!declared) return this.bindUnknownInput(name, frame);
-    // Symbols this input declares (`T` in `[T, 8]`) are sizes that vary from example to example;
-    // a model's parameters (bound before) get one value per training.
-    for (const d of declared.shape) for (const symbol of symbolsOf(d)) if (!boundBefore.has(symbol)) this.variableSizes.add(symbol);
     const values = leastValues(declared.shape);
     if (values > MAX_TENSOR_VALUES) {
       this.report({
@@ -673,20 +667,6 @@ class Elaborator {
     const shapes = tensors.map((t) => t.shape);
     const counted = exactly(() => def.countParams(shapes, args, output));
     if (!counted.ok) return this.reportOverflow(def, "parameter count", counted.reason, tensors, node, frame);
-    // Weights are made once, before any input arrives: their number cannot follow a variable size
-    // (`[T, 3] -> reshape([-1]) -> dense(1)` would need 3T weights).
-    if (symbolsOf(counted.value).some((symbol) => this.variableSizes.has(symbol))) {
-      const input = tensors.find((t) => t.shape.some((d) => symbolsOf(d).some((symbol) => this.variableSizes.has(symbol)))) ?? tensors[0];
-      this.report({
-        code: "E206",
-        file: frame.file,
-        range: node.range,
-        message: `\`${def.name}\` would have ${dimToString(counted.value)} parameters: their number depends on a variable size of its input ${shapeToString(input.shape)}`,
-        label: this.describeInput(input, frame),
-        help: "the sizes a layer's weights use must be fixed numbers: reduce the variable axis first (a recurrent layer, global pooling), or keep it out of the axes the layer reads (in `reshape`, leave it where it was)",
-      });
-      return this.fail();
-    }
     if (!this.fitsInTensors(def, output, counted.value, node, frame)) return this.fail();
     const id = this.layers.length;
     const definedAt = { file: frame.file, range: node.range };

@@ -31,7 +31,6 @@ export const DIAGNOSTIC_CODES = {
   E203: "reshape or flatten size mismatch",
   E204: "block signature mismatch",
   E205: "dimension symbol bound to two different values",
-  E206: "layer weights that depend on a variable size",
   E300: "model input does not match the data",
   E301: "model output does not match the data's targets",
   E302: "loss does not fit the output",

@@ -50,24 +50,6 @@ model M {
 }`);
   });
 
-  it("E206 for a layer whose weights would follow a variable size; reshape keeping it apart is clean", () => {
-    expectDiagnostics(`
-model M {
-  input seq: [T, 8]
-  seq -> reshape([-1]) -> dense(1)      // expect: E206 col 27: \`dense\` would have 8 * T + 1 parameters: their number depends on a variable size of its input [8 * T]
-}`);
-    expectDiagnostics(`
-model M {
-  input seq: [T, 4]
-  seq -> reshape([2, -1]) -> conv1d(8, kernel: 1) -> gru(4)      // expect: E206 col 30: \`conv1d\` would have 16 * T + 8 parameters: their number depends on a variable size of its input [2, 2 * T]
-}`);
-    expectClean(`
-model M {
-  input seq: [T, 4, 2]
-  output y = seq -> reshape([T, 8]) -> gru(4) -> dense(3)
-}`);
-  });
-
   it("keeps symbolic dimensions simplified", () => {
     const result = expectClean(`
 model Wave {
